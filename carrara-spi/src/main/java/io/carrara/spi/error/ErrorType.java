@@ -1,0 +1,25 @@
+package io.carrara.spi.error;
+
+/**
+ * The kind of failure, which decides how it is reported: the HTTP layer maps each type to one
+ * status code, and only {@link #INTERNAL} is the server's fault.
+ */
+public enum ErrorType {
+    INVALID_INPUT(400),
+    NOT_FOUND(404),
+    ALREADY_EXISTS(409),
+    CONFLICT(409),
+    TOO_LARGE(413),
+    UNAVAILABLE(503),
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorType(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

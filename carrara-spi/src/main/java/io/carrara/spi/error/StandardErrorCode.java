@@ -1,0 +1,25 @@
+package io.carrara.spi.error;
+
+/** Errors any module may raise; range 0x0000_0000. */
+public enum StandardErrorCode implements ErrorCodeSupplier {
+    INVALID_ARGUMENT(1, ErrorType.INVALID_INPUT),
+    NOT_FOUND(2, ErrorType.NOT_FOUND),
+    ALREADY_EXISTS(3, ErrorType.ALREADY_EXISTS),
+    CONFLICT(4, ErrorType.CONFLICT),
+    PAYLOAD_TOO_LARGE(5, ErrorType.TOO_LARGE),
+    UNAVAILABLE(6, ErrorType.UNAVAILABLE),
+    INTERNAL_ERROR(7, ErrorType.INTERNAL),
+    BLOB_CORRUPTED(8, ErrorType.INTERNAL),
+    UNSAFE_ARCHIVE(9, ErrorType.INVALID_INPUT);
+
+    private final ErrorCode errorCode;
+
+    StandardErrorCode(int code, ErrorType type) {
+        this.errorCode = new ErrorCode(code, name(), type);
+    }
+
+    @Override
+    public ErrorCode toErrorCode() {
+        return errorCode;
+    }
+}
