@@ -1,0 +1,24 @@
+package io.carrara.registry;
+
+import io.carrara.spi.error.ErrorCode;
+import io.carrara.spi.error.ErrorCodeSupplier;
+import io.carrara.spi.error.ErrorType;
+
+/** Errors of the registry; range 0x0001_0000. */
+public enum RegistryErrorCode implements ErrorCodeSupplier {
+    SEARCH_SYNTAX(0x0001_0001, ErrorType.INVALID_INPUT),
+    DEPENDENCY_CYCLE(0x0001_0002, ErrorType.CONFLICT),
+    BLOB_MISSING(0x0001_0003, ErrorType.INVALID_INPUT),
+    DATABASE_UNAVAILABLE(0x0001_0004, ErrorType.UNAVAILABLE);
+
+    private final ErrorCode errorCode;
+
+    RegistryErrorCode(int code, ErrorType type) {
+        this.errorCode = new ErrorCode(code, name(), type);
+    }
+
+    @Override
+    public ErrorCode toErrorCode() {
+        return errorCode;
+    }
+}
