@@ -1,0 +1,39 @@
+package io.carrara.registry.db;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/**
+ * Where the registry's metadata lives. The default is an H2 file database under the Carrara home;
+ * production points {@code url} at PostgreSQL ({@code jdbc:postgresql://host/db}) or
+ * MariaDB/MySQL ({@code jdbc:mariadb://host/db}).
+ */
+public record DatabaseConfig(String url, String user, String password, int maxPoolSize) {
+    public DatabaseConfig {
+        requireNonNull(url, "url is null");
+        requireNonNull(user, "user is null");
+        requireNonNull(password, "password is null");
+        if (maxPoolSize < 1) {
+            throw new IllegalArgumentException("maxPoolSize must be at least 1: " + maxPoolSize);
+        }
+        DatabaseDialect.fromUrl(url);
+    }
+
+    /** The embedded default: an H2 file database at {@code home/registry}. */
+    public static DatabaseConfig embedded(Path home) {
+        // AUTO_SERVER lets a second process (the CLI's local tools, a benchmark) open the same file.
+        return new DatabaseConfig("jdbc:h2:file:" + home.toAbsolutePath().resolve("registry") + ";AUTO_SERVER=TRUE",
+                "sa", "", 10);
+    }
+
+    public DatabaseDialect dialect() {
+        return DatabaseDialect.fromUrl(url);
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseConfig[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "****")
+                + ", maxPoolSize=" + maxPoolSize + "]";
+    }
+}

@@ -1,0 +1,97 @@
+package io.carrara.registry.db;
+
+import static io.carrara.registry.RegistryErrorCode.DATABASE_UNAVAILABLE;
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.carrara.spi.error.CarraraException;
+import java.io.Closeable;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/** A pooled connection to the registry database with its schema migrated to the current version. */
+public final class RegistryDatabase implements Closeable {
+    private final DatabaseConfig config;
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private RegistryDatabase(DatabaseConfig config, HikariDataSource dataSource) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Connects and applies any pending migrations; fails with DATABASE_UNAVAILABLE saying what to check. */
+    public static RegistryDatabase open(DatabaseConfig config) {
+        requireNonNull(config, "config is null");
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.url());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.maxPoolSize());
+        hikari.setPoolName("carrara-registry");
+        // One isolation level everywhere: MariaDB defaults to REPEATABLE READ, the others to READ COMMITTED,
+        // and the version allocation relies on seeing rows committed while it waited for a row lock.
+        hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        hikari.setConnectionTimeout(10_000);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new CarraraException(DATABASE_UNAVAILABLE,
+                    "cannot connect to the registry database at " + config.url() + ": " + rootMessage(e)
+                            + "; check that it is running and the URL, user and password are right",
+                    "database.url", e);
+        }
+        try {
+            migrate(dataSource, config.dialect());
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new CarraraException(DATABASE_UNAVAILABLE,
+                    "cannot migrate the registry database at " + config.url() + ": " + rootMessage(e),
+                    "database.url", e);
+        }
+        return new RegistryDatabase(config, dataSource);
+    }
+
+    private static void migrate(DataSource dataSource, DatabaseDialect dialect) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .placeholders(dialect.migrationPlaceholders())
+                .table("carrara_schema_history")
+                .load()
+                .migrate();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    public DatabaseDialect dialect() {
+        return config.dialect();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,179 @@
+package io.carrara.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.logging.AccessLogWriter;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
+import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
+import com.linecorp.armeria.server.annotation.JacksonResponseConverterFunction;
+import io.carrara.registry.ModelRegistry;
+import io.carrara.registry.db.RegistryDatabase;
+import io.carrara.registry.json.RegistryJson;
+import io.carrara.server.api.ApiErrors;
+import io.carrara.server.api.ApiReferencePage;
+import io.carrara.server.api.ArtifactApi;
+import io.carrara.server.api.RegistryApi;
+import io.carrara.spi.blob.BlobStore;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Carrara server: the registry API, artifact streaming, the API reference page and
+ * Prometheus metrics, all on one port.
+ *
+ * <pre>{@code
+ * try (CarraraServer server = CarraraServer.start(ServerConfig.embedded(home, 0))) {
+ *     URI api = server.uri();   // http://127.0.0.1:<port>
+ * }
+ * }</pre>
+ */
+public final class CarraraServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CarraraServer.class);
+
+    private final ServerConfig config;
+    private final RegistryDatabase database;
+    private final BlobStore blobStore;
+    private final ModelRegistry registry;
+    private final Server server;
+    private final JvmGcMetrics gcMetrics;
+
+    private CarraraServer(ServerConfig config, RegistryDatabase database, BlobStore blobStore, ModelRegistry registry,
+            Server server, JvmGcMetrics gcMetrics) {
+        this.config = config;
+        this.database = database;
+        this.blobStore = blobStore;
+        this.registry = registry;
+        this.server = server;
+        this.gcMetrics = gcMetrics;
+    }
+
+    public static CarraraServer start(ServerConfig config) {
+        requireNonNull(config, "config is null");
+        try {
+            Files.createDirectories(config.home());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the Carrara home " + config.home() + ": " + e.getMessage(), e);
+        }
+        RegistryDatabase database = RegistryDatabase.open(config.database());
+        BlobStore blobStore = null;
+        try {
+            blobStore = config.blobs().open();
+            ModelRegistry registry = new ModelRegistry(database, blobStore);
+            PrometheusMeterRegistry meters = PrometheusMeterRegistries.newRegistry();
+            new JvmMemoryMetrics().bindTo(meters);
+            new JvmThreadMetrics().bindTo(meters);
+            new ProcessorMetrics().bindTo(meters);
+            JvmGcMetrics gcMetrics = new JvmGcMetrics();
+            gcMetrics.bindTo(meters);
+            Server server = build(config, registry, meters);
+            server.start().join();
+            log.atInfo().setMessage("Carrara started")
+                    .addKeyValue("port", server.activeLocalPort())
+                    .addKeyValue("database", config.database().url())
+                    .addKeyValue("blobs", config.blobs().describe())
+                    .log();
+            return new CarraraServer(config, database, blobStore, registry, server, gcMetrics);
+        } catch (RuntimeException e) {
+            database.close();
+            closeQuietly(blobStore);
+            throw e;
+        }
+    }
+
+    private static Server build(ServerConfig config, ModelRegistry registry, PrometheusMeterRegistry meters) {
+        ApiErrors errors = new ApiErrors();
+        JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
+        String version = versionOf(CarraraServer.class);
+        ServerBuilder builder = Server.builder()
+                .http(new InetSocketAddress(config.host(), config.port()))
+                .meterRegistry(meters)
+                .errorHandler(errors)
+                .accessLogWriter(AccessLogWriter.combined(), true)
+                .maxRequestLength(config.maxRequestBytes())
+                .requestTimeout(config.requestTimeout())
+                .gracefulShutdownTimeout(config.shutdownGrace(), config.shutdownGrace().plus(Duration.ofSeconds(5)));
+        builder.annotatedService()
+                .pathPrefix("/api/v1")
+                .useBlockingTaskExecutor(true)
+                .exceptionHandlers(errors)
+                .responseConverters(json)
+                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+                .build(new RegistryApi(registry, version));
+        builder.annotatedService()
+                .pathPrefix("/api/v1")
+                .useBlockingTaskExecutor(true)
+                // Blobs are streamed and bounded by limits.maxBlobBytes in ArtifactApi, not by the JSON body limit.
+                .maxRequestLength(0)
+                .requestTimeout(Duration.ZERO)
+                .exceptionHandlers(errors)
+                .responseConverters(json)
+                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+                .build(new ArtifactApi(registry, config.maxBlobBytes()));
+        builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
+        builder.route().methods(HttpMethod.GET).path("/docs/api").build(new ApiReferencePage());
+        builder.route().methods(HttpMethod.GET).path("/").build(
+                (ctx, req) -> com.linecorp.armeria.common.HttpResponse.ofRedirect("/docs/api"));
+        return builder.build();
+    }
+
+    static String versionOf(Class<?> type) {
+        String version = type.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    public URI uri() {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish within the grace period, then releases everything. */
+    @Override
+    public void close() {
+        try {
+            server.stop().join();
+        } finally {
+            gcMetrics.close();
+            database.close();
+            closeQuietly(blobStore);
+        }
+    }
+
+    private static void closeQuietly(BlobStore store) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.close();
+        } catch (IOException e) {
+            log.warn("closing the blob store failed", e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.carrara.server.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
+import io.carrara.registry.json.RegistryJson;
+import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.ErrorType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into one JSON shape, {@code {"code", "message", "field"}}, with the status
+ * its error type implies. Users never see a stack trace; unexpected failures are logged with the
+ * request id that the response carries.
+ */
+public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+    @Override
+    public HttpResponse handleException(ServiceRequestContext ctx, HttpRequest req, Throwable cause) {
+        return toResponse(ctx, cause);
+    }
+
+    @Override
+    public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+        return toResponse(ctx, cause);
+    }
+
+    @Override
+    public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config, RequestHeaders headers,
+            HttpStatus status, String description, Throwable cause) {
+        String code = switch (status.code()) {
+            case 404 -> "NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 413 -> "PAYLOAD_TOO_LARGE";
+            case 503 -> "UNAVAILABLE";
+            case 408, 504 -> "TIMEOUT";
+            default -> status.code() >= 500 ? "INTERNAL_ERROR" : "INVALID_ARGUMENT";
+        };
+        String message = switch (status.code()) {
+            case 404 -> "no such endpoint: " + (headers == null ? "" : headers.method() + " " + headers.path())
+                    + "; see GET /docs/api";
+            case 413 -> "the request is larger than this server accepts; see limits.maxRequestBytes and limits.maxBlobBytes";
+            default -> description != null ? description : status.reasonPhrase();
+        };
+        return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, body(code, message, null));
+    }
+
+    static HttpResponse toResponse(ServiceRequestContext ctx, Throwable cause) {
+        Throwable error = unwrap(cause);
+        if (error instanceof CarraraException carrara) {
+            ErrorType type = carrara.errorCode().type();
+            if (type == ErrorType.INTERNAL) {
+                log.error("request {} failed: {}", ctx == null ? "-" : ctx.id(), carrara.getMessage(), carrara);
+            }
+            return json(HttpStatus.valueOf(type.httpStatus()), carrara.errorCode().name(), carrara.getMessage(),
+                    carrara.field().orElse(null));
+        }
+        if (error instanceof IllegalArgumentException) {
+            // Armeria raises this when a path or query parameter does not convert to its declared type.
+            return json(HttpStatus.BAD_REQUEST, "INVALID_ARGUMENT", String.valueOf(error.getMessage()), null);
+        }
+        if (error instanceof com.linecorp.armeria.common.ContentTooLargeException) {
+            return json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
+                    "the request is larger than this server accepts; see limits.maxRequestBytes", null);
+        }
+        if (error instanceof com.linecorp.armeria.server.RequestTimeoutException) {
+            return json(HttpStatus.SERVICE_UNAVAILABLE, "TIMEOUT", "the request took too long; try again", null);
+        }
+        String requestId = ctx == null ? "-" : ctx.id().text();
+        log.error("request {} failed unexpectedly", requestId, error);
+        return json(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
+                "internal error (request " + requestId + "); the server log has the details", null);
+    }
+
+    static HttpResponse json(HttpStatus status, String code, String message, String field) {
+        return HttpResponse.of(ResponseHeaders.of(status, com.linecorp.armeria.common.HttpHeaderNames.CONTENT_TYPE,
+                MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.ofUtf8(body(code, message, field)));
+    }
+
+    private static String body(String code, String message, String field) {
+        ObjectNode node = RegistryJson.mapper().createObjectNode();
+        node.put("code", code);
+        node.put("message", message);
+        node.put("field", field);
+        return node.toString();
+    }
+
+    private static Throwable unwrap(Throwable cause) {
+        Throwable current = cause;
+        while ((current instanceof java.util.concurrent.CompletionException
+                || current instanceof java.util.concurrent.ExecutionException
+                || current instanceof java.io.UncheckedIOException && current.getCause() instanceof CarraraException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        // Jdbi wraps exceptions thrown inside transaction callbacks in its own types.
+        for (Throwable t = current; t != null; t = t.getCause()) {
+            if (t instanceof CarraraException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return current;
+    }
+}

@@ -1,0 +1,44 @@
+package io.carrara.server.api;
+
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import io.carrara.registry.json.RegistryJson;
+import io.carrara.spi.error.CarraraException;
+import java.util.stream.Collectors;
+
+/** Reads JSON request bodies, turning Jackson's failures into errors that name the field. */
+final class JsonBodies {
+    private JsonBodies() {}
+
+    static <T> T read(AggregatedHttpRequest request, Class<T> type) {
+        String body = request.contentUtf8();
+        if (body.isBlank()) {
+            throw new CarraraException(INVALID_ARGUMENT, "a JSON request body is required; see GET /docs/api", "body");
+        }
+        try {
+            return RegistryJson.mapper().readValue(body, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "unknown field '" + e.getPropertyName() + "'; known fields: " + e.getKnownPropertyIds().stream()
+                            .map(Object::toString).sorted().collect(Collectors.joining(", ")),
+                    path(e));
+        } catch (JsonMappingException e) {
+            String field = path(e);
+            throw new CarraraException(INVALID_ARGUMENT,
+                    (field == null ? "" : "field '" + field + "': ") + e.getOriginalMessage(), field);
+        } catch (JsonProcessingException e) {
+            throw new CarraraException(INVALID_ARGUMENT, "the request body is not valid JSON: " + e.getOriginalMessage(), "body");
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return path.isEmpty() ? null : path.replace(".[", "[");
+    }
+}

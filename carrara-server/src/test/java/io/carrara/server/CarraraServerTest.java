@@ -1,0 +1,199 @@
+package io.carrara.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.spi.blob.BlobDigests;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API over real HTTP: status codes, error bodies, limits, streaming, metrics and the reference page. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CarraraServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    private CarraraServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() throws IOException {
+        Files.writeString(home.resolve("carrara.properties"), "limits.maxBlobBytes=100000\nlimits.maxRequestBytes=65536\n");
+        server = CarraraServer.start(ServerConfig.from(io.carrara.server.config.ServerSettings.load(home, Map.of(),
+                Map.of("port", "0"))));
+        assertThat(post("/api/v1/projects", "{\"name\":\"demand\"}").statusCode()).isEqualTo(201);
+        assertThat(post("/api/v1/projects/demand/models", "{\"name\":\"eta\",\"tags\":[\"x\"]}").statusCode()).isEqualTo(201);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void uploadsCreatesDownloadsAndSearchesOverHttp() throws Exception {
+        byte[] artifact = "a model".getBytes(UTF_8);
+        String sha = BlobDigests.hex(BlobDigests.newSha256().digest(artifact));
+        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs"))
+                .header("X-Carrara-Sha256", sha)
+                .POST(BodyPublishers.ofByteArray(artifact)));
+        assertThat(blob.statusCode()).isEqualTo(201);
+        assertThat(json(blob).get("sha256").asText()).isEqualTo(sha);
+        assertThat(json(blob).get("size").asLong()).isEqualTo(artifact.length);
+
+        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/v1/projects/demand/models/eta/instances"))
+                .header("X-Carrara-User", "alice")
+                .POST(BodyPublishers.ofString("{\"artifact\":{\"sha256\":\"" + sha + "\",\"format\":\"opaque\"},"
+                        + "\"metadata\":{\"city\":\"nyc\"}}")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode instance = json(created);
+        String id = instance.get("id").asText();
+        assertThat(instance.get("model").asText()).isEqualTo("demand/eta");
+        assertThat(instance.get("createdBy").asText()).isEqualTo("alice");
+        assertThat(instance.get("artifact").get("format").asText()).isEqualTo("opaque");
+        assertThat(instance.get("createdAt").asText()).endsWith("Z");
+
+        HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(uri("/api/v1/instances/" + id + "/artifact")).build(),
+                BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(artifact);
+        assertThat(download.headers().firstValue("X-Carrara-Sha256")).contains(sha);
+
+        HttpResponse<String> metric = post("/api/v1/instances/" + id + "/metrics", "{\"name\":\"mae\",\"value\":4.2}");
+        assertThat(metric.statusCode()).isEqualTo(201);
+        HttpResponse<String> search = get("/api/v1/search?q=" + java.net.URLEncoder.encode(
+                "meta.city = 'nyc' AND metric.validation.mae < 5", UTF_8));
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(json(search).get("items")).hasSize(1);
+        assertThat(json(search).get("items").get(0).get("id").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void badInputGetsA4xxWithCodeMessageAndField() throws Exception {
+        assertError(get("/api/v1/projects/nope"), 404, "NOT_FOUND", "project");
+        assertError(get("/api/v1/projects/demand/models/nope"), 404, "NOT_FOUND", "model");
+        assertError(post("/api/v1/projects", "{\"name\":\"demand\"}"), 409, "ALREADY_EXISTS", "name");
+        assertError(post("/api/v1/projects", "{\"name\":\"x\",\"colour\":\"red\"}"), 400, "INVALID_ARGUMENT", "colour");
+        assertError(post("/api/v1/projects", "{not json"), 400, "INVALID_ARGUMENT", "body");
+        assertError(post("/api/v1/projects", ""), 400, "INVALID_ARGUMENT", "body");
+        assertError(get("/api/v1/search?q=" + java.net.URLEncoder.encode("model = ", UTF_8)), 400, "SEARCH_SYNTAX", "q");
+        assertError(get("/api/v1/instances/not-a-uuid"), 400, "INVALID_ARGUMENT", "id");
+        assertError(get("/api/v1/instances/00000000-0000-0000-0000-000000000000"), 404, "NOT_FOUND", "id");
+        assertError(post("/api/v1/instances/00000000-0000-0000-0000-000000000000/metrics", "{\"name\":\"mae\",\"value\":\"high\"}"),
+                400, "INVALID_ARGUMENT", "value");
+        assertError(post("/api/v1/projects/demand/models/eta/instances",
+                "{\"artifact\":{\"sha256\":\"" + "a".repeat(64) + "\",\"format\":\"opaque\"}}"), 400, "BLOB_MISSING",
+                "artifact.sha256");
+        HttpResponse<String> unknownRoute = get("/api/v1/nothing-here");
+        assertThat(unknownRoute.statusCode()).isEqualTo(404);
+        assertThat(json(unknownRoute).get("code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(unknownRoute.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void refusesOversizedRequestsAndStoresNothing() throws Exception {
+        String big = "{\"name\":\"p\",\"description\":\"" + "x".repeat(70_000) + "\"}";
+        HttpResponse<String> tooBig = post("/api/v1/projects", big);
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(get("/api/v1/projects/p").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs"))
+                .POST(BodyPublishers.ofByteArray(new byte[100_001])));
+        assertError(blob, 413, "PAYLOAD_TOO_LARGE", "artifact");
+        try (var files = Files.walk(home.resolve("blobs"))) {
+            assertThat(files.filter(Files::isRegularFile)
+                    .filter(path -> path.getFileName().toString().length() == 64)).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesDamagedUploadsAndUnsafeArchives() throws Exception {
+        HttpResponse<String> damaged = send(HttpRequest.newBuilder(uri("/api/v1/blobs"))
+                .header("X-Carrara-Sha256", "b".repeat(64))
+                .POST(BodyPublishers.ofByteArray("bytes".getBytes(UTF_8))));
+        assertError(damaged, 400, "INVALID_ARGUMENT", "X-Carrara-Sha256");
+
+        ByteArrayOutputStream zipBytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(zipBytes)) {
+            zip.putNextEntry(new ZipEntry("../../outside.txt"));
+            zip.write("x".getBytes(UTF_8));
+            zip.closeEntry();
+        }
+        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs"))
+                .POST(BodyPublishers.ofByteArray(zipBytes.toByteArray())));
+        String sha = json(blob).get("sha256").asText();
+        HttpResponse<String> instance = post("/api/v1/projects/demand/models/eta/instances",
+                "{\"artifact\":{\"sha256\":\"" + sha + "\",\"format\":\"spark-pipeline\",\"packaging\":\"zip\"}}");
+        assertError(instance, 400, "UNSAFE_ARCHIVE", null);
+        assertThat(json(get("/api/v1/search?q=" + java.net.URLEncoder.encode("format = 'spark-pipeline'", UTF_8)))
+                .get("items")).isEmpty();
+    }
+
+    @Test
+    void servesMetricsReferenceAndHealth() throws Exception {
+        get("/api/v1/health");
+        HttpResponse<String> metrics = get("/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("carrara_http_requests").contains("jvm_memory_used_bytes");
+
+        HttpResponse<String> reference = get("/docs/api");
+        assertThat(reference.statusCode()).isEqualTo(200);
+        assertThat(reference.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+        assertThat(reference.body()).contains("<table>").contains("/api/v1/search");
+
+        HttpResponse<String> health = get("/api/v1/health");
+        assertThat(json(health).get("status").asText()).isEqualTo("ok");
+    }
+
+    private void assertError(HttpResponse<String> response, int status, String code, String field) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode body = json(response);
+        assertThat(body.get("code").asText()).as(response.body()).isEqualTo(code);
+        assertThat(body.get("message").asText()).isNotBlank().doesNotContain("\tat ");
+        if (field != null) {
+            assertThat(body.get("field").asText()).as(response.body()).isEqualTo(field);
+        }
+    }
+
+    private URI uri(String path) {
+        return server.uri().resolve(path);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(BodyPublishers.ofString(body)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+}
