@@ -506,7 +506,9 @@ public final class ModelRegistry {
         return jdbi.withHandle(handle -> {
             // Fetch one row more than asked to learn whether there is a next page without a COUNT.
             Query query = handle.createQuery(compiled.sql());
-            List<Object> parameters = compiled.parameters();
+            // The compiler puts LIMIT and OFFSET last; ask for one more row than the page holds.
+            List<Object> parameters = new ArrayList<>(compiled.parameters());
+            parameters.set(parameters.size() - 2, compiled.limit() + 1);
             for (int i = 0; i < parameters.size(); i++) {
                 query.bind(i, parameters.get(i));
             }
@@ -727,7 +729,8 @@ public final class ModelRegistry {
     }
 
     private ModelRow mapModelRow(ResultSet rs) throws SQLException {
-        long previous = rs.getLong("previous_model_id");
+        long previousValue = rs.getLong("previous_model_id");
+        Long previous = rs.wasNull() ? null : previousValue;
         return new ModelRow(
                 rs.getLong("model_id"),
                 rs.getString("project_name"),
@@ -738,7 +741,7 @@ public final class ModelRegistry {
                 rs.getString("features"),
                 rs.getString("hyperparameters"),
                 rs.getString("tags"),
-                rs.wasNull() ? null : previous,
+                previous,
                 fromDb(rs.getObject("created_at", LocalDateTime.class)),
                 rs.getString("created_by"));
     }
