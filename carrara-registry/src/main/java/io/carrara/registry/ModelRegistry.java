@@ -85,6 +85,7 @@ import org.jdbi.v3.core.statement.Query;
  */
 public final class ModelRegistry {
     public static final Set<String> METRIC_SCOPES = Set.of("training", "validation", "production");
+    private static final Pattern DECIMAL = Pattern.compile("-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final int MAX_METADATA_VALUE = 512;
     private static final int MAX_PROVENANCE_VALUE = 1024;
@@ -937,13 +938,13 @@ public final class ModelRegistry {
         return rs.wasNull() ? null : value;
     }
 
+    /** The value as a number when it is written as a plain decimal number (not NaN, hex or {@code 1d}). */
     private static Double parseNumber(String value) {
-        try {
-            double number = Double.parseDouble(value.trim());
-            return Double.isFinite(number) ? number : null;
-        } catch (NumberFormatException e) {
+        if (!DECIMAL.matcher(value).matches()) {
             return null;
         }
+        double number = Double.parseDouble(value);
+        return Double.isFinite(number) ? number : null;
     }
 
     private String toJson(Object value) {
