@@ -71,7 +71,8 @@ CREATE TABLE instances (
     CONSTRAINT fk_instances_model FOREIGN KEY (model_id) REFERENCES models (model_id)
 ) ${table_options};
 CREATE INDEX ix_instances_model_created ON instances (model_id, created_at);
-CREATE INDEX ix_instances_created ON instances (created_at, instance_id);
+-- Covers the default order and the cheap filters, so a newest-first scan reads the index alone.
+CREATE INDEX ix_instances_created ON instances (created_at, instance_id, model_id, deprecated);
 CREATE INDEX ix_instances_sha256 ON instances (artifact_sha256);
 
 -- One row per metadata key of an instance, for search; meta_number holds the value when it parses as a number.
@@ -83,8 +84,9 @@ CREATE TABLE instance_metadata (
     CONSTRAINT pk_instance_metadata PRIMARY KEY (instance_id, meta_key),
     CONSTRAINT fk_instance_metadata_instance FOREIGN KEY (instance_id) REFERENCES instances (instance_id)
 ) ${table_options};
-CREATE INDEX ix_instance_metadata_value ON instance_metadata (meta_key, meta_value);
-CREATE INDEX ix_instance_metadata_number ON instance_metadata (meta_key, meta_number);
+-- instance_id is part of both so that search filters are answered from the index alone.
+CREATE INDEX ix_instance_metadata_value ON instance_metadata (meta_key, meta_value, instance_id);
+CREATE INDEX ix_instance_metadata_number ON instance_metadata (meta_key, meta_number, instance_id);
 
 -- The dependency snapshot: which instance of each upstream model this instance was built against.
 CREATE TABLE instance_dependencies (
@@ -120,7 +122,7 @@ CREATE TABLE metric_latest (
     CONSTRAINT pk_metric_latest PRIMARY KEY (instance_id, scope, name),
     CONSTRAINT fk_metric_latest_instance FOREIGN KEY (instance_id) REFERENCES instances (instance_id)
 ) ${table_options};
-CREATE INDEX ix_metric_latest_value ON metric_latest (scope, name, metric_value);
+CREATE INDEX ix_metric_latest_value ON metric_latest (scope, name, metric_value, instance_id);
 
 -- The outbox: one row per change, consumed by rules, webhooks and caches in event_id order.
 CREATE TABLE events (
