@@ -85,6 +85,7 @@ import org.jdbi.v3.core.statement.Query;
  */
 public final class ModelRegistry {
     public static final Set<String> METRIC_SCOPES = Set.of("training", "validation", "production");
+    private static final Pattern DECIMAL = Pattern.compile("-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final int MAX_METADATA_VALUE = 512;
     private static final int MAX_PROVENANCE_VALUE = 1024;
@@ -506,7 +507,9 @@ public final class ModelRegistry {
         return jdbi.withHandle(handle -> {
             // Fetch one row more than asked to learn whether there is a next page without a COUNT.
             Query query = handle.createQuery(compiled.sql());
-            List<Object> parameters = compiled.parameters();
+            // The compiler puts LIMIT and OFFSET last; ask for one more row than the page holds.
+            List<Object> parameters = new ArrayList<>(compiled.parameters());
+            parameters.set(parameters.size() - 2, compiled.limit() + 1);
             for (int i = 0; i < parameters.size(); i++) {
                 query.bind(i, parameters.get(i));
             }
@@ -727,7 +730,8 @@ public final class ModelRegistry {
     }
 
     private ModelRow mapModelRow(ResultSet rs) throws SQLException {
-        long previous = rs.getLong("previous_model_id");
+        long previousValue = rs.getLong("previous_model_id");
+        Long previous = rs.wasNull() ? null : previousValue;
         return new ModelRow(
                 rs.getLong("model_id"),
                 rs.getString("project_name"),
@@ -738,7 +742,7 @@ public final class ModelRegistry {
                 rs.getString("features"),
                 rs.getString("hyperparameters"),
                 rs.getString("tags"),
-                rs.wasNull() ? null : previous,
+                previous,
                 fromDb(rs.getObject("created_at", LocalDateTime.class)),
                 rs.getString("created_by"));
     }
@@ -934,13 +938,13 @@ public final class ModelRegistry {
         return rs.wasNull() ? null : value;
     }
 
+    /** The value as a number when it is written as a plain decimal number (not NaN, hex or {@code 1d}). */
     private static Double parseNumber(String value) {
-        try {
-            double number = Double.parseDouble(value.trim());
-            return Double.isFinite(number) ? number : null;
-        } catch (NumberFormatException e) {
+        if (!DECIMAL.matcher(value).matches()) {
             return null;
         }
+        double number = Double.parseDouble(value);
+        return Double.isFinite(number) ? number : null;
     }
 
     private String toJson(Object value) {

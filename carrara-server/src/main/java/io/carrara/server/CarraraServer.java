@@ -107,7 +107,8 @@ public final class CarraraServer implements AutoCloseable {
                 .accessLogWriter(AccessLogWriter.combined(), true)
                 .maxRequestLength(config.maxRequestBytes())
                 .requestTimeout(config.requestTimeout())
-                .gracefulShutdownTimeout(config.shutdownGrace(), config.shutdownGrace().plus(Duration.ofSeconds(5)));
+                // Stop once no request has been in flight for a second, and never wait longer than the grace period.
+                .gracefulShutdownTimeout(min(Duration.ofSeconds(1), config.shutdownGrace()), config.shutdownGrace());
         builder.annotatedService()
                 .pathPrefix("/api/v1")
                 .useBlockingTaskExecutor(true)
@@ -130,6 +131,10 @@ public final class CarraraServer implements AutoCloseable {
         builder.route().methods(HttpMethod.GET).path("/").build(
                 (ctx, req) -> com.linecorp.armeria.common.HttpResponse.ofRedirect("/docs/api"));
         return builder.build();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     static String versionOf(Class<?> type) {

@@ -30,14 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CarraraServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path home;
+    private Path home;
 
     private CarraraServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    void start() throws IOException {
+    void start(@TempDir Path home) throws Exception {
+        this.home = home;
         Files.writeString(home.resolve("carrara.properties"), "limits.maxBlobBytes=100000\nlimits.maxRequestBytes=65536\n");
         server = CarraraServer.start(ServerConfig.from(io.carrara.server.config.ServerSettings.load(home, Map.of(),
                 Map.of("port", "0"))));

@@ -76,6 +76,9 @@ public final class RegistryBenchmark {
             System.out.printf("instances=%,d metadata rows=%,d metric rows=%,d%n", count(database, "SELECT COUNT(*) FROM instances"),
                     count(database, "SELECT COUNT(*) FROM instance_metadata"), count(database, "SELECT COUNT(*) FROM metrics"));
 
+            if (creates == 0 && searches == 0) {
+                return;
+            }
             // Warm up the JIT, the pool and the database caches before measuring.
             runSearches(registry, Math.max(20, searches / 5), false);
             measureCreates(registry, blob, creates);

@@ -150,8 +150,8 @@ public final class SearchCompiler {
                 out.append("i.model_id IN (SELECT model_id FROM models WHERE name ").append(test).append(")");
                 break;
             case PROJECT:
-                out.append("i.model_id IN (SELECT m.model_id FROM models m JOIN projects p ON p.project_id = m.project_id"
-                        + " WHERE p.name ").append(test).append(")");
+                out.append("i.model_id IN (SELECT m.model_id FROM models m"
+                        + " JOIN projects p ON p.project_id = m.project_id WHERE p.name ").append(test).append(")");
                 break;
             default:
                 out.append(column((InstanceField) key)).append(" ").append(test);
@@ -171,7 +171,8 @@ public final class SearchCompiler {
             out.append(existence).append(METRIC_EXISTS).bind(metric.scope()).bind(metric.name()).append(")");
         } else {
             InstanceField field = (InstanceField) key;
-            String column = field == InstanceField.MODEL || field == InstanceField.PROJECT ? "i.model_id" : column(field);
+            boolean viaModel = field == InstanceField.MODEL || field == InstanceField.PROJECT;
+            String column = viaModel ? "i.model_id" : column(field);
             out.append(column).append(isNull.negated() ? " IS NOT NULL" : " IS NULL");
         }
     }

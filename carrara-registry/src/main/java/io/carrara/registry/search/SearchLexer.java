@@ -14,6 +14,8 @@ import java.util.List;
 final class SearchLexer {
     /** The request parameter every search error is about. */
     static final String FIELD = "q";
+    /** Longer than any URL a server accepts, and short enough that parsing stays cheap. */
+    static final int MAX_LENGTH = 10_000;
 
     enum Kind {
         WORD,
@@ -67,6 +69,10 @@ final class SearchLexer {
     /** The tokens of {@code query}, always ending with one {@link Kind#END} token. */
     static List<Token> tokenize(String query) {
         requireNonNull(query, "query is null");
+        if (query.length() > MAX_LENGTH) {
+            throw syntaxError(MAX_LENGTH + 1, "expected a query of at most " + MAX_LENGTH + " characters but found "
+                    + query.length() + " characters");
+        }
         return new SearchLexer(query).tokens();
     }
 

@@ -50,8 +50,12 @@ public final class SearchParser {
             "AND", "OR", "NOT", "IN", "LIKE", "IS", "NULL", "ORDER", "BY", "ASC", "DESC", "LIMIT", "OFFSET",
             "TRUE", "FALSE");
 
+    // Parentheses and NOTs recurse; a bound keeps a hostile query from exhausting the stack.
+    static final int MAX_NESTING = 100;
+
     private final List<Token> tokens;
     private int index;
+    private int nesting;
 
     private SearchParser(List<Token> tokens) {
         this.tokens = tokens;
@@ -64,7 +68,7 @@ public final class SearchParser {
 
     private SearchQuery query() {
         Optional<Expression> filter = Optional.empty();
-        String expected = "a key, NOT, '(', ORDER BY, LIMIT or end of query";
+        String expected = "end of query";
         if (!peek().isKeyword("ORDER") && !peek().isKeyword("LIMIT") && peek().kind() != Kind.END) {
             filter = Optional.of(or());
             expected = "AND, OR, ORDER BY, LIMIT or end of query";
@@ -120,8 +124,9 @@ public final class SearchParser {
 
     private int wholeNumber(String clause, int minimum, int maximum) {
         Token token = peek();
-        if (token.kind() == Kind.NUMBER && number(token) instanceof LongLiteral) {
-            long value = ((LongLiteral) number(token)).value();
+        Literal number = token.kind() == Kind.NUMBER ? number(token) : null;
+        if (number instanceof LongLiteral) {
+            long value = ((LongLiteral) number).value();
             if (value >= minimum && value <= maximum) {
                 advance();
                 return (int) value;
@@ -153,15 +158,20 @@ public final class SearchParser {
         Token token = peek();
         if (token.isKeyword("NOT")) {
             advance();
-            return new Not(factor());
+            enter(token);
+            Expression operand = factor();
+            nesting--;
+            return new Not(operand);
         }
         if (token.isSymbol("(")) {
             advance();
+            enter(token);
             Expression inner = or();
             if (!peek().isSymbol(")")) {
                 throw expected("AND, OR or ')' to close the '(' at position " + token.position(), peek());
             }
             advance();
+            nesting--;
             return inner;
         }
         if (token.kind() == Kind.WORD && !isReserved(token)) {
@@ -169,6 +179,12 @@ public final class SearchParser {
             return predicate(token);
         }
         throw expected("a key, NOT or '('", token);
+    }
+
+    private void enter(Token token) {
+        if (++nesting > MAX_NESTING) {
+            throw expected("at most " + MAX_NESTING + " nested parentheses and NOTs", token);
+        }
     }
 
     private Expression predicate(Token keyToken) {
@@ -251,7 +267,9 @@ public final class SearchParser {
         }
         if (key instanceof InstanceField && ((InstanceField) key).valueType() != InstanceField.ValueType.TEXT) {
             InstanceField field = (InstanceField) key;
-            String operators = field == InstanceField.DEPRECATED ? "=, !=, <>, IN or IS" : "=, !=, <>, <, <=, >, >=, IN or IS";
+            String operators = field == InstanceField.DEPRECATED
+                    ? "=, !=, <>, IN or IS"
+                    : "=, !=, <>, <, <=, >, >=, IN or IS";
             throw expected(operators + " after " + keyToken.source() + ", which is " + describe(field.valueType())
                     + " and not text,", likeToken);
         }

@@ -83,6 +83,15 @@ class SearchLexerTest {
         assertError("x = 1 ; 2", "at position 7: unexpected character ';'");
     }
 
+    @Test
+    void rejectsQueriesLongerThanAnyUrlWouldBe() {
+        String longest = "model = '" + "x".repeat(SearchLexer.MAX_LENGTH - 10) + "'";
+
+        assertThat(SearchLexer.tokenize(longest)).hasSize(4);
+        assertError(longest + " ", "at position 10001: expected a query of at most 10000 characters"
+                + " but found 10001 characters");
+    }
+
     private static void assertError(String query, String message) {
         assertThatThrownBy(() -> SearchLexer.tokenize(query))
                 .isInstanceOf(CarraraException.class)

@@ -72,6 +72,23 @@ class SearchParserTest {
     }
 
     @Test
+    void boundsNestingSoAHostileQueryCannotExhaustTheStack() {
+        int limit = SearchParser.MAX_NESTING;
+        String deepest = "(".repeat(limit / 2) + "NOT ".repeat(limit / 2) + "deprecated" + ")".repeat(limit / 2);
+        Expression expected = new Comparison(DEPRECATED, EQUAL, new BooleanLiteral(true));
+        for (int i = 0; i < limit / 2; i++) {
+            expected = new Not(expected);
+        }
+
+        assertThat(filter(deepest)).isEqualTo(expected);
+        assertThat(filter(deepest + " OR " + deepest)).isEqualTo(new Or(expected, expected));
+        // One more '(' makes the 50th NOT, after 51 '(' and 49 "NOT ", the 101st level.
+        assertError("(" + deepest + ")", "at position 248: expected at most 100 nested parentheses and NOTs"
+                + " but found 'NOT'");
+        assertError("(".repeat(5000), "at position 101: expected at most 100 nested parentheses and NOTs but found '('");
+    }
+
+    @Test
     void readsEveryComparisonOperator() {
         assertThat(filter("version = 1")).isEqualTo(new Comparison(VERSION, EQUAL, new LongLiteral(1)));
         assertThat(filter("version != 1")).isEqualTo(new Comparison(VERSION, NOT_EQUAL, new LongLiteral(1)));

@@ -66,6 +66,11 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
             return json(HttpStatus.valueOf(type.httpStatus()), carrara.errorCode().name(), carrara.getMessage(),
                     carrara.field().orElse(null));
         }
+        if (error instanceof com.linecorp.armeria.server.HttpStatusException status) {
+            // Armeria's own refusals (e.g. a body over maxRequestLength) in our error shape.
+            AggregatedHttpResponse rendered = new ApiErrors().renderStatus(ctx, null, null, status.httpStatus(), null, error);
+            return rendered.toHttpResponse();
+        }
         if (error instanceof IllegalArgumentException) {
             // Armeria raises this when a path or query parameter does not convert to its declared type.
             return json(HttpStatus.BAD_REQUEST, "INVALID_ARGUMENT", String.valueOf(error.getMessage()), null);
