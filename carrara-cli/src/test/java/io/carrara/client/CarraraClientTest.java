@@ -158,6 +158,7 @@ class CarraraClientTest {
         assertThatThrownBy(() -> client.addDependency(upstream, downstream))
                 .asInstanceOf(type(CarraraClientException.class))
                 .satisfies(e -> {
+                    assertThat(e.code()).isEqualTo("DEPENDENCY_CYCLE");
                     assertThat(e.httpStatus()).isEqualTo(409);
                     assertThat(e.errorCode().type()).isEqualTo(ErrorType.CONFLICT);
                     assertThat(e.getMessage()).contains(upstream.toString());
