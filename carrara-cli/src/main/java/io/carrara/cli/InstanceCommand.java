@@ -1,0 +1,157 @@
+package io.carrara.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.client.Artifact;
+import io.carrara.client.CarraraClient;
+import io.carrara.client.CarraraJson;
+import io.carrara.client.Instance;
+import io.carrara.spi.model.ArtifactFormat;
+import io.carrara.spi.model.ModelRef;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code carrara instance upload|show|list|download|deprecate}. */
+@Command(name = "instance", description = "Upload, inspect, download and deprecate model instances.",
+        subcommands = {
+            InstanceCommand.Upload.class,
+            InstanceCommand.Show.class,
+            InstanceCommand.Listing.class,
+            InstanceCommand.Download.class,
+            InstanceCommand.Deprecate.class
+        })
+final class InstanceCommand extends GroupCommand {
+
+    @Command(name = "upload",
+            description = {
+                "Upload a model file or directory as a new instance and print its id, alone, on stdout.",
+                "A directory travels as a deterministic ZIP; a progress bar shows on stderr for large uploads."
+            })
+    static final class Upload extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "PROJECT/NAME", converter = ModelRefConverter.class,
+                description = "The model the instance belongs to.")
+        ModelRef model;
+
+        @Parameters(index = "1", paramLabel = "PATH", description = "The model file or directory.")
+        Path path;
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "opaque",
+                converter = ArtifactFormatConverter.class, completionCandidates = ArtifactFormatConverter.Candidates.class,
+                description = "What the artifact holds: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        ArtifactFormat format;
+
+        @Option(names = "--meta", paramLabel = "KEY=VALUE",
+                description = "Metadata such as trainingData=hive://trips/2026-11-01; repeat for several.")
+        Map<String, String> metadata = new LinkedHashMap<>();
+
+        @Override
+        void execute(CarraraClient client) {
+            Instance instance;
+            try (TransferBar bar = TransferBar.on(err(), "upload")) {
+                instance = client.upload(model, path, format, metadata, bar);
+            }
+            out().println(instance.id());
+        }
+    }
+
+    @Command(name = "show", description = "Show an instance: artifact, metadata, provenance, dependencies.")
+    static final class Show extends ClientCommand {
+        @Parameters(paramLabel = "ID", description = "The instance id.")
+        UUID id;
+
+        @Option(names = "--json", description = "Print the instance as JSON.")
+        boolean json;
+
+        @Override
+        void execute(CarraraClient client) throws Exception {
+            Instance instance = client.getInstance(id);
+            if (json) {
+                ObjectMapper mapper = CarraraJson.newObjectMapper();
+                out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(instance));
+                return;
+            }
+            Artifact artifact = instance.artifact();
+            TextTable table = TextTable.keyValue()
+                    .row("id", instance.id())
+                    .row("model", instance.model())
+                    .row("version", instance.version())
+                    .row("created_at", instance.createdAt())
+                    .row("created_by", instance.createdBy())
+                    .row("reason", instance.reason())
+                    .row("previous_instance", instance.previousInstance())
+                    .row("format", artifact.format())
+                    .row("packaging", artifact.packaging())
+                    .row("sha256", artifact.sha256())
+                    .row("size", artifact.size())
+                    .row("uri", artifact.uri())
+                    .row("deprecated", Display.deprecated(instance));
+            if (instance.deprecated()) {
+                table.row("deprecated_at", instance.deprecatedAt()).row("deprecated_by", instance.deprecatedBy());
+            }
+            // The same prefixes as the search language, so a line shows how to filter on it.
+            instance.metadata().forEach((key, value) -> table.row("meta." + key, value));
+            instance.provenance().forEach((key, value) -> table.row("provenance." + key, value));
+            instance.dependencies().forEach((upstream, upstreamId) -> table.row("dependency." + upstream, upstreamId));
+            table.print(out());
+        }
+    }
+
+    @Command(name = "list", description = "List a model's instances, newest first.")
+    static final class Listing extends ClientCommand {
+        @Parameters(paramLabel = "PROJECT/NAME", converter = ModelRefConverter.class, description = "The model.")
+        ModelRef model;
+
+        @Override
+        void execute(CarraraClient client) {
+            TextTable table = TextTable.withHeader(
+                    "id", "version", "created_at", "created_by", "format", "reason", "deprecated");
+            for (Instance instance : client.listInstances(model)) {
+                table.row(instance.id(), instance.version(), instance.createdAt(), instance.createdBy(),
+                        instance.artifact().format(), instance.reason(), instance.deprecated() ? "yes" : "no");
+            }
+            table.print(out());
+        }
+    }
+
+    @Command(name = "download",
+            description = {
+                "Download an instance's artifact into DIR and print what was written.",
+                "A model directory is extracted into DIR, which must be new or empty; a file keeps its uploaded name."
+            })
+    static final class Download extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID", description = "The instance id.")
+        UUID id;
+
+        @Parameters(index = "1", paramLabel = "DIR", description = "Where to put the artifact.")
+        Path directory;
+
+        @Override
+        void execute(CarraraClient client) {
+            Path written;
+            try (TransferBar bar = TransferBar.on(err(), "download")) {
+                written = client.download(id, directory, bar);
+            }
+            out().println(written);
+        }
+    }
+
+    @Command(name = "deprecate", description = "Mark an instance deprecated; it stays in the registry and its history.")
+    static final class Deprecate extends ClientCommand {
+        @Parameters(paramLabel = "ID", description = "The instance id.")
+        UUID id;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why, for whoever finds it later.")
+        String reason;
+
+        @Override
+        void execute(CarraraClient client) {
+            Instance instance = client.deprecate(id, reason);
+            out().println("deprecated instance " + instance.id() + " of " + instance.model() + ": "
+                    + instance.deprecatedReason());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.carrara.client;
+
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.spi.blob.BlobDigests;
+import io.carrara.spi.model.ArtifactFormat;
+import java.util.Map;
+
+/**
+ * The metadata of a new instance whose artifact is already stored as a blob. Most callers use
+ * {@link CarraraClient#upload} instead, which stores the blob first and then sends this.
+ */
+public record InstanceDefinition(
+        String sha256,
+        ArtifactFormat format,
+        Packaging packaging,
+        Map<String, String> metadata,
+        Map<String, String> provenance) {
+    public InstanceDefinition {
+        BlobDigests.checkSha256(sha256);
+        requireNonNull(format, "format is null");
+        requireNonNull(packaging, "packaging is null");
+        metadata = Copies.map(metadata);
+        provenance = Copies.map(provenance);
+    }
+}
