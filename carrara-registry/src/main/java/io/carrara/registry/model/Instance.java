@@ -38,8 +38,8 @@ public record Instance(
         requireNonNull(createdBy, "createdBy is null");
         requireNonNull(reason, "reason is null");
         requireNonNull(artifact, "artifact is null");
-        metadata = Map.copyOf(metadata);
-        provenance = Map.copyOf(provenance);
-        dependencies = Map.copyOf(dependencies);
+        metadata = SortedMaps.copyOf(metadata);
+        provenance = SortedMaps.copyOf(provenance);
+        dependencies = SortedMaps.copyOf(dependencies);
     }
 }

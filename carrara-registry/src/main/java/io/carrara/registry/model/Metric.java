@@ -22,7 +22,7 @@ public record Metric(
         requireNonNull(instance, "instance is null");
         requireNonNull(name, "name is null");
         requireNonNull(scope, "scope is null");
-        metadata = Map.copyOf(metadata);
+        metadata = SortedMaps.copyOf(metadata);
         requireNonNull(recordedAt, "recordedAt is null");
         requireNonNull(recordedBy, "recordedBy is null");
     }

@@ -29,7 +29,7 @@ public record Model(
     public Model {
         requireNonNull(ref, "ref is null");
         features = List.copyOf(features);
-        hyperparameters = Map.copyOf(hyperparameters);
+        hyperparameters = SortedMaps.copyOf(hyperparameters);
         tags = List.copyOf(tags);
         nextModels = List.copyOf(nextModels);
         dependsOn = List.copyOf(dependsOn);

@@ -4,6 +4,7 @@ import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static io.carrara.spi.error.StandardErrorCode.PAYLOAD_TOO_LARGE;
 import static java.util.Objects.requireNonNull;
 
+import com.linecorp.armeria.common.ContentDisposition;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
@@ -81,6 +82,17 @@ public final class ArtifactApi {
         return new BlobCreated(blob.sha256(), blob.size(), blob.uri());
     }
 
+    /** The uploaded file's own name when the client recorded one, else the instance id. */
+    private static String downloadName(Instance instance) {
+        String fileName = instance.provenance().get("fileName");
+        if (instance.artifact().packaging() == io.carrara.registry.model.ArtifactPackaging.ZIP || fileName == null
+                || fileName.isBlank()) {
+            return instance.id() + (instance.artifact().packaging() == io.carrara.registry.model.ArtifactPackaging.ZIP
+                    ? ".zip" : "");
+        }
+        return fileName;
+    }
+
     @Get("/instances/{id}/artifact")
     public HttpResponse downloadArtifact(ServiceRequestContext ctx, @Param("id") String id) throws IOException {
         Instance instance = registry.getInstance(RegistryApi.parseId(id));
@@ -91,9 +103,8 @@ public final class ArtifactApi {
                 .add("X-Carrara-Sha256", instance.artifact().sha256())
                 .add("X-Carrara-Packaging", instance.artifact().packaging().wireName())
                 .add("X-Carrara-Format", instance.artifact().format().wireName())
-                .add(HttpHeaderNames.CONTENT_DISPOSITION,
-                        "attachment; filename=\"" + instance.id() + (instance.artifact().packaging().wireName().equals("zip")
-                                ? ".zip" : "") + "\"")
+                .add(HttpHeaderNames.CONTENT_DISPOSITION, ContentDisposition.of("attachment", "file",
+                        downloadName(instance)).asHeaderValue())
                 .build();
         return HttpResponse.of(headers, StreamMessage.builder(data)
                 .executor(ctx.blockingTaskExecutor())
