@@ -297,7 +297,7 @@ class CarraraCliTest {
                 .containsEntry("deprecated", "no")
                 .containsEntry("meta.city", "nyc")
                 .containsEntry("provenance.fileName", "model.txt")
-                .containsEntry("provenance.carraraVersion", "dev")
+                .containsEntry("provenance.carraraVersion", io.carrara.client.CarraraClient.carraraVersion())
                 .containsEntry("provenance.javaVersion", System.getProperty("java.version"))
                 .containsEntry("provenance.os", System.getProperty("os.name"))
                 .containsEntry("provenance.arch", System.getProperty("os.arch"))

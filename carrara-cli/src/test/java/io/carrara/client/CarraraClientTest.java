@@ -222,7 +222,7 @@ class CarraraClientTest {
         assertThat(totals).containsExactly(instance.artifact().size());
         assertThat(instance.metadata()).containsExactly(Map.entry("city", "nyc"));
         assertThat(instance.provenance())
-                .containsEntry("carraraVersion", "dev")
+                .containsEntry("carraraVersion", CarraraClient.carraraVersion())
                 .containsEntry("javaVersion", System.getProperty("java.version"))
                 .containsEntry("os", System.getProperty("os.name"))
                 .containsEntry("arch", System.getProperty("os.arch"))
