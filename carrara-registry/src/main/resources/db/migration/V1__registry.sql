@@ -122,7 +122,9 @@ CREATE TABLE metric_latest (
     CONSTRAINT pk_metric_latest PRIMARY KEY (instance_id, scope, name),
     CONSTRAINT fk_metric_latest_instance FOREIGN KEY (instance_id) REFERENCES instances (instance_id)
 ) ${table_options};
-CREATE INDEX ix_metric_latest_value ON metric_latest (scope, name, metric_value, instance_id);
+-- Without instance_id: H2 would otherwise probe a correlated EXISTS through this index instead of the
+-- primary key and scan every instance with a matching value (measured: 56 s instead of 1 s at 100,000).
+CREATE INDEX ix_metric_latest_value ON metric_latest (scope, name, metric_value);
 
 -- The outbox: one row per change, consumed by rules, webhooks and caches in event_id order.
 CREATE TABLE events (

@@ -101,28 +101,43 @@ public final class RegistryBenchmark {
         report("create instance + metric", nanos);
     }
 
+    /**
+     * Each filter is a template whose values change on every run ({@code %1$s} a model, {@code %2$s}
+     * a city, {@code %3$s} another city, {@code %4$s} a project, {@code %5$.2f} a threshold), so no
+     * database can answer from a cache of the previous identical query.
+     */
     private static void runSearches(ModelRegistry registry, int repetitions, boolean print) {
         Map<String, String> filters = new LinkedHashMap<>();
         filters.put("selective: model+meta+metric+deprecated",
-                "model = 'model_42' AND meta.city = 'nyc' AND metric.validation.mae < 5 AND NOT deprecated ORDER BY created_at DESC LIMIT 10");
+                "model = '%1$s' AND meta.city = '%2$s' AND metric.validation.mae < %5$.2f AND NOT deprecated"
+                        + " ORDER BY created_at DESC LIMIT 10");
         filters.put("selective: project+model, order by metric",
-                "project = 'project_3' AND model = 'model_7' ORDER BY metric.validation.mae ASC LIMIT 10");
-        filters.put("broad: metric < 5 AND NOT deprecated",
-                "metric.validation.mae < 5 AND NOT deprecated ORDER BY created_at DESC LIMIT 10");
-        filters.put("broad: meta.city = 'nyc'", "meta.city = 'nyc' ORDER BY created_at DESC LIMIT 10");
-        filters.put("broad: everything, newest 100", "ORDER BY created_at DESC LIMIT 100");
+                "project = '%4$s' AND model = '%1$s' ORDER BY metric.validation.mae ASC LIMIT 10");
+        filters.put("broad: metric < x AND NOT deprecated",
+                "metric.validation.mae < %5$.2f AND NOT deprecated ORDER BY created_at DESC LIMIT 10");
+        filters.put("broad: meta.city = x", "meta.city = '%2$s' ORDER BY created_at DESC LIMIT 10");
+        filters.put("broad: created_at range, newest 100",
+                "created_at < '2026-%6$02d-01' ORDER BY created_at DESC LIMIT 100");
         filters.put("broad: OR of two cities, page 5",
-                "(meta.city = 'sf' OR meta.city = 'la') AND metric.validation.auc > 0.9 LIMIT 20 OFFSET 80");
+                "(meta.city = '%2$s' OR meta.city = '%3$s') AND metric.validation.auc > 0.9 LIMIT 20 OFFSET 80");
+        Random random = new Random(11);
         for (Map.Entry<String, String> filter : filters.entrySet()) {
             long[] nanos = new long[repetitions];
-            int found = 0;
+            long found = 0;
             for (int i = 0; i < repetitions; i++) {
+                String query = String.format(java.util.Locale.ROOT, filter.getValue(),
+                        "model_" + random.nextInt(MODELS_PER_PROJECT),
+                        CITIES[random.nextInt(CITIES.length)],
+                        CITIES[random.nextInt(CITIES.length)],
+                        "project_" + random.nextInt(PROJECTS),
+                        2 + random.nextDouble() * 6,
+                        1 + random.nextInt(12));
                 long started = System.nanoTime();
-                found = registry.search(filter.getValue(), null, null).items().size();
+                found += registry.search(query, null, null).items().size();
                 nanos[i] = System.nanoTime() - started;
             }
             if (print) {
-                report(filter.getKey() + " (" + found + " rows)", nanos);
+                report(filter.getKey() + " (avg " + found / repetitions + " rows)", nanos);
             }
         }
     }
