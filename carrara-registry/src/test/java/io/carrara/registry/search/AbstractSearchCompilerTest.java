@@ -1,5 +1,9 @@
 package io.carrara.registry.search;
 
+import io.carrara.registry.db.DatabaseDialect;
+import io.carrara.registry.db.RegistryDatabase;
+import io.carrara.registry.db.TestDatabases;
+
 import static io.carrara.registry.search.SearchFixture.DEMAND_ETA_1;
 import static io.carrara.registry.search.SearchFixture.NEWEST_FIRST;
 import static io.carrara.registry.search.SearchFixture.PRICING_ETA_1;
@@ -16,7 +20,6 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,22 +35,30 @@ public abstract class AbstractSearchCompilerTest {
     private final SearchCompiler compiler = new SearchCompiler();
     private TestDatabase database;
 
-    /** An empty database, its schema placeholders, and what drops it when the tests are done. */
-    protected record TestDatabase(DataSource dataSource, Map<String, String> placeholders, AutoCloseable drop) {
-        public TestDatabase {
+    /** A migrated database and what drops it when the tests are done. */
+    private record TestDatabase(DataSource dataSource, AutoCloseable drop) {
+        TestDatabase {
             requireNonNull(dataSource, "dataSource is null");
-            placeholders = Map.copyOf(requireNonNull(placeholders, "placeholders is null"));
             requireNonNull(drop, "drop is null");
         }
     }
 
-    /** Creates a fresh database or schema no other test uses; skip with an assumption if the server is absent. */
-    protected abstract TestDatabase openDatabase() throws Exception;
+    /** The database these assertions run on; each run gets a fresh one from {@link TestDatabases}. */
+    protected abstract DatabaseDialect dialect();
+
+    private TestDatabase openDatabase() {
+        TestDatabases.TestDatabase created = TestDatabases.create(dialect());
+        RegistryDatabase registry = RegistryDatabase.open(created.config());
+        return new TestDatabase(registry.dataSource(), () -> {
+            registry.close();
+            created.close();
+        });
+    }
 
     @BeforeAll
     void createFixture() throws Exception {
         database = openDatabase();
-        SearchFixture.create(database.dataSource(), database.placeholders());
+        SearchFixture.create(database.dataSource());
     }
 
     @AfterAll

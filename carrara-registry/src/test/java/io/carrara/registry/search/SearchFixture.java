@@ -1,6 +1,5 @@
 package io.carrara.registry.search;
 
-import io.carrara.registry.db.DatabaseDialect;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,9 +11,7 @@ import java.sql.Types;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * The registry schema plus a small set of projects, models and instances that search tests query.
@@ -33,9 +30,6 @@ import org.flywaydb.core.Flyway;
  * Metadata and latest metrics are listed in {@link #insertRows}.
  */
 public final class SearchFixture {
-    public static final Map<String, String> H2_PLACEHOLDERS = DatabaseDialect.H2.migrationPlaceholders();
-    public static final Map<String, String> POSTGRESQL_PLACEHOLDERS = DatabaseDialect.POSTGRESQL.migrationPlaceholders();
-    public static final Map<String, String> MARIADB_PLACEHOLDERS = DatabaseDialect.MARIADB.migrationPlaceholders();
 
     public static final String SURGE_1 = instanceId(1);
     public static final String PRICING_ETA_1 = instanceId(2);
@@ -57,16 +51,9 @@ public final class SearchFixture {
 
     private SearchFixture() {}
 
-    /** Migrates an empty database to the registry schema and inserts the fixture rows. */
-    public static void create(DataSource dataSource, Map<String, String> placeholders) throws SQLException {
+    /** Inserts the fixture rows into an empty database already migrated to the registry schema. */
+    public static void create(DataSource dataSource) throws SQLException {
         requireNonNull(dataSource, "dataSource is null");
-        requireNonNull(placeholders, "placeholders is null");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .placeholders(placeholders)
-                .load()
-                .migrate();
         try (Connection connection = dataSource.getConnection()) {
             insertRows(connection);
         }
