@@ -30,11 +30,13 @@ public final class StringIndexer implements Stage {
     private final ColumnPairs columns;
     private final InvalidHandling handling;
     private final List<Map<String, Integer>> indexByLabel;
+    private final List<List<String>> labelsArray;
 
     private StringIndexer(String description, ColumnPairs columns, InvalidHandling handling, List<List<String>> labelsArray) {
         this.description = description;
         this.columns = columns;
         this.handling = handling;
+        this.labelsArray = List.copyOf(labelsArray);
         List<Map<String, Integer>> maps = new ArrayList<>(labelsArray.size());
         for (List<String> labels : labelsArray) {
             Map<String, Integer> index = new HashMap<>(labels.size() * 2);
@@ -85,6 +87,12 @@ public final class StringIndexer implements Stage {
             Column input = binder.input(inputName, DataType.STRING, DataType.BYTE, DataType.SHORT, DataType.INTEGER,
                     DataType.LONG, DataType.FLOAT, DataType.DOUBLE);
             Column output = binder.output(columns.outputs().get(i), DataType.DOUBLE);
+            List<String> values = new ArrayList<>(labelsArray.get(i));
+            if (handling == InvalidHandling.KEEP) {
+                // Spark names the keep bucket "__unknown" in the output's nominal attribute.
+                values.add("__unknown");
+            }
+            binder.declareNominalValues(output, values);
             indexers.add(new ColumnIndexer(input, output.slot(), indexByLabel.get(i), handling));
         }
         ColumnIndexer[] compiled = indexers.toArray(ColumnIndexer[]::new);

@@ -51,6 +51,33 @@ public sealed interface Vector permits DenseVector, SparseVector {
         return sum;
     }
 
+    /**
+     * The values stored the way Spark's {@code Vector.compressed} stores them: sparse when
+     * 12 bytes per non-zero (NaN counts) plus 28 beat 8 bytes per value plus 12, dense otherwise.
+     * Takes ownership of {@code values}.
+     */
+    static Vector compressed(double[] values) {
+        int nonZeros = 0;
+        for (double value : values) {
+            if (value != 0.0) {
+                nonZeros++;
+            }
+        }
+        if (12L * nonZeros + 28 >= 8L * values.length + 12) {
+            return new DenseVector(values);
+        }
+        int[] indices = new int[nonZeros];
+        double[] nonZeroValues = new double[nonZeros];
+        int position = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != 0.0) {
+                indices[position] = i;
+                nonZeroValues[position++] = values[i];
+            }
+        }
+        return new SparseVector(values.length, indices, nonZeroValues);
+    }
+
     static boolean valuesEqual(Vector a, Vector b) {
         if (a.size() != b.size()) {
             return false;

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 public final class StageBinder {
     private final List<Column> columns = new ArrayList<>();
     private final Map<String, Column> byName = new HashMap<>();
+    private final Map<String, List<String>> nominalValues = new HashMap<>();
     private String stage = "input";
 
     public StageBinder(List<Field> inputFields) {
@@ -97,6 +98,18 @@ public final class StageBinder {
         columns.add(column);
         byName.put(name, column);
         return column;
+    }
+
+    /**
+     * Records the category names of a column, as Spark's nominal attribute metadata does for a
+     * StringIndexer output, so a later stage (IndexToString) can map indices back to labels.
+     */
+    public void declareNominalValues(Column column, List<String> values) {
+        nominalValues.put(column.name(), List.copyOf(values));
+    }
+
+    public java.util.Optional<List<String>> nominalValues(Column column) {
+        return java.util.Optional.ofNullable(nominalValues.get(column.name()));
     }
 
     public ModelException mismatch(String message) {
