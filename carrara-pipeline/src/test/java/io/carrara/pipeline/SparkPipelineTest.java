@@ -78,7 +78,8 @@ class SparkPipelineTest {
                     assertThat(e.stage()).hasValueSatisfying(stage -> assertThat(stage).startsWith("stage 2 (vecAssembler_"));
                 })
                 .hasMessageContaining("unsupported stage org.apache.spark.ml.feature.SQLTransformer")
-                .hasMessageContaining("supported stages: org.apache.spark.ml.classification.LogisticRegressionModel, ");
+                .hasMessageContaining("; supported stages: org.apache.spark.ml.classification.")
+                .hasMessageContaining("org.apache.spark.ml.feature.VectorAssembler");
     }
 
     @Test
