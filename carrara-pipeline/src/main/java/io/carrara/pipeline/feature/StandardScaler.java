@@ -90,20 +90,25 @@ public final class StandardScaler implements Stage {
                 throw new RowException(inputColumn, "column " + inputColumn + " holds a vector of size " + vector.size()
                         + "; the scaler was fitted on size " + size);
             }
-            frame.setObject(outputSlot, transform(vector));
+            frame.setObject(outputSlot, shiftAndScale(vector, shift, scale, withMean, withStd));
             return true;
         };
     }
 
-    private Vector transform(Vector vector) {
-        if (withMean) {
+    /**
+     * Spark's {@code StandardScalerModel.getTransformFunc}, which RobustScaler and MaxAbsScaler
+     * share: shifting makes the output dense, scaling alone keeps a sparse vector sparse.
+     */
+    static Vector shiftAndScale(Vector vector, double[] shift, double[] scale, boolean withShift, boolean withScale) {
+        int size = vector.size();
+        if (withShift) {
             double[] values = vector.toArray();
             for (int i = 0; i < values.length; i++) {
-                values[i] = withStd ? (values[i] - shift[i]) * scale[i] : values[i] - shift[i];
+                values[i] = withScale ? (values[i] - shift[i]) * scale[i] : values[i] - shift[i];
             }
             return new DenseVector(values);
         }
-        if (!withStd) {
+        if (!withScale) {
             return vector;
         }
         if (vector instanceof SparseVector) {

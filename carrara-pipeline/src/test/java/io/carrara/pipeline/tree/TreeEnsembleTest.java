@@ -22,8 +22,14 @@ import org.junit.jupiter.api.Test;
 class TreeEnsembleTest {
     private static final GoldenCase TREES = GoldenCase.of("4.1.0", "trips-gradient-boosted-trees");
 
+    private static final GoldenCase SPARK_35_TREES = GoldenCase.of("3.5.6", "trips-gradient-boosted-trees");
+
     private static SavedStage gbt() throws IOException {
-        try (Stream<Path> stages = Files.list(TREES.model().resolve("stages"))) {
+        return gbt(TREES);
+    }
+
+    private static SavedStage gbt(GoldenCase golden) throws IOException {
+        try (Stream<Path> stages = Files.list(golden.model().resolve("stages"))) {
             Path directory = stages.filter(dir -> dir.getFileName().toString().startsWith("2_gbtc_")).findFirst().orElseThrow();
             return new SavedStage(directory, 2, MetadataReader.read(directory, "gbt"));
         }
@@ -41,6 +47,18 @@ class TreeEnsembleTest {
         assertThat(ensemble.weights()[0]).isEqualTo(1.0);
         assertThat(ensemble.weights()[1]).isEqualTo(0.1);
         assertThat(ensemble.numFeatures()).isEqualTo(6);
+    }
+
+    @Test
+    void readsSpark35NamedTreesMetadata() throws IOException {
+        SavedStage saved = gbt(SPARK_35_TREES);
+        DataRecord firstTree = ParquetTable.read(saved.directory().resolve("treesMetadata"), "gbt").get(0);
+
+        TreeEnsemble ensemble = TreeEnsemble.readEnsemble(saved);
+
+        assertThat(firstTree.columns()).containsExactly("treeID", "metadata", "weights");
+        assertThat(ensemble.trees()).hasSize(10);
+        assertThat(ensemble.weights()[1]).isEqualTo(0.1);
     }
 
     @Test
