@@ -28,10 +28,15 @@ public final class StageLoaderRegistry {
         this.loaders = Map.copyOf(byClassName);
     }
 
-    /** The loaders {@link ServiceLoader} finds with this class's class loader. */
+    /** The loaders {@link ServiceLoader} finds with this class's class loader; looked up once, as that class path is fixed. */
     public static StageLoaderRegistry discover() {
-        return new StageLoaderRegistry(ServiceLoader.load(StageLoader.class, StageLoaderRegistry.class.getClassLoader())
-                .stream().map(ServiceLoader.Provider::get).toList());
+        return Discovered.REGISTRY;
+    }
+
+    private static final class Discovered {
+        static final StageLoaderRegistry REGISTRY = new StageLoaderRegistry(
+                ServiceLoader.load(StageLoader.class, StageLoaderRegistry.class.getClassLoader())
+                        .stream().map(ServiceLoader.Provider::get).toList());
     }
 
     /** Sorted Spark class names with a loader. */

@@ -13,7 +13,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A seeded synthetic "trips" table shaped like real ride data: a long-tailed {@code city}
  * (Zipf-like over 40 cities, a few nulls), small categorical columns, integer and double numerics
- * with nulls (hour only when scoring), and labels for binary, three-class and regression models. The scoring set adds cities
+ * with nulls (hour only when scoring), a free-text note, and labels for binary, three-class and
+ * regression models. The scoring set adds cities
  * and payment types never seen in training, and NaN distances.
  */
 public final class TripsData {
@@ -29,7 +30,8 @@ public final class TripsData {
             .add("airport", DataTypes.BooleanType)
             .add("label", DataTypes.DoubleType)
             .add("fare_class", DataTypes.DoubleType)
-            .add("fare", DataTypes.DoubleType);
+            .add("fare", DataTypes.DoubleType)
+            .add("note", DataTypes.StringType);
 
     private static final String[] CITIES = {
         "new_york", "san_francisco", "los_angeles", "chicago", "boston", "seattle", "austin", "denver", "miami", "atlanta",
@@ -40,6 +42,10 @@ public final class TripsData {
     private static final String[] UNSEEN_CITIES = {"atlantis", "el_dorado", "shangri_la"};
     private static final String[] VENDORS = {"cmt", "vts", "dds"};
     private static final String[] PAYMENTS = {"card", "cash", "app", "voucher"};
+    private static final String[] WORDS = {
+        "the", "Airport", "pickup", "late", "night", "a", "driver", "was", "very", "friendly", "traffic", "on", "bridge",
+        "Rain", "and", "slow", "ride", "to", "downtown", "hotel", "luggage", "big", "quiet", "music", "loud", "AC"};
+    private static final String[] UNSEEN_WORDS = {"zeppelin", "hovercraft"};
 
     private TripsData() {
     }
@@ -77,9 +83,30 @@ public final class TripsData {
             double fareClass = score < 0.0 ? 0.0 : score < 1.5 ? 1.0 : 2.0;
             double fare = 2.5 + 1.8 * knownDistance + (airport ? 5.0 : 0.0) + random.nextGaussian();
             rows.add(RowFactory.create(firstId + i, city, vendor, payment, passengers, hour, distance, duration, airport, label,
-                    fareClass, fare));
+                    fareClass, fare, note(random, withUnseen)));
         }
         return rows;
+    }
+
+    /** Free text with mixed case, repeated words and irregular spacing; empty or null now and then. */
+    private static String note(Random random, boolean withUnseen) {
+        double u = random.nextDouble();
+        if (u < 0.04) {
+            return null;
+        }
+        if (u < 0.07) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        int words = 1 + random.nextInt(9);
+        for (int w = 0; w < words; w++) {
+            if (w > 0) {
+                text.append(random.nextDouble() < 0.1 ? "  " : " ");
+            }
+            text.append(withUnseen && random.nextDouble() < 0.05 ? UNSEEN_WORDS[random.nextInt(UNSEEN_WORDS.length)]
+                    : WORDS[Math.min(WORDS.length - 1, (int) Math.abs(random.nextGaussian() * 8))]);
+        }
+        return text.toString();
     }
 
     private static String pick(Random random, boolean withUnseen) {
