@@ -135,6 +135,29 @@ final class ProbabilisticOutputs {
         return best;
     }
 
+    /** Spark's {@code Utils.softmax}: an infinite score takes all the mass; otherwise shift by the maximum and scale by 1/sum. */
+    static void softmaxInPlace(double[] values) {
+        double max = -Double.MAX_VALUE;
+        for (double value : values) {
+            if (value == Double.POSITIVE_INFINITY) {
+                for (int k = 0; k < values.length; k++) {
+                    values[k] = value == values[k] ? 1.0 : 0.0;
+                }
+                return;
+            }
+            max = Math.max(max, value);
+        }
+        double sum = 0.0;
+        for (int k = 0; k < values.length; k++) {
+            values[k] = Math.exp(values[k] - max);
+            sum += values[k];
+        }
+        double inverse = 1.0 / sum;
+        for (int k = 0; k < values.length; k++) {
+            values[k] *= inverse;
+        }
+    }
+
     /** Spark's {@code normalizeToProbabilitiesInPlace}, which refuses negative or all-zero scores. */
     static void normalizeInPlace(double[] values, String featuresColumn) {
         double sum = 0.0;
