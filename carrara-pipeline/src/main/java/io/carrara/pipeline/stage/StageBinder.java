@@ -101,6 +101,17 @@ public final class StageBinder {
     }
 
     /**
+     * Records a vector column's size in place, as Spark's VectorSizeHint rewrites the column's
+     * attribute metadata without adding a column.
+     */
+    public Column declareVectorSize(Column column, int size) {
+        Column sized = new Column(column.name(), column.slot(), DataType.VECTOR, java.util.OptionalInt.of(size));
+        columns.set(column.slot(), sized);
+        byName.put(column.name(), sized);
+        return sized;
+    }
+
+    /**
      * Records the category names of a column, as Spark's nominal attribute metadata does for a
      * StringIndexer output, so a later stage (IndexToString) can map indices back to labels.
      */
