@@ -1,0 +1,116 @@
+package io.carrara.pipeline.feature;
+
+import io.carrara.pipeline.error.RowException;
+import io.carrara.pipeline.format.SavedStage;
+import io.carrara.pipeline.linalg.SparseVector;
+import io.carrara.pipeline.stage.Column;
+import io.carrara.pipeline.stage.ColumnPairs;
+import io.carrara.pipeline.stage.InvalidHandling;
+import io.carrara.pipeline.stage.RowOperation;
+import io.carrara.pipeline.stage.Stage;
+import io.carrara.pipeline.stage.StageBinder;
+import io.carrara.pipeline.stage.StageLoader;
+import java.util.Set;
+
+/**
+ * Spark's {@code OneHotEncoderModel}: a category index becomes a sparse vector with a single 1.0.
+ * The vector has the fitted category count, minus one with {@code dropLast}, plus one for the
+ * invalid bucket with {@code handleInvalid=keep}; the dropped category encodes as all zeros. A null
+ * index gives a null vector, as Spark's UDF over a primitive does.
+ */
+public final class OneHotEncoder implements Stage {
+    private static final int[] NO_INDICES = new int[0];
+    private static final double[] NO_VALUES = new double[0];
+    private static final double[] ONE = {1.0};
+
+    private final String description;
+    private final ColumnPairs columns;
+    private final int[] categorySizes;
+    private final boolean dropLast;
+    private final boolean keepInvalid;
+
+    private OneHotEncoder(String description, ColumnPairs columns, int[] categorySizes, boolean dropLast, boolean keepInvalid) {
+        this.description = description;
+        this.columns = columns;
+        this.categorySizes = categorySizes;
+        this.dropLast = dropLast;
+        this.keepInvalid = keepInvalid;
+    }
+
+    public static final class Loader implements StageLoader {
+        @Override
+        public Set<String> sparkClassNames() {
+            return Set.of("org.apache.spark.ml.feature.OneHotEncoderModel");
+        }
+
+        @Override
+        public Stage load(SavedStage saved) {
+            ColumnPairs columns = ColumnPairs.from(saved.params());
+            InvalidHandling handling = InvalidHandling.from(saved.params(), InvalidHandling.ERROR, InvalidHandling.KEEP);
+            int[] categorySizes = saved.singleDataRecord().getIntArray("categorySizes");
+            if (categorySizes.length != columns.size()) {
+                throw saved.params().invalid("data has " + categorySizes.length + " category sizes for " + columns.size() + " input columns");
+            }
+            return new OneHotEncoder(saved.description(), columns, categorySizes, saved.params().getBoolean("dropLast"),
+                    handling == InvalidHandling.KEEP);
+        }
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public RowOperation compile(StageBinder binder) {
+        int count = columns.size();
+        Column[] inputs = new Column[count];
+        int[] outputSlots = new int[count];
+        int[] vectorSizes = new int[count];
+        for (int i = 0; i < count; i++) {
+            inputs[i] = binder.numericInput(columns.inputs().get(i));
+            vectorSizes[i] = configuredSize(categorySizes[i]);
+            outputSlots[i] = binder.vectorOutput(columns.outputs().get(i), vectorSizes[i]).slot();
+        }
+        return frame -> {
+            for (int i = 0; i < count; i++) {
+                int inputSlot = inputs[i].slot();
+                if (frame.isNull(inputSlot)) {
+                    frame.setNull(outputSlots[i]);
+                    continue;
+                }
+                double label = frame.getDouble(inputSlot);
+                int categories = categorySizes[i];
+                double index;
+                if (label >= 0 && label < categories) {
+                    index = label;
+                } else if (keepInvalid) {
+                    index = categories;
+                } else {
+                    throw invalidIndex(inputs[i].name(), label, categories);
+                }
+                int size = vectorSizes[i];
+                frame.setObject(outputSlots[i], index < size
+                        ? new SparseVector(size, new int[] {(int) index}, ONE.clone())
+                        : new SparseVector(size, NO_INDICES, NO_VALUES));
+            }
+            return true;
+        };
+    }
+
+    private int configuredSize(int categories) {
+        if (!dropLast && keepInvalid) {
+            return categories + 1;
+        }
+        if (dropLast && !keepInvalid) {
+            return categories - 1;
+        }
+        return categories;
+    }
+
+    private static RowException invalidIndex(String column, double label, int categories) {
+        String what = label < 0 ? "negative index " + label : "unseen index " + label;
+        return new RowException(column, what + " in column " + column + "; OneHotEncoder was fitted on indices 0 to "
+                + (categories - 1) + "; set handleInvalid=keep to score it");
+    }
+}

@@ -1,0 +1,80 @@
+package io.carrara.pipeline.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.carrara.pipeline.error.ModelException;
+import io.carrara.pipeline.error.PipelineErrorCode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Reads {@code <dir>/metadata/}: Spark 3.x saves it with {@code saveAsTextFile} as
+ * {@code part-00000}, Spark 4.x with the text data source as {@code part-00000-<uuid>-c000.txt}.
+ * Either way the first line of the first non-empty part file is the JSON object.
+ */
+public final class MetadataReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MetadataReader() {
+    }
+
+    public static StageMetadata read(Path stageDirectory, String context) {
+        Path metadataDirectory = stageDirectory.resolve("metadata");
+        String line = firstLine(metadataDirectory, context);
+        JsonNode json;
+        try {
+            json = JSON.readTree(line);
+        } catch (IOException e) {
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, context,
+                    "metadata in " + metadataDirectory + " is not JSON: " + e.getMessage(), e);
+        }
+        String className = text(json, "class", metadataDirectory, context);
+        String uid = text(json, "uid", metadataDirectory, context);
+        String sparkVersion = text(json, "sparkVersion", metadataDirectory, context);
+        long timestamp = json.path("timestamp").asLong(0L);
+        JsonNode paramMap = json.has("paramMap") ? json.get("paramMap") : JsonNodeFactory.instance.objectNode();
+        // Spark before 2.4 wrote no defaultParamMap; those saves predate what we support but
+        // still read, with defaults coming from each loader.
+        JsonNode defaults = json.has("defaultParamMap") ? json.get("defaultParamMap") : JsonNodeFactory.instance.objectNode();
+        return new StageMetadata(className, uid, sparkVersion, timestamp, paramMap, defaults, json);
+    }
+
+    private static String text(JsonNode json, String field, Path directory, String context) {
+        JsonNode value = json.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, context,
+                    "metadata in " + directory + " has no \"" + field + "\"; is this a directory written by Spark ML's save()?");
+        }
+        return value.asText();
+    }
+
+    private static String firstLine(Path metadataDirectory, String context) {
+        if (!Files.isDirectory(metadataDirectory)) {
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, context, "no metadata directory at " + metadataDirectory
+                    + "; point at the directory PipelineModel.save() or a model's save() wrote");
+        }
+        List<Path> parts;
+        try (Stream<Path> files = Files.list(metadataDirectory)) {
+            parts = files.filter(file -> file.getFileName().toString().startsWith("part-")).sorted().toList();
+        } catch (IOException e) {
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, context, "cannot list " + metadataDirectory + ": " + e.getMessage(), e);
+        }
+        for (Path part : parts) {
+            try (BufferedReader reader = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                String line = reader.readLine();
+                if (line != null && !line.isBlank()) {
+                    return line;
+                }
+            } catch (IOException e) {
+                throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, context, "cannot read " + part + ": " + e.getMessage(), e);
+            }
+        }
+        throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, context, "no metadata line in any part file of " + metadataDirectory);
+    }
+}

@@ -1,0 +1,128 @@
+package io.carrara.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.pipeline.CompiledPipeline;
+import io.carrara.pipeline.SparkPipeline;
+import io.carrara.pipeline.schema.Field;
+import io.carrara.pipeline.stage.Frame;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Scores a partition with carrara-pipeline's compiled scorer, the same code the online server
+ * runs. The pipeline is loaded and compiled once per partition, then every row goes through one
+ * reused frame; rows a {@code skip} stage drops are omitted, and a row error fails the task, as
+ * Spark's own {@code transform} would. The model directory must be readable where tasks run
+ * (local mode, or a path every executor mounts).
+ */
+public final class PipelineScoringFunction implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    private final String modelDirectory;
+    private final StructType inputSchema;
+
+    public PipelineScoringFunction(Path modelDirectory, StructType inputSchema) {
+        this.modelDirectory = requireNonNull(modelDirectory, "modelDirectory is null").toString();
+        this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
+    }
+
+    /** Loads and binds the pipeline; call on the driver to fail fast and to learn the output schema. */
+    public CompiledPipeline compile() {
+        return SparkPipeline.load(Path.of(modelDirectory)).compile(SparkSchemas.toSchema(inputSchema));
+    }
+
+    /** The input columns followed by every column the pipeline adds. */
+    public StructType outputSchema() {
+        StructType output = inputSchema;
+        for (Field field : compile().addedFields()) {
+            output = output.add(SparkSchemas.toStructField(field));
+        }
+        return output;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        CompiledPipeline pipeline = compile();
+        List<Field> added = pipeline.addedFields();
+        int inputCount = inputSchema.fields().length;
+        int[] addedSlots = added.stream().mapToInt(field -> pipeline.slot(field.name())).toArray();
+        Frame frame = pipeline.newFrame();
+        return new Iterator<>() {
+            private Row next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && rows.hasNext()) {
+                    next = score(rows.next());
+                }
+                return next != null;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Row row = next;
+                next = null;
+                return row;
+            }
+
+            private Row score(Row row) {
+                frame.clear();
+                for (int i = 0; i < inputCount; i++) {
+                    setInput(pipeline, frame, i, row.isNullAt(i) ? null : SparkSchemas.toRuntimeValue(row.get(i)));
+                }
+                if (!pipeline.score(frame)) {
+                    return null;
+                }
+                List<Object> values = new ArrayList<>(inputCount + added.size());
+                for (int i = 0; i < inputCount; i++) {
+                    values.add(row.get(i));
+                }
+                for (int k = 0; k < addedSlots.length; k++) {
+                    values.add(outputValue(frame, addedSlots[k], added.get(k)));
+                }
+                return RowFactory.create(values.toArray());
+            }
+        };
+    }
+
+    private static void setInput(CompiledPipeline pipeline, Frame frame, int slot, Object value) {
+        Field field = pipeline.inputSchema().fields().get(slot);
+        if (value == null) {
+            frame.setNull(slot);
+        } else if (field.type().isNumeric()) {
+            frame.setDouble(slot, value instanceof Boolean bool ? (bool ? 1.0 : 0.0) : ((Number) value).doubleValue());
+        } else {
+            frame.setObject(slot, value);
+        }
+    }
+
+    private static Object outputValue(Frame frame, int slot, Field field) {
+        if (frame.isNull(slot)) {
+            return null;
+        }
+        if (!field.type().isNumeric()) {
+            return SparkSchemas.toSparkValue(frame.getObject(slot));
+        }
+        double value = frame.getDouble(slot);
+        return switch (field.type()) {
+            case BOOLEAN -> value != 0.0;
+            case INTEGER -> (int) value;
+            case LONG -> (long) value;
+            case SHORT -> (short) value;
+            case BYTE -> (byte) value;
+            case FLOAT -> (float) value;
+            default -> value;
+        };
+    }
+}
