@@ -14,6 +14,7 @@ import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.Frame;
 import io.carrara.pipeline.stage.RowOperation;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,7 +202,7 @@ public final class CompiledPipeline implements Scorer {
             }
             strings.add((String) element);
         }
-        return java.util.Collections.unmodifiableList(strings);
+        return Collections.unmodifiableList(strings);
     }
 
     private static RowException wrongType(Field field, Object value) {
