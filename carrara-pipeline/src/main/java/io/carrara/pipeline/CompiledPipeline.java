@@ -14,6 +14,7 @@ import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.Frame;
 import io.carrara.pipeline.stage.RowOperation;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +162,7 @@ public final class CompiledPipeline implements Scorer {
             case VECTOR -> frame.setObject(slot, toVector(field, value));
             case STRING_ARRAY -> frame.setObject(slot, toStrings(field, value));
             case DOUBLE_ARRAY -> frame.setObject(slot, toDoubles(field, value));
+            case VECTOR_ARRAY -> frame.setObject(slot, toVectors(field, value));
             default -> throw wrongType(field, value);
         }
     }
@@ -170,6 +172,17 @@ public final class CompiledPipeline implements Scorer {
             return vector;
         }
         return new DenseVector(toDoubles(field, value));
+    }
+
+    private static List<Vector> toVectors(Field field, Object value) {
+        if (!(value instanceof List<?> list)) {
+            throw wrongType(field, value);
+        }
+        List<Vector> vectors = new ArrayList<>(list.size());
+        for (Object element : list) {
+            vectors.add(element == null ? null : toVector(field, element));
+        }
+        return Collections.unmodifiableList(vectors);
     }
 
     private static double[] toDoubles(Field field, Object value) {
@@ -201,7 +214,7 @@ public final class CompiledPipeline implements Scorer {
             }
             strings.add((String) element);
         }
-        return java.util.Collections.unmodifiableList(strings);
+        return Collections.unmodifiableList(strings);
     }
 
     private static RowException wrongType(Field field, Object value) {
@@ -209,6 +222,7 @@ public final class CompiledPipeline implements Scorer {
             case STRING -> "a string";
             case BOOLEAN -> "true or false";
             case VECTOR, DOUBLE_ARRAY -> "an array of numbers";
+            case VECTOR_ARRAY -> "an array of arrays of numbers";
             case STRING_ARRAY -> "an array of strings";
             default -> "a number";
         };

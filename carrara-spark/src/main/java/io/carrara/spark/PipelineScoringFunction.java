@@ -20,23 +20,25 @@ import org.apache.spark.sql.types.StructType;
  * Scores a partition with carrara-pipeline's compiled scorer, the same code the online server
  * runs. The pipeline is loaded and compiled once per partition, then every row goes through one
  * reused frame; rows a {@code skip} stage drops are omitted, and a row error fails the task, as
- * Spark's own {@code transform} would. The model directory must be readable where tasks run
- * (local mode, or a path every executor mounts).
+ * Spark's own {@code transform} would. The model's files travel with the function, so executors
+ * need no access to the driver's directory.
  */
 public final class PipelineScoringFunction implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
-    private final String modelDirectory;
+    private final ShippedModel model;
     private final StructType inputSchema;
 
+    /** Reads the model's files now; load and compile happen once per partition, and in {@link #compile()}. */
     public PipelineScoringFunction(Path modelDirectory, StructType inputSchema) {
-        this.modelDirectory = requireNonNull(modelDirectory, "modelDirectory is null").toString();
         this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
+        SparkPipeline.load(requireNonNull(modelDirectory, "modelDirectory is null"));
+        this.model = ShippedModel.read(modelDirectory);
     }
 
     /** Loads and binds the pipeline; call on the driver to fail fast and to learn the output schema. */
     public CompiledPipeline compile() {
-        return SparkPipeline.load(Path.of(modelDirectory)).compile(SparkSchemas.toSchema(inputSchema));
+        return SparkPipeline.load(model.directory()).compile(SparkSchemas.toSchema(inputSchema));
     }
 
     /** The input columns followed by every column the pipeline adds. */

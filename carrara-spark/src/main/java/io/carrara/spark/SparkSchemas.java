@@ -73,6 +73,9 @@ public final class SparkSchemas {
         if (type instanceof ArrayType array && array.elementType().equals(DataTypes.DoubleType)) {
             return DataType.DOUBLE_ARRAY;
         }
+        if (type instanceof ArrayType array && array.elementType() instanceof VectorUDT) {
+            return DataType.VECTOR_ARRAY;
+        }
         throw new IllegalArgumentException("column " + name + " has Spark type " + type.simpleString()
                 + ", which Spark ML pipelines do not read");
     }
@@ -91,6 +94,7 @@ public final class SparkSchemas {
             case VECTOR -> SQLDataTypes.VectorType();
             case STRING_ARRAY -> DataTypes.createArrayType(DataTypes.StringType);
             case DOUBLE_ARRAY -> DataTypes.createArrayType(DataTypes.DoubleType);
+            case VECTOR_ARRAY -> DataTypes.createArrayType(SQLDataTypes.VectorType());
         };
         Metadata metadata = field.vectorSize().isPresent()
                 ? new AttributeGroup(field.name(), field.vectorSize().getAsInt()).toMetadata()
@@ -107,7 +111,11 @@ public final class SparkSchemas {
             return new SparseVector(sparse.size(), sparse.indices().clone(), sparse.values().clone());
         }
         if (value instanceof scala.collection.Seq<?> seq) {
-            return new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(seq));
+            List<Object> elements = new ArrayList<>(seq.size());
+            for (Object element : scala.jdk.javaapi.CollectionConverters.asJava(seq)) {
+                elements.add(toRuntimeValue(element));
+            }
+            return elements;
         }
         return value;
     }
@@ -130,7 +138,11 @@ public final class SparkSchemas {
             return Vectors.dense(vector.toArray());
         }
         if (value instanceof List<?> list) {
-            return scala.jdk.javaapi.CollectionConverters.asScala(list).toSeq();
+            List<Object> elements = new ArrayList<>(list.size());
+            for (Object element : list) {
+                elements.add(toSparkValue(element));
+            }
+            return scala.jdk.javaapi.CollectionConverters.asScala(elements).toSeq();
         }
         if (value instanceof double[] doubles) {
             return scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.stream(doubles).boxed().toList()).toSeq();

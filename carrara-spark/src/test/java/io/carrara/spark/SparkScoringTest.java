@@ -7,10 +7,12 @@ import io.carrara.pipeline.error.ModelException;
 import io.carrara.spark.parity.TripsData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -61,6 +63,27 @@ class SparkScoringTest {
                 assertThat(probability[k]).isCloseTo(sparkProbability[k], org.assertj.core.api.Assertions.within(1e-12));
             }
         }
+    }
+
+    @Test
+    void theModelTravelsWithTheFunctionSoExecutorsNeedNotSeeTheDirectory() throws Exception {
+        SparkSession spark = LocalSpark.session();
+        PipelineModel model = new Pipeline().setStages(new PipelineStage[] {
+            new StringIndexer().setInputCol("city").setOutputCol("city_index").setHandleInvalid("keep")}).fit(TripsData.training(spark));
+        Path directory = temporary.resolve("moved");
+        model.write().save(directory.toString());
+        Dataset<Row> scoring = TripsData.scoring(spark);
+        PipelineScoringFunction function = new PipelineScoringFunction(directory, scoring.schema());
+        org.apache.spark.sql.types.StructType output = function.outputSchema();
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+
+        List<Row> scored = scoring.mapPartitions(function, org.apache.spark.sql.Encoders.row(output)).collectAsList();
+
+        assertThat(Files.exists(directory)).isFalse();
+        assertThat(scored).hasSize((int) scoring.count());
+        assertThat(scored).extracting(row -> row.<Double>getAs("city_index")).doesNotContainNull();
     }
 
     @Test

@@ -45,6 +45,19 @@ public final class MetadataReader {
         return new StageMetadata(className, uid, sparkVersion, timestamp, paramMap, defaults, json);
     }
 
+    /**
+     * The JSON line of a text directory written the same way, for the older mllib models some ml
+     * stages nest (e.g. BisectingKMeans' {@code data/metadata}), which have no uid or Spark version.
+     */
+    public static JsonNode readJson(Path textDirectory, String context) {
+        String line = firstLine(textDirectory, context);
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, context, textDirectory + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
     private static String text(JsonNode json, String field, Path directory, String context) {
         JsonNode value = json.get(field);
         if (value == null || !value.isTextual()) {

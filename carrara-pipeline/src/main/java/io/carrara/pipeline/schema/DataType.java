@@ -16,7 +16,9 @@ public enum DataType {
     DOUBLE(true),
     VECTOR(false),
     STRING_ARRAY(false),
-    DOUBLE_ARRAY(false);
+    DOUBLE_ARRAY(false),
+    /** What the LSH models output: one single-element vector per hash function. */
+    VECTOR_ARRAY(false);
 
     private final boolean numeric;
 

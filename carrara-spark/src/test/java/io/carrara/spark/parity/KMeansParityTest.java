@@ -1,5 +1,7 @@
 package io.carrara.spark.parity;
 
+import org.apache.spark.ml.clustering.BisectingKMeans;
+import org.apache.spark.ml.clustering.BisectingKMeansModel;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.feature.StandardScaler;
@@ -8,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class KMeansParityTest extends StageParityTest {
     KMeansParityTest() {
-        super(KMeansModel.class);
+        super(KMeansModel.class, BisectingKMeansModel.class);
     }
 
     private void assertClusters(String distanceMeasure) {
@@ -26,5 +28,19 @@ class KMeansParityTest extends StageParityTest {
     @Test
     void cosine() {
         assertClusters("cosine");
+    }
+
+    @Test
+    void bisecting() {
+        assertParity(new VectorAssembler().setInputCols(new String[] {"distance", "duration", "hour"}).setOutputCol("features")
+                        .setHandleInvalid("skip"),
+                new BisectingKMeans().setK(5).setSeed(3).setMaxIter(10).setPredictionCol("cluster"));
+    }
+
+    @Test
+    void bisectingByCosine() {
+        assertParity(new VectorAssembler().setInputCols(new String[] {"distance", "duration", "hour"}).setOutputCol("features")
+                        .setHandleInvalid("skip"),
+                new BisectingKMeans().setK(4).setSeed(3).setDistanceMeasure("cosine"));
     }
 }

@@ -210,6 +210,13 @@ public abstract class StageParityTest {
             for (int k = 0; k < expectedVector.size(); k++) {
                 assertClose(where + "[" + k + "]", expectedVector.get(k), actualVector.get(k));
             }
+        } else if (expected instanceof List<?> expectedList && expectedList.stream().anyMatch(Vector.class::isInstance)) {
+            assertThat(actual).as(where).isInstanceOf(List.class);
+            List<?> actualList = (List<?>) actual;
+            assertThat(actualList).as(where + " length").hasSameSizeAs(expectedList);
+            for (int k = 0; k < expectedList.size(); k++) {
+                assertSame(column + "[" + k + "]", rowId, expectedList.get(k), actualList.get(k));
+            }
         } else if (expected instanceof Double expectedDouble) {
             assertThat(actual).as(where).isInstanceOf(Double.class);
             assertClose(where, expectedDouble, (Double) actual);

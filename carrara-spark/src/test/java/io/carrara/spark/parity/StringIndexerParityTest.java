@@ -2,6 +2,9 @@ package io.carrara.spark.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,13 @@ class StringIndexerParityTest extends StageParityTest {
                 new StringIndexer().setInputCols(new String[] {"vendor", "payment"}).setOutputCols(new String[] {"vi", "pi2"})
                         .setStringOrderType("frequencyAsc").setHandleInvalid("skip"),
                 new StringIndexer().setInputCol("vendor").setOutputCol("vi3").setStringOrderType("alphabetDesc"));
+    }
+
+    @Test
+    void insideAPipelineModelThatIsItselfAStage() {
+        PipelineModel inner = new Pipeline().setStages(new PipelineStage[] {
+            new StringIndexer().setInputCol("city").setOutputCol("city_index").setHandleInvalid("keep")}).fit(trainingData());
+        assertParity(inner, new StringIndexer().setInputCol("vendor").setOutputCol("vendor_index").setHandleInvalid("skip"));
     }
 
     @Test
