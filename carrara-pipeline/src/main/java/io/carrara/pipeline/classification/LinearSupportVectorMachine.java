@@ -1,6 +1,5 @@
 package io.carrara.pipeline.classification;
 
-import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.DenseVector;
@@ -10,6 +9,7 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import io.carrara.pipeline.stage.VectorInput;
 import java.util.Set;
 
 /**
@@ -55,25 +55,11 @@ public final class LinearSupportVectorMachine implements Stage {
 
     @Override
     public RowOperation compile(StageBinder binder) {
-        int size = coefficients.length;
-        int featuresSlot = binder.input(featuresColumn, DataType.VECTOR).slot();
+        VectorInput features = VectorInput.bind(binder, featuresColumn, coefficients.length);
         int rawSlot = rawPredictionColumn.isEmpty() ? -1 : binder.vectorOutput(rawPredictionColumn, 2).slot();
         int predictionSlot = predictionColumn.isEmpty() ? -1 : binder.output(predictionColumn, DataType.DOUBLE).slot();
         return frame -> {
-            if (frame.isNull(featuresSlot)) {
-                throw new RowException(featuresColumn, "null in column " + featuresColumn + "; the model needs a vector of size " + size);
-            }
-            Vector x = frame.getVector(featuresSlot);
-            if (x.size() != size) {
-                throw new RowException(featuresColumn, "column " + featuresColumn + " holds a vector of size " + x.size()
-                        + "; the model expects " + size);
-            }
-            double margin = intercept;
-            double sum = 0.0;
-            for (int k = 0; k < x.activeCount(); k++) {
-                sum += coefficients[x.activeIndex(k)] * x.activeValue(k);
-            }
-            margin += sum;
+            double margin = intercept + features.read(frame).dot(coefficients);
             if (rawSlot >= 0) {
                 frame.setObject(rawSlot, new DenseVector(new double[] {-margin, margin}));
             }

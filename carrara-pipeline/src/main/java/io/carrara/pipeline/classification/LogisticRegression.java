@@ -1,6 +1,5 @@
 package io.carrara.pipeline.classification;
 
-import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.Params;
 import io.carrara.pipeline.format.SavedStage;
@@ -8,11 +7,11 @@ import io.carrara.pipeline.linalg.DenseVector;
 import io.carrara.pipeline.linalg.Matrix;
 import io.carrara.pipeline.linalg.Vector;
 import io.carrara.pipeline.schema.DataType;
-import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import io.carrara.pipeline.stage.VectorInput;
 import java.util.Set;
 
 /**
@@ -102,25 +101,12 @@ public final class LogisticRegression implements Stage {
 
     @Override
     public RowOperation compile(StageBinder binder) {
-        Column features = binder.input(featuresColumn, DataType.VECTOR);
-        if (features.vectorSize().isPresent() && features.vectorSize().getAsInt() != numFeatures) {
-            throw binder.mismatch("features column '" + featuresColumn + "' holds vectors of size " + features.vectorSize().getAsInt()
-                    + " but the model expects " + numFeatures);
-        }
-        int featuresSlot = features.slot();
+        VectorInput features = VectorInput.bind(binder, featuresColumn, numFeatures);
         int rawSlot = rawPredictionColumn.isEmpty() ? -1 : binder.vectorOutput(rawPredictionColumn, numClasses).slot();
         int probabilitySlot = probabilityColumn.isEmpty() ? -1 : binder.vectorOutput(probabilityColumn, numClasses).slot();
         int predictionSlot = predictionColumn.isEmpty() ? -1 : binder.output(predictionColumn, DataType.DOUBLE).slot();
         return frame -> {
-            if (frame.isNull(featuresSlot)) {
-                throw new RowException(featuresColumn, "null in column " + featuresColumn + "; the model needs a vector of size " + numFeatures);
-            }
-            Vector x = frame.getVector(featuresSlot);
-            if (x.size() != numFeatures) {
-                throw new RowException(featuresColumn, "column " + featuresColumn + " holds a vector of size " + x.size()
-                        + "; the model expects " + numFeatures);
-            }
-            double[] raw = rawMargins(x);
+            double[] raw = rawMargins(features.read(frame));
             double[] probability = rawSlot >= 0 || probabilitySlot >= 0 ? probabilities(raw) : null;
             if (rawSlot >= 0) {
                 frame.setObject(rawSlot, new DenseVector(raw));
@@ -137,22 +123,14 @@ public final class LogisticRegression implements Stage {
 
     private double[] rawMargins(Vector x) {
         if (!multinomial) {
-            double margin = dot(coefficients[0], x) + intercepts[0];
+            double margin = x.dot(coefficients[0]) + intercepts[0];
             return new double[] {-margin, margin};
         }
         double[] margins = new double[numClasses];
         for (int k = 0; k < numClasses; k++) {
-            margins[k] = intercepts[k] + dot(coefficients[k], x);
+            margins[k] = intercepts[k] + x.dot(coefficients[k]);
         }
         return margins;
-    }
-
-    private static double dot(double[] coefficients, Vector x) {
-        double sum = 0.0;
-        for (int k = 0; k < x.activeCount(); k++) {
-            sum += coefficients[x.activeIndex(k)] * x.activeValue(k);
-        }
-        return sum;
     }
 
     private double[] probabilities(double[] raw) {

@@ -31,6 +31,15 @@ public sealed interface Vector permits DenseVector, SparseVector {
         return count;
     }
 
+    /** Dot product with dense weights of the same size, touching only the stored entries. */
+    default double dot(double[] weights) {
+        double sum = 0.0;
+        for (int k = 0; k < activeCount(); k++) {
+            sum += weights[activeIndex(k)] * activeValue(k);
+        }
+        return sum;
+    }
+
     /** Dot product; sizes must match. */
     default double dot(Vector other) {
         if (other.size() != size()) {

@@ -1,6 +1,5 @@
 package io.carrara.pipeline.regression;
 
-import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.Params;
 import io.carrara.pipeline.format.SavedStage;
@@ -10,6 +9,7 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import io.carrara.pipeline.stage.VectorInput;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
@@ -123,8 +123,7 @@ public final class GeneralizedLinearRegression implements Stage {
 
     @Override
     public RowOperation compile(StageBinder binder) {
-        int size = coefficients.length;
-        int featuresSlot = binder.input(featuresColumn, DataType.VECTOR).slot();
+        VectorInput features = VectorInput.bind(binder, featuresColumn, coefficients.length);
         int offsetSlot = offsetColumn.isEmpty() ? -1 : binder.numericInput(offsetColumn).slot();
         int linkSlot = linkPredictionColumn.isEmpty() ? -1 : binder.output(linkPredictionColumn, DataType.DOUBLE).slot();
         int predictionSlot = predictionColumn.isEmpty() ? -1 : binder.output(predictionColumn, DataType.DOUBLE).slot();
@@ -138,19 +137,7 @@ public final class GeneralizedLinearRegression implements Stage {
                 }
                 return true;
             }
-            if (frame.isNull(featuresSlot)) {
-                throw new RowException(featuresColumn, "null in column " + featuresColumn + "; the model needs a vector of size " + size);
-            }
-            Vector x = frame.getVector(featuresSlot);
-            if (x.size() != size) {
-                throw new RowException(featuresColumn, "column " + featuresColumn + " holds a vector of size " + x.size()
-                        + "; the model expects " + size);
-            }
-            double dot = 0.0;
-            for (int k = 0; k < x.activeCount(); k++) {
-                dot += coefficients[x.activeIndex(k)] * x.activeValue(k);
-            }
-            double eta = dot + intercept + (offsetSlot >= 0 ? frame.getDouble(offsetSlot) : 0.0);
+            double eta = features.read(frame).dot(coefficients) + intercept + (offsetSlot >= 0 ? frame.getDouble(offsetSlot) : 0.0);
             if (linkSlot >= 0) {
                 frame.setDouble(linkSlot, eta);
             }

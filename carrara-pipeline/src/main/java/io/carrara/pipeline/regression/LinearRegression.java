@@ -1,6 +1,5 @@
 package io.carrara.pipeline.regression;
 
-import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.Vector;
@@ -9,6 +8,7 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import io.carrara.pipeline.stage.VectorInput;
 import java.util.Set;
 
 /** Spark's {@code LinearRegressionModel} (any loss, Huber included): {@code coefficients . features + intercept}. */
@@ -47,26 +47,13 @@ public final class LinearRegression implements Stage {
 
     @Override
     public RowOperation compile(StageBinder binder) {
-        int size = coefficients.length;
-        int featuresSlot = binder.input(featuresColumn, DataType.VECTOR).slot();
+        VectorInput features = VectorInput.bind(binder, featuresColumn, coefficients.length);
         if (predictionColumn.isEmpty()) {
             return frame -> true;
         }
         int predictionSlot = binder.output(predictionColumn, DataType.DOUBLE).slot();
         return frame -> {
-            if (frame.isNull(featuresSlot)) {
-                throw new RowException(featuresColumn, "null in column " + featuresColumn + "; the model needs a vector of size " + size);
-            }
-            Vector x = frame.getVector(featuresSlot);
-            if (x.size() != size) {
-                throw new RowException(featuresColumn, "column " + featuresColumn + " holds a vector of size " + x.size()
-                        + "; the model expects " + size);
-            }
-            double sum = 0.0;
-            for (int k = 0; k < x.activeCount(); k++) {
-                sum += coefficients[x.activeIndex(k)] * x.activeValue(k);
-            }
-            frame.setDouble(predictionSlot, sum + intercept);
+            frame.setDouble(predictionSlot, features.read(frame).dot(coefficients) + intercept);
             return true;
         };
     }
