@@ -1,8 +1,8 @@
 package io.carrara.pipeline.feature;
 
 import io.carrara.pipeline.format.SavedStage;
-import io.carrara.pipeline.linalg.DenseVector;
-import io.carrara.pipeline.linalg.SparseVector;
+
+
 import io.carrara.pipeline.linalg.Vector;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageLoader;
@@ -47,18 +47,6 @@ public final class InverseDocumentFrequency extends VectorMapping {
 
     @Override
     Vector map(Vector vector) {
-        int count = vector.activeCount();
-        double[] values = new double[count];
-        for (int k = 0; k < count; k++) {
-            values[k] = vector.activeValue(k) * idf[vector.activeIndex(k)];
-        }
-        if (vector instanceof DenseVector) {
-            return new DenseVector(values);
-        }
-        int[] indices = new int[count];
-        for (int k = 0; k < count; k++) {
-            indices[k] = vector.activeIndex(k);
-        }
-        return new SparseVector(vector.size(), indices, values);
+        return vector.multipliedBy(idf);
     }
 }

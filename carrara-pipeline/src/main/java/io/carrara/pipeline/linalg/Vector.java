@@ -31,6 +31,23 @@ public sealed interface Vector permits DenseVector, SparseVector {
         return count;
     }
 
+    /** Each entry times the factor at its index, keeping the representation (sparse stays sparse). */
+    default Vector multipliedBy(double[] factors) {
+        int count = activeCount();
+        double[] values = new double[count];
+        for (int k = 0; k < count; k++) {
+            values[k] = activeValue(k) * factors[activeIndex(k)];
+        }
+        if (this instanceof DenseVector) {
+            return new DenseVector(values);
+        }
+        int[] indices = new int[count];
+        for (int k = 0; k < count; k++) {
+            indices[k] = activeIndex(k);
+        }
+        return new SparseVector(size(), indices, values);
+    }
+
     /** Dot product with dense weights of the same size, touching only the stored entries. */
     default double dot(double[] weights) {
         double sum = 0.0;
