@@ -4,6 +4,7 @@ import static io.carrara.registry.RegistryErrorCode.BLOB_MISSING;
 import static io.carrara.registry.RegistryErrorCode.DATABASE_UNAVAILABLE;
 import static io.carrara.registry.RegistryErrorCode.DEPENDENCY_CYCLE;
 import static io.carrara.spi.error.StandardErrorCode.ALREADY_EXISTS;
+import static io.carrara.spi.error.StandardErrorCode.CONFLICT;
 import static io.carrara.spi.error.StandardErrorCode.INTERNAL_ERROR;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static io.carrara.spi.error.StandardErrorCode.NOT_FOUND;
@@ -890,7 +891,7 @@ public final class ModelRegistry {
                 }
                 if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
                     // A unique or foreign key check lost a race with a concurrent writer.
-                    throw new CarraraException(io.carrara.spi.error.StandardErrorCode.CONFLICT,
+                    throw new CarraraException(CONFLICT,
                             "a concurrent change conflicted with this one; retry the request", null, e);
                 }
                 if (sql instanceof SQLTransientConnectionException || (sql != null && sql.getSQLState() != null

@@ -39,6 +39,11 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
     @Override
     public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config, RequestHeaders headers,
             HttpStatus status, String description, Throwable cause) {
+        return statusResponse(headers, status, description);
+    }
+
+    /** Armeria's own statuses (unknown route, body over the limit, timeouts) in the JSON error shape. */
+    private static AggregatedHttpResponse statusResponse(RequestHeaders headers, HttpStatus status, String description) {
         String code = switch (status.code()) {
             case 404 -> "NOT_FOUND";
             case 405 -> "METHOD_NOT_ALLOWED";
@@ -68,8 +73,7 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
         }
         if (error instanceof com.linecorp.armeria.server.HttpStatusException status) {
             // Armeria's own refusals (e.g. a body over maxRequestLength) in our error shape.
-            AggregatedHttpResponse rendered = new ApiErrors().renderStatus(ctx, null, null, status.httpStatus(), null, error);
-            return rendered.toHttpResponse();
+            return statusResponse(null, status.httpStatus(), null).toHttpResponse();
         }
         if (error instanceof IllegalArgumentException) {
             // Armeria raises this when a path or query parameter does not convert to its declared type.
