@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code carrara} command line. Every command is a call to the HTTP API through
- * {@link CarraraClient}; results go to stdout, errors and progress to stderr.
+ * {@link CarraraClient}, but {@code score}, which runs a saved pipeline in this process; results
+ * go to stdout, errors and progress to stderr.
  */
 @Command(
         name = "carrara",
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
             InstanceCommand.class,
             MetricCommand.class,
             SearchCommand.class,
-            LineageCommand.class
+            LineageCommand.class,
+            ScoreCommand.class
         },
         footerHeading = "%nServer, through the ./carrara launcher:%n",
         footer = {

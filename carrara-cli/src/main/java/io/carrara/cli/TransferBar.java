@@ -65,7 +65,7 @@ final class TransferBar implements TransferProgress, AutoCloseable {
         }
     }
 
-    private static boolean stderrIsTerminal() {
+    static boolean stderrIsTerminal() {
         String flag = System.getProperty(STDERR_TERMINAL_PROPERTY);
         if (flag != null) {
             return Boolean.parseBoolean(flag);
@@ -75,7 +75,7 @@ final class TransferBar implements TransferProgress, AutoCloseable {
     }
 
     /** Redraws the bar in place on the command's stderr writer. */
-    private static final class WriterConsumer implements ProgressBarConsumer {
+    static final class WriterConsumer implements ProgressBarConsumer {
         private final PrintWriter err;
 
         WriterConsumer(PrintWriter err) {

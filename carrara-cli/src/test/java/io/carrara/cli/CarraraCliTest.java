@@ -569,7 +569,7 @@ class CarraraCliTest {
         List<List<String>> paths = new ArrayList<>();
         collectCommandPaths(new CommandLine(new CarraraCli()), new ArrayList<>(), paths);
 
-        assertThat(paths).hasSize(21).contains(List.of("metric", "add"), List.of("lineage"));
+        assertThat(paths).hasSize(22).contains(List.of("metric", "add"), List.of("lineage"), List.of("score"));
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
