@@ -3,6 +3,7 @@ package io.carrara.pipeline.regression;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.Params;
 import io.carrara.pipeline.format.SavedStage;
+import io.carrara.pipeline.linalg.NormalDistribution;
 import io.carrara.pipeline.linalg.Vector;
 import io.carrara.pipeline.schema.DataType;
 import io.carrara.pipeline.stage.RowOperation;
@@ -18,8 +19,8 @@ import java.util.function.DoubleUnaryOperator;
  * Spark's {@code GeneralizedLinearRegressionModel}: the linear predictor
  * {@code eta = w.x + b + offset} ({@code linkPredictionCol}) and the prediction
  * {@code project(unlink(eta))}, for the gaussian, binomial, poisson, gamma and tweedie families and
- * the identity, log, logit, inverse, sqrt, cloglog and power links. A null offset gives null
- * outputs. The probit link needs Breeze's normal CDF to the last bit and is refused at load for now.
+ * the identity, log, logit, inverse, sqrt, cloglog, probit and power links. A null offset gives null
+ * outputs.
  */
 public final class GeneralizedLinearRegression implements Stage {
     private static final double EPSILON = 1E-16;
@@ -82,7 +83,7 @@ public final class GeneralizedLinearRegression implements Stage {
             case "inverse" -> eta -> 1.0 / eta;
             case "sqrt" -> eta -> eta * eta;
             case "cloglog" -> eta -> 1.0 - Math.exp(-1.0 * Math.exp(eta));
-            case "probit" -> throw params.invalid("the probit link is not supported yet; use logit or cloglog");
+            case "probit" -> NormalDistribution::cdf;
             default -> throw params.invalid("link is '" + link + "'");
         };
     }

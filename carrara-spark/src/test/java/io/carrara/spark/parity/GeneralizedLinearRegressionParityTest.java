@@ -49,6 +49,12 @@ class GeneralizedLinearRegressionParityTest extends StageParityTest {
     }
 
     @Test
+    void binomialWithProbit() {
+        assertParity(model(new GeneralizedLinearRegression().setFamily("binomial").setLink("probit").setLabelCol("label")
+                .setLinkPredictionCol("eta")));
+    }
+
+    @Test
     void gammaWithLogLink() {
         assertParity(model(new GeneralizedLinearRegression().setFamily("gamma").setLabelCol("fare").setLink("log")));
     }
