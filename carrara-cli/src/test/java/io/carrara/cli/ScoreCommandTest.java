@@ -35,7 +35,9 @@ class ScoreCommandTest {
         "spark-4.1.0, trips-logistic-regression",
         "spark-4.1.0, trips-gradient-boosted-trees",
         "spark-3.5.6, trips-logistic-regression",
-        "spark-3.5.6, trips-gradient-boosted-trees"
+        "spark-3.5.6, trips-gradient-boosted-trees",
+        "spark-3.5.6, trips-random-forest-text",
+        "spark-4.1.0, trips-fare-regression-clustering"
     })
     void printsWhatSparkGaveForEveryRowItKept(String sparkVersion, String name) throws IOException {
         Path golden = GOLDEN.resolve(sparkVersion).resolve(name);

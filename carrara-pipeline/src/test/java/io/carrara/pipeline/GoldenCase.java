@@ -118,6 +118,11 @@ public record GoldenCase(String name, Path directory) {
                 }
                 yield values;
             }
+            case STRING_ARRAY -> {
+                List<String> values = new ArrayList<>();
+                value.elements().forEachRemaining(element -> values.add(element.asText()));
+                yield values;
+            }
             default -> toDouble(value);
         };
     }

@@ -16,11 +16,21 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.classification.RandomForestClassifier;
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.feature.Bucketizer;
+import org.apache.spark.ml.feature.CountVectorizer;
+import org.apache.spark.ml.feature.IDF;
+import org.apache.spark.ml.feature.Imputer;
+import org.apache.spark.ml.feature.MinMaxScaler;
 import org.apache.spark.ml.feature.OneHotEncoder;
 import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.StopWordsRemover;
 import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.Tokenizer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.regression.LinearRegression;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -69,6 +79,32 @@ class GoldenModelsTest {
                     .setOutputCol("features").setHandleInvalid("skip"),
             new GBTClassifier().setMaxIter(10).setMaxDepth(4).setMaxBins(64).setSeed(5)}).fit(training);
         write(trees, trees.transform(scoring), scoring, output.resolve("trips-gradient-boosted-trees"));
+
+        PipelineModel text = new Pipeline().setStages(new PipelineStage[] {
+            new Tokenizer().setInputCol("note").setOutputCol("words"),
+            new StopWordsRemover().setInputCol("words").setOutputCol("filtered"),
+            new CountVectorizer().setInputCol("filtered").setOutputCol("counts").setVocabSize(20).setMinDF(2),
+            new IDF().setInputCol("counts").setOutputCol("tfidf"),
+            new StringIndexer().setInputCol("city").setOutputCol("city_index").setHandleInvalid("keep"),
+            new VectorAssembler().setInputCols(new String[] {"city_index", "distance", "duration", "hour", "tfidf"})
+                    .setOutputCol("features").setHandleInvalid("skip"),
+            new RandomForestClassifier().setNumTrees(8).setMaxDepth(5).setMaxBins(48).setSeed(3)}).fit(training.na().drop(new String[] {"note"}));
+        Dataset<Row> withNotes = scoring.na().drop(new String[] {"note"});
+        write(text, text.transform(withNotes), withNotes, output.resolve("trips-random-forest-text"));
+
+        PipelineModel fares = new Pipeline().setStages(new PipelineStage[] {
+            new Imputer().setInputCols(new String[] {"distance", "duration"})
+                    .setOutputCols(new String[] {"distance_imputed", "duration_imputed"}).setStrategy("median"),
+            new Bucketizer().setInputCol("hour").setOutputCol("hour_bucket")
+                    .setSplits(new double[] {Double.NEGATIVE_INFINITY, 6, 12, 18, Double.POSITIVE_INFINITY}).setHandleInvalid("keep"),
+            new OneHotEncoder().setInputCol("hour_bucket").setOutputCol("hour_vector"),
+            new VectorAssembler().setInputCols(new String[] {"distance_imputed", "duration_imputed", "hour_vector", "passengers"})
+                    .setOutputCol("raw").setHandleInvalid("skip"),
+            new MinMaxScaler().setInputCol("raw").setOutputCol("features"),
+            new KMeans().setK(4).setSeed(1).setPredictionCol("cluster"),
+            new LinearRegression().setLabelCol("fare").setRegParam(0.05).setElasticNetParam(0.5)})
+                .fit(training.na().drop(new String[] {"fare"}));
+        write(fares, fares.transform(scoring), scoring, output.resolve("trips-fare-regression-clustering"));
 
         LogisticRegressionModel small = (LogisticRegressionModel) features.stages()[1];
         Dataset<Row> assembled = features.stages()[0].transform(prepared);
@@ -143,6 +179,9 @@ class GoldenModelsTest {
                 }
             } else if (value instanceof Integer number) {
                 node.put(name, number);
+            } else if (value instanceof scala.collection.Seq<?> seq) {
+                ArrayNode array = node.putArray(name);
+                scala.jdk.javaapi.CollectionConverters.asJava(seq).forEach(element -> array.add(String.valueOf(element)));
             } else if (value instanceof Boolean bool) {
                 node.put(name, bool);
             } else {
