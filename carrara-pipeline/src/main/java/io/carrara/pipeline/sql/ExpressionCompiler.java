@@ -28,7 +28,6 @@ import java.util.OptionalDouble;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntPredicate;
-import java.util.stream.Collectors;
 
 /**
  * Types an expression tree against the stage's input columns and compiles it into evaluators over
@@ -1155,10 +1154,5 @@ final class ExpressionCompiler {
         String column = label;
         return new RowException(column, "column " + column + ": " + what + "; Spark 4 fails the row in ANSI mode (" + errorClass
                 + "); " + fix);
-    }
-
-    /** The statement text of a list of expressions, for messages. */
-    static String sql(List<SqlExpression> expressions) {
-        return expressions.stream().map(SqlExpression::sql).collect(Collectors.joining(", "));
     }
 }

@@ -3,6 +3,7 @@ package io.carrara.pipeline.sql;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -126,7 +127,7 @@ sealed interface SqlExpression {
     record Cast(SqlExpression operand, SqlType target) implements SqlExpression {
         @Override
         public String sql() {
-            return "CAST(" + operand.sql() + " AS " + target.sparkName().toUpperCase(java.util.Locale.ROOT) + ")";
+            return "CAST(" + operand.sql() + " AS " + target.sparkName().toUpperCase(Locale.ROOT) + ")";
         }
     }
 

@@ -13,6 +13,7 @@ import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -89,11 +90,11 @@ public final class SqlTransformer implements Stage {
         ColumnScope scope = new ColumnScope(binder);
         TypedEvaluator where = null;
         if (statement.where().isPresent()) {
-            var condition = statement.where().get();
+            SqlExpression condition = statement.where().get();
             where = ExpressionCompiler.compile(binder, scope, condition, ExpressionCompiler.firstColumn(condition).orElse("__THIS__"), false);
             if (where.type() != SqlType.BOOLEAN) {
                 throw binder.invalid("WHERE needs a boolean condition, but " + condition.sql() + " is "
-                        + where.type().sparkName().toUpperCase(java.util.Locale.ROOT));
+                        + where.type().sparkName().toUpperCase(Locale.ROOT));
             }
         }
         List<Output> outputs = new ArrayList<>();

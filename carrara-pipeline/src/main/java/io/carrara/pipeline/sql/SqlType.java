@@ -40,11 +40,6 @@ enum SqlType {
         return this == BYTE || this == SHORT || this == INT || this == LONG;
     }
 
-    /** Held in a double while evaluating (everything but strings). */
-    boolean isHeldAsDouble() {
-        return this != STRING;
-    }
-
     static SqlType of(DataType type) {
         return switch (type) {
             case STRING -> STRING;
