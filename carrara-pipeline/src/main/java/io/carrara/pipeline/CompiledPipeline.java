@@ -241,7 +241,9 @@ public final class CompiledPipeline implements Scorer {
         double value = frame.getDouble(column.slot());
         return switch (type) {
             case BOOLEAN -> value != 0.0;
-            case INTEGER, SHORT, BYTE -> (int) value;
+            case INTEGER -> (int) value;
+            case SHORT -> (short) value;
+            case BYTE -> (byte) value;
             case LONG -> (long) value;
             case FLOAT -> (float) value;
             default -> value;

@@ -109,7 +109,9 @@ public record GoldenCase(String name, Path directory) {
         return switch (type) {
             case STRING -> value.asText();
             case BOOLEAN -> value.asBoolean();
-            case INTEGER, SHORT, BYTE -> value.asInt();
+            case INTEGER -> value.asInt();
+            case SHORT -> (short) value.asInt();
+            case BYTE -> (byte) value.asInt();
             case LONG -> value.asLong();
             case VECTOR, DOUBLE_ARRAY -> {
                 List<Double> values = new ArrayList<>();

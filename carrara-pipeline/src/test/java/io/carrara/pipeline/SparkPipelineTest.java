@@ -70,14 +70,14 @@ class SparkPipelineTest {
         Path model = TRIPS.copyModelTo(temporary.resolve("unsupported"));
         Path metadata = metadataFile(model.resolve("stages"), "vecAssembler");
         Files.writeString(metadata, Files.readString(metadata).replace("org.apache.spark.ml.feature.VectorAssembler",
-                "org.apache.spark.ml.feature.SQLTransformer"));
+                "org.apache.spark.ml.fpm.FPGrowthModel"));
 
         assertThatThrownBy(() -> SparkPipeline.load(model))
                 .isInstanceOfSatisfying(ModelException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.STAGE_UNSUPPORTED.toErrorCode());
                     assertThat(e.stage()).hasValueSatisfying(stage -> assertThat(stage).startsWith("stage 2 (vecAssembler_"));
                 })
-                .hasMessageContaining("unsupported stage org.apache.spark.ml.feature.SQLTransformer")
+                .hasMessageContaining("unsupported stage org.apache.spark.ml.fpm.FPGrowthModel")
                 .hasMessageContaining("; supported stages: org.apache.spark.ml.classification.")
                 .hasMessageContaining("org.apache.spark.ml.feature.VectorAssembler");
     }

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The saved pipeline cannot be loaded or bound to an input schema. It names the stage (Spark uid
  * and class) when one is at fault, so a deployment can be refused with something to act on, e.g.
- * {@code stage 3 (sqlTrans_1a2b, org.apache.spark.ml.feature.SQLTransformer): unsupported stage}.
+ * {@code stage 3 (fpgrowth_1a2b, org.apache.spark.ml.fpm.FPGrowthModel): unsupported stage}.
  */
 public final class ModelException extends CarraraException {
     private static final long serialVersionUID = 1L;
