@@ -117,11 +117,8 @@ public final class JsonRows {
         if (value instanceof Float number) {
             return number(number.doubleValue());
         }
-        if (value instanceof Integer number) {
-            return NODES.numberNode(number);
-        }
-        if (value instanceof Long number) {
-            return NODES.numberNode(number);
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return NODES.numberNode(((Number) value).longValue());
         }
         if (value instanceof Boolean bool) {
             return NODES.booleanNode(bool);

@@ -66,14 +66,16 @@ class JsonRowsTest {
         scored.put("hashes", List.of(new DenseVector(new double[] {3.0}), new DenseVector(new double[] {Double.NEGATIVE_INFINITY})));
         scored.put("flag", true);
         scored.put("count", 3);
+        scored.put("small", (short) 2);
 
         ObjectNode output = JsonRows.toJson(input, scored, List.of(Field.vector("features", 4), new Field("prediction", DataType.DOUBLE),
                 new Field("ratio", DataType.DOUBLE), new Field("label", DataType.STRING), new Field("tokens", DataType.STRING_ARRAY),
-                new Field("hashes", DataType.VECTOR_ARRAY), new Field("flag", DataType.BOOLEAN), new Field("count", DataType.INTEGER)));
+                new Field("hashes", DataType.VECTOR_ARRAY), new Field("flag", DataType.BOOLEAN), new Field("count", DataType.INTEGER),
+                new Field("small", DataType.SHORT)));
 
         assertThat(JSON.writeValueAsString(output)).isEqualTo("{\"id\":7,\"city\":\"nyc\",\"features\":[0.0,2.0,0.0,\"NaN\"],"
                 + "\"prediction\":1.0,\"ratio\":\"Infinity\",\"label\":null,\"tokens\":[\"a\",\"b\"],\"hashes\":[[3.0],[\"-Infinity\"]],"
-                + "\"flag\":true,\"count\":3}");
+                + "\"flag\":true,\"count\":3,\"small\":2}");
         assertThat(input.size()).as("the input is not changed").isEqualTo(2);
     }
 
