@@ -96,7 +96,7 @@ public final class SparkPipeline {
         requireNonNull(inputSchema, "inputSchema is null");
         StageBinder binder = new StageBinder(inputSchema.fields());
         RowOperation[] operations = compileAll(stages, binder);
-        return new CompiledPipeline(inputSchema, binder.columns(), operations);
+        return new CompiledPipeline(inputSchema, binder.columns(), binder.slotCount(), operations);
     }
 
     static RowOperation[] compileAll(List<Stage> stages, StageBinder binder) {
