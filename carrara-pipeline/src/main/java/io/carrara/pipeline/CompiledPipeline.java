@@ -15,6 +15,7 @@ import io.carrara.pipeline.stage.Frame;
 import io.carrara.pipeline.stage.RowOperation;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +42,27 @@ import java.util.Optional;
 public final class CompiledPipeline implements Scorer {
     private final Schema inputSchema;
     private final Schema outputSchema;
-    private final List<Column> columns;
+    private final int slotCount;
+    private final Map<String, Integer> slotByName;
     private final Column[] added;
+    private final List<String> droppedInputs;
     private final RowOperation[] operations;
 
-    CompiledPipeline(Schema inputSchema, List<Column> columns, RowOperation[] operations) {
+    /** {@code columns} are the visible columns in output order; {@code slotCount} counts dropped ones too. */
+    CompiledPipeline(Schema inputSchema, List<Column> columns, int slotCount, RowOperation[] operations) {
         this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
-        this.columns = List.copyOf(columns);
         this.operations = operations.clone();
-        this.outputSchema = new Schema(this.columns.stream().map(Column::field).toList());
-        this.added = this.columns.subList(inputSchema.size(), this.columns.size()).toArray(Column[]::new);
+        this.slotCount = slotCount;
+        this.outputSchema = new Schema(columns.stream().map(Column::field).toList());
+        Map<String, Integer> slots = new HashMap<>();
+        columns.forEach(column -> slots.put(column.name(), column.slot()));
+        this.slotByName = Map.copyOf(slots);
+        int inputCount = inputSchema.size();
+        this.added = columns.stream().filter(column -> column.slot() >= inputCount).toArray(Column[]::new);
+        this.droppedInputs = inputSchema.names().stream().filter(name -> {
+            Integer slot = slots.get(name);
+            return slot == null || slot >= inputCount;
+        }).toList();
     }
 
     @Override
@@ -63,7 +75,7 @@ public final class CompiledPipeline implements Scorer {
         return outputSchema;
     }
 
-    /** The columns the pipeline adds, in order. */
+    /** The columns the pipeline adds and keeps, in order. */
     public List<Field> addedFields() {
         List<Field> fields = new ArrayList<>(added.length);
         for (Column column : added) {
@@ -74,15 +86,15 @@ public final class CompiledPipeline implements Scorer {
 
     /** The slot of an input or output column; resolve once, outside the scoring loop. */
     public int slot(String column) {
-        int index = outputSchema.indexOf(column);
-        if (index < 0) {
+        Integer slot = slotByName.get(column);
+        if (slot == null) {
             throw new ModelException(PipelineErrorCode.SCHEMA_MISMATCH, "no column '" + column + "'; columns: " + outputSchema.names());
         }
-        return index;
+        return slot;
     }
 
     public Frame newFrame() {
-        return new Frame(columns.size());
+        return new Frame(slotCount);
     }
 
     /**
@@ -130,6 +142,8 @@ public final class CompiledPipeline implements Scorer {
             return Optional.empty();
         }
         Map<String, Object> output = new LinkedHashMap<>(row);
+        // A stage such as RFormula's ColumnPruner may have removed an input column from Spark's output.
+        droppedInputs.forEach(output::remove);
         for (Column column : added) {
             output.put(column.name(), outputValue(frame, column));
         }

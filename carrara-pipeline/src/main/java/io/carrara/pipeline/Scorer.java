@@ -37,7 +37,7 @@ public interface Scorer {
 
     Schema inputSchema();
 
-    /** The input fields followed by every column the pipeline adds, in Spark's order. */
+    /** The input fields followed by every column the pipeline adds, in Spark's order, less any a stage drops. */
     Schema outputSchema();
 
     Optional<Map<String, Object>> score(Map<String, Object> row);

@@ -53,6 +53,29 @@ public final class SparkPipeline {
         return new SparkPipeline(metadata.uid(), metadata.sparkVersion(), stages);
     }
 
+    /**
+     * The stages of a PipelineModel a stage saves inside its own directory (RFormulaModel's
+     * {@code pipelineModel}), read with {@code registry}; {@code owner} names the enclosing stage in errors.
+     */
+    public static List<Stage> loadNestedStages(Path directory, String owner, StageLoaderRegistry registry) {
+        requireNonNull(directory, "directory is null");
+        requireNonNull(registry, "registry is null");
+        if (!Files.isDirectory(directory)) {
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, owner, "missing nested pipeline directory " + directory);
+        }
+        StageMetadata metadata = MetadataReader.read(directory, owner + " nested pipeline");
+        if (!PIPELINE_MODEL.equals(metadata.className())) {
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, owner,
+                    directory + " holds a " + metadata.className() + ", expected a " + PIPELINE_MODEL);
+        }
+        return loadStages(directory, metadata, registry);
+    }
+
+    /** Binds stages in order, as a nested pipeline does, naming each in errors; re-enter the owner's name afterwards. */
+    public static RowOperation[] compileStages(List<Stage> stages, StageBinder binder) {
+        return compileAll(stages, binder);
+    }
+
     private static List<Stage> loadStages(Path directory, StageMetadata metadata, StageLoaderRegistry registry) {
         SavedStage pipeline = new SavedStage(directory, 0, metadata);
         List<String> stageUids = pipeline.params().getStringList("stageUids");
@@ -96,7 +119,7 @@ public final class SparkPipeline {
         requireNonNull(inputSchema, "inputSchema is null");
         StageBinder binder = new StageBinder(inputSchema.fields());
         RowOperation[] operations = compileAll(stages, binder);
-        return new CompiledPipeline(inputSchema, binder.columns(), operations);
+        return new CompiledPipeline(inputSchema, binder.columns(), binder.slotCount(), operations);
     }
 
     static RowOperation[] compileAll(List<Stage> stages, StageBinder binder) {

@@ -41,11 +41,13 @@ public final class PipelineScoringFunction implements MapPartitionsFunction<Row,
         return SparkPipeline.load(model.directory()).compile(SparkSchemas.toSchema(inputSchema));
     }
 
-    /** The input columns followed by every column the pipeline adds. */
+    /** The input columns followed by every column the pipeline adds, less any a stage drops (as RFormula's pruner does). */
     public StructType outputSchema() {
-        StructType output = inputSchema;
-        for (Field field : compile().addedFields()) {
-            output = output.add(SparkSchemas.toStructField(field));
+        CompiledPipeline pipeline = compile();
+        StructType output = new StructType();
+        for (Field field : pipeline.outputSchema().fields()) {
+            int slot = pipeline.slot(field.name());
+            output = output.add(slot < inputSchema.fields().length ? inputSchema.fields()[slot] : SparkSchemas.toStructField(field));
         }
         return output;
     }
@@ -53,9 +55,9 @@ public final class PipelineScoringFunction implements MapPartitionsFunction<Row,
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         CompiledPipeline pipeline = compile();
-        List<Field> added = pipeline.addedFields();
+        List<Field> outputs = pipeline.outputSchema().fields();
         int inputCount = inputSchema.fields().length;
-        int[] addedSlots = added.stream().mapToInt(field -> pipeline.slot(field.name())).toArray();
+        int[] outputSlots = outputs.stream().mapToInt(field -> pipeline.slot(field.name())).toArray();
         Frame frame = pipeline.newFrame();
         return new Iterator<>() {
             private Row next;
@@ -86,12 +88,10 @@ public final class PipelineScoringFunction implements MapPartitionsFunction<Row,
                 if (!pipeline.score(frame)) {
                     return null;
                 }
-                List<Object> values = new ArrayList<>(inputCount + added.size());
-                for (int i = 0; i < inputCount; i++) {
-                    values.add(row.get(i));
-                }
-                for (int k = 0; k < addedSlots.length; k++) {
-                    values.add(outputValue(frame, addedSlots[k], added.get(k)));
+                List<Object> values = new ArrayList<>(outputSlots.length);
+                for (int k = 0; k < outputSlots.length; k++) {
+                    int slot = outputSlots[k];
+                    values.add(slot < inputCount ? row.get(slot) : outputValue(frame, slot, outputs.get(k)));
                 }
                 return RowFactory.create(values.toArray());
             }

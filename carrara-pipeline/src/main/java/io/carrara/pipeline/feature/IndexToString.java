@@ -2,6 +2,7 @@ package io.carrara.pipeline.feature;
 
 import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.SavedStage;
+import io.carrara.pipeline.schema.Attribute;
 import io.carrara.pipeline.schema.DataType;
 import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.RowOperation;
@@ -53,8 +54,11 @@ public final class IndexToString implements Stage {
     public RowOperation compile(StageBinder binder) {
         Column input = binder.numericInput(inputColumn);
         List<String> values = labels.isEmpty()
-                ? binder.nominalValues(input).orElseThrow(() -> binder.mismatch("labels is empty and column '" + inputColumn
-                        + "' carries no label names; set labels on the IndexToString before saving"))
+                ? input.attributes().attribute()
+                        .filter(attribute -> attribute.type() != Attribute.Type.NUMERIC)
+                        .flatMap(Attribute::values)
+                        .orElseThrow(() -> binder.mismatch("labels is empty and column '" + inputColumn
+                                + "' carries no label names; set labels on the IndexToString before saving"))
                 : labels;
         String[] lookup = values.toArray(String[]::new);
         int inputSlot = input.slot();

@@ -3,6 +3,8 @@ package io.carrara.pipeline.feature;
 import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.SparseVector;
+import io.carrara.pipeline.schema.Attribute;
+import io.carrara.pipeline.schema.ColumnAttributes;
 import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.ColumnPairs;
 import io.carrara.pipeline.stage.InvalidHandling;
@@ -10,7 +12,12 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Spark's {@code OneHotEncoderModel}: a category index becomes a sparse vector with a single 1.0.
@@ -70,7 +77,8 @@ public final class OneHotEncoder implements Stage {
         for (int i = 0; i < count; i++) {
             inputs[i] = binder.numericInput(columns.inputs().get(i));
             vectorSizes[i] = configuredSize(categorySizes[i]);
-            outputSlots[i] = binder.vectorOutput(columns.outputs().get(i), vectorSizes[i]).slot();
+            outputSlots[i] = binder.vectorOutput(columns.outputs().get(i), OptionalInt.of(vectorSizes[i]),
+                    outputAttributes(binder, inputs[i], categorySizes[i], vectorSizes[i])).slot();
         }
         return frame -> {
             for (int i = 0; i < count; i++) {
@@ -96,6 +104,44 @@ public final class OneHotEncoder implements Stage {
             }
             return true;
         };
+    }
+
+    /**
+     * Spark's output attribute group: one binary attribute per slot, named by the input's nominal
+     * values (or {@code 0..n-1} when the input has none), less the last with {@code dropLast}, plus
+     * {@code invalidValues} when {@code keep} keeps every category.
+     */
+    private ColumnAttributes outputAttributes(StageBinder binder, Column input, int categories, int size) {
+        ColumnAttributes inputAttributes = input.attributes();
+        if (!inputAttributes.isKnown()) {
+            return ColumnAttributes.unknown();
+        }
+        List<String> names = inputAttributes.attribute().flatMap(attribute -> switch (attribute.type()) {
+            case NUMERIC -> throw binder.mismatch("input column '" + input.name()
+                    + "' is continuous (a numeric ML attribute); OneHotEncoder needs category indices");
+            case BINARY -> Optional.of(attribute.values().orElse(List.of("0", "1")));
+            case NOMINAL -> attribute.values().or(() -> attribute.numValues().isPresent()
+                    ? Optional.of(indexNames(attribute.numValues().getAsInt())) : Optional.empty());
+        }).orElseGet(() -> indexNames(categories));
+        List<String> kept = new ArrayList<>(names);
+        if (dropLast && !keepInvalid) {
+            if (kept.size() <= 1) {
+                throw binder.mismatch("input column '" + input.name() + "' has " + kept.size()
+                        + " category; dropLast needs at least two");
+            }
+            kept.remove(kept.size() - 1);
+        } else if (!dropLast && keepInvalid) {
+            kept.add("invalidValues");
+        }
+        if (kept.size() != size) {
+            throw binder.mismatch("OneHotEncoder expected " + size + " categorical values for input column '" + input.name()
+                    + "', but its metadata specifies " + kept.size());
+        }
+        return ColumnAttributes.slots(kept.stream().map(Attribute::binary).toList());
+    }
+
+    private static List<String> indexNames(int count) {
+        return IntStream.range(0, count).mapToObj(Integer::toString).toList();
     }
 
     private int configuredSize(int categories) {

@@ -3,6 +3,7 @@ package io.carrara.pipeline.feature;
 import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.SavedStage;
+import io.carrara.pipeline.schema.Attribute;
 import io.carrara.pipeline.schema.DataType;
 import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.ColumnPairs;
@@ -81,18 +82,18 @@ public final class StringIndexer implements Stage {
         List<ColumnIndexer> indexers = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             String inputName = columns.inputs().get(i);
-            if (binder.columns().stream().noneMatch(column -> column.name().equals(inputName))) {
+            if (!binder.has(inputName)) {
                 continue;
             }
             Column input = binder.input(inputName, DataType.STRING, DataType.BYTE, DataType.SHORT, DataType.INTEGER,
                     DataType.LONG, DataType.FLOAT, DataType.DOUBLE);
-            Column output = binder.output(columns.outputs().get(i), DataType.DOUBLE);
             List<String> values = new ArrayList<>(labelsArray.get(i));
             if (handling == InvalidHandling.KEEP) {
                 // Spark names the keep bucket "__unknown" in the output's nominal attribute.
                 values.add("__unknown");
             }
-            binder.declareNominalValues(output, values);
+            String outputName = columns.outputs().get(i);
+            Column output = binder.output(outputName, DataType.DOUBLE, Attribute.nominal(outputName, values));
             indexers.add(new ColumnIndexer(input, output.slot(), indexByLabel.get(i), handling));
         }
         ColumnIndexer[] compiled = indexers.toArray(ColumnIndexer[]::new);

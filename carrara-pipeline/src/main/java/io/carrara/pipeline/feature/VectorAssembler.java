@@ -5,6 +5,8 @@ import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.DenseVector;
 import io.carrara.pipeline.linalg.SparseVector;
 import io.carrara.pipeline.linalg.Vector;
+import io.carrara.pipeline.schema.Attribute;
+import io.carrara.pipeline.schema.ColumnAttributes;
 import io.carrara.pipeline.schema.DataType;
 import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.InvalidHandling;
@@ -12,6 +14,7 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -83,7 +86,8 @@ public final class VectorAssembler implements Stage {
             totalSize += lengths[i];
             inputs[i] = input;
         }
-        int outputSlot = binder.vectorOutput(outputColumn, sizeKnown ? OptionalInt.of(totalSize) : OptionalInt.empty()).slot();
+        int outputSlot = binder.vectorOutput(outputColumn, sizeKnown ? OptionalInt.of(totalSize) : OptionalInt.empty(),
+                outputAttributes(inputs)).slot();
         boolean keep = handling == InvalidHandling.KEEP;
         boolean skip = handling == InvalidHandling.SKIP;
         return frame -> {
@@ -125,6 +129,44 @@ public final class VectorAssembler implements Stage {
             frame.setObject(outputSlot, assemble(frame, inputs, isVector, lengths, size, nonZeros));
             return true;
         };
+    }
+
+    /**
+     * Spark's output attribute group: a double column's attribute renamed to the column (numeric
+     * when it has none), other numbers numeric under their column's name, a vector's slots renamed
+     * {@code <column>_<name>} or {@code <column>_<index>}, and numeric {@code <column>_<index>} for a
+     * vector with only a size. Unknown when any input's is, or when a vector's size is not known
+     * (Spark would take it from the first row).
+     */
+    private static ColumnAttributes outputAttributes(Column[] inputs) {
+        List<Attribute> attributes = new ArrayList<>();
+        for (Column input : inputs) {
+            ColumnAttributes known = input.attributes();
+            if (!known.isKnown()) {
+                return ColumnAttributes.unknown();
+            }
+            String name = input.name();
+            if (input.type() == DataType.VECTOR) {
+                if (known.slotAttributes().isPresent()) {
+                    List<Attribute> slots = known.slotAttributes().get();
+                    for (int i = 0; i < slots.size(); i++) {
+                        attributes.add(slots.get(i).withName(name + "_" + slots.get(i).name().orElse(Integer.toString(i))));
+                    }
+                } else if (input.vectorSize().isPresent()) {
+                    for (int i = 0; i < input.vectorSize().getAsInt(); i++) {
+                        attributes.add(Attribute.numeric(name + "_" + i));
+                    }
+                } else {
+                    return ColumnAttributes.unknown();
+                }
+            } else if (input.type() == DataType.DOUBLE && known.attribute().isPresent()) {
+                attributes.add(known.attribute().get().withName(name));
+            } else {
+                // Spark assumes numeric for other number types whatever their metadata says.
+                attributes.add(Attribute.numeric(name));
+            }
+        }
+        return ColumnAttributes.slots(attributes);
     }
 
     private static Vector assemble(io.carrara.pipeline.stage.Frame frame, Column[] inputs, boolean[] isVector, int[] lengths,

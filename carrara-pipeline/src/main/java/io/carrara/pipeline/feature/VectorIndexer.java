@@ -6,14 +6,21 @@ import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.DenseVector;
 import io.carrara.pipeline.linalg.SparseVector;
 import io.carrara.pipeline.linalg.Vector;
+import io.carrara.pipeline.schema.Attribute;
+import io.carrara.pipeline.schema.ColumnAttributes;
 import io.carrara.pipeline.schema.DataType;
+import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.InvalidHandling;
 import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -75,8 +82,9 @@ public final class VectorIndexer implements Stage {
 
     @Override
     public RowOperation compile(StageBinder binder) {
-        int inputSlot = binder.input(inputColumn, DataType.VECTOR).slot();
-        int outputSlot = binder.vectorOutput(outputColumn, numFeatures).slot();
+        Column input = binder.input(inputColumn, DataType.VECTOR);
+        int inputSlot = input.slot();
+        int outputSlot = binder.vectorOutput(outputColumn, OptionalInt.of(numFeatures), outputAttributes(binder, input)).slot();
         return frame -> {
             if (frame.isNull(inputSlot)) {
                 throw new RowException(inputColumn, "null in column " + inputColumn + "; VectorIndexer needs a vector of size " + numFeatures);
@@ -93,6 +101,43 @@ public final class VectorIndexer implements Stage {
             frame.setObject(outputSlot, indexed);
             return true;
         };
+    }
+
+    /**
+     * Spark's output attribute group: a categorical feature is nominal with its values in ascending
+     * order (plus {@code __unknown} with {@code keep}), or binary when it has two and {@code keep} is
+     * off; a continuous one is numeric. Names, and a continuous slot's whole attribute, come from the
+     * input's attributes when it has them.
+     */
+    private ColumnAttributes outputAttributes(StageBinder binder, Column input) {
+        ColumnAttributes known = input.attributes();
+        if (!known.isKnown()) {
+            return ColumnAttributes.unknown();
+        }
+        Optional<List<Attribute>> original = known.slotAttributes();
+        if (original.isPresent() && original.get().size() != numFeatures) {
+            throw binder.mismatch("input column '" + inputColumn + "' holds vectors of size " + original.get().size()
+                    + "; VectorIndexer was fitted on size " + numFeatures);
+        }
+        List<Attribute> attributes = new ArrayList<>(numFeatures);
+        for (int feature = 0; feature < numFeatures; feature++) {
+            Map<Double, Integer> categories = categoryMaps.get(feature);
+            int index = feature;
+            Optional<Attribute> originalAttribute = original.map(list -> list.get(index));
+            if (categories == null) {
+                attributes.add(originalAttribute.orElseGet(Attribute::unnamedNumeric));
+                continue;
+            }
+            List<String> values = new ArrayList<>();
+            categories.keySet().stream().sorted().forEach(value -> values.add(Double.toString(value)));
+            if (handling == InvalidHandling.KEEP) {
+                values.add("__unknown");
+            }
+            Optional<String> originalName = originalAttribute.flatMap(Attribute::name);
+            Attribute.Type type = values.size() == 2 && handling != InvalidHandling.KEEP ? Attribute.Type.BINARY : Attribute.Type.NOMINAL;
+            attributes.add(new Attribute(type, originalName, Optional.of(values), OptionalInt.empty()));
+        }
+        return ColumnAttributes.slots(attributes);
     }
 
     /** The indexed vector, or null when {@code skip} drops the row. */

@@ -39,6 +39,16 @@ public final class StageLoaderRegistry {
                         .stream().map(ServiceLoader.Provider::get).toList());
     }
 
+    /**
+     * This registry plus loaders for stages that only appear inside another stage's save, such as
+     * RFormulaModel's private ColumnPruner; they stay out of the service file and its coverage test.
+     */
+    public StageLoaderRegistry with(StageLoader... extra) {
+        List<StageLoader> all = new java.util.ArrayList<>(loaders.values().stream().distinct().toList());
+        all.addAll(List.of(extra));
+        return new StageLoaderRegistry(all);
+    }
+
     /** Sorted Spark class names with a loader. */
     public List<String> supportedClassNames() {
         return loaders.keySet().stream().sorted().toList();

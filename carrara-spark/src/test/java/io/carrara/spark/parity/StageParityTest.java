@@ -166,6 +166,7 @@ public abstract class StageParityTest {
                 .toList();
         List<String> addedByUs = ours.addedFields().stream().map(io.carrara.pipeline.schema.Field::name).toList();
         assertThat(addedByUs).as("columns the pipeline adds").isEqualTo(addedBySpark);
+        assertThat(ours.outputSchema().names()).as("output columns, in order").containsExactly(sparkOutput.schema().fieldNames());
 
         String id = inputSchema.fieldNames()[0];
         Map<Object, Row> sparkById = new HashMap<>();
