@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 3)
+@Warmup(iterations = 5, time = 3)
 @Measurement(iterations = 5, time = 3)
 // The --add-opens flags spark-submit passes (Spark's JavaModuleOptions), as in carrara-spark's surefire argLine.
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g",
