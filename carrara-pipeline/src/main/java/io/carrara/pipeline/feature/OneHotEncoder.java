@@ -29,6 +29,7 @@ public final class OneHotEncoder implements Stage {
     private static final int[] NO_INDICES = new int[0];
     private static final double[] NO_VALUES = new double[0];
     private static final double[] ONE = {1.0};
+    private static final int PRECOMPUTED_LIMIT = 1 << 16;
 
     private final String description;
     private final ColumnPairs columns;
@@ -74,11 +75,19 @@ public final class OneHotEncoder implements Stage {
         Column[] inputs = new Column[count];
         int[] outputSlots = new int[count];
         int[] vectorSizes = new int[count];
+        // Vectors are immutable, so each column's encodings are built once: one per category index
+        // (0..categories, the last for keep's invalid bucket), empty where dropLast drops it; a column
+        // with more than PRECOMPUTED_LIMIT categories builds them per row instead of holding them all.
+        SparseVector[][] encodings = new SparseVector[count][];
         for (int i = 0; i < count; i++) {
             inputs[i] = binder.numericInput(columns.inputs().get(i));
             vectorSizes[i] = configuredSize(categorySizes[i]);
             outputSlots[i] = binder.vectorOutput(columns.outputs().get(i), OptionalInt.of(vectorSizes[i]),
                     outputAttributes(binder, inputs[i], categorySizes[i], vectorSizes[i])).slot();
+            encodings[i] = new SparseVector[categorySizes[i] < PRECOMPUTED_LIMIT ? categorySizes[i] + 1 : 0];
+            for (int index = 0; index < encodings[i].length; index++) {
+                encodings[i][index] = encode(vectorSizes[i], index);
+            }
         }
         return frame -> {
             for (int i = 0; i < count; i++) {
@@ -89,21 +98,22 @@ public final class OneHotEncoder implements Stage {
                 }
                 double label = frame.getDouble(inputSlot);
                 int categories = categorySizes[i];
-                double index;
+                int index;
                 if (label >= 0 && label < categories) {
-                    index = label;
+                    index = (int) label;
                 } else if (keepInvalid) {
                     index = categories;
                 } else {
                     throw invalidIndex(inputs[i].name(), label, categories);
                 }
-                int size = vectorSizes[i];
-                frame.setObject(outputSlots[i], index < size
-                        ? new SparseVector(size, new int[] {(int) index}, ONE.clone())
-                        : new SparseVector(size, NO_INDICES, NO_VALUES));
+                frame.setObject(outputSlots[i], index < encodings[i].length ? encodings[i][index] : encode(vectorSizes[i], index));
             }
             return true;
         };
+    }
+
+    private static SparseVector encode(int size, int index) {
+        return index < size ? new SparseVector(size, new int[] {index}, ONE.clone()) : new SparseVector(size, NO_INDICES, NO_VALUES);
     }
 
     /**
