@@ -72,6 +72,10 @@ public final class FeatureFileLoader {
             } else {
                 loadCsv(reader, keyColumn, batch);
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            batch.flush();
+            throw new CarraraException(INVALID_ARGUMENT, "the " + format + " input is not UTF-8 text after line "
+                    + batch.lastLine + "; " + batch.loaded + " rows were loaded before it", "body");
         } catch (IOException e) {
             batch.flush();
             throw new UncheckedIOException("cannot read the " + format + " input after line " + batch.lastLine
