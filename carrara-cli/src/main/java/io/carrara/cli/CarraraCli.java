@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             MetricCommand.class,
             SearchCommand.class,
             LineageCommand.class,
-            ScoreCommand.class
+            ScoreCommand.class,
+            FeatureCommand.class
         },
         footerHeading = "%nServer, through the ./carrara launcher:%n",
         footer = {

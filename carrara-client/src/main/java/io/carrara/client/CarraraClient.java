@@ -426,6 +426,102 @@ public final class CarraraClient {
         return call(request(withQuery("/api/v1/events", parameters)).GET(), pageOf(Event.class));
     }
 
+    // ---- online features
+
+    /** Merges {@code features} into the entity {@code key} of {@code group}; a null value removes a feature. */
+    public FeatureEntity putFeatures(String group, String key, Map<String, ?> features) {
+        requireNonNull(features, "features is null");
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(features);
+        } catch (IOException e) {
+            throw new CarraraException(INVALID_ARGUMENT, "features cannot be written as JSON: " + e.getMessage(), "features");
+        }
+        return featureEntity(call(request(featurePath(group, key)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), type(JsonNode.class)));
+    }
+
+    /** The entity's features, all of them when {@code features} is empty; NOT_FOUND when it has none of them. */
+    public FeatureEntity getFeatures(String group, String key, List<String> features) {
+        requireNonNull(features, "features is null");
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("features", features.isEmpty() ? null : String.join(",", features));
+        return featureEntity(call(request(withQuery(featurePath(group, key), parameters)).GET(), type(JsonNode.class)));
+    }
+
+    /** Removes the entity and all its features; NOT_FOUND when it has none. */
+    public void deleteFeatures(String group, String key) {
+        HttpResponse<byte[]> response = send(request(featurePath(group, key)).timeout(requestTimeout).DELETE().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 400) {
+            throw errorOf(response.statusCode(), response.body());
+        }
+    }
+
+    /**
+     * Streams a JSON Lines or CSV file into the feature group, {@code keyColumn} naming the column
+     * that holds each row's key; {@code progress} follows the bytes sent. Bad rows do not stop the
+     * load: the report lists them with their line numbers.
+     */
+    public FeatureLoadReport loadFeatures(String group, Path file, String keyColumn, String format,
+            TransferProgress progress) {
+        requireNonNull(keyColumn, "keyColumn is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(progress, "progress is null");
+        checkReadableFile(file);
+        HttpRequest.BodyPublisher body;
+        try {
+            progress.start(Files.size(file));
+            body = HttpRequest.BodyPublishers.ofFile(file);
+        } catch (IOException e) {
+            throw localFailure("cannot read " + file, e);
+        }
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("key", keyColumn);
+        parameters.put("format", format);
+        // No request timeout: a big file rightly takes longer than any JSON call.
+        HttpRequest request = request(withQuery("/api/v1/features/" + Names.checkName(group, "group"), parameters))
+                .header("Content-Type", "application/octet-stream")
+                .POST(new CountingBodyPublisher(body, progress))
+                .build();
+        return decode(send(request, HttpResponse.BodyHandlers.ofByteArray()), type(FeatureLoadReport.class));
+    }
+
+    private FeatureEntity featureEntity(JsonNode answer) {
+        Map<String, Object> features = new LinkedHashMap<>();
+        answer.path("features").fields().forEachRemaining(field -> features.put(field.getKey(), featureValue(field.getValue())));
+        return new FeatureEntity(answer.path("group").asText(), answer.path("key").asText(), features);
+    }
+
+    private static Object featureValue(JsonNode value) {
+        if (value.isIntegralNumber()) {
+            return value.longValue();
+        }
+        if (value.isNumber()) {
+            return value.doubleValue();
+        }
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isArray()) {
+            List<Object> items = new ArrayList<>();
+            value.forEach(item -> items.add(featureValue(item)));
+            return java.util.Collections.unmodifiableList(items);
+        }
+        return null;
+    }
+
+    private static String featurePath(String group, String key) {
+        if (key == null || key.isEmpty()) {
+            throw new CarraraException(INVALID_ARGUMENT, "key is required", "key");
+        }
+        return "/api/v1/features/" + Names.checkName(group, "group") + "/"
+                + URLEncoder.encode(key, UTF_8).replace("+", "%20");
+    }
+
     // ---- provenance
 
     /** What this client records about itself with every upload. */

@@ -17,7 +17,10 @@ import io.carrara.registry.json.RegistryJson;
 import io.carrara.server.api.ApiErrors;
 import io.carrara.server.api.ApiReferencePage;
 import io.carrara.server.api.ArtifactApi;
+import io.carrara.server.api.FeatureApi;
+import io.carrara.server.api.FeatureLoadApi;
 import io.carrara.server.api.RegistryApi;
+import io.carrara.serving.features.FeatureStore;
 import io.carrara.spi.blob.BlobStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -34,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Carrara server: the registry API, artifact streaming, the API reference page and
- * Prometheus metrics, all on one port.
+ * A running Carrara server: the registry API, artifact streaming, the online feature store, the
+ * API reference page and Prometheus metrics, all on one port.
  *
  * <pre>{@code
  * try (CarraraServer server = CarraraServer.start(ServerConfig.embedded(home, 0))) {
@@ -50,15 +53,17 @@ public final class CarraraServer implements AutoCloseable {
     private final RegistryDatabase database;
     private final BlobStore blobStore;
     private final ModelRegistry registry;
+    private final FeatureStore featureStore;
     private final Server server;
     private final JvmGcMetrics gcMetrics;
 
     private CarraraServer(ServerConfig config, RegistryDatabase database, BlobStore blobStore, ModelRegistry registry,
-            Server server, JvmGcMetrics gcMetrics) {
+            FeatureStore featureStore, Server server, JvmGcMetrics gcMetrics) {
         this.config = config;
         this.database = database;
         this.blobStore = blobStore;
         this.registry = registry;
+        this.featureStore = featureStore;
         this.server = server;
         this.gcMetrics = gcMetrics;
     }
@@ -72,8 +77,10 @@ public final class CarraraServer implements AutoCloseable {
         }
         RegistryDatabase database = RegistryDatabase.open(config.database());
         BlobStore blobStore = null;
+        FeatureStore featureStore = null;
         try {
             blobStore = config.blobs().open();
+            featureStore = config.features().open();
             ModelRegistry registry = new ModelRegistry(database, blobStore);
             PrometheusMeterRegistry meters = PrometheusMeterRegistries.newRegistry();
             new JvmMemoryMetrics().bindTo(meters);
@@ -81,22 +88,25 @@ public final class CarraraServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(meters);
             JvmGcMetrics gcMetrics = new JvmGcMetrics();
             gcMetrics.bindTo(meters);
-            Server server = build(config, registry, meters);
+            Server server = build(config, registry, featureStore, meters);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
                     .addKeyValue("database", config.database().url())
                     .addKeyValue("blobs", config.blobs().describe())
+                    .addKeyValue("features", featureStore.describe())
                     .log();
-            return new CarraraServer(config, database, blobStore, registry, server, gcMetrics);
+            return new CarraraServer(config, database, blobStore, registry, featureStore, server, gcMetrics);
         } catch (RuntimeException e) {
             database.close();
             closeQuietly(blobStore);
+            closeQuietly(featureStore);
             throw e;
         }
     }
 
-    private static Server build(ServerConfig config, ModelRegistry registry, PrometheusMeterRegistry meters) {
+    private static Server build(ServerConfig config, ModelRegistry registry, FeatureStore featureStore,
+            PrometheusMeterRegistry meters) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -126,6 +136,23 @@ public final class CarraraServer implements AutoCloseable {
                 .responseConverters(json)
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
                 .build(new ArtifactApi(registry, config.maxBlobBytes()));
+        builder.annotatedService()
+                .pathPrefix("/api/v1")
+                .useBlockingTaskExecutor(true)
+                .exceptionHandlers(errors)
+                .responseConverters(json)
+                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+                .build(new FeatureApi(featureStore));
+        builder.annotatedService()
+                .pathPrefix("/api/v1")
+                .useBlockingTaskExecutor(true)
+                // A bulk load streams through the loader in batches, so its size is not bounded by the JSON body limit.
+                .maxRequestLength(0)
+                .requestTimeout(Duration.ZERO)
+                .exceptionHandlers(errors)
+                .responseConverters(json)
+                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+                .build(new FeatureLoadApi(featureStore));
         builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
         builder.route().methods(HttpMethod.GET).path("/docs/api").build(new ApiReferencePage());
         builder.route().methods(HttpMethod.GET).path("/").build(
@@ -159,6 +186,10 @@ public final class CarraraServer implements AutoCloseable {
         return registry;
     }
 
+    public FeatureStore featureStore() {
+        return featureStore;
+    }
+
     /** Stops accepting requests, lets in-flight ones finish within the grace period, then releases everything. */
     @Override
     public void close() {
@@ -168,6 +199,18 @@ public final class CarraraServer implements AutoCloseable {
             gcMetrics.close();
             database.close();
             closeQuietly(blobStore);
+            closeQuietly(featureStore);
+        }
+    }
+
+    private static void closeQuietly(FeatureStore store) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.close();
+        } catch (RuntimeException e) {
+            log.warn("closing the feature store failed", e);
         }
     }
 

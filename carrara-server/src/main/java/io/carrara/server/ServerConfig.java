@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.registry.db.DatabaseConfig;
 import io.carrara.server.config.BlobStoreConfig;
+import io.carrara.server.config.FeatureStoreConfig;
 import io.carrara.server.config.ServerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * Everything the server needs to start, resolved from {@link ServerSettings}. The embedded
- * default keeps all state under {@code home}: an H2 database and a blob directory.
+ * default keeps all state under {@code home}: an H2 database, a blob directory and the
+ * feature store.
  */
 public record ServerConfig(
         Path home,
@@ -19,6 +21,7 @@ public record ServerConfig(
         int port,
         DatabaseConfig database,
         BlobStoreConfig blobs,
+        FeatureStoreConfig features,
         long maxRequestBytes,
         long maxBlobBytes,
         Duration requestTimeout,
@@ -28,6 +31,7 @@ public record ServerConfig(
         requireNonNull(host, "host is null");
         requireNonNull(database, "database is null");
         requireNonNull(blobs, "blobs is null");
+        requireNonNull(features, "features is null");
         requireNonNull(requestTimeout, "requestTimeout is null");
         requireNonNull(shutdownGrace, "shutdownGrace is null");
         if (port < 0 || port > 65535) {
@@ -53,6 +57,7 @@ public record ServerConfig(
                 settings.getInt("port", 0, 65535),
                 database,
                 BlobStoreConfig.from(settings),
+                FeatureStoreConfig.from(settings),
                 settings.getLong("limits.maxRequestBytes", 1024, 1L << 31),
                 settings.getLong("limits.maxBlobBytes", 1, Long.MAX_VALUE),
                 Duration.ofSeconds(settings.getLong("limits.requestTimeoutSeconds", 1, 86_400)),

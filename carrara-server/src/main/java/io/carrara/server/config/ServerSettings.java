@@ -28,7 +28,8 @@ public final class ServerSettings {
 
     /** Every key the server reads, with its default ({@code ""} means unset). */
     static final Map<String, String> DEFAULTS = defaults();
-    private static final Set<String> SECRETS = Set.of("database.password", "blobs.s3.secretAccessKey");
+    private static final Set<String> SECRETS = Set.of("database.password", "blobs.s3.secretAccessKey",
+            "features.redis.password");
 
     private final Path home;
     private final Map<String, Setting> settings;
@@ -64,6 +65,13 @@ public final class ServerSettings {
         values.put("blobs.s3.accessKeyId", "");
         values.put("blobs.s3.secretAccessKey", "");
         values.put("blobs.s3.createBucket", "false");
+        values.put("features.store", "embedded");
+        values.put("features.path", "");
+        values.put("features.redis.url", "redis://127.0.0.1:6379");
+        values.put("features.redis.password", "");
+        values.put("features.redis.prefix", "carrara:features:");
+        values.put("features.redis.timeoutMillis", "2000");
+        values.put("features.redis.maxConnections", "16");
         values.put("limits.maxRequestBytes", Long.toString(1L << 20));
         values.put("limits.maxBlobBytes", Long.toString(10L << 30));
         values.put("limits.requestTimeoutSeconds", "60");

@@ -1,0 +1,64 @@
+package io.carrara.server.api;
+
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.annotation.ProducesJson;
+import io.carrara.serving.features.FeatureFileFormat;
+import io.carrara.serving.features.FeatureFileLoader;
+import io.carrara.serving.features.FeatureLoadReport;
+import io.carrara.serving.features.FeatureStore;
+import io.carrara.serving.features.FeatureValues;
+import io.carrara.spi.error.CarraraException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * {@code POST /api/v1/features/{group}?key=driver_id&format=jsonl|csv}: a bulk load streamed from
+ * the request body into the feature store, never held whole in memory; the answer counts the rows
+ * loaded and failed and lists the bad lines.
+ */
+public final class FeatureLoadApi {
+    private final FeatureFileLoader loader;
+
+    public FeatureLoadApi(FeatureStore store) {
+        this.loader = new FeatureFileLoader(requireNonNull(store, "store is null"));
+    }
+
+    @Post("/features/{group}")
+    @ProducesJson
+    public FeatureLoadReport load(@Param("group") String group, @Param("key") Optional<String> key,
+            @Param("format") Optional<String> format, HttpRequest request) throws IOException {
+        FeatureValues.checkGroup(group);
+        String keyColumn = key.filter(value -> !value.isBlank()).orElseThrow(() -> new CarraraException(INVALID_ARGUMENT,
+                "the query parameter key is required: the column holding each row's entity key, e.g. ?key=driver_id",
+                "key"));
+        FeatureFileFormat fileFormat = format.isPresent()
+                ? FeatureFileFormat.fromWireName(format.get(), "format")
+                : formatOf(request.contentType());
+        try (InputStream body = request.toInputStream(object -> object instanceof HttpData data ? data : HttpData.empty())) {
+            return loader.load(group, keyColumn, fileFormat, body);
+        }
+    }
+
+    private static FeatureFileFormat formatOf(MediaType contentType) {
+        if (contentType != null) {
+            String subtype = contentType.subtype();
+            if (subtype.equals("csv")) {
+                return FeatureFileFormat.CSV;
+            }
+            if (subtype.equals("x-ndjson") || subtype.equals("jsonl") || subtype.equals("json-lines")) {
+                return FeatureFileFormat.JSONL;
+            }
+        }
+        throw new CarraraException(INVALID_ARGUMENT,
+                "the query parameter format is required (jsonl or csv) unless Content-Type is text/csv"
+                        + " or application/x-ndjson", "format");
+    }
+}
