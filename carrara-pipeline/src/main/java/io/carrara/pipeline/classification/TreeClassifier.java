@@ -9,6 +9,7 @@ import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
 import io.carrara.pipeline.tree.DecisionTree;
+import io.carrara.pipeline.tree.FeatureScratch;
 import io.carrara.pipeline.tree.TreeEnsemble;
 import java.util.List;
 import java.util.Set;
@@ -98,8 +99,18 @@ public final class TreeClassifier implements Stage {
                 @Override
                 public double[] raw(Vector features) {
                     double[] votes = new double[numClasses];
-                    for (DecisionTree tree : treeArray) {
-                        double[] counts = tree.impurityStats(tree.leaf(features));
+                    double[] dense = FeatureScratch.dense(features);
+                    try {
+                        addVotes(votes, treeArray, dense);
+                    } finally {
+                        FeatureScratch.release(features, dense);
+                    }
+                    return votes;
+                }
+
+                private void addVotes(double[] votes, DecisionTree[] trees, double[] dense) {
+                    for (DecisionTree tree : trees) {
+                        double[] counts = tree.impurityStats(tree.leaf(dense));
                         double total = 0.0;
                         for (double count : counts) {
                             total += count;
@@ -110,7 +121,6 @@ public final class TreeClassifier implements Stage {
                             }
                         }
                     }
-                    return votes;
                 }
 
                 @Override
@@ -163,11 +173,16 @@ public final class TreeClassifier implements Stage {
     }
 
     static double margin(DecisionTree[] trees, double[] weights, Vector features) {
-        double margin = 0.0;
-        for (int i = 0; i < trees.length; i++) {
-            margin += trees[i].prediction(trees[i].leaf(features)) * weights[i];
+        double[] dense = FeatureScratch.dense(features);
+        try {
+            double margin = 0.0;
+            for (int i = 0; i < trees.length; i++) {
+                margin += trees[i].prediction(trees[i].leaf(dense)) * weights[i];
+            }
+            return margin;
+        } finally {
+            FeatureScratch.release(features, dense);
         }
-        return margin;
     }
 
     static Vector leafIndices(DecisionTree[] trees, Vector features) {

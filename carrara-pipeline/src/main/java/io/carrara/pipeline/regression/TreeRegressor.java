@@ -10,6 +10,7 @@ import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
 import io.carrara.pipeline.tree.DecisionTree;
+import io.carrara.pipeline.tree.FeatureScratch;
 import io.carrara.pipeline.tree.TreeEnsemble;
 import java.util.Set;
 
@@ -113,18 +114,28 @@ public final class TreeRegressor implements Stage {
             case DECISION_TREE:
                 return trees[0].prediction(trees[0].leaf(features));
             case RANDOM_FOREST: {
-                double sum = 0.0;
-                for (DecisionTree tree : trees) {
-                    sum += tree.prediction(tree.leaf(features));
+                double[] dense = FeatureScratch.dense(features);
+                try {
+                    double sum = 0.0;
+                    for (DecisionTree tree : trees) {
+                        sum += tree.prediction(tree.leaf(dense));
+                    }
+                    return sum / trees.length;
+                } finally {
+                    FeatureScratch.release(features, dense);
                 }
-                return sum / trees.length;
             }
             default: {
-                double sum = 0.0;
-                for (int i = 0; i < trees.length; i++) {
-                    sum += trees[i].prediction(trees[i].leaf(features)) * weights[i];
+                double[] dense = FeatureScratch.dense(features);
+                try {
+                    double sum = 0.0;
+                    for (int i = 0; i < trees.length; i++) {
+                        sum += trees[i].prediction(trees[i].leaf(dense)) * weights[i];
+                    }
+                    return sum;
+                } finally {
+                    FeatureScratch.release(features, dense);
                 }
-                return sum;
             }
         }
     }

@@ -145,18 +145,30 @@ public final class DecisionTree {
     public int leaf(Vector features) {
         int node = 0;
         while (left[node] >= 0) {
-            double value = features.get(featureIndex[node]);
-            boolean goLeft;
-            double[] set = categories[node];
-            if (set == null) {
-                goLeft = value <= threshold[node];
-            } else {
-                boolean member = Arrays.binarySearch(set, value) >= 0;
-                goLeft = categoriesGoLeft[node] == member;
-            }
-            node = goLeft ? left[node] : right[node];
+            node = next(node, features.get(featureIndex[node]));
         }
         return node;
+    }
+
+    /** The leaf the features fall into, read from a dense array such as {@link FeatureScratch#dense}. */
+    public int leaf(double[] features) {
+        int node = 0;
+        while (left[node] >= 0) {
+            node = next(node, features[featureIndex[node]]);
+        }
+        return node;
+    }
+
+    private int next(int node, double value) {
+        boolean goLeft;
+        double[] set = categories[node];
+        if (set == null) {
+            goLeft = value <= threshold[node];
+        } else {
+            boolean member = Arrays.binarySearch(set, value) >= 0;
+            goLeft = categoriesGoLeft[node] == member;
+        }
+        return goLeft ? left[node] : right[node];
     }
 
     public double prediction(int node) {
