@@ -28,8 +28,17 @@ public final class DataRecord {
     private final String stage;
 
     public DataRecord(Map<String, Object> values, String stage) {
-        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(values, "values is null")));
+        this(Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(values, "values is null"))), stage, true);
+    }
+
+    private DataRecord(Map<String, Object> values, String stage, boolean owned) {
+        this.values = values;
         this.stage = requireNonNull(stage, "stage is null");
+    }
+
+    /** A record over a map the caller built for it and never touches again: no copy, as a model's data has thousands of rows. */
+    static DataRecord owning(Map<String, Object> values, String stage) {
+        return new DataRecord(Collections.unmodifiableMap(requireNonNull(values, "values is null")), stage, true);
     }
 
     public Set<String> columns() {

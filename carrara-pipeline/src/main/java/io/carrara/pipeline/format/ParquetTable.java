@@ -88,12 +88,12 @@ public final class ParquetTable {
     }
 
     private static DataRecord toRecord(Group group, GroupType type, String stage) {
-        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, Object> values = new LinkedHashMap<>(type.getFieldCount() * 2);
         for (int field = 0; field < type.getFieldCount(); field++) {
             Type fieldType = type.getType(field);
             values.put(fieldType.getName(), group.getFieldRepetitionCount(field) == 0 ? null : value(group, field, 0, fieldType, stage));
         }
-        return new DataRecord(values, stage);
+        return DataRecord.owning(values, stage);
     }
 
     private static Object value(Group parent, int field, int repetition, Type type, String stage) {
