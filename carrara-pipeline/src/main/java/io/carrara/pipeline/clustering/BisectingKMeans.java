@@ -1,7 +1,6 @@
 package io.carrara.pipeline.clustering;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.MetadataReader;
 import io.carrara.pipeline.format.ParquetTable;
@@ -12,6 +11,7 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import io.carrara.pipeline.stage.VectorInput;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -104,17 +104,10 @@ public final class BisectingKMeans implements Stage {
     @Override
     public RowOperation compile(StageBinder binder) {
         int size = centers[0].length;
-        int featuresSlot = binder.input(featuresColumn, DataType.VECTOR).slot();
+        VectorInput input = VectorInput.bind(binder, featuresColumn, size);
         int predictionSlot = binder.output(predictionColumn, DataType.INTEGER).slot();
         return frame -> {
-            if (frame.isNull(featuresSlot)) {
-                throw new RowException(featuresColumn, "null in column " + featuresColumn + "; BisectingKMeans needs a vector of size " + size);
-            }
-            Vector x = frame.getVector(featuresSlot);
-            if (x.size() != size) {
-                throw new RowException(featuresColumn, "column " + featuresColumn + " holds a vector of size " + x.size()
-                        + "; the clusters have size " + size);
-            }
+            Vector x = input.read(frame);
             double norm = 0.0;
             for (int k = 0; k < x.activeCount(); k++) {
                 norm += x.activeValue(k) * x.activeValue(k);

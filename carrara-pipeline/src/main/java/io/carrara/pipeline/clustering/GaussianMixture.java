@@ -1,6 +1,5 @@
 package io.carrara.pipeline.clustering;
 
-import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.DenseVector;
@@ -11,6 +10,7 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import io.carrara.pipeline.stage.VectorInput;
 import java.util.List;
 import java.util.Set;
 
@@ -122,18 +122,11 @@ public final class GaussianMixture implements Stage {
     @Override
     public RowOperation compile(StageBinder binder) {
         int size = means[0].length;
-        int featuresSlot = binder.input(featuresColumn, DataType.VECTOR).slot();
+        VectorInput input = VectorInput.bind(binder, featuresColumn, size);
         int probabilitySlot = probabilityColumn.isEmpty() ? -1 : binder.vectorOutput(probabilityColumn, weights.length).slot();
         int predictionSlot = predictionColumn.isEmpty() ? -1 : binder.output(predictionColumn, DataType.INTEGER).slot();
         return frame -> {
-            if (frame.isNull(featuresSlot)) {
-                throw new RowException(featuresColumn, "null in column " + featuresColumn + "; GaussianMixture needs a vector of size " + size);
-            }
-            Vector x = frame.getVector(featuresSlot);
-            if (x.size() != size) {
-                throw new RowException(featuresColumn, "column " + featuresColumn + " holds a vector of size " + x.size()
-                        + "; the mixture has size " + size);
-            }
+            Vector x = input.read(frame);
             double[] probabilities = probabilities(x.toArray());
             if (probabilitySlot >= 0) {
                 frame.setObject(probabilitySlot, new DenseVector(probabilities));

@@ -1,6 +1,5 @@
 package io.carrara.pipeline.clustering;
 
-import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.Vector;
@@ -9,6 +8,7 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import io.carrara.pipeline.stage.VectorInput;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,17 +73,10 @@ public final class KMeans implements Stage {
     @Override
     public RowOperation compile(StageBinder binder) {
         int size = centers[0].length;
-        int featuresSlot = binder.input(featuresColumn, DataType.VECTOR).slot();
+        VectorInput input = VectorInput.bind(binder, featuresColumn, size);
         int predictionSlot = binder.output(predictionColumn, DataType.INTEGER).slot();
         return frame -> {
-            if (frame.isNull(featuresSlot)) {
-                throw new RowException(featuresColumn, "null in column " + featuresColumn + "; KMeans needs a vector of size " + size);
-            }
-            Vector x = frame.getVector(featuresSlot);
-            if (x.size() != size) {
-                throw new RowException(featuresColumn, "column " + featuresColumn + " holds a vector of size " + x.size()
-                        + "; the clusters have size " + size);
-            }
+            Vector x = input.read(frame);
             frame.setDouble(predictionSlot, closest(x));
             return true;
         };

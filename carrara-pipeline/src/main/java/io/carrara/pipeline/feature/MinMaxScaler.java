@@ -1,6 +1,5 @@
 package io.carrara.pipeline.feature;
 
-import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.Vector;
@@ -10,6 +9,7 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import io.carrara.pipeline.stage.VectorInput;
 import java.util.Set;
 
 /**
@@ -67,17 +67,10 @@ public final class MinMaxScaler implements Stage {
     @Override
     public RowOperation compile(StageBinder binder) {
         int size = originalMin.length;
-        int inputSlot = binder.input(inputColumn, DataType.VECTOR).slot();
+        VectorInput input = VectorInput.bind(binder, inputColumn, size);
         int outputSlot = binder.vectorOutput(outputColumn, size).slot();
         return frame -> {
-            if (frame.isNull(inputSlot)) {
-                throw new RowException(inputColumn, "null in column " + inputColumn + "; MinMaxScaler needs a vector of size " + size);
-            }
-            Vector vector = frame.getVector(inputSlot);
-            if (vector.size() != size) {
-                throw new RowException(inputColumn, "column " + inputColumn + " holds a vector of size " + vector.size()
-                        + "; the scaler was fitted on size " + size);
-            }
+            Vector vector = input.read(frame);
             double[] values = vector.toArray();
             for (int i = 0; i < size; i++) {
                 if (!Double.isNaN(values[i])) {

@@ -1,6 +1,5 @@
 package io.carrara.pipeline.regression;
 
-import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.DenseVector;
@@ -10,6 +9,7 @@ import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
+import io.carrara.pipeline.stage.VectorInput;
 import java.util.Set;
 
 /**
@@ -60,18 +60,11 @@ public final class SurvivalRegression implements Stage {
     @Override
     public RowOperation compile(StageBinder binder) {
         int size = coefficients.length;
-        int featuresSlot = binder.input(featuresColumn, DataType.VECTOR).slot();
+        VectorInput input = VectorInput.bind(binder, featuresColumn, size);
         int predictionSlot = predictionColumn.isEmpty() ? -1 : binder.output(predictionColumn, DataType.DOUBLE).slot();
         int quantilesSlot = quantilesColumn.isEmpty() ? -1 : binder.vectorOutput(quantilesColumn, quantileFactors.length).slot();
         return frame -> {
-            if (frame.isNull(featuresSlot)) {
-                throw new RowException(featuresColumn, "null in column " + featuresColumn + "; the model needs a vector of size " + size);
-            }
-            Vector x = frame.getVector(featuresSlot);
-            if (x.size() != size) {
-                throw new RowException(featuresColumn, "column " + featuresColumn + " holds a vector of size " + x.size()
-                        + "; the model expects " + size);
-            }
+            Vector x = input.read(frame);
             double dot = 0.0;
             for (int k = 0; k < x.activeCount(); k++) {
                 dot += coefficients[x.activeIndex(k)] * x.activeValue(k);
