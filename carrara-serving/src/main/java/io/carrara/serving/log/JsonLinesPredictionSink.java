@@ -5,14 +5,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.carrara.pipeline.json.JsonRows;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Appends predictions to a JSON Lines file, one object per prediction: {@code id}, {@code deployment},
@@ -44,8 +42,8 @@ public final class JsonLinesPredictionSink implements PredictionSink, AutoClosea
             line.put("instance", prediction.instance().toString());
             line.put("time", prediction.time().toString());
             line.put("latencyMicros", prediction.latencyMicros());
-            line.set("input", values(prediction.input()));
-            line.set("output", values(prediction.output()));
+            line.set("input", PredictionJson.object(prediction.input()));
+            line.set("output", PredictionJson.object(prediction.output()));
             writer.write(JSON.writeValueAsString(line));
             writer.write('\n');
         }
@@ -59,20 +57,5 @@ public final class JsonLinesPredictionSink implements PredictionSink, AutoClosea
     @Override
     public void close() throws IOException {
         writer.close();
-    }
-
-    private static ObjectNode values(Map<String, Object> values) {
-        ObjectNode node = JSON.createObjectNode();
-        values.forEach((name, value) -> node.set(name, toJson(value)));
-        return node;
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode toJson(Object value) {
-        try {
-            return JsonRows.toJson(value);
-        } catch (IllegalArgumentException e) {
-            // A nested object passed through from the request: keep its text rather than lose the line.
-            return JSON.getNodeFactory().textNode(String.valueOf(value));
-        }
     }
 }

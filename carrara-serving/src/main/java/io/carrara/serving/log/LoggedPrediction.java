@@ -30,4 +30,17 @@ public record LoggedPrediction(
         requireNonNull(output, "output is null");
         requireNonNull(time, "time is null");
     }
+
+    /**
+     * {@link #input} as one JSON object's text, values as {@code carrara score} prints them (vectors as
+     * arrays, NaN as "NaN"): what a database sink stores.
+     */
+    public String inputJson() {
+        return PredictionJson.object(input).toString();
+    }
+
+    /** {@link #output} as one JSON object's text, like {@link #inputJson}. */
+    public String outputJson() {
+        return PredictionJson.object(output).toString();
+    }
 }

@@ -97,6 +97,14 @@ class PredictionLogTest {
     }
 
     @Test
+    void aPredictionGivesItsInputAndOutputAsJsonForADatabaseSink() {
+        LoggedPrediction prediction = prediction("fraud", 3);
+
+        assertThat(prediction.inputJson()).isEqualTo("{\"row\":3}");
+        assertThat(prediction.outputJson()).isEqualTo("{\"probability\":[0.25,\"NaN\"]}");
+    }
+
+    @Test
     void predictionIdsAreTimeOrderedVersion7Uuids() {
         String early = PredictionIds.next(1_700_000_000_000L);
         String late = PredictionIds.next(1_700_000_000_001L);
