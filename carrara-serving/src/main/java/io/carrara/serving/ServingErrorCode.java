@@ -7,7 +7,11 @@ import io.carrara.spi.error.ErrorType;
 /** Errors of online serving; range 0x0003_0000. */
 public enum ServingErrorCode implements ErrorCodeSupplier {
     /** The feature store (Redis, or the embedded store's file) cannot be reached or opened. */
-    FEATURE_STORE_UNAVAILABLE(0x0003_0001, ErrorType.UNAVAILABLE);
+    FEATURE_STORE_UNAVAILABLE(0x0003_0001, ErrorType.UNAVAILABLE),
+    /** An instance's model could not be fetched or loaded; the reason is kept and retried after a backoff. */
+    MODEL_UNAVAILABLE(0x0003_0002, ErrorType.UNAVAILABLE),
+    /** No runtime serves the instance's artifact format (opaque artifacts, or python before its runtime exists). */
+    FORMAT_UNSUPPORTED(0x0003_0003, ErrorType.INVALID_INPUT);
 
     private final ErrorCode errorCode;
 

@@ -1,0 +1,339 @@
+package io.carrara.serving.engine;
+
+import static io.carrara.serving.ServingErrorCode.MODEL_UNAVAILABLE;
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.registry.ModelRegistry;
+import io.carrara.registry.model.Artifact;
+import io.carrara.registry.model.ArtifactPackaging;
+import io.carrara.registry.model.Instance;
+import io.carrara.serving.runtime.LoadedModel;
+import io.carrara.serving.runtime.ModelRuntimes;
+import io.carrara.spi.archive.ModelArchive;
+import io.carrara.spi.blob.VerifyingInputStream;
+import io.carrara.spi.error.CarraraException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loaded models by instance id. The first {@link #get} of an instance fetches its artifact from the
+ * blob store into {@code directory/<sha256>} (hashed while copied, zip artifacts extracted with
+ * {@link ModelArchive}), loads it with the runtime of its format and keeps it; concurrent first
+ * requests wait for that one load. Instances sharing an artifact share its files on disk.
+ *
+ * <p>Memory: each model is estimated at its files' size times {@link ModelCacheConfig#memoryFactor};
+ * when a load takes the total over the budget, the least recently used other models are unloaded
+ * (their files stay on disk, so loading them again reads no blob). A model bigger than the whole
+ * budget is still served, alone.
+ *
+ * <p>Failures: a load that fails is remembered with its reason, and every {@code get} of that
+ * instance fails at once with {@code MODEL_UNAVAILABLE} and the reason, until the backoff has
+ * passed or {@link #retry} is called (on redeploy). Other instances are unaffected.
+ */
+public final class ModelCache implements AutoCloseable {
+    /** Told of every load, for metrics. */
+    public interface LoadListener {
+        void loaded(UUID instance, Duration took);
+
+        void failed(UUID instance, String reason);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+
+    private final ModelCacheConfig config;
+    private final ModelRegistry registry;
+    private final ModelRuntimes runtimes;
+    private final LongSupplier nanoTime;
+    private final ConcurrentMap<UUID, Slot> slots = new ConcurrentHashMap<>();
+    private final ConcurrentMap<UUID, Object> instanceLocks = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Object> artifactLocks = new ConcurrentHashMap<>();
+    private final AtomicLong clock = new AtomicLong();
+    private final AtomicLong estimatedBytes = new AtomicLong();
+    private volatile LoadListener listener = new LoadListener() {
+        @Override
+        public void loaded(UUID instance, Duration took) {}
+
+        @Override
+        public void failed(UUID instance, String reason) {}
+    };
+
+    /** A model, loaded or failed; a slot is replaced, never changed, except for its use stamp. */
+    private static final class Slot {
+        final LoadedModel model;
+        final Instance instance;
+        final long bytes;
+        final String failure;
+        final long failedAt;
+        final AtomicLong lastUsed = new AtomicLong();
+
+        Slot(LoadedModel model, Instance instance, long bytes, String failure, long failedAt) {
+            this.model = model;
+            this.instance = instance;
+            this.bytes = bytes;
+            this.failure = failure;
+            this.failedAt = failedAt;
+        }
+    }
+
+    public ModelCache(ModelCacheConfig config, ModelRegistry registry, ModelRuntimes runtimes) {
+        this(config, registry, runtimes, System::nanoTime);
+    }
+
+    ModelCache(ModelCacheConfig config, ModelRegistry registry, ModelRuntimes runtimes, LongSupplier nanoTime) {
+        this.config = requireNonNull(config, "config is null");
+        this.registry = requireNonNull(registry, "registry is null");
+        this.runtimes = requireNonNull(runtimes, "runtimes is null");
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
+    }
+
+    public void setListener(LoadListener listener) {
+        this.listener = requireNonNull(listener, "listener is null");
+    }
+
+    /**
+     * The instance's model, loading it if needed; throws {@code MODEL_UNAVAILABLE} with the reason
+     * when it cannot be loaded (or failed less than the backoff ago).
+     */
+    public LoadedModel get(UUID instance) {
+        requireNonNull(instance, "instance is null");
+        Slot slot = slots.get(instance);
+        if (slot == null || slot.model == null && backoffPassed(slot)) {
+            slot = load(instance);
+        }
+        if (slot.model == null) {
+            throw unavailable(instance, slot.failure);
+        }
+        slot.lastUsed.set(clock.incrementAndGet());
+        return slot.model;
+    }
+
+    /** Loads the instance if it is not loaded (or failed); never throws. True when it is loaded. */
+    public boolean preload(UUID instance) {
+        try {
+            get(instance);
+            return true;
+        } catch (CarraraException e) {
+            return false;
+        }
+    }
+
+    /** Forgets the instance's remembered failure, so the next {@link #get} loads it again. */
+    public void retry(UUID instance) {
+        slots.computeIfPresent(instance, (id, slot) -> slot.model == null ? null : slot);
+    }
+
+    /** Why the instance's last load failed, while that is remembered. */
+    public Optional<String> failure(UUID instance) {
+        Slot slot = slots.get(instance);
+        return slot == null || slot.model != null ? Optional.empty() : Optional.of(slot.failure);
+    }
+
+    /** The instance's model if it is loaded now; never loads. */
+    public Optional<LoadedModel> peek(UUID instance) {
+        Slot slot = slots.get(instance);
+        return Optional.ofNullable(slot == null ? null : slot.model);
+    }
+
+    public boolean isLoaded(UUID instance) {
+        Slot slot = slots.get(instance);
+        return slot != null && slot.model != null;
+    }
+
+    /** The registry's record of a loaded or failed instance, when the cache has fetched it. */
+    public Optional<Instance> instance(UUID id) {
+        Slot slot = slots.get(id);
+        return Optional.ofNullable(slot == null ? null : slot.instance);
+    }
+
+    /** Models loaded now. */
+    public int size() {
+        return (int) slots.values().stream().filter(slot -> slot.model != null).count();
+    }
+
+    /** The estimated heap of the loaded models, in bytes. */
+    public long estimatedBytes() {
+        return estimatedBytes.get();
+    }
+
+    /** Unloads every model; files stay on disk. */
+    @Override
+    public void close() {
+        for (UUID id : slots.keySet()) {
+            Slot slot = slots.remove(id);
+            if (slot != null && slot.model != null) {
+                unload(id, slot);
+            }
+        }
+    }
+
+    private boolean backoffPassed(Slot slot) {
+        return nanoTime.getAsLong() - slot.failedAt >= config.failureBackoff().toNanos();
+    }
+
+    /** Loads under the instance's lock, so concurrent callers wait for one load and then share it. */
+    private Slot load(UUID id) {
+        Slot slot;
+        synchronized (instanceLocks.computeIfAbsent(id, key -> new Object())) {
+            Slot existing = slots.get(id);
+            if (existing != null && (existing.model != null || !backoffPassed(existing))) {
+                return existing; // another caller loaded it (or failed) while this one waited
+            }
+            slot = doLoad(id);
+            slots.put(id, slot);
+        }
+        if (slot.model != null) {
+            evictBeyondBudget(id);
+        }
+        return slot;
+    }
+
+    private Slot doLoad(UUID id) {
+        long start = nanoTime.getAsLong();
+        Instance instance = null;
+        try {
+            instance = registry.getInstance(id);
+            Path directory = fetch(instance.artifact());
+            LoadedModel model = runtimes.load(instance.artifact().format(), directory);
+            long bytes = (long) Math.min(Long.MAX_VALUE, sizeOnDisk(directory) * config.memoryFactor());
+            estimatedBytes.addAndGet(bytes);
+            Duration took = Duration.ofNanos(nanoTime.getAsLong() - start);
+            LOG.info("loaded instance {} ({}, {} bytes estimated) in {} ms", id, instance.artifact().format(), bytes, took.toMillis());
+            notifyLoaded(id, took);
+            return new Slot(model, instance, bytes, null, 0);
+        } catch (CarraraException e) {
+            return failed(id, instance, e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            return failed(id, instance, "cannot fetch the artifact: " + e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("loading instance {} failed unexpectedly", id, e);
+            return failed(id, instance, "loading failed unexpectedly: " + e);
+        }
+    }
+
+    private Slot failed(UUID id, Instance instance, String reason) {
+        LOG.warn("instance {} cannot be loaded: {}", id, reason);
+        try {
+            listener.failed(id, reason);
+        } catch (RuntimeException e) {
+            LOG.warn("load listener failed", e);
+        }
+        return new Slot(null, instance, 0, reason, nanoTime.getAsLong());
+    }
+
+    private void notifyLoaded(UUID id, Duration took) {
+        try {
+            listener.loaded(id, took);
+        } catch (RuntimeException e) {
+            LOG.warn("load listener failed", e);
+        }
+    }
+
+    /** The artifact's directory in the local cache, fetched and verified if it is not there yet. */
+    private Path fetch(Artifact artifact) throws IOException {
+        Path target = config.directory().resolve(artifact.sha256());
+        if (Files.isDirectory(target)) {
+            return target; // published by an atomic rename only after it was verified whole
+        }
+        synchronized (artifactLocks.computeIfAbsent(artifact.sha256(), sha -> new Object())) {
+            if (Files.isDirectory(target)) {
+                return target;
+            }
+            Files.createDirectories(config.directory());
+            Path download = Files.createTempFile(config.directory(), "." + artifact.sha256(), ".download");
+            try {
+                try (InputStream in = new VerifyingInputStream(registry.blobStore().open(artifact.sha256()), artifact.sha256())) {
+                    Files.copy(in, download, StandardCopyOption.REPLACE_EXISTING);
+                }
+                if (artifact.packaging() == ArtifactPackaging.ZIP) {
+                    try (InputStream zip = Files.newInputStream(download)) {
+                        ModelArchive.extract(zip, target);
+                    }
+                } else {
+                    Path staging = Files.createTempDirectory(config.directory(), "." + artifact.sha256());
+                    Files.move(download, staging.resolve(ModelRuntimes.FILE_ARTIFACT_NAME));
+                    try {
+                        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (FileAlreadyExistsException e) {
+                        deleteTree(staging);
+                    }
+                }
+            } finally {
+                Files.deleteIfExists(download);
+            }
+            return target;
+        }
+    }
+
+    private void evictBeyondBudget(UUID justLoaded) {
+        while (estimatedBytes.get() > config.memoryBudgetBytes()) {
+            UUID victim = null;
+            long oldest = Long.MAX_VALUE;
+            for (Map.Entry<UUID, Slot> entry : slots.entrySet()) {
+                Slot slot = entry.getValue();
+                if (slot.model != null && !entry.getKey().equals(justLoaded) && slot.lastUsed.get() < oldest) {
+                    oldest = slot.lastUsed.get();
+                    victim = entry.getKey();
+                }
+            }
+            if (victim == null) {
+                return; // only the new model is left: it is served even though it is over the budget
+            }
+            Slot evicted = slots.get(victim);
+            if (evicted != null && evicted.model != null && slots.remove(victim, evicted)) {
+                LOG.info("unloaded instance {} ({} bytes estimated) to stay within the model memory budget of {} bytes",
+                        victim, evicted.bytes, config.memoryBudgetBytes());
+                unload(victim, evicted);
+            }
+        }
+    }
+
+    private void unload(UUID id, Slot slot) {
+        estimatedBytes.addAndGet(-slot.bytes);
+        try {
+            slot.model.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the model of instance {} failed", id, e);
+        }
+    }
+
+    private static long sizeOnDisk(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static CarraraException unavailable(UUID instance, String reason) {
+        return new CarraraException(MODEL_UNAVAILABLE, "instance " + instance + " cannot be served: " + reason
+                + "; fix the model and deploy again (a failed load is retried after a backoff)", "instance");
+    }
+}

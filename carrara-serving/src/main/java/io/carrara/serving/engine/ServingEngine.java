@@ -1,0 +1,412 @@
+package io.carrara.serving.engine;
+
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static io.carrara.spi.error.StandardErrorCode.NOT_FOUND;
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.pipeline.schema.Field;
+import io.carrara.registry.ModelRegistry;
+import io.carrara.registry.deploy.Deployment;
+import io.carrara.registry.model.Instance;
+import io.carrara.serving.engine.ServingEngineConfig.LoadMode;
+import io.carrara.serving.features.FeatureStore;
+import io.carrara.serving.log.LoggedPrediction;
+import io.carrara.serving.log.PredictionIds;
+import io.carrara.serving.log.PredictionLog;
+import io.carrara.serving.log.PredictionSink;
+import io.carrara.serving.predict.InferenceBackend;
+import io.carrara.serving.predict.ModelStatus;
+import io.carrara.serving.predict.PredictionRequest;
+import io.carrara.serving.predict.PredictionResult;
+import io.carrara.serving.predict.PredictionResult.Status;
+import io.carrara.serving.runtime.LoadedModel;
+import io.carrara.serving.runtime.ScoredRow;
+import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.model.ModelRef;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The request path of the prediction server, whatever the protocol: deployment → routing →
+ * feature join → model (from the {@link ModelCache}) → result, with sampled predictions queued to
+ * the prediction log. The server tells it about deployments ({@link #apply} at start,
+ * {@link #deploymentChanged} and {@link #undeployed} on registry events); each deployment's state is
+ * compiled then (router, feature join, meters), so a request only reads it.
+ *
+ * <pre>{@code
+ * ModelCache cache = new ModelCache(ModelCacheConfig.defaults(home.resolve("models")), registry, ModelRuntimes.discover());
+ * ServingEngine engine = new ServingEngine(ServingEngineConfig.DEFAULTS, registry, cache, featureStore, sink, meterRegistry);
+ * engine.apply(deploymentRegistry.list());
+ * PredictionResult result = engine.predict("fraud-scorer", new PredictionRequest(rows, Optional.empty()));
+ * }</pre>
+ *
+ * <p>A request fails as a whole only for an unknown deployment (NOT_FOUND), a pinned instance of
+ * another model (INVALID_ARGUMENT naming {@code instance}), an unreachable feature store, or when
+ * every row's instance cannot be loaded (MODEL_UNAVAILABLE with the reason); otherwise each row has
+ * its own outcome. Metrics, tagged {@code deployment}: {@code carrara.predictions.requests},
+ * {@code carrara.predictions.errors} ({@code kind} row or request), {@code carrara.predictions.latency}
+ * (with a histogram), {@code carrara.predictions.logged}, {@code carrara.predictions.log.dropped},
+ * {@code carrara.deployment.ready}, {@code carrara.model.load} (per deployment using the instance);
+ * and for the whole cache {@code carrara.model.cache.models} and {@code carrara.model.cache.bytes}.
+ */
+public final class ServingEngine implements InferenceBackend, AutoCloseable {
+    private static final int MAX_REMEMBERED_PINS = 1_000;
+
+    private final ServingEngineConfig config;
+    private final ModelRegistry registry;
+    private final ModelCache cache;
+    private final FeatureStore features;
+    private final MeterRegistry meters;
+    private final PredictionLog log;
+    private final ExecutorService loader;
+    private final ConcurrentMap<String, Served> deployments = new ConcurrentHashMap<>();
+    private final ConcurrentMap<UUID, Instance> instances = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> dropCounters = new ConcurrentHashMap<>();
+
+    /** A deployment as served: compiled once per revision. */
+    private record Served(
+            Deployment deployment, Router router, FeatureJoin join, DeploymentMeters meters, ConcurrentMap<UUID, Optional<ModelRef>> pins) {}
+
+    private record DeploymentMeters(
+            Counter requests, Counter rowErrors, Counter requestErrors, Timer latency, Counter logged, Timer load, List<Meter> all) {}
+
+    /**
+     * @param features the online feature store; may be null when no deployment declares feature lookups
+     * @param sink where sampled predictions go (the registry's prediction store, or a JSON Lines file)
+     */
+    public ServingEngine(ServingEngineConfig config, ModelRegistry registry, ModelCache cache, FeatureStore features,
+            PredictionSink sink, MeterRegistry meters) {
+        this.config = requireNonNull(config, "config is null");
+        this.registry = requireNonNull(registry, "registry is null");
+        this.cache = requireNonNull(cache, "cache is null");
+        this.features = features;
+        this.meters = requireNonNull(meters, "meters is null");
+        this.log = new PredictionLog(requireNonNull(sink, "sink is null"), config.logQueueCapacity(), config.logBatchSize(),
+                (deployment, count) -> dropCounter(deployment).increment(count));
+        this.loader = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "model-loader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Gauge.builder("carrara.model.cache.models", cache, ModelCache::size).description("models loaded").register(meters);
+        Gauge.builder("carrara.model.cache.bytes", cache, ModelCache::estimatedBytes)
+                .description("estimated heap of the loaded models").baseUnit("bytes").register(meters);
+        cache.setListener(new ModelCache.LoadListener() {
+            @Override
+            public void loaded(UUID instance, Duration took) {
+                deployments.values().stream().filter(served -> served.router.instances().contains(instance))
+                        .forEach(served -> served.meters.load.record(took));
+            }
+
+            @Override
+            public void failed(UUID instance, String reason) {}
+        });
+    }
+
+    /**
+     * Serves exactly these deployments (at start, or after reconnecting to the registry). The future
+     * completes when the eager loads it started are done, failed or not.
+     */
+    public CompletableFuture<Void> apply(List<Deployment> current) {
+        requireNonNull(current, "current is null");
+        Set<String> names = new TreeSet<>();
+        current.forEach(deployment -> names.add(deployment.name()));
+        deployments.keySet().stream().filter(name -> !names.contains(name)).toList().forEach(this::undeployed);
+        return CompletableFuture.allOf(current.stream().map(this::deploymentChanged).toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Serves a new deployment or revision. Its instances' remembered load failures are forgotten, so a
+     * redeploy retries them; with eager loading they are loaded in the background, and the future
+     * completes when that is done.
+     */
+    public CompletableFuture<Void> deploymentChanged(Deployment deployment) {
+        requireNonNull(deployment, "deployment is null");
+        Router router = Router.of(deployment.routing());
+        Served served = new Served(deployment, router,
+                new FeatureJoin(deployment.features(), deployment.missingFeatures(), features),
+                deployments.containsKey(deployment.name()) ? deployments.get(deployment.name()).meters : register(deployment.name()),
+                new ConcurrentHashMap<>());
+        router.instances().forEach(cache::retry);
+        deployments.put(deployment.name(), served);
+        if (config.loadMode() == LoadMode.LAZY) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> router.instances().forEach(cache::preload), loader);
+    }
+
+    /** Stops serving a deployment; its models stay cached until evicted, as another deployment may use them. */
+    public void undeployed(String name) {
+        Served served = deployments.remove(name);
+        if (served != null) {
+            served.meters.all.forEach(meters::remove);
+            Counter drops = dropCounters.remove(name);
+            if (drops != null) {
+                meters.remove(drops);
+            }
+        }
+    }
+
+    @Override
+    public boolean live() {
+        return true;
+    }
+
+    @Override
+    public boolean ready() {
+        return deployments.keySet().stream().allMatch(name -> notReadyReason(deployments.get(name)).isEmpty());
+    }
+
+    @Override
+    public List<String> models() {
+        return deployments.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public ModelStatus status(String name) {
+        Served served = served(name);
+        List<UUID> ids = List.copyOf(served.router.instances());
+        UUID first = ids.get(0);
+        Optional<String> reason = notReadyReason(served);
+        Optional<LoadedModel> model = cache.peek(first);
+        List<Field> inputs = model.map(LoadedModel::inputs).orElse(List.of());
+        List<Field> outputs = model.map(LoadedModel::outputs).orElse(List.of());
+        return new ModelStatus(name, ids, platform(first), reason.isEmpty(), reason, inputs, outputs);
+    }
+
+    @Override
+    public PredictionResult predict(String name, PredictionRequest request) {
+        requireNonNull(request, "request is null");
+        Served served = served(name);
+        long start = System.nanoTime();
+        served.meters.requests.increment();
+        try {
+            PredictionResult result = predict(served, request, start);
+            served.meters.latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return result;
+        } catch (RuntimeException e) {
+            served.meters.requestErrors.increment();
+            served.meters.latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            throw e;
+        }
+    }
+
+    /** Predictions written to the log and dropped so far, for tests and the admin page. */
+    public long loggedPredictions() {
+        return log.written();
+    }
+
+    public long droppedPredictions() {
+        return log.dropped();
+    }
+
+    /** Stops the loader, then writes the queued predictions; the cache and the feature store are the caller's. */
+    @Override
+    public void close() {
+        loader.shutdownNow();
+        log.close();
+    }
+
+    private PredictionResult predict(Served served, PredictionRequest request, long start) {
+        List<Map<String, Object>> rows = request.rows();
+        Optional<UUID> pinned = request.instance();
+        pinned.ifPresent(id -> checkPin(served, id));
+        FeatureJoin.Joined joined = served.join.join(rows);
+
+        int count = rows.size();
+        UUID[] routed = new UUID[count];
+        Map<UUID, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            routed[i] = pinned.isPresent() ? pinned.get() : served.router.route(joined.rows().get(i));
+            if (joined.errors().get(i).isEmpty()) {
+                groups.computeIfAbsent(routed[i], id -> new ArrayList<>()).add(i);
+            }
+        }
+
+        Map<UUID, LoadedModel> models = new LinkedHashMap<>();
+        Map<UUID, CarraraException> unavailable = new LinkedHashMap<>();
+        for (UUID id : groups.keySet()) {
+            try {
+                models.put(id, cache.get(id));
+            } catch (CarraraException e) {
+                unavailable.put(id, e);
+            }
+        }
+        if (models.isEmpty() && !unavailable.isEmpty()) {
+            throw unavailable.values().iterator().next();
+        }
+
+        PredictionResult.Row[] results = new PredictionResult.Row[count];
+        for (int i = 0; i < count; i++) {
+            Optional<String> rejected = joined.errors().get(i);
+            if (rejected.isPresent()) {
+                results[i] = failed(routed[i], rejected.get(), Optional.empty());
+            }
+        }
+        List<Integer> sampled = new ArrayList<>();
+        double sampleRate = served.deployment.logSampleRate();
+        for (Map.Entry<UUID, List<Integer>> group : groups.entrySet()) {
+            UUID id = group.getKey();
+            List<Integer> indices = group.getValue();
+            CarraraException error = unavailable.get(id);
+            if (error != null) {
+                indices.forEach(i -> results[i] = failed(id, error.getMessage(), Optional.empty()));
+                continue;
+            }
+            List<Map<String, Object>> input = new ArrayList<>(indices.size());
+            indices.forEach(i -> input.add(joined.rows().get(i)));
+            List<ScoredRow> scored = models.get(id).score(input);
+            for (int k = 0; k < indices.size(); k++) {
+                int i = indices.get(k);
+                ScoredRow row = scored.get(k);
+                boolean logged = row.status() == Status.SCORED && sampleRate > 0
+                        && (sampleRate >= 1.0 || ThreadLocalRandom.current().nextDouble() < sampleRate);
+                Optional<String> predictionId = logged ? Optional.of(PredictionIds.next()) : Optional.empty();
+                if (logged) {
+                    sampled.add(i);
+                }
+                results[i] = new PredictionResult.Row(row.status(), id, row.output(), row.added(), predictionId, row.error(), row.column());
+            }
+        }
+
+        long failures = 0;
+        for (PredictionResult.Row row : results) {
+            if (row.status() == Status.FAILED) {
+                failures++;
+            }
+        }
+        if (failures > 0) {
+            served.meters.rowErrors.increment(failures);
+        }
+        if (!sampled.isEmpty()) {
+            long latencyMicros = (System.nanoTime() - start) / 1_000;
+            Instant now = Instant.now();
+            for (int i : sampled) {
+                PredictionResult.Row row = results[i];
+                Map<String, Object> output = new LinkedHashMap<>();
+                Map<String, Object> values = row.output().orElseThrow();
+                row.added().forEach(field -> output.put(field.name(), values.get(field.name())));
+                if (log.offer(new LoggedPrediction(row.predictionId().orElseThrow(), served.deployment.name(), row.instance(),
+                        joined.rows().get(i), output, latencyMicros, now))) {
+                    served.meters.logged.increment();
+                }
+            }
+        }
+        return new PredictionResult(List.of(results));
+    }
+
+    private static PredictionResult.Row failed(UUID instance, String error, Optional<String> column) {
+        return new PredictionResult.Row(Status.FAILED, instance, Optional.empty(), List.of(), Optional.empty(), Optional.of(error), column);
+    }
+
+    /** A request may pin any instance of the deployment's model; remembered per deployment revision. */
+    private void checkPin(Served served, UUID id) {
+        Optional<ModelRef> model = served.pins.get(id);
+        if (model == null) {
+            try {
+                model = Optional.of(instance(id).model());
+            } catch (CarraraException e) {
+                if (!e.errorCode().equals(NOT_FOUND.toErrorCode())) {
+                    throw e;
+                }
+                model = Optional.empty();
+            }
+            if (served.pins.size() >= MAX_REMEMBERED_PINS) {
+                served.pins.clear();
+            }
+            served.pins.put(id, model);
+        }
+        ModelRef expected = served.deployment.model();
+        if (model.isEmpty() || !model.get().equals(expected)) {
+            throw new CarraraException(INVALID_ARGUMENT, "instance " + id + (model.isEmpty() ? " does not exist" : " is an instance of "
+                    + model.get()) + "; deployment " + served.deployment.name() + " can only be pinned to an instance of "
+                    + expected + " (see carrara instance list " + expected + ")", "instance");
+        }
+    }
+
+    private Optional<String> notReadyReason(Served served) {
+        if (served == null) {
+            return Optional.empty();
+        }
+        List<String> reasons = new ArrayList<>();
+        for (UUID id : served.router.instances()) {
+            Optional<String> failure = cache.failure(id);
+            if (failure.isPresent()) {
+                reasons.add("instance " + id + " failed to load: " + failure.get());
+            } else if (config.loadMode() == LoadMode.EAGER && !cache.isLoaded(id)) {
+                reasons.add("instance " + id + " is loading");
+            }
+        }
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
+    }
+
+    private String platform(UUID id) {
+        try {
+            return instance(id).artifact().format().wireName();
+        } catch (CarraraException e) {
+            return "unknown";
+        }
+    }
+
+    private Instance instance(UUID id) {
+        Instance known = instances.get(id);
+        if (known == null) {
+            known = cache.instance(id).orElseGet(() -> registry.getInstance(id));
+            instances.put(id, known); // instances are immutable in what is used here: model and artifact
+        }
+        return known;
+    }
+
+    private Served served(String name) {
+        requireNonNull(name, "name is null");
+        Served served = deployments.get(name);
+        if (served == null) {
+            throw new CarraraException(NOT_FOUND, "no deployment named '" + name + "'; see carrara deployment list", "name");
+        }
+        return served;
+    }
+
+    private DeploymentMeters register(String name) {
+        Tags tags = Tags.of("deployment", name);
+        Counter requests = Counter.builder("carrara.predictions.requests").tags(tags).description("prediction requests").register(meters);
+        Counter rowErrors = Counter.builder("carrara.predictions.errors").tags(tags).tag("kind", "row")
+                .description("rows that failed").register(meters);
+        Counter requestErrors = Counter.builder("carrara.predictions.errors").tags(tags).tag("kind", "request")
+                .description("requests that failed as a whole").register(meters);
+        Timer latency = Timer.builder("carrara.predictions.latency").tags(tags).publishPercentileHistogram()
+                .description("server-side time of a prediction request").register(meters);
+        Counter logged = Counter.builder("carrara.predictions.logged").tags(tags)
+                .description("predictions queued to the prediction log").register(meters);
+        Timer load = Timer.builder("carrara.model.load").tags(tags).description("time to fetch and load an instance").register(meters);
+        Gauge ready = Gauge.builder("carrara.deployment.ready", () -> notReadyReason(deployments.get(name)).isEmpty() ? 1 : 0)
+                .tags(tags).description("1 when every instance of the deployment can serve").register(meters);
+        return new DeploymentMeters(requests, rowErrors, requestErrors, latency, logged, load,
+                List.of(requests, rowErrors, requestErrors, latency, logged, load, ready));
+    }
+
+    private Counter dropCounter(String deployment) {
+        return dropCounters.computeIfAbsent(deployment, name -> Counter.builder("carrara.predictions.log.dropped")
+                .tag("deployment", name).description("sampled predictions the prediction log lost").register(meters));
+    }
+}

@@ -1,0 +1,28 @@
+package io.carrara.serving.runtime;
+
+import io.carrara.spi.model.ArtifactFormat;
+import java.nio.file.Path;
+
+/**
+ * Turns an instance's extracted artifact into a model that scores rows, for one artifact format.
+ * The request path only sees {@link LoadedModel}, so a new format (python) is one more runtime
+ * found by {@link ModelRuntimes}, nothing else.
+ *
+ * <pre>{@code
+ * LoadedModel model = runtime.load(Path.of("cache/3f2a.../"));    // once per instance, may be slow
+ * List<ScoredRow> rows = model.score(List.of(Map.of("city", "nyc", "distance", 3.2)));  // per request
+ * }</pre>
+ *
+ * Implementations are listed in {@code META-INF/services/io.carrara.serving.runtime.ModelRuntime}.
+ */
+public interface ModelRuntime {
+    /** The artifact format this runtime loads. */
+    ArtifactFormat format();
+
+    /**
+     * Loads the artifact in {@code directory} (a zip artifact extracted, or a file artifact as the
+     * single file {@value ModelRuntimes#FILE_ARTIFACT_NAME}); throws a {@link io.carrara.spi.error.CarraraException}
+     * naming what is wrong with the model, which blocks the instance until it is redeployed.
+     */
+    LoadedModel load(Path directory);
+}

@@ -1,0 +1,57 @@
+package io.carrara.serving.runtime;
+
+import static io.carrara.serving.ServingErrorCode.FORMAT_UNSUPPORTED;
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.model.ArtifactFormat;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The runtimes of this server by artifact format, found with {@link ServiceLoader}. Loading an
+ * instance whose format has no runtime fails with {@code FORMAT_UNSUPPORTED}, saying so.
+ */
+public final class ModelRuntimes {
+    /** The name under which a {@code file} artifact is placed in its directory. */
+    public static final String FILE_ARTIFACT_NAME = "artifact";
+
+    private final Map<ArtifactFormat, ModelRuntime> runtimes;
+
+    public ModelRuntimes(List<ModelRuntime> runtimes) {
+        requireNonNull(runtimes, "runtimes is null");
+        Map<ArtifactFormat, ModelRuntime> byFormat = new EnumMap<>(ArtifactFormat.class);
+        for (ModelRuntime runtime : runtimes) {
+            ModelRuntime previous = byFormat.put(runtime.format(), runtime);
+            if (previous != null) {
+                throw new IllegalArgumentException("two runtimes for " + runtime.format() + ": "
+                        + previous.getClass().getName() + " and " + runtime.getClass().getName());
+            }
+        }
+        this.runtimes = Map.copyOf(byFormat);
+    }
+
+    /** The runtimes on the class path. */
+    public static ModelRuntimes discover() {
+        return new ModelRuntimes(ServiceLoader.load(ModelRuntime.class).stream().map(ServiceLoader.Provider::get).toList());
+    }
+
+    /** Loads {@code directory} with the runtime of {@code format}. */
+    public LoadedModel load(ArtifactFormat format, Path directory) {
+        requireNonNull(format, "format is null");
+        requireNonNull(directory, "directory is null");
+        ModelRuntime runtime = runtimes.get(format);
+        if (runtime == null) {
+            throw new CarraraException(FORMAT_UNSUPPORTED, switch (format) {
+                case OPAQUE -> "the artifact's format is opaque: Carrara stores it but cannot serve it;"
+                        + " upload the model as spark-pipeline to deploy it";
+                case PYTHON -> "this server has no runtime for python artifacts yet; deploy a spark-pipeline instance";
+                default -> "this server has no runtime for " + format + " artifacts";
+            }, "format");
+        }
+        return runtime.load(directory);
+    }
+}

@@ -1,0 +1,25 @@
+package io.carrara.serving.runtime;
+
+import io.carrara.pipeline.SparkPipeline;
+import io.carrara.spi.model.ArtifactFormat;
+import java.nio.file.Path;
+
+/**
+ * Serves {@code spark-pipeline} artifacts with carrara-pipeline: the directory Spark's
+ * {@code PipelineModel.save()} wrote, loaded once. JSON rows carry no schema, so the model compiles
+ * the pipeline for each shape of rows it meets and keeps up to {@value #COMPILED_SHAPES} of them.
+ */
+public final class SparkPipelineRuntime implements ModelRuntime {
+    /** Distinct row shapes compiled per model; clients send one or two shapes, so this never fills in practice. */
+    public static final int COMPILED_SHAPES = 16;
+
+    @Override
+    public ArtifactFormat format() {
+        return ArtifactFormat.SPARK_PIPELINE;
+    }
+
+    @Override
+    public LoadedModel load(Path directory) {
+        return new SparkPipelineModel(SparkPipeline.load(directory), COMPILED_SHAPES);
+    }
+}
