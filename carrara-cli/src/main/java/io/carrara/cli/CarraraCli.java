@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
             SearchCommand.class,
             LineageCommand.class,
             ScoreCommand.class,
-            FeatureCommand.class
+            FeatureCommand.class,
+            DeployCommand.class,
+            DeploymentCommand.class
         },
         footerHeading = "%nServer, through the ./carrara launcher:%n",
         footer = {

@@ -426,6 +426,65 @@ public final class CarraraClient {
         return call(request(withQuery("/api/v1/events", parameters)).GET(), pageOf(Event.class));
     }
 
+    // ---- deployments
+
+    /** Creates the deployment or replaces its configuration; {@link Deployment#outcome()} says which, or unchanged. */
+    public Deployment deploy(DeploymentDefinition definition) {
+        requireNonNull(definition, "definition is null");
+        ObjectNode body = json.createObjectNode().put("name", definition.name());
+        if (definition.model() != null) {
+            body.put("model", definition.model().toString());
+        }
+        if (definition.instance() != null) {
+            body.put("instance", definition.instance().toString());
+        }
+        if (definition.latest()) {
+            body.put("latest", true);
+        }
+        if (definition.partitionBy() != null) {
+            body.put("partitionBy", definition.partitionBy());
+            ObjectNode instances = body.putObject("instances");
+            definition.instances().forEach((value, id) -> instances.put(value, id.toString()));
+        }
+        if (definition.fallback() != null) {
+            body.put("default", definition.fallback().toString());
+        }
+        if (!definition.features().isEmpty()) {
+            body.set("features", json.valueToTree(definition.features()));
+        }
+        putIfPresent(body, "missingFeatures", definition.missingFeatures());
+        if (definition.logSampleRate() != null) {
+            body.put("logSampleRate", definition.logSampleRate());
+        }
+        return call(request("/api/v1/deployments").POST(jsonBody(body)), type(Deployment.class));
+    }
+
+    public Deployment getDeployment(String name) {
+        return call(request(deploymentPath(name)).GET(), type(Deployment.class));
+    }
+
+    /** Every current deployment, by name. */
+    public List<Deployment> listDeployments() {
+        Page<Deployment> page = call(request("/api/v1/deployments").GET(), pageOf(Deployment.class));
+        return page.items();
+    }
+
+    /** Every revision of the deployment, oldest first, undeploys included. */
+    public List<DeploymentRevision> deploymentHistory(String name) {
+        Page<DeploymentRevision> page = call(request(deploymentPath(name) + "/history").GET(),
+                pageOf(DeploymentRevision.class));
+        return page.items();
+    }
+
+    /** Removes the deployment and answers the {@code undeployed} revision; its history stays. */
+    public DeploymentRevision undeploy(String name) {
+        return call(request(deploymentPath(name)).DELETE(), type(DeploymentRevision.class));
+    }
+
+    private static String deploymentPath(String name) {
+        return "/api/v1/deployments/" + Names.checkName(name, "name");
+    }
+
     // ---- online features
 
     /** Merges {@code features} into the entity {@code key} of {@code group}; a null value removes a feature. */

@@ -1,10 +1,11 @@
 package io.carrara.registry;
 
 import static io.carrara.registry.RegistryErrorCode.BLOB_MISSING;
-import static io.carrara.registry.RegistryErrorCode.DATABASE_UNAVAILABLE;
+import static io.carrara.registry.db.DatabaseTimes.fromDb;
+import static io.carrara.registry.db.DatabaseTimes.now;
+import static io.carrara.registry.db.DatabaseTimes.toDb;
 import static io.carrara.registry.RegistryErrorCode.DEPENDENCY_CYCLE;
 import static io.carrara.spi.error.StandardErrorCode.ALREADY_EXISTS;
-import static io.carrara.spi.error.StandardErrorCode.CONFLICT;
 import static io.carrara.spi.error.StandardErrorCode.INTERNAL_ERROR;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static io.carrara.spi.error.StandardErrorCode.NOT_FOUND;
@@ -47,11 +48,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -92,10 +90,10 @@ public final class ModelRegistry {
     private static final int MAX_PROVENANCE_VALUE = 1024;
     private static final int MAX_TEXT = 4000;
     private static final int MAX_ENTRIES = 200;
-    private static final int MAX_TRANSACTION_ATTEMPTS = 5;
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
 
+    private final RegistryDatabase database;
     private final Jdbi jdbi;
     private final BlobStore blobStore;
     private final RegistryHooks hooks;
@@ -108,7 +106,8 @@ public final class ModelRegistry {
     }
 
     public ModelRegistry(RegistryDatabase database, BlobStore blobStore, RegistryHooks hooks) {
-        this.jdbi = requireNonNull(database, "database is null").jdbi();
+        this.database = requireNonNull(database, "database is null");
+        this.jdbi = database.jdbi();
         this.blobStore = requireNonNull(blobStore, "blobStore is null");
         this.hooks = requireNonNull(hooks, "hooks is null");
         this.serverProvenance = Provenance.ofThisProcess();
@@ -877,61 +876,8 @@ public final class ModelRegistry {
                 .execute();
     }
 
-    /** Runs {@code callback} in a transaction, retrying when the database aborts it for a deadlock or serialization conflict. */
     private <T> T transaction(HandleCallback<T, RuntimeException> callback) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return jdbi.inTransaction(callback);
-            } catch (CarraraException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                SQLException sql = findSqlException(e);
-                if (sql != null && isRetryable(sql) && attempt < MAX_TRANSACTION_ATTEMPTS) {
-                    continue;
-                }
-                if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                    // A unique or foreign key check lost a race with a concurrent writer.
-                    throw new CarraraException(CONFLICT,
-                            "a concurrent change conflicted with this one; retry the request", null, e);
-                }
-                if (sql instanceof SQLTransientConnectionException || (sql != null && sql.getSQLState() != null
-                        && sql.getSQLState().startsWith("08"))) {
-                    throw new CarraraException(DATABASE_UNAVAILABLE,
-                            "the registry database is unreachable; check that it is running", null, e);
-                }
-                throw e;
-            }
-        }
-    }
-
-    private static SQLException findSqlException(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                return sql;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
-    }
-
-    private static boolean isRetryable(SQLException e) {
-        String state = e.getSQLState();
-        // 40001 serialization failure / deadlock (all three), 40P01 PostgreSQL deadlock, HYT00 H2 lock timeout.
-        return "40001".equals(state) || "40P01".equals(state) || "HYT00".equals(state);
-    }
-
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private static LocalDateTime toDb(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static Instant fromDb(LocalDateTime value) {
-        return value.toInstant(ZoneOffset.UTC);
+        return database.inTransaction(callback);
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {

@@ -13,10 +13,13 @@ import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import com.linecorp.armeria.server.annotation.JacksonResponseConverterFunction;
 import io.carrara.registry.ModelRegistry;
 import io.carrara.registry.db.RegistryDatabase;
+import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.registry.json.RegistryJson;
+import io.carrara.registry.predictions.PredictionLogStore;
 import io.carrara.server.api.ApiErrors;
 import io.carrara.server.api.ApiReferencePage;
 import io.carrara.server.api.ArtifactApi;
+import io.carrara.server.api.DeploymentApi;
 import io.carrara.server.api.FeatureApi;
 import io.carrara.server.api.FeatureLoadApi;
 import io.carrara.server.api.RegistryApi;
@@ -37,8 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Carrara server: the registry API, artifact streaming, the online feature store, the
- * API reference page and Prometheus metrics, all on one port.
+ * A running Carrara server: the registry API, artifact streaming, deployments, the online feature
+ * store, the API reference page and Prometheus metrics, all on one port.
  *
  * <pre>{@code
  * try (CarraraServer server = CarraraServer.start(ServerConfig.embedded(home, 0))) {
@@ -53,16 +56,21 @@ public final class CarraraServer implements AutoCloseable {
     private final RegistryDatabase database;
     private final BlobStore blobStore;
     private final ModelRegistry registry;
+    private final DeploymentRegistry deployments;
+    private final PredictionLogStore predictionLog;
     private final FeatureStore featureStore;
     private final Server server;
     private final JvmGcMetrics gcMetrics;
 
     private CarraraServer(ServerConfig config, RegistryDatabase database, BlobStore blobStore, ModelRegistry registry,
-            FeatureStore featureStore, Server server, JvmGcMetrics gcMetrics) {
+            DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, Server server,
+            JvmGcMetrics gcMetrics) {
         this.config = config;
         this.database = database;
         this.blobStore = blobStore;
         this.registry = registry;
+        this.deployments = deployments;
+        this.predictionLog = predictionLog;
         this.featureStore = featureStore;
         this.server = server;
         this.gcMetrics = gcMetrics;
@@ -82,13 +90,15 @@ public final class CarraraServer implements AutoCloseable {
             blobStore = config.blobs().open();
             featureStore = config.features().open();
             ModelRegistry registry = new ModelRegistry(database, blobStore);
+            DeploymentRegistry deployments = new DeploymentRegistry(database);
+            PredictionLogStore predictionLog = new PredictionLogStore(database);
             PrometheusMeterRegistry meters = PrometheusMeterRegistries.newRegistry();
             new JvmMemoryMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);
             new ProcessorMetrics().bindTo(meters);
             JvmGcMetrics gcMetrics = new JvmGcMetrics();
             gcMetrics.bindTo(meters);
-            Server server = build(config, registry, featureStore, meters);
+            Server server = build(config, registry, deployments, featureStore, meters);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
@@ -96,7 +106,8 @@ public final class CarraraServer implements AutoCloseable {
                     .addKeyValue("blobs", config.blobs().describe())
                     .addKeyValue("features", featureStore.describe())
                     .log();
-            return new CarraraServer(config, database, blobStore, registry, featureStore, server, gcMetrics);
+            return new CarraraServer(config, database, blobStore, registry, deployments, predictionLog, featureStore, server,
+                    gcMetrics);
         } catch (RuntimeException e) {
             database.close();
             closeQuietly(blobStore);
@@ -105,8 +116,8 @@ public final class CarraraServer implements AutoCloseable {
         }
     }
 
-    private static Server build(ServerConfig config, ModelRegistry registry, FeatureStore featureStore,
-            PrometheusMeterRegistry meters) {
+    private static Server build(ServerConfig config, ModelRegistry registry, DeploymentRegistry deployments,
+            FeatureStore featureStore, PrometheusMeterRegistry meters) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -143,6 +154,13 @@ public final class CarraraServer implements AutoCloseable {
                 .responseConverters(json)
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
                 .build(new FeatureApi(featureStore));
+        builder.annotatedService()
+                .pathPrefix("/api/v1")
+                .useBlockingTaskExecutor(true)
+                .exceptionHandlers(errors)
+                .responseConverters(json)
+                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+                .build(new DeploymentApi(deployments));
         builder.annotatedService()
                 .pathPrefix("/api/v1")
                 .useBlockingTaskExecutor(true)
@@ -184,6 +202,16 @@ public final class CarraraServer implements AutoCloseable {
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /** The deployments and their history, which the serving engine routes by. */
+    public DeploymentRegistry deployments() {
+        return deployments;
+    }
+
+    /** Where logged predictions go by default: the registry database. */
+    public PredictionLogStore predictionLog() {
+        return predictionLog;
     }
 
     public FeatureStore featureStore() {

@@ -1,18 +1,24 @@
 package io.carrara.registry.db;
 
 import static io.carrara.registry.RegistryErrorCode.DATABASE_UNAVAILABLE;
+import static io.carrara.spi.error.StandardErrorCode.CONFLICT;
 import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.carrara.spi.error.CarraraException;
 import java.io.Closeable;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /** A pooled connection to the registry database with its schema migrated to the current version. */
 public final class RegistryDatabase implements Closeable {
+    private static final int MAX_TRANSACTION_ATTEMPTS = 5;
+
     private final DatabaseConfig config;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -79,6 +85,55 @@ public final class RegistryDatabase implements Closeable {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /**
+     * Runs {@code callback} in a transaction, retrying when the database aborts it for a deadlock or
+     * serialization conflict. A {@link CarraraException} thrown by the callback passes through; a unique or
+     * foreign key violation that lost a race with a concurrent writer becomes CONFLICT, and a lost
+     * connection DATABASE_UNAVAILABLE.
+     */
+    public <T> T inTransaction(HandleCallback<T, RuntimeException> callback) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbi.inTransaction(callback);
+            } catch (CarraraException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                SQLException sql = findSqlException(e);
+                if (sql != null && isRetryable(sql) && attempt < MAX_TRANSACTION_ATTEMPTS) {
+                    continue;
+                }
+                if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                    throw new CarraraException(CONFLICT,
+                            "a concurrent change conflicted with this one; retry the request", null, e);
+                }
+                if (sql instanceof SQLTransientConnectionException || (sql != null && sql.getSQLState() != null
+                        && sql.getSQLState().startsWith("08"))) {
+                    throw new CarraraException(DATABASE_UNAVAILABLE,
+                            "the registry database is unreachable; check that it is running", null, e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static SQLException findSqlException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isRetryable(SQLException e) {
+        String state = e.getSQLState();
+        // 40001 serialization failure / deadlock (all three), 40P01 PostgreSQL deadlock, HYT00 H2 lock timeout.
+        return "40001".equals(state) || "40P01".equals(state) || "HYT00".equals(state);
     }
 
     public Jdbi jdbi() {

@@ -1,0 +1,133 @@
+package io.carrara.cli;
+
+import io.carrara.client.CarraraClient;
+import io.carrara.client.Deployment;
+import io.carrara.client.DeploymentDefinition;
+import io.carrara.client.FeatureLookup;
+import io.carrara.spi.model.ModelRef;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code carrara deploy NAME ...}: create a deployment or replace its configuration as a new revision. */
+@Command(name = "deploy",
+        description = {
+            "Deploy instances of a model under a name, or replace that deployment's configuration (a new revision).",
+            "Route one of three ways:",
+            "  --instance UUID                                          every row to one instance",
+            "  --model P/M --latest                                     the newest non-deprecated instance, now",
+            "  --partition-by city --instance nyc=UUID ... --default UUID   by the row's value of city",
+            "Options left out take their defaults, not the deployment's previous values."
+        })
+final class DeployCommand extends ClientCommand {
+    @Parameters(paramLabel = "NAME", description = "The deployment's name, e.g. fraud-scorer.")
+    String name;
+
+    @Option(names = "--instance", paramLabel = "UUID|VALUE=UUID",
+            description = "The instance to serve; with --partition-by, VALUE=UUID for each value (repeat).")
+    List<String> instances = new ArrayList<>();
+
+    @Option(names = "--model", paramLabel = "PROJECT/NAME", converter = ModelRefConverter.class,
+            description = "The model served; required with --latest, else taken from the instance.")
+    ModelRef model;
+
+    @Option(names = "--latest", description = "Serve the model's newest instance that is not deprecated.")
+    boolean latest;
+
+    @Option(names = "--partition-by", paramLabel = "FIELD", description = "Route each row by its value of FIELD.")
+    String partitionBy;
+
+    @Option(names = "--default", paramLabel = "UUID",
+            description = "With --partition-by: the instance for any other value, a missing field or null.")
+    UUID fallback;
+
+    @Option(names = "--features", paramLabel = "GROUP:KEY:F1,F2",
+            description = "Join features F1,F2 of GROUP, looked up by the row's KEY field, into each row (repeat).")
+    List<String> features = new ArrayList<>();
+
+    @Option(names = "--missing-features", paramLabel = "null|reject",
+            description = "A row whose lookup finds nothing gets nulls (default) or is rejected with a 4xx.")
+    String missingFeatures;
+
+    @Option(names = "--log-sample-rate", paramLabel = "RATE",
+            description = "Share of predictions written to the prediction log, 0 (default) to 1.")
+    Double logSampleRate;
+
+    @Override
+    void execute(CarraraClient client) {
+        DeploymentDefinition definition = definition()
+                .withFeatures(features.stream().map(this::lookup).toList(), missingFeatures)
+                .withLogSampleRate(logSampleRate);
+        Deployment deployment = client.deploy(definition);
+        String what = switch (deployment.outcome() == null ? "" : deployment.outcome()) {
+            case "created" -> "created deployment ";
+            case "unchanged" -> "unchanged deployment ";
+            default -> "updated deployment ";
+        };
+        out().println(what + deployment.name() + " (revision " + deployment.revision() + "): "
+                + DeploymentCommand.describeRouting(deployment.model(), deployment.routing(), deployment.instance(),
+                        deployment.partitionBy(), deployment.instances(), deployment.fallback()));
+    }
+
+    private DeploymentDefinition definition() {
+        if (partitionBy != null) {
+            Map<String, UUID> byValue = new LinkedHashMap<>();
+            for (String instance : instances) {
+                int equals = instance.indexOf('=');
+                if (equals <= 0) {
+                    throw usage("--instance '" + instance + "' needs the form VALUE=UUID with --partition-by, e.g. nyc=<uuid>");
+                }
+                if (byValue.put(instance.substring(0, equals), uuid(instance.substring(equals + 1), "--instance")) != null) {
+                    throw usage("--instance names " + instance.substring(0, equals) + " twice");
+                }
+            }
+            return new DeploymentDefinition(name, model, null, latest, partitionBy, byValue, fallback, null, null, null);
+        }
+        if (instances.size() > 1) {
+            throw usage("--instance is given " + instances.size() + " times: route by a field with --partition-by, or give one");
+        }
+        if (fallback != null) {
+            throw usage("--default needs --partition-by");
+        }
+        UUID instance = null;
+        if (!instances.isEmpty()) {
+            if (instances.get(0).contains("=")) {
+                throw usage("--instance VALUE=UUID needs --partition-by FIELD");
+            }
+            instance = uuid(instances.get(0), "--instance");
+        }
+        return new DeploymentDefinition(name, model, instance, latest, null, null, null, null, null, null);
+    }
+
+    private FeatureLookup lookup(String value) {
+        String[] parts = value.split(":", -1);
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
+            throw usage("--features '" + value + "' needs the form GROUP:KEY:F1,F2, e.g. driver_stats:driver_id:trips_7d,rating");
+        }
+        List<String> names = Arrays.stream(parts[2].split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
+        return new FeatureLookup(parts[0], parts[1], names);
+    }
+
+    private UUID uuid(String value, String option) {
+        try {
+            UUID parsed = UUID.fromString(value);
+            if (parsed.toString().equalsIgnoreCase(value)) {
+                return parsed;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw usage(option + " '" + value + "' is not an instance id (a UUID)");
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}

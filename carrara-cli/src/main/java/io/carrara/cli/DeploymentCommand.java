@@ -1,0 +1,125 @@
+package io.carrara.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.client.CarraraClient;
+import io.carrara.client.CarraraJson;
+import io.carrara.client.Deployment;
+import io.carrara.client.DeploymentRevision;
+import io.carrara.client.FeatureLookup;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code carrara deployment list|show|history|undeploy}. */
+@Command(name = "deployment", description = "List, inspect, trace and remove deployments (create them with carrara deploy).",
+        subcommands = {
+            DeploymentCommand.Listing.class,
+            DeploymentCommand.Show.class,
+            DeploymentCommand.History.class,
+            DeploymentCommand.Undeploy.class
+        })
+final class DeploymentCommand extends GroupCommand {
+
+    @Command(name = "list", description = "List the current deployments by name.")
+    static final class Listing extends ClientCommand {
+        @Override
+        void execute(CarraraClient client) {
+            TextTable table = TextTable.withHeader("name", "model", "routing", "revision", "updated_at", "updated_by");
+            for (Deployment deployment : client.listDeployments()) {
+                table.row(deployment.name(), deployment.model(), routingSummary(deployment.routing(), deployment.instance(),
+                        deployment.partitionBy(), deployment.instances()), deployment.revision(), deployment.updatedAt(),
+                        deployment.updatedBy());
+            }
+            table.print(out());
+        }
+    }
+
+    @Command(name = "show", description = "Show a deployment: model, routing, feature lookups, logging.")
+    static final class Show extends ClientCommand {
+        @Parameters(paramLabel = "NAME", description = "The deployment.")
+        String name;
+
+        @Option(names = "--json", description = "Print the deployment as JSON.")
+        boolean json;
+
+        @Override
+        void execute(CarraraClient client) throws Exception {
+            Deployment deployment = client.getDeployment(name);
+            if (json) {
+                ObjectMapper mapper = CarraraJson.newObjectMapper();
+                out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(deployment));
+                return;
+            }
+            TextTable table = TextTable.keyValue()
+                    .row("name", deployment.name())
+                    .row("model", deployment.model())
+                    .row("routing", deployment.routing());
+            if (deployment.instance() != null) {
+                table.row("instance", deployment.instance());
+            } else {
+                table.row("partition_by", deployment.partitionBy());
+                deployment.instances().forEach((value, id) -> table.row("instance." + value, id));
+                table.row("default", deployment.fallback());
+            }
+            for (FeatureLookup lookup : deployment.features()) {
+                table.row("features." + lookup.group(), lookup.key() + ": " + String.join(",", lookup.features()));
+            }
+            table.row("missing_features", deployment.missingFeatures())
+                    .row("log_sample_rate", deployment.logSampleRate())
+                    .row("revision", deployment.revision())
+                    .row("updated_at", deployment.updatedAt())
+                    .row("updated_by", deployment.updatedBy())
+                    .print(out());
+        }
+    }
+
+    @Command(name = "history", description = "List every revision of a deployment, oldest first, undeploys included.")
+    static final class History extends ClientCommand {
+        @Parameters(paramLabel = "NAME", description = "The deployment.")
+        String name;
+
+        @Override
+        void execute(CarraraClient client) {
+            TextTable table = TextTable.withHeader("revision", "action", "changed_at", "changed_by", "changed", "routing");
+            for (DeploymentRevision revision : client.deploymentHistory(name)) {
+                table.row(revision.revision(), revision.action(), revision.changedAt(), revision.changedBy(),
+                        revision.changed().isEmpty() ? "-" : String.join(",", revision.changed()),
+                        routingSummary(revision.routing(), revision.instance(), revision.partitionBy(), revision.instances()));
+            }
+            table.print(out());
+        }
+    }
+
+    @Command(name = "undeploy", description = "Remove a deployment; its history stays.")
+    static final class Undeploy extends ClientCommand {
+        @Parameters(paramLabel = "NAME", description = "The deployment.")
+        String name;
+
+        @Override
+        void execute(CarraraClient client) {
+            DeploymentRevision revision = client.undeploy(name);
+            out().println("undeployed " + revision.name() + " (revision " + revision.revision() + ")");
+        }
+    }
+
+    /** One line: {@code demand/eta, instance <uuid>} or {@code demand/eta, by city: nyc=<uuid>, default <uuid>}. */
+    static String describeRouting(String model, String routing, UUID instance, String partitionBy,
+            Map<String, UUID> instances, UUID fallback) {
+        if ("partitioned".equals(routing)) {
+            return model + ", by " + partitionBy + ": " + instances.entrySet().stream()
+                    .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", "))
+                    + ", default " + fallback;
+        }
+        return model + ", instance " + instance;
+    }
+
+    private static String routingSummary(String routing, UUID instance, String partitionBy, Map<String, UUID> instances) {
+        if ("partitioned".equals(routing)) {
+            return "by " + partitionBy + " (" + instances.size() + " values + default)";
+        }
+        return "instance " + instance;
+    }
+}

@@ -1,0 +1,209 @@
+package io.carrara.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carrara.client.CarraraClient;
+import io.carrara.client.Deployment;
+import io.carrara.client.FeatureLookup;
+import io.carrara.registry.model.NewInstance;
+import io.carrara.registry.model.NewInstance.ArtifactSpec;
+import io.carrara.registry.model.NewModel;
+import io.carrara.registry.model.NewProject;
+import io.carrara.server.CarraraServer;
+import io.carrara.server.ServerConfig;
+import io.carrara.spi.blob.StoredBlob;
+import io.carrara.spi.model.ModelRef;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code carrara deploy} and {@code carrara deployment …} in-process against a real server. */
+class DeploymentCommandTest {
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    @TempDir
+    static Path serverHome;
+
+    private static CarraraServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0));
+        server.registry().createProject(new NewProject("demand", null), "setup");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void deploysAnInstanceShowsUpdatesAndUndeploysIt() {
+        ModelRef model = newModel();
+        UUID v1 = instance(model);
+        String name = "eta" + NEXT.incrementAndGet();
+
+        CommandResult created = carrara("deploy", name, "--instance", v1.toString());
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        assertThat(created.out()).isEqualTo("created deployment " + name + " (revision 1): " + model + ", instance " + v1 + "\n");
+        assertThat(created.err()).isEmpty();
+
+        UUID v2 = instance(model);
+        CommandResult updated = carrara("deploy", name, "--model", model.toString(), "--latest",
+                "--features", "driver_stats:driver_id:trips_7d,rating", "--features", "city_stats:city:surge",
+                "--missing-features", "reject", "--log-sample-rate", "0.1");
+        assertThat(updated.exitCode()).as(updated.toString()).isZero();
+        assertThat(updated.out()).isEqualTo("updated deployment " + name + " (revision 2): " + model + ", instance " + v2 + "\n");
+
+        Deployment deployment = client().getDeployment(name);
+        assertThat(deployment.features()).containsExactly(
+                new FeatureLookup("driver_stats", "driver_id", List.of("trips_7d", "rating")),
+                new FeatureLookup("city_stats", "city", List.of("surge")));
+        assertThat(deployment.missingFeatures()).isEqualTo("reject");
+        assertThat(deployment.logSampleRate()).isEqualTo(0.1);
+        assertThat(deployment.updatedBy()).isEqualTo("alice");
+
+        CommandResult same = carrara("deploy", name, "--model", model.toString(), "--latest",
+                "--features", "driver_stats:driver_id:trips_7d,rating", "--features", "city_stats:city:surge",
+                "--missing-features", "reject", "--log-sample-rate", "0.1");
+        assertThat(same.out()).startsWith("unchanged deployment " + name + " (revision 2)");
+
+        CommandResult shown = carrara("deployment", "show", name);
+        assertThat(shown.exitCode()).as(shown.toString()).isZero();
+        assertThat(shown.out()).contains("model", model.toString()).contains("instance", v2.toString())
+                .contains("features.driver_stats", "driver_id: trips_7d,rating")
+                .contains("missing_features", "reject").contains("log_sample_rate", "0.1");
+        CommandResult json = carrara("deployment", "show", name, "--json");
+        assertThat(json.out()).contains("\"missingFeatures\" : \"reject\"");
+
+        CommandResult listed = carrara("deployment", "list");
+        assertThat(listed.out().lines().findFirst().orElseThrow().split(" +"))
+                .containsExactly("name", "model", "routing", "revision", "updated_at", "updated_by");
+        assertThat(listed.out().lines().filter(line -> line.startsWith(name + " ")))
+                .singleElement().satisfies(line -> assertThat(line).contains("instance " + v2).contains(" alice"));
+
+        CommandResult undeployed = carrara("deployment", "undeploy", name);
+        assertThat(undeployed.out()).isEqualTo("undeployed " + name + " (revision 3)\n");
+
+        CommandResult history = carrara("deployment", "history", name);
+        assertThat(history.exitCode()).as(history.toString()).isZero();
+        List<String> lines = history.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0).split(" +")).containsExactly("revision", "action", "changed_at", "changed_by", "changed",
+                "routing");
+        assertThat(lines.get(1)).startsWith("1 ").contains(" created ");
+        assertThat(lines.get(2)).startsWith("2 ").contains(" updated ")
+                .contains("routing,features,missingFeatures,logSampleRate");
+        assertThat(lines.get(3)).startsWith("3 ").contains(" undeployed ");
+
+        assertFailure(carrara("deployment", "show", name), "does not exist", "(field: name)");
+    }
+
+    @Test
+    void deploysPartitionedRouting() {
+        ModelRef model = newModel();
+        UUID nyc = instance(model);
+        UUID sf = instance(model);
+        UUID fallback = instance(model);
+        String name = "by-city" + NEXT.incrementAndGet();
+
+        CommandResult created = carrara("deploy", name, "--partition-by", "city",
+                "--instance", "nyc=" + nyc, "--instance", "sf=" + sf, "--default", fallback.toString());
+
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        assertThat(created.out()).isEqualTo("created deployment " + name + " (revision 1): " + model + ", by city: nyc="
+                + nyc + ", sf=" + sf + ", default " + fallback + "\n");
+        Deployment deployment = client().getDeployment(name);
+        assertThat(deployment.routing()).isEqualTo("partitioned");
+        assertThat(deployment.instances()).isEqualTo(Map.of("nyc", nyc, "sf", sf));
+        assertThat(deployment.fallback()).isEqualTo(fallback);
+        CommandResult shown = carrara("deployment", "show", name);
+        assertThat(shown.out()).contains("partition_by", "city").contains("instance.nyc", nyc.toString())
+                .contains("default", fallback.toString());
+    }
+
+    @Test
+    void refusesWhatTheServerRefusesWithOneErrorLine() {
+        ModelRef model = newModel();
+        UUID deprecated = instance(model);
+        server.registry().deprecate(deprecated, "label leak", "setup");
+
+        assertFailure(carrara("deploy", "x", "--instance", deprecated.toString()), "deprecated", "(field: instance)");
+        assertFailure(carrara("deploy", "x", "--instance", UUID.randomUUID().toString()), "does not exist",
+                "(field: instance)");
+        assertFailure(carrara("deploy", "x", "--latest"), "model is required", "(field: model)");
+        assertFailure(carrara("deploy", "x", "--instance", instance(model).toString(), "--log-sample-rate", "2"),
+                "logSampleRate", "(field: logSampleRate)");
+        assertFailure(carrara("deploy", "x", "--instance", instance(model).toString(), "--missing-features", "zero"),
+                "missingFeatures", "(field: missingFeatures)");
+        assertFailure(carrara("deployment", "history", "never-deployed"), "never deployed", "(field: name)");
+        assertFailure(carrara("deployment", "undeploy", "never-deployed"), "does not exist", "(field: name)");
+    }
+
+    @Test
+    void malformedOptionsAreUsageErrors() {
+        UUID id = UUID.randomUUID();
+        for (List<String> args : List.of(
+                List.of("deploy", "x", "--instance", "not-a-uuid"),
+                List.of("deploy", "x", "--instance", "nyc=" + id),
+                List.of("deploy", "x", "--instance", id.toString(), "--instance", id.toString()),
+                List.of("deploy", "x", "--partition-by", "city", "--instance", id.toString()),
+                List.of("deploy", "x", "--instance", id.toString(), "--default", id.toString()),
+                List.of("deploy", "x", "--instance", id.toString(), "--features", "driver_stats:rating"),
+                List.of("deploy", "x", "--model", "no-slash", "--latest"),
+                List.of("deploy", "x", "--instance", id.toString(), "--log-sample-rate", "lots"),
+                List.of("deployment", "show"))) {
+            CommandResult result = carrara(args.toArray(String[]::new));
+            assertThat(result.exitCode()).as(args + "\n" + result).isEqualTo(2);
+            assertThat(result.out()).as(args.toString()).isEmpty();
+            assertThat(result.err()).as(args.toString()).doesNotContain("\tat ");
+        }
+        assertThat(client().listDeployments()).extracting(Deployment::name).doesNotContain("x");
+    }
+
+    private static void assertFailure(CommandResult result, String messagePart, String fieldPart) {
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.out()).as(result.toString()).isEmpty();
+        assertThat(result.err()).as(result.toString()).startsWith("error: ").contains(messagePart).contains(fieldPart)
+                .doesNotContain("\tat ");
+        assertThat(result.err().lines()).as(result.toString()).hasSize(1);
+    }
+
+    private static ModelRef newModel() {
+        return server.registry().createModel("demand", NewModel.named("model" + NEXT.incrementAndGet()), "setup").ref();
+    }
+
+    private static UUID instance(ModelRef model) {
+        try {
+            StoredBlob blob = server.registry().blobStore().put(
+                    new ByteArrayInputStream(("model " + NEXT.incrementAndGet()).getBytes(UTF_8)), 1 << 20);
+            return server.registry().createInstance(model,
+                    new NewInstance(new ArtifactSpec(blob.sha256(), "opaque", null), null, null), "setup").id();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static CarraraClient client() {
+        return CarraraClient.builder(server.uri()).user("alice").build();
+    }
+
+    private static CommandResult carrara(String... args) {
+        List<String> all = new ArrayList<>(List.of("--server", server.uri().toString(), "--user", "alice"));
+        all.addAll(List.of(args));
+        return CommandResult.run(all.toArray(String[]::new));
+    }
+}

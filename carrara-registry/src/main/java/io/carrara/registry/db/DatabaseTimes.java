@@ -1,0 +1,27 @@
+package io.carrara.registry.db;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * How times go in and out of the registry database: UTC wall-clock values with microseconds, because
+ * MariaDB has no zoned timestamp type and none of the three keeps more than microseconds.
+ */
+public final class DatabaseTimes {
+    private DatabaseTimes() {}
+
+    /** The current time at the precision the database keeps, so a value read back equals the one written. */
+    public static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    public static LocalDateTime toDb(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    public static Instant fromDb(LocalDateTime value) {
+        return value.toInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,611 @@
+package io.carrara.registry.deploy;
+
+import static io.carrara.registry.db.DatabaseTimes.fromDb;
+import static io.carrara.registry.db.DatabaseTimes.now;
+import static io.carrara.registry.db.DatabaseTimes.toDb;
+import static io.carrara.spi.error.StandardErrorCode.INTERNAL_ERROR;
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static io.carrara.spi.error.StandardErrorCode.NOT_FOUND;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carrara.registry.RegistryHooks;
+import io.carrara.registry.db.RegistryDatabase;
+import io.carrara.registry.deploy.DeployOutcome.Kind;
+import io.carrara.registry.deploy.Deployment.MissingFeatures;
+import io.carrara.registry.deploy.DeploymentRevision.Action;
+import io.carrara.registry.json.RegistryJson;
+import io.carrara.registry.model.Event;
+import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.model.ModelRef;
+import io.carrara.spi.model.Names;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The deployments of models, over the registry database: the current state of each name, its
+ * append-only history, and a registry event per change, all written in one transaction.
+ *
+ * <pre>{@code
+ * DeploymentRegistry deployments = new DeploymentRegistry(database);
+ * deployments.deploy(NewDeployment.latest("eta", "demand/eta"), "alice");   // resolves the newest instance now
+ * Deployment eta = deployments.get("eta");
+ * deployments.undeploy("eta", "alice");                                     // the history stays
+ * }</pre>
+ *
+ * Every routed instance must exist, belong to the deployment's model and not be deprecated; a
+ * failed call throws {@link CarraraException} naming the offending field and writes nothing.
+ */
+public final class DeploymentRegistry {
+    private static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final int MAX_LOOKUPS = 100;
+    private static final int MAX_PARTITIONS = 1000;
+    private static final int MAX_PARTITION_VALUE = 256;
+    // Format of the routing and features JSON columns; readers branch on it when it changes.
+    private static final int DOCUMENT_VERSION = 1;
+    private static final TypeReference<List<FeatureLookup>> LOOKUP_LIST = new TypeReference<>() {};
+
+    private final RegistryDatabase database;
+    private final Jdbi jdbi;
+    private final RegistryHooks hooks;
+    private final ObjectMapper json = RegistryJson.mapper();
+
+    public DeploymentRegistry(RegistryDatabase database) {
+        this(database, RegistryHooks.NONE);
+    }
+
+    public DeploymentRegistry(RegistryDatabase database, RegistryHooks hooks) {
+        this.database = requireNonNull(database, "database is null");
+        this.jdbi = database.jdbi();
+        this.hooks = requireNonNull(hooks, "hooks is null");
+    }
+
+    /**
+     * Creates the deployment or replaces its configuration as a new revision. A request equal to the
+     * current configuration (after resolving {@code latest}) changes nothing and writes no revision.
+     */
+    public DeployOutcome deploy(NewDeployment request, String user) {
+        requireNonNull(request, "request is null");
+        String name = Names.checkName(request.name(), "name");
+        ModelRef requestedModel = request.model() == null ? null : ModelRef.parse(request.model(), "model");
+        RoutingRequest routingRequest = checkRouting(request);
+        List<FeatureLookup> features = checkFeatures(request.features());
+        MissingFeatures missingFeatures = parseMissingFeatures(request.missingFeatures());
+        double logSampleRate = checkLogSampleRate(request.logSampleRate());
+        String by = checkUser(user);
+        Instant now = now();
+        return database.inTransaction(handle -> {
+            Long modelId = requestedModel == null ? null : requireModelId(handle, requestedModel);
+            Routing routing;
+            if (routingRequest instanceof RoutingRequest.Latest) {
+                if (modelId == null) {
+                    throw new CarraraException(INVALID_ARGUMENT,
+                            "model is required with latest: name the model whose newest instance to deploy, e.g."
+                                    + " demand/eta", "model");
+                }
+                routing = new Routing.Pinned(latestInstance(handle, modelId, requestedModel));
+            } else if (routingRequest instanceof RoutingRequest.Pinned pinned) {
+                InstanceRow row = requireInstance(handle, pinned.instance(), "instance");
+                modelId = modelId == null ? row.modelId() : modelId;
+                checkRoutable(handle, row, modelId, "instance");
+                routing = new Routing.Pinned(pinned.instance());
+            } else {
+                RoutingRequest.Partitioned partitioned = (RoutingRequest.Partitioned) routingRequest;
+                InstanceRow fallback = requireInstance(handle, partitioned.fallback(), "default");
+                modelId = modelId == null ? fallback.modelId() : modelId;
+                checkRoutable(handle, fallback, modelId, "default");
+                for (Map.Entry<String, UUID> entry : partitioned.instances().entrySet()) {
+                    String field = "instances." + entry.getKey();
+                    checkRoutable(handle, requireInstance(handle, entry.getValue(), field), modelId, field);
+                }
+                routing = new Routing.Partitioned(partitioned.field(), partitioned.instances(), partitioned.fallback());
+            }
+            ModelRef model = refOf(handle, modelId);
+            Optional<Deployment> current = lockCurrent(handle, name);
+            if (current.isPresent() && sameConfiguration(current.get(), model, routing, features, missingFeatures,
+                    logSampleRate)) {
+                return new DeployOutcome(current.get(), Kind.UNCHANGED);
+            }
+            int revision = lastRevision(handle, name) + 1;
+            Deployment deployment = new Deployment(name, model, routing, features, missingFeatures, logSampleRate,
+                    revision, now, by);
+            List<String> changed = changedFields(current.orElse(null), deployment);
+            if (current.isPresent()) {
+                handle.createUpdate("""
+                                UPDATE deployments SET model_id = ?, routing = ?, features = ?, missing_features = ?,
+                                       log_sample_rate = ?, revision = ?, updated_at = ?, updated_by = ?
+                                WHERE name = ?""")
+                        .bind(0, modelId).bind(1, routingJson(routing)).bind(2, toJson(features))
+                        .bind(3, wireName(missingFeatures)).bind(4, logSampleRate).bind(5, revision).bind(6, toDb(now))
+                        .bind(7, by).bind(8, name)
+                        .execute();
+            } else {
+                handle.createUpdate("""
+                                INSERT INTO deployments (name, model_id, routing, features, missing_features, log_sample_rate,
+                                                         revision, updated_at, updated_by)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                        .bind(0, name).bind(1, modelId).bind(2, routingJson(routing)).bind(3, toJson(features))
+                        .bind(4, wireName(missingFeatures)).bind(5, logSampleRate).bind(6, revision).bind(7, toDb(now))
+                        .bind(8, by)
+                        .execute();
+            }
+            Action action = current.isPresent() ? Action.UPDATED : Action.CREATED;
+            insertHistory(handle, new DeploymentRevision(name, revision, action, model, routing, features, missingFeatures,
+                    logSampleRate, changed, now, by), modelId);
+            event(handle, action == Action.CREATED ? Event.DEPLOYMENT_CREATED : Event.DEPLOYMENT_UPDATED, deployment,
+                    changed, now);
+            hooks.beforeCommit("deploy");
+            return new DeployOutcome(deployment, action == Action.CREATED ? Kind.CREATED : Kind.UPDATED);
+        });
+    }
+
+    public Deployment get(String name) {
+        Names.checkName(name, "name");
+        return jdbi.withHandle(handle -> handle.createQuery(DEPLOYMENT_SELECT + " WHERE d.name = ?")
+                .bind(0, name)
+                .map((rs, ctx) -> mapDeployment(rs))
+                .findOne()
+                .orElseThrow(() -> deploymentNotFound(name)));
+    }
+
+    /** Every current deployment, by name. */
+    public List<Deployment> list() {
+        return jdbi.withHandle(handle -> handle.createQuery(DEPLOYMENT_SELECT + " ORDER BY d.name")
+                .map((rs, ctx) -> mapDeployment(rs))
+                .list());
+    }
+
+    /** Every revision of the name, oldest first, across undeploys; NOT_FOUND if it was never deployed. */
+    public List<DeploymentRevision> history(String name) {
+        Names.checkName(name, "name");
+        List<DeploymentRevision> revisions = jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT h.*, m.name AS model_name, p.name AS project_name
+                        FROM deployment_history h
+                        JOIN models m ON m.model_id = h.model_id
+                        JOIN projects p ON p.project_id = m.project_id
+                        WHERE h.name = ? ORDER BY h.revision""")
+                .bind(0, name)
+                .map((rs, ctx) -> new DeploymentRevision(
+                        rs.getString("name"),
+                        rs.getInt("revision"),
+                        Action.valueOf(rs.getString("action").toUpperCase(Locale.ROOT)),
+                        new ModelRef(rs.getString("project_name"), rs.getString("model_name")),
+                        readRouting(rs.getString("routing")),
+                        readFeatures(rs.getString("features")),
+                        parseStoredMissingFeatures(rs.getString("missing_features")),
+                        rs.getDouble("log_sample_rate"),
+                        readStrings(rs.getString("changed")),
+                        fromDb(rs.getObject("changed_at", LocalDateTime.class)),
+                        rs.getString("changed_by")))
+                .list());
+        if (revisions.isEmpty()) {
+            throw new CarraraException(NOT_FOUND, "deployment '" + name + "' was never deployed", "name");
+        }
+        return revisions;
+    }
+
+    /** Removes the deployment; its history stays and gains an {@code undeployed} revision, which is returned. */
+    public DeploymentRevision undeploy(String name, String user) {
+        Names.checkName(name, "name");
+        String by = checkUser(user);
+        Instant now = now();
+        return database.inTransaction(handle -> {
+            Deployment current = lockCurrent(handle, name).orElseThrow(() -> deploymentNotFound(name));
+            long modelId = requireModelId(handle, current.model());
+            int revision = lastRevision(handle, name) + 1;
+            handle.createUpdate("DELETE FROM deployments WHERE name = ?").bind(0, name).execute();
+            DeploymentRevision undeployed = new DeploymentRevision(name, revision, Action.UNDEPLOYED, current.model(),
+                    current.routing(), current.features(), current.missingFeatures(), current.logSampleRate(), List.of(),
+                    now, by);
+            insertHistory(handle, undeployed, modelId);
+            ObjectNode payload = json.createObjectNode().put("deployment", name).put("revision", revision);
+            insertEvent(handle, Event.DEPLOYMENT_UNDEPLOYED, current.model(), payload, now);
+            hooks.beforeCommit("undeploy");
+            return undeployed;
+        });
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    /** The routing the request asks for, checked for shape; instances are checked against the database later. */
+    private sealed interface RoutingRequest {
+        record Latest() implements RoutingRequest {}
+
+        record Pinned(UUID instance) implements RoutingRequest {}
+
+        record Partitioned(String field, Map<String, UUID> instances, UUID fallback) implements RoutingRequest {}
+    }
+
+    private static RoutingRequest checkRouting(NewDeployment request) {
+        boolean latest = Boolean.TRUE.equals(request.latest());
+        int choices = (request.instance() != null ? 1 : 0) + (latest ? 1 : 0) + (request.partitionBy() != null ? 1 : 0);
+        if (choices != 1) {
+            String field = request.instance() != null ? "instance" : latest ? "latest" : "partitionBy";
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "give exactly one way of routing: instance (a UUID), latest: true, or partitionBy with instances and"
+                            + " default", field);
+        }
+        if (request.partitionBy() == null) {
+            if (request.instances() != null && !request.instances().isEmpty()) {
+                throw new CarraraException(INVALID_ARGUMENT,
+                        "instances by value need partitionBy, the field whose value picks the instance", "instances");
+            }
+            if (request.fallback() != null) {
+                throw new CarraraException(INVALID_ARGUMENT,
+                        "default is the instance for values without one of their own; it needs partitionBy", "default");
+            }
+            return latest ? new RoutingRequest.Latest() : new RoutingRequest.Pinned(request.instance());
+        }
+        String field = request.partitionBy();
+        if (field.isBlank() || field.length() > 128) {
+            throw new CarraraException(INVALID_ARGUMENT, "partitionBy must name a field of the row in 1 to 128 characters",
+                    "partitionBy");
+        }
+        if (request.instances() == null || request.instances().isEmpty()) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "instances is required with partitionBy: map values of " + field + " to instances, e.g."
+                            + " {\"nyc\": \"<uuid>\"}", "instances");
+        }
+        if (request.instances().size() > MAX_PARTITIONS) {
+            throw new CarraraException(INVALID_ARGUMENT, "instances has more than " + MAX_PARTITIONS + " entries",
+                    "instances");
+        }
+        Map<String, UUID> instances = new TreeMap<>();
+        for (Map.Entry<String, UUID> entry : request.instances().entrySet()) {
+            String value = entry.getKey();
+            if (value == null || value.isEmpty() || value.length() > MAX_PARTITION_VALUE) {
+                throw new CarraraException(INVALID_ARGUMENT,
+                        "each value of instances must be 1 to " + MAX_PARTITION_VALUE + " characters", "instances");
+            }
+            if (entry.getValue() == null) {
+                throw new CarraraException(INVALID_ARGUMENT, "instances." + value + " has no instance id",
+                        "instances." + value);
+            }
+            instances.put(value, entry.getValue());
+        }
+        if (request.fallback() == null) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "default is required with partitionBy: the instance for any other value of " + field
+                            + ", a missing field or null", "default");
+        }
+        return new RoutingRequest.Partitioned(field, instances, request.fallback());
+    }
+
+    private static List<FeatureLookup> checkFeatures(List<FeatureLookup> lookups) {
+        if (lookups == null) {
+            return List.of();
+        }
+        if (lookups.size() > MAX_LOOKUPS) {
+            throw new CarraraException(INVALID_ARGUMENT, "features has more than " + MAX_LOOKUPS + " lookups", "features");
+        }
+        Map<String, String> lookupOfFeature = new HashMap<>();
+        for (int i = 0; i < lookups.size(); i++) {
+            String at = "features[" + i + "]";
+            FeatureLookup lookup = lookups.get(i);
+            if (lookup == null) {
+                throw new CarraraException(INVALID_ARGUMENT, at + " is null", at);
+            }
+            Names.checkName(lookup.group(), at + ".group");
+            if (lookup.key().isBlank() || lookup.key().length() > 128) {
+                throw new CarraraException(INVALID_ARGUMENT,
+                        at + ".key must name the row field holding the entity key, in 1 to 128 characters", at + ".key");
+            }
+            if (lookup.features().isEmpty()) {
+                throw new CarraraException(INVALID_ARGUMENT,
+                        at + ".features is empty: name the features of " + lookup.group() + " to join", at + ".features");
+            }
+            for (String feature : lookup.features()) {
+                if (feature == null || !FEATURE_NAME.matcher(feature).matches()) {
+                    throw new CarraraException(INVALID_ARGUMENT,
+                            at + ".features: '" + feature + "' is not a feature name: use 1 to 128 letters, digits, '_',"
+                                    + " '.' or '-', not starting with '.' or '-'", at + ".features");
+                }
+                String previous = lookupOfFeature.put(feature, at);
+                if (previous != null) {
+                    // Each feature becomes a column of the row under its own name, so two lookups cannot both add it.
+                    throw new CarraraException(INVALID_ARGUMENT,
+                            "feature " + feature + " is looked up by both " + previous + " and " + at
+                                    + "; each becomes a column named after it, so look it up once", at + ".features");
+                }
+            }
+        }
+        return List.copyOf(lookups);
+    }
+
+    private static MissingFeatures parseMissingFeatures(String value) {
+        if (value == null || value.equals("null")) {
+            return MissingFeatures.NULL;
+        }
+        if (value.equals("reject")) {
+            return MissingFeatures.REJECT;
+        }
+        throw new CarraraException(INVALID_ARGUMENT,
+                "missingFeatures '" + value + "' is not one of null (the row gets nulls) or reject (the row gets a 4xx)",
+                "missingFeatures");
+    }
+
+    private static MissingFeatures parseStoredMissingFeatures(String value) {
+        return MissingFeatures.valueOf(value.toUpperCase(Locale.ROOT));
+    }
+
+    private static String wireName(MissingFeatures value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static double checkLogSampleRate(Double value) {
+        if (value == null) {
+            return 0.0;
+        }
+        if (!(value >= 0.0 && value <= 1.0)) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "logSampleRate must be between 0 (log nothing) and 1 (log every prediction), not " + value,
+                    "logSampleRate");
+        }
+        return value;
+    }
+
+    private static String checkUser(String user) {
+        if (user == null || user.isBlank()) {
+            return "anonymous";
+        }
+        if (user.length() > 128) {
+            throw new CarraraException(INVALID_ARGUMENT, "user is longer than 128 characters", "user");
+        }
+        return user;
+    }
+
+    // ---------------------------------------------------------------- instances and models
+
+    private record InstanceRow(UUID id, long modelId, int version, boolean deprecated, String deprecatedReason) {}
+
+    private static InstanceRow requireInstance(Handle handle, UUID id, String field) {
+        return handle.createQuery(
+                        "SELECT instance_id, model_id, version, deprecated, deprecated_reason FROM instances WHERE instance_id = ?")
+                .bind(0, id.toString())
+                .map((rs, ctx) -> new InstanceRow(UUID.fromString(rs.getString("instance_id")), rs.getLong("model_id"),
+                        rs.getInt("version"), rs.getBoolean("deprecated"), rs.getString("deprecated_reason")))
+                .findOne()
+                .orElseThrow(() -> new CarraraException(NOT_FOUND,
+                        field + ": instance " + id + " does not exist; list a model's instances with: carrara instance list"
+                                + " PROJECT/MODEL", field));
+    }
+
+    private void checkRoutable(Handle handle, InstanceRow row, long modelId, String field) {
+        if (row.modelId() != modelId) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    field + ": instance " + row.id() + " belongs to " + refOf(handle, row.modelId()) + ", not to "
+                            + refOf(handle, modelId) + "; a deployment serves instances of one model", field);
+        }
+        if (row.deprecated()) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    field + ": instance " + row.id() + " (version " + row.version() + " of " + refOf(handle, modelId)
+                            + ") is deprecated (" + row.deprecatedReason() + "); deploy another instance or use latest",
+                    field);
+        }
+    }
+
+    private static UUID latestInstance(Handle handle, long modelId, ModelRef model) {
+        return handle.createQuery("""
+                        SELECT instance_id FROM instances WHERE model_id = ? AND deprecated = ?
+                        ORDER BY version DESC LIMIT 1""")
+                .bind(0, modelId).bind(1, false)
+                .mapTo(String.class)
+                .findOne()
+                .map(UUID::fromString)
+                .orElseThrow(() -> new CarraraException(INVALID_ARGUMENT,
+                        "model " + model + " has no instance that is not deprecated; upload one first with: carrara"
+                                + " instance upload " + model + " PATH", "latest"));
+    }
+
+    private static long requireModelId(Handle handle, ModelRef ref) {
+        return handle.createQuery("""
+                        SELECT m.model_id FROM models m JOIN projects p ON p.project_id = m.project_id
+                        WHERE p.name = ? AND m.name = ?""")
+                .bind(0, ref.project()).bind(1, ref.name())
+                .mapTo(Long.class)
+                .findOne()
+                .orElseThrow(() -> new CarraraException(NOT_FOUND,
+                        "model " + ref + " does not exist; create it with: carrara model create " + ref, "model"));
+    }
+
+    private static ModelRef refOf(Handle handle, long modelId) {
+        return handle.createQuery(
+                        "SELECT p.name, m.name FROM models m JOIN projects p ON p.project_id = m.project_id WHERE m.model_id = ?")
+                .bind(0, modelId)
+                .map((rs, ctx) -> new ModelRef(rs.getString(1), rs.getString(2)))
+                .one();
+    }
+
+    // ---------------------------------------------------------------- rows
+
+    private static final String DEPLOYMENT_SELECT = """
+            SELECT d.*, m.name AS model_name, p.name AS project_name
+            FROM deployments d
+            JOIN models m ON m.model_id = d.model_id
+            JOIN projects p ON p.project_id = m.project_id""";
+
+    private Optional<Deployment> lockCurrent(Handle handle, String name) {
+        // Locks the row so concurrent changes of one deployment take turns; a concurrent first deploy
+        // of a new name loses on the primary key instead and answers CONFLICT.
+        Optional<String> locked = handle.createQuery("SELECT name FROM deployments WHERE name = ? FOR UPDATE")
+                .bind(0, name).mapTo(String.class).findOne();
+        if (locked.isEmpty()) {
+            return Optional.empty();
+        }
+        return handle.createQuery(DEPLOYMENT_SELECT + " WHERE d.name = ?")
+                .bind(0, name)
+                .map((rs, ctx) -> mapDeployment(rs))
+                .findOne();
+    }
+
+    private static int lastRevision(Handle handle, String name) {
+        return handle.createQuery("SELECT COALESCE(MAX(revision), 0) FROM deployment_history WHERE name = ?")
+                .bind(0, name).mapTo(Integer.class).one();
+    }
+
+    private Deployment mapDeployment(ResultSet rs) throws SQLException {
+        return new Deployment(
+                rs.getString("name"),
+                new ModelRef(rs.getString("project_name"), rs.getString("model_name")),
+                readRouting(rs.getString("routing")),
+                readFeatures(rs.getString("features")),
+                parseStoredMissingFeatures(rs.getString("missing_features")),
+                rs.getDouble("log_sample_rate"),
+                rs.getInt("revision"),
+                fromDb(rs.getObject("updated_at", LocalDateTime.class)),
+                rs.getString("updated_by"));
+    }
+
+    private void insertHistory(Handle handle, DeploymentRevision revision, long modelId) {
+        handle.createUpdate("""
+                        INSERT INTO deployment_history (name, revision, action, model_id, routing, features, missing_features,
+                                                        log_sample_rate, changed, changed_at, changed_by)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .bind(0, revision.name()).bind(1, revision.revision()).bind(2, revision.action().wireName())
+                .bind(3, modelId).bind(4, routingJson(revision.routing())).bind(5, toJson(revision.features()))
+                .bind(6, wireName(revision.missingFeatures())).bind(7, revision.logSampleRate())
+                .bind(8, toJson(revision.changed())).bind(9, toDb(revision.changedAt())).bind(10, revision.changedBy())
+                .execute();
+    }
+
+    private void event(Handle handle, String type, Deployment deployment, List<String> changed, Instant now) {
+        ObjectNode payload = json.createObjectNode()
+                .put("deployment", deployment.name())
+                .put("revision", deployment.revision());
+        changed.forEach(payload.putArray("changed")::add);
+        ArrayNode instances = payload.putArray("instances");
+        instancesOf(deployment.routing()).forEach(id -> instances.add(id.toString()));
+        insertEvent(handle, type, deployment.model(), payload, now);
+    }
+
+    private void insertEvent(Handle handle, String type, ModelRef model, JsonNode payload, Instant now) {
+        handle.createUpdate("INSERT INTO events (event_type, project, model, instance_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(0, type).bind(1, model.project()).bind(2, model.name()).bind(3, (String) null)
+                .bind(4, toJson(payload)).bind(5, toDb(now))
+                .execute();
+    }
+
+    /** Every instance the routing can send a row to, in a stable order. */
+    public static Set<UUID> instancesOf(Routing routing) {
+        Set<UUID> instances = new LinkedHashSet<>();
+        if (routing instanceof Routing.Pinned pinned) {
+            instances.add(pinned.instance());
+        } else if (routing instanceof Routing.Partitioned partitioned) {
+            instances.add(partitioned.fallback());
+            new TreeMap<>(partitioned.instances()).values().forEach(instances::add);
+        }
+        return instances;
+    }
+
+    private static boolean sameConfiguration(Deployment current, ModelRef model, Routing routing,
+            List<FeatureLookup> features, MissingFeatures missingFeatures, double logSampleRate) {
+        return current.model().equals(model) && current.routing().equals(routing) && current.features().equals(features)
+                && current.missingFeatures() == missingFeatures && current.logSampleRate() == logSampleRate;
+    }
+
+    private static List<String> changedFields(Deployment before, Deployment after) {
+        List<String> changed = new ArrayList<>();
+        if (before == null || !before.model().equals(after.model())) {
+            changed.add("model");
+        }
+        if (before == null || !before.routing().equals(after.routing())) {
+            changed.add("routing");
+        }
+        if (before == null || !before.features().equals(after.features())) {
+            changed.add("features");
+        }
+        if (before == null || before.missingFeatures() != after.missingFeatures()) {
+            changed.add("missingFeatures");
+        }
+        if (before == null || before.logSampleRate() != after.logSampleRate()) {
+            changed.add("logSampleRate");
+        }
+        return changed;
+    }
+
+    // ---------------------------------------------------------------- JSON columns
+
+    private String routingJson(Routing routing) {
+        ObjectNode node = json.createObjectNode().put("v", DOCUMENT_VERSION);
+        if (routing instanceof Routing.Pinned pinned) {
+            node.put("type", "pinned").put("instance", pinned.instance().toString());
+        } else if (routing instanceof Routing.Partitioned partitioned) {
+            node.put("type", "partitioned").put("field", partitioned.field());
+            ObjectNode instances = node.putObject("instances");
+            new TreeMap<>(partitioned.instances()).forEach((value, id) -> instances.put(value, id.toString()));
+            node.put("fallback", partitioned.fallback().toString());
+        }
+        return toJson(node);
+    }
+
+    private Routing readRouting(String value) {
+        JsonNode node = readTree(value);
+        return switch (node.path("type").asText()) {
+            case "pinned" -> new Routing.Pinned(UUID.fromString(node.path("instance").asText()));
+            case "partitioned" -> {
+                Map<String, UUID> instances = new TreeMap<>();
+                node.path("instances").fields()
+                        .forEachRemaining(entry -> instances.put(entry.getKey(), UUID.fromString(entry.getValue().asText())));
+                yield new Routing.Partitioned(node.path("field").asText(), instances,
+                        UUID.fromString(node.path("fallback").asText()));
+            }
+            default -> throw new CarraraException(INTERNAL_ERROR, "stored routing has an unknown type: " + value);
+        };
+    }
+
+    private List<FeatureLookup> readFeatures(String value) {
+        try {
+            return json.readValue(value, LOOKUP_LIST);
+        } catch (JsonProcessingException e) {
+            throw new CarraraException(INTERNAL_ERROR, "stored feature lookups are unreadable: " + e.getOriginalMessage(),
+                    null, e);
+        }
+    }
+
+    private List<String> readStrings(String value) {
+        List<String> values = new ArrayList<>();
+        readTree(value).forEach(item -> values.add(item.asText()));
+        return values;
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new CarraraException(INTERNAL_ERROR, "cannot write JSON: " + e.getOriginalMessage(), null, e);
+        }
+    }
+
+    private JsonNode readTree(String value) {
+        try {
+            return json.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new CarraraException(INTERNAL_ERROR, "stored JSON is unreadable: " + e.getOriginalMessage(), null, e);
+        }
+    }
+
+    private static CarraraException deploymentNotFound(String name) {
+        return new CarraraException(NOT_FOUND,
+                "deployment '" + name + "' does not exist; list deployments with: carrara deployment list", "name");
+    }
+}

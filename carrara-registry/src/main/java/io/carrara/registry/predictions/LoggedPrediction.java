@@ -1,0 +1,41 @@
+package io.carrara.registry.predictions;
+
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.spi.error.CarraraException;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One row of the prediction log: the id returned to the caller (a UUID or another time-ordered id of
+ * at most 64 characters), the deployment and the instance that scored, the input after the feature
+ * join, the output, the server-side latency and when it was made. The database keeps
+ * {@code createdAt} to the microsecond.
+ */
+public record LoggedPrediction(
+        String id,
+        String deployment,
+        UUID instance,
+        JsonNode input,
+        JsonNode output,
+        long latencyMicros,
+        Instant createdAt) {
+    public static final int MAX_ID_LENGTH = 64;
+
+    public LoggedPrediction {
+        requireNonNull(id, "id is null");
+        requireNonNull(deployment, "deployment is null");
+        requireNonNull(instance, "instance is null");
+        requireNonNull(input, "input is null");
+        requireNonNull(output, "output is null");
+        requireNonNull(createdAt, "createdAt is null");
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            throw new CarraraException(INVALID_ARGUMENT, "prediction id must be 1 to " + MAX_ID_LENGTH + " characters", "id");
+        }
+        if (latencyMicros < 0) {
+            throw new CarraraException(INVALID_ARGUMENT, "latencyMicros is negative: " + latencyMicros, "latencyMicros");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.carrara.registry.predictions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carrara.registry.db.DatabaseDialect;
+import io.carrara.registry.db.RegistryDatabase;
+import io.carrara.registry.db.TestDatabases;
+import io.carrara.registry.db.TestDatabases.TestDatabase;
+import io.carrara.registry.json.RegistryJson;
+import io.carrara.spi.error.CarraraException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The prediction log's behaviour, run against every database the registry supports (one subclass each). */
+abstract class AbstractPredictionLogStoreTest {
+    private static final Instant T0 = Instant.parse("2026-11-22T03:00:00Z");
+    private static final UUID INSTANCE = UUID.fromString("6f1c4a2e-0000-4000-8000-000000000001");
+
+    private TestDatabase testDatabase;
+    private RegistryDatabase database;
+    private PredictionLogStore log;
+
+    abstract DatabaseDialect dialect();
+
+    @BeforeEach
+    void open() {
+        testDatabase = TestDatabases.create(dialect());
+        database = RegistryDatabase.open(testDatabase.config());
+        log = new PredictionLogStore(database);
+    }
+
+    @AfterEach
+    void close() {
+        if (database != null) {
+            database.close();
+        }
+        if (testDatabase != null) {
+            testDatabase.close();
+        }
+    }
+
+    @Test
+    void writesABatchAndReadsItBackByDeploymentAndTime() {
+        LoggedPrediction first = prediction("p1", "eta", T0.plusNanos(123_456_789));
+        LoggedPrediction second = prediction("p2", "eta", T0.plusSeconds(10));
+        LoggedPrediction other = prediction("p3", "pricing", T0.plusSeconds(5));
+        LoggedPrediction late = prediction("p4", "eta", T0.plusSeconds(60));
+
+        assertThat(log.insertAll(List.of(second, other, first, late))).isEqualTo(4);
+
+        List<LoggedPrediction> found = log.find("eta", T0, T0.plusSeconds(60), 100);
+        assertThat(found).extracting(LoggedPrediction::id).containsExactly("p1", "p2");
+        LoggedPrediction read = found.get(0);
+        assertThat(read.deployment()).isEqualTo("eta");
+        assertThat(read.instance()).isEqualTo(INSTANCE);
+        assertThat(read.input()).isEqualTo(first.input());
+        assertThat(read.output()).isEqualTo(first.output());
+        assertThat(read.latencyMicros()).isEqualTo(first.latencyMicros());
+        // Kept to the microsecond on every database.
+        assertThat(read.createdAt()).isEqualTo(T0.plusNanos(123_456_000));
+        assertThat(log.find("eta", T0, T0.plusSeconds(61), 100)).hasSize(3);
+        assertThat(log.find("eta", T0, T0.plusSeconds(61), 1)).extracting(LoggedPrediction::id).containsExactly("p1");
+        assertThat(log.find("pricing", T0, T0.plusSeconds(61), 100)).extracting(LoggedPrediction::id).containsExactly("p3");
+        assertThat(log.find("nothing", T0, T0.plusSeconds(61), 100)).isEmpty();
+    }
+
+    @Test
+    void writesMoreRowsThanOneJdbcBatchHolds() {
+        int count = PredictionLogStore.BATCH_SIZE * 2 + 17;
+        List<LoggedPrediction> predictions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            predictions.add(prediction(UUID.randomUUID().toString(), "eta", T0.plusMillis(i)));
+        }
+
+        assertThat(log.insertAll(predictions)).isEqualTo(count);
+        assertThat(log.insertAll(List.of())).isZero();
+
+        assertThat(log.find("eta", T0, T0.plusSeconds(3600), PredictionLogStore.MAX_FIND_LIMIT)).hasSize(count);
+    }
+
+    @Test
+    void aBatchWithADuplicateIdWritesNothing() {
+        log.insertAll(List.of(prediction("p1", "eta", T0)));
+
+        assertThatThrownBy(() -> log.insertAll(List.of(prediction("p2", "eta", T0), prediction("p1", "eta", T0))))
+                .isInstanceOf(CarraraException.class)
+                .satisfies(e -> assertThat(((CarraraException) e).errorCode().name()).isEqualTo("CONFLICT"));
+
+        assertThat(log.find("eta", T0, T0.plusSeconds(1), 100)).extracting(LoggedPrediction::id).containsExactly("p1");
+    }
+
+    @Test
+    void refusesBadQueriesAndValues() {
+        assertThatThrownBy(() -> log.find("eta", T0, T0.plusSeconds(1), 0)).isInstanceOf(CarraraException.class)
+                .hasMessageContaining("limit");
+        assertThatThrownBy(() -> log.find("eta", T0.plusSeconds(1), T0, 10)).isInstanceOf(CarraraException.class)
+                .hasMessageContaining("before");
+        assertThatThrownBy(() -> log.find("bad name!", T0, T0, 10)).isInstanceOf(CarraraException.class);
+        assertThatThrownBy(() -> prediction("x".repeat(65), "eta", T0)).isInstanceOf(CarraraException.class)
+                .hasMessageContaining("64");
+    }
+
+    private static LoggedPrediction prediction(String id, String deployment, Instant at) {
+        ObjectNode input = RegistryJson.mapper().createObjectNode().put("city", "nyc").put("distance_km", 3.5);
+        input.putArray("tags").add("a").add("ü");
+        JsonNode output = RegistryJson.mapper().createObjectNode().put("prediction", 12.25).putNull("probability");
+        return new LoggedPrediction(id, deployment, INSTANCE, input, output, 840, at);
+    }
+}

@@ -1,0 +1,141 @@
+package io.carrara.server.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.ResponseEntity;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.annotation.Delete;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Header;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.annotation.ProducesJson;
+import io.carrara.registry.deploy.DeployOutcome;
+import io.carrara.registry.deploy.Deployment;
+import io.carrara.registry.deploy.DeploymentRegistry;
+import io.carrara.registry.deploy.DeploymentRevision;
+import io.carrara.registry.deploy.FeatureLookup;
+import io.carrara.registry.deploy.NewDeployment;
+import io.carrara.registry.deploy.Routing;
+import io.carrara.registry.model.Page;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The deployment endpoints under {@code /api/v1/deployments}; see docs/api.md. A deployment answers
+ * in the shape a deploy request takes ({@code instance}, or {@code partitionBy} + {@code instances}
+ * + {@code default}), so what {@code GET} returns can be edited and posted back.
+ */
+@ProducesJson
+public final class DeploymentApi {
+    private final DeploymentRegistry deployments;
+
+    public DeploymentApi(DeploymentRegistry deployments) {
+        this.deployments = requireNonNull(deployments, "deployments is null");
+    }
+
+    /** A deployment on the wire; {@code outcome} is set only in the answer to a deploy. */
+    public record DeploymentView(
+            String name,
+            String model,
+            String routing,
+            UUID instance,
+            String partitionBy,
+            Map<String, UUID> instances,
+            @JsonProperty("default") UUID fallback,
+            List<FeatureLookup> features,
+            String missingFeatures,
+            double logSampleRate,
+            int revision,
+            Instant updatedAt,
+            String updatedBy,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String outcome) {
+
+        static DeploymentView of(Deployment deployment, String outcome) {
+            RoutingView routing = RoutingView.of(deployment.routing());
+            return new DeploymentView(deployment.name(), deployment.model().toString(), routing.type(), routing.instance(),
+                    routing.partitionBy(), routing.instances(), routing.fallback(), deployment.features(),
+                    wireName(deployment.missingFeatures()), deployment.logSampleRate(), deployment.revision(),
+                    deployment.updatedAt(), deployment.updatedBy(), outcome);
+        }
+    }
+
+    /** One entry of a deployment's history on the wire. */
+    public record RevisionView(
+            String name,
+            int revision,
+            String action,
+            String model,
+            String routing,
+            UUID instance,
+            String partitionBy,
+            Map<String, UUID> instances,
+            @JsonProperty("default") UUID fallback,
+            List<FeatureLookup> features,
+            String missingFeatures,
+            double logSampleRate,
+            List<String> changed,
+            Instant changedAt,
+            String changedBy) {
+
+        static RevisionView of(DeploymentRevision revision) {
+            RoutingView routing = RoutingView.of(revision.routing());
+            return new RevisionView(revision.name(), revision.revision(), revision.action().wireName(),
+                    revision.model().toString(), routing.type(), routing.instance(), routing.partitionBy(),
+                    routing.instances(), routing.fallback(), revision.features(), wireName(revision.missingFeatures()),
+                    revision.logSampleRate(), revision.changed(), revision.changedAt(), revision.changedBy());
+        }
+    }
+
+    private record RoutingView(String type, UUID instance, String partitionBy, Map<String, UUID> instances, UUID fallback) {
+        static RoutingView of(Routing routing) {
+            if (routing instanceof Routing.Partitioned partitioned) {
+                return new RoutingView("partitioned", null, partitioned.field(), new TreeMap<>(partitioned.instances()),
+                        partitioned.fallback());
+            }
+            return new RoutingView("pinned", ((Routing.Pinned) routing).instance(), null, null, null);
+        }
+    }
+
+    @Post("/deployments")
+    public ResponseEntity<DeploymentView> deploy(AggregatedHttpRequest request,
+            @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+        DeployOutcome outcome = deployments.deploy(JsonBodies.read(request, NewDeployment.class), user.orElse(null));
+        HttpStatus status = outcome.kind() == DeployOutcome.Kind.CREATED ? HttpStatus.CREATED : HttpStatus.OK;
+        return ResponseEntity.of(ResponseHeaders.of(status),
+                DeploymentView.of(outcome.deployment(), outcome.kind().name().toLowerCase(Locale.ROOT)));
+    }
+
+    @Get("/deployments")
+    public Page<DeploymentView> list() {
+        return new Page<>(deployments.list().stream().map(deployment -> DeploymentView.of(deployment, null)).toList(), null);
+    }
+
+    @Get("/deployments/{name}")
+    public DeploymentView get(@Param("name") String name) {
+        return DeploymentView.of(deployments.get(name), null);
+    }
+
+    @Get("/deployments/{name}/history")
+    public Page<RevisionView> history(@Param("name") String name) {
+        return new Page<>(deployments.history(name).stream().map(RevisionView::of).toList(), null);
+    }
+
+    @Delete("/deployments/{name}")
+    public RevisionView undeploy(@Param("name") String name, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+        return RevisionView.of(deployments.undeploy(name, user.orElse(null)));
+    }
+
+    private static String wireName(Deployment.MissingFeatures value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
