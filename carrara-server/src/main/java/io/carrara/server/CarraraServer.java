@@ -20,7 +20,9 @@ import io.carrara.server.api.ArtifactApi;
 import io.carrara.server.api.FeatureApi;
 import io.carrara.server.api.FeatureLoadApi;
 import io.carrara.server.api.RegistryApi;
+import io.carrara.server.oip.OpenInference;
 import io.carrara.serving.features.FeatureStore;
+import io.carrara.serving.predict.InferenceBackend;
 import io.carrara.spi.blob.BlobStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -69,6 +71,11 @@ public final class CarraraServer implements AutoCloseable {
     }
 
     public static CarraraServer start(ServerConfig config) {
+        return start(config, null);
+    }
+
+    /** {@code inference}, when not null, is served over the Open Inference Protocol (REST /v2 and gRPC). */
+    public static CarraraServer start(ServerConfig config, InferenceBackend inference) {
         requireNonNull(config, "config is null");
         try {
             Files.createDirectories(config.home());
@@ -88,7 +95,7 @@ public final class CarraraServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(meters);
             JvmGcMetrics gcMetrics = new JvmGcMetrics();
             gcMetrics.bindTo(meters);
-            Server server = build(config, registry, featureStore, meters);
+            Server server = build(config, registry, featureStore, meters, inference);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
@@ -106,7 +113,7 @@ public final class CarraraServer implements AutoCloseable {
     }
 
     private static Server build(ServerConfig config, ModelRegistry registry, FeatureStore featureStore,
-            PrometheusMeterRegistry meters) {
+            PrometheusMeterRegistry meters, InferenceBackend inference) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -153,6 +160,9 @@ public final class CarraraServer implements AutoCloseable {
                 .responseConverters(json)
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
                 .build(new FeatureLoadApi(featureStore));
+        if (inference != null) {
+            OpenInference.register(builder, inference, version);
+        }
         builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
         builder.route().methods(HttpMethod.GET).path("/docs/api").build(new ApiReferencePage());
         builder.route().methods(HttpMethod.GET).path("/").build(
