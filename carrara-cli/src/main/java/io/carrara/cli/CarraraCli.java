@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             SearchCommand.class,
             LineageCommand.class,
             ScoreCommand.class,
+            PredictCommand.class,
             FeatureCommand.class,
             DeployCommand.class,
             DeploymentCommand.class

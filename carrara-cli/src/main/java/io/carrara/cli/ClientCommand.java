@@ -23,6 +23,9 @@ abstract class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** What {@link #call} returns when {@link #execute} completes; a command whose rows partly failed sets {@link #FAILED}. */
+    int exitCode = OK;
+
     /** Does the work, writing results to {@link #out()}. */
     abstract void execute(CarraraClient client) throws Exception;
 
@@ -31,7 +34,7 @@ abstract class ClientCommand implements Callable<Integer> {
         CarraraCli root = (CarraraCli) spec.root().userObject();
         try {
             execute(root.client());
-            return OK;
+            return exitCode;
         } catch (CommandLine.ParameterException e) {
             throw e;
         } catch (CarraraException e) {

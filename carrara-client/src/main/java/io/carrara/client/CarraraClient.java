@@ -481,6 +481,21 @@ public final class CarraraClient {
         return call(request(deploymentPath(name)).DELETE(), type(DeploymentRevision.class));
     }
 
+    /**
+     * Scores rows with a deployment: the answer of {@code POST /api/v1/deployments/{name}/predict}
+     * (one entry of {@code predictions} per row, in order: the scored row, {@code {"skipped": true}}
+     * or {@code {"error": …, "column": …}}). {@code instance}, when not null, pins one instance.
+     */
+    public JsonNode predict(String deployment, List<? extends JsonNode> rows, UUID instance) {
+        requireNonNull(rows, "rows is null");
+        com.fasterxml.jackson.databind.node.ObjectNode body = json.createObjectNode();
+        body.putArray("rows").addAll(rows);
+        if (instance != null) {
+            body.put("instance", instance.toString());
+        }
+        return call(request(deploymentPath(deployment) + "/predict").POST(jsonBody(body)), type(JsonNode.class));
+    }
+
     private static String deploymentPath(String name) {
         return "/api/v1/deployments/" + Names.checkName(name, "name");
     }

@@ -13,6 +13,7 @@ import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import com.linecorp.armeria.server.annotation.JacksonResponseConverterFunction;
 import io.carrara.registry.ModelRegistry;
 import io.carrara.registry.db.RegistryDatabase;
+import io.carrara.registry.deploy.Deployment;
 import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.registry.predictions.PredictionLogStore;
@@ -22,8 +23,16 @@ import io.carrara.server.api.ArtifactApi;
 import io.carrara.server.api.DeploymentApi;
 import io.carrara.server.api.FeatureApi;
 import io.carrara.server.api.FeatureLoadApi;
+import io.carrara.server.api.PredictionApi;
 import io.carrara.server.api.RegistryApi;
+import io.carrara.server.oip.OpenInference;
+import io.carrara.serving.engine.ModelCache;
+import io.carrara.serving.engine.ModelCacheConfig;
+import io.carrara.serving.engine.ServingEngine;
+import io.carrara.serving.engine.ServingEngineConfig;
 import io.carrara.serving.features.FeatureStore;
+import io.carrara.serving.runtime.ModelRuntimes;
+import io.carrara.serving.predict.InferenceBackend;
 import io.carrara.spi.blob.BlobStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -40,7 +49,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Carrara server: the registry API, artifact streaming, deployments, the online feature
+ * A running Carrara server: the registry API, artifact streaming, deployments served by the serving
+ * engine (plain JSON rows and the Open Inference Protocol over REST and gRPC), the online feature
  * store, the API reference page and Prometheus metrics, all on one port.
  *
  * <pre>{@code
@@ -59,12 +69,14 @@ public final class CarraraServer implements AutoCloseable {
     private final DeploymentRegistry deployments;
     private final PredictionLogStore predictionLog;
     private final FeatureStore featureStore;
+    private final ServingEngine engine;
+    private final ModelCache modelCache;
     private final Server server;
     private final JvmGcMetrics gcMetrics;
 
     private CarraraServer(ServerConfig config, RegistryDatabase database, BlobStore blobStore, ModelRegistry registry,
-            DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, Server server,
-            JvmGcMetrics gcMetrics) {
+            DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, ServingEngine engine,
+            ModelCache modelCache, Server server, JvmGcMetrics gcMetrics) {
         this.config = config;
         this.database = database;
         this.blobStore = blobStore;
@@ -72,11 +84,21 @@ public final class CarraraServer implements AutoCloseable {
         this.deployments = deployments;
         this.predictionLog = predictionLog;
         this.featureStore = featureStore;
+        this.engine = engine;
+        this.modelCache = modelCache;
         this.server = server;
         this.gcMetrics = gcMetrics;
     }
 
     public static CarraraServer start(ServerConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * {@code inference}, when not null, is served over the Open Inference Protocol and the predict
+     * endpoint instead of the server's own serving engine: for protocol tests.
+     */
+    public static CarraraServer start(ServerConfig config, InferenceBackend inference) {
         requireNonNull(config, "config is null");
         try {
             Files.createDirectories(config.home());
@@ -86,6 +108,8 @@ public final class CarraraServer implements AutoCloseable {
         RegistryDatabase database = RegistryDatabase.open(config.database());
         BlobStore blobStore = null;
         FeatureStore featureStore = null;
+        ServingEngine engine = null;
+        ModelCache modelCache = null;
         try {
             blobStore = config.blobs().open();
             featureStore = config.features().open();
@@ -98,7 +122,15 @@ public final class CarraraServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(meters);
             JvmGcMetrics gcMetrics = new JvmGcMetrics();
             gcMetrics.bindTo(meters);
-            Server server = build(config, registry, deployments, featureStore, meters);
+            ModelCache cache = new ModelCache(ModelCacheConfig.defaults(config.home().resolve("models")), registry,
+                    ModelRuntimes.discover());
+            engine = new ServingEngine(ServingEngineConfig.DEFAULTS, registry, cache, featureStore,
+                    batch -> predictionLog.insertAll(batch.stream().map(CarraraServer::stored).toList()), meters);
+            modelCache = cache;
+            // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
+            engine.apply(deployments.list());
+            Server server = build(config, registry, deployments, featureStore, meters, engine,
+                    inference != null ? inference : engine);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
@@ -106,9 +138,10 @@ public final class CarraraServer implements AutoCloseable {
                     .addKeyValue("blobs", config.blobs().describe())
                     .addKeyValue("features", featureStore.describe())
                     .log();
-            return new CarraraServer(config, database, blobStore, registry, deployments, predictionLog, featureStore, server,
-                    gcMetrics);
+            return new CarraraServer(config, database, blobStore, registry, deployments, predictionLog, featureStore, engine,
+                    modelCache, server, gcMetrics);
         } catch (RuntimeException e) {
+            closeQuietly(engine, modelCache);
             database.close();
             closeQuietly(blobStore);
             closeQuietly(featureStore);
@@ -117,7 +150,7 @@ public final class CarraraServer implements AutoCloseable {
     }
 
     private static Server build(ServerConfig config, ModelRegistry registry, DeploymentRegistry deployments,
-            FeatureStore featureStore, PrometheusMeterRegistry meters) {
+            FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine, InferenceBackend inference) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -160,7 +193,23 @@ public final class CarraraServer implements AutoCloseable {
                 .exceptionHandlers(errors)
                 .responseConverters(json)
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
-                .build(new DeploymentApi(deployments));
+                .build(new DeploymentApi(deployments, new DeploymentApi.Listener() {
+                    @Override
+                    public void changed(Deployment deployment) {
+                        engine.deploymentChanged(deployment);
+                    }
+
+                    @Override
+                    public void undeployed(String name) {
+                        engine.undeployed(name);
+                    }
+                }));
+        builder.annotatedService()
+                .pathPrefix("/api/v1")
+                .useBlockingTaskExecutor(true)
+                .exceptionHandlers(errors)
+                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+                .build(new PredictionApi(inference));
         builder.annotatedService()
                 .pathPrefix("/api/v1")
                 .useBlockingTaskExecutor(true)
@@ -171,6 +220,7 @@ public final class CarraraServer implements AutoCloseable {
                 .responseConverters(json)
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
                 .build(new FeatureLoadApi(featureStore));
+        OpenInference.register(builder, inference, version);
         builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
         builder.route().methods(HttpMethod.GET).path("/docs/api").build(new ApiReferencePage());
         builder.route().methods(HttpMethod.GET).path("/").build(
@@ -225,9 +275,45 @@ public final class CarraraServer implements AutoCloseable {
             server.stop().join();
         } finally {
             gcMetrics.close();
+            // The engine writes the queued predictions before the database goes.
+            closeQuietly(engine, modelCache);
             database.close();
             closeQuietly(blobStore);
             closeQuietly(featureStore);
+        }
+    }
+
+    /** The serving engine, which the REST predict endpoint and the Open Inference Protocol serve. */
+    public ServingEngine engine() {
+        return engine;
+    }
+
+    /** A logged prediction as the registry database stores it. */
+    private static io.carrara.registry.predictions.LoggedPrediction stored(io.carrara.serving.log.LoggedPrediction prediction) {
+        try {
+            return new io.carrara.registry.predictions.LoggedPrediction(prediction.id(), prediction.deployment(),
+                    prediction.instance(), RegistryJson.mapper().readTree(prediction.inputJson()),
+                    RegistryJson.mapper().readTree(prediction.outputJson()), prediction.latencyMicros(), prediction.time());
+        } catch (IOException e) {
+            throw new IllegalStateException("a logged prediction is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(ServingEngine engine, ModelCache cache) {
+        try {
+            if (engine != null) {
+                engine.close();
+            }
+        } catch (RuntimeException e) {
+            log.warn("closing the serving engine failed", e);
+        } finally {
+            if (cache != null) {
+                try {
+                    cache.close();
+                } catch (RuntimeException e) {
+                    log.warn("closing the model cache failed", e);
+                }
+            }
         }
     }
 

@@ -38,9 +38,18 @@ import java.util.UUID;
 @ProducesJson
 public final class DeploymentApi {
     private final DeploymentRegistry deployments;
+    private final Listener listener;
 
-    public DeploymentApi(DeploymentRegistry deployments) {
+    /** Told of every committed change, so that the serving engine routes by it at once. */
+    public interface Listener {
+        void changed(io.carrara.registry.deploy.Deployment deployment);
+
+        void undeployed(String name);
+    }
+
+    public DeploymentApi(DeploymentRegistry deployments, Listener listener) {
         this.deployments = requireNonNull(deployments, "deployments is null");
+        this.listener = requireNonNull(listener, "listener is null");
     }
 
     /** A deployment on the wire; {@code outcome} is set only in the answer to a deploy. */
@@ -110,6 +119,9 @@ public final class DeploymentApi {
     public ResponseEntity<DeploymentView> deploy(AggregatedHttpRequest request,
             @Header(RegistryApi.USER_HEADER) Optional<String> user) {
         DeployOutcome outcome = deployments.deploy(JsonBodies.read(request, NewDeployment.class), user.orElse(null));
+        if (outcome.kind() != DeployOutcome.Kind.UNCHANGED) {
+            listener.changed(outcome.deployment());
+        }
         HttpStatus status = outcome.kind() == DeployOutcome.Kind.CREATED ? HttpStatus.CREATED : HttpStatus.OK;
         return ResponseEntity.of(ResponseHeaders.of(status),
                 DeploymentView.of(outcome.deployment(), outcome.kind().name().toLowerCase(Locale.ROOT)));
@@ -132,7 +144,9 @@ public final class DeploymentApi {
 
     @Delete("/deployments/{name}")
     public RevisionView undeploy(@Param("name") String name, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        return RevisionView.of(deployments.undeploy(name, user.orElse(null)));
+        RevisionView revision = RevisionView.of(deployments.undeploy(name, user.orElse(null)));
+        listener.undeployed(name);
+        return revision;
     }
 
     private static String wireName(Deployment.MissingFeatures value) {

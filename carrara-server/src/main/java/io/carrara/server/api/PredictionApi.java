@@ -1,0 +1,132 @@
+package io.carrara.server.api;
+
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import io.carrara.pipeline.json.JsonRows;
+import io.carrara.serving.predict.InferenceBackend;
+import io.carrara.serving.predict.PredictionRequest;
+import io.carrara.serving.predict.PredictionResult;
+import io.carrara.spi.error.CarraraException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/deployments/{name}/predict}: rows in, one result per row out, in order.
+ *
+ * <pre>{@code
+ * {"rows": [{...}, {...}], "instance": "UUID"?}
+ * → {"predictions": [{input fields + added columns} | {"skipped": true} | {"error": "...", "column": "x"}],
+ *    "instance": "UUID" (when one instance scored every row), "instances": [...], "predictionIds": [...]}
+ * }</pre>
+ *
+ * Each prediction prints exactly as {@code carrara score} prints a row ({@link JsonRows}). A row
+ * that fails is reported in place and never fails the others; the response is 200 unless the request
+ * itself is wrong (400 naming the field), the deployment unknown (404) or not ready (503).
+ */
+public final class PredictionApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final InferenceBackend backend;
+
+    public PredictionApi(InferenceBackend backend) {
+        this.backend = requireNonNull(backend, "backend is null");
+    }
+
+    @Post("/deployments/{name}/predict")
+    public HttpResponse predict(@Param("name") String name, AggregatedHttpRequest request) {
+        JsonNode body = readBody(request);
+        JsonNode rowsNode = body.get("rows");
+        if (!(rowsNode instanceof ArrayNode rowsArray)) {
+            throw new CarraraException(INVALID_ARGUMENT, "rows must be an array of objects, one per row to score", "rows");
+        }
+        List<ObjectNode> inputs = new ArrayList<>(rowsArray.size());
+        List<Map<String, Object>> rows = new ArrayList<>(rowsArray.size());
+        for (int i = 0; i < rowsArray.size(); i++) {
+            if (!(rowsArray.get(i) instanceof ObjectNode row)) {
+                throw new CarraraException(INVALID_ARGUMENT, "rows[" + i + "] is not an object; send {\"column\": value, ...}",
+                        "rows[" + i + "]");
+            }
+            inputs.add(row);
+            rows.add(JsonRows.toRow(row, Map.of()));
+        }
+        Optional<UUID> instance = instance(body.get("instance"));
+
+        PredictionResult result = backend.predict(name, new PredictionRequest(rows, instance));
+
+        ObjectNode response = NODES.objectNode();
+        ArrayNode predictions = response.putArray("predictions");
+        ArrayNode predictionIds = NODES.arrayNode();
+        Set<UUID> instances = new LinkedHashSet<>();
+        for (int i = 0; i < result.rows().size(); i++) {
+            PredictionResult.Row row = result.rows().get(i);
+            instances.add(row.instance());
+            switch (row.status()) {
+                case SCORED -> predictions.add(JsonRows.toJson(inputs.get(i), row.output().orElseThrow(), row.added()));
+                case SKIPPED -> predictions.addObject().put("skipped", true);
+                case FAILED -> {
+                    ObjectNode failure = predictions.addObject().put("error", row.error().orElse("the row could not be scored"));
+                    row.column().ifPresent(column -> failure.put("column", column));
+                }
+            }
+            if (row.predictionId().isPresent()) {
+                predictionIds.add(row.predictionId().get());
+            } else {
+                predictionIds.addNull();
+            }
+        }
+        if (instances.size() == 1) {
+            response.put("instance", instances.iterator().next().toString());
+        }
+        ArrayNode instanceList = response.putArray("instances");
+        result.rows().forEach(row -> instanceList.add(row.instance().toString()));
+        response.set("predictionIds", predictionIds);
+        try {
+            return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, JSON.writeValueAsBytes(response));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a prediction response", e);
+        }
+    }
+
+    private static JsonNode readBody(AggregatedHttpRequest request) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(request.contentUtf8());
+        } catch (IOException e) {
+            throw new CarraraException(INVALID_ARGUMENT, "the body is not JSON: send {\"rows\": [{...}]}", "body");
+        }
+        if (body == null || !body.isObject()) {
+            throw new CarraraException(INVALID_ARGUMENT, "the body must be a JSON object: {\"rows\": [{...}]}", "body");
+        }
+        return body;
+    }
+
+    private static Optional<UUID> instance(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(node.asText()));
+        } catch (IllegalArgumentException e) {
+            throw new CarraraException(INVALID_ARGUMENT, "instance '" + node.asText() + "' is not an instance id (a UUID)", "instance");
+        }
+    }
+}

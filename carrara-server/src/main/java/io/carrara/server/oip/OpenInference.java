@@ -1,0 +1,37 @@
+package io.carrara.server.oip;
+
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
+import io.carrara.serving.predict.InferenceBackend;
+
+/**
+ * Puts the Open Inference Protocol (KServe v2) on a server, REST under {@code /v2} and the gRPC
+ * {@code inference.GRPCInferenceService} on the same port, both over one backend.
+ *
+ * <pre>{@code
+ * OpenInference.register(serverBuilder, backend, "0.1.0");
+ * }</pre>
+ */
+public final class OpenInference {
+    private OpenInference() {}
+
+    public static void register(ServerBuilder builder, InferenceBackend backend, String serverVersion) {
+        requireNonNull(builder, "builder is null");
+        InferenceProtocol protocol = new InferenceProtocol(backend, serverVersion);
+        builder.annotatedService()
+                // Scoring may wait on a model load or a feature lookup: keep it off the event loop.
+                .useBlockingTaskExecutor(true)
+                .exceptionHandlers(new OpenInferenceRestApi.Errors())
+                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.oip.requests")))
+                .build(new OpenInferenceRestApi(protocol));
+        builder.service(GrpcService.builder()
+                .addService(new OpenInferenceGrpcService(protocol))
+                .useBlockingTaskExecutor(true)
+                .build(),
+                MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.oip.grpc.requests")));
+    }
+}

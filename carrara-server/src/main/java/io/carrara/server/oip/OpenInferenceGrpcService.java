@@ -1,0 +1,120 @@
+package io.carrara.server.oip;
+
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.server.oip.proto.GRPCInferenceServiceGrpc;
+import io.carrara.server.oip.proto.GrpcPredictV2.ModelInferRequest;
+import io.carrara.server.oip.proto.GrpcPredictV2.ModelInferResponse;
+import io.carrara.server.oip.proto.GrpcPredictV2.ModelMetadataRequest;
+import io.carrara.server.oip.proto.GrpcPredictV2.ModelMetadataResponse;
+import io.carrara.server.oip.proto.GrpcPredictV2.ModelReadyRequest;
+import io.carrara.server.oip.proto.GrpcPredictV2.ModelReadyResponse;
+import io.carrara.server.oip.proto.GrpcPredictV2.ServerLiveRequest;
+import io.carrara.server.oip.proto.GrpcPredictV2.ServerLiveResponse;
+import io.carrara.server.oip.proto.GrpcPredictV2.ServerMetadataRequest;
+import io.carrara.server.oip.proto.GrpcPredictV2.ServerMetadataResponse;
+import io.carrara.server.oip.proto.GrpcPredictV2.ServerReadyRequest;
+import io.carrara.server.oip.proto.GrpcPredictV2.ServerReadyResponse;
+import io.carrara.spi.error.CarraraException;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code inference.GRPCInferenceService}, the Open Inference Protocol over gRPC. Errors are gRPC
+ * statuses with the same messages as REST: INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE.
+ */
+public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    private static final Logger log = LoggerFactory.getLogger(OpenInferenceGrpcService.class);
+
+    private final InferenceProtocol protocol;
+
+    public OpenInferenceGrpcService(InferenceProtocol protocol) {
+        this.protocol = requireNonNull(protocol, "protocol is null");
+    }
+
+    @Override
+    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> response) {
+        answer(response, () -> ServerLiveResponse.newBuilder().setLive(protocol.live()).build());
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> response) {
+        answer(response, () -> ServerReadyResponse.newBuilder().setReady(protocol.ready()).build());
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> response) {
+        answer(response, () -> ModelReadyResponse.newBuilder()
+                .setReady(protocol.status(request.getName(), version(request.getVersion())).ready()).build());
+    }
+
+    @Override
+    public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> response) {
+        answer(response, () -> ServerMetadataResponse.newBuilder()
+                .setName(InferenceProtocol.SERVER_NAME).setVersion(protocol.serverVersion()).build());
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> response) {
+        answer(response, () -> {
+            ModelMetadata metadata = protocol.metadata(request.getName(), version(request.getVersion()));
+            ModelMetadataResponse.Builder builder = ModelMetadataResponse.newBuilder()
+                    .setName(metadata.name())
+                    .addAllVersions(metadata.versions())
+                    .setPlatform(metadata.platform());
+            metadata.inputs().forEach(tensor -> builder.addInputs(describe(tensor)));
+            metadata.outputs().forEach(tensor -> builder.addOutputs(describe(tensor)));
+            return builder.build();
+        });
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
+        answer(response, () -> {
+            InferenceCall call = ProtoTensors.readCall(request);
+            InferenceOutcome outcome = protocol.infer(request.getModelName(), version(request.getModelVersion()), call);
+            return ProtoTensors.response(outcome, ProtoTensors.wantsRawOutput(request));
+        });
+    }
+
+    private static ModelMetadataResponse.TensorMetadata describe(TensorMetadata tensor) {
+        return ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(tensor.name()).setDatatype(tensor.type().name()).addAllShape(tensor.shape()).build();
+    }
+
+    private static Optional<String> version(String version) {
+        return version.isEmpty() ? Optional.empty() : Optional.of(version);
+    }
+
+    private static <T> void answer(StreamObserver<T> response, Supplier<T> call) {
+        T message;
+        try {
+            message = call.get();
+        } catch (CarraraException e) {
+            Status status = switch (e.errorCode().type()) {
+                case INVALID_INPUT -> Status.INVALID_ARGUMENT;
+                case NOT_FOUND -> Status.NOT_FOUND;
+                case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+                case CONFLICT -> Status.FAILED_PRECONDITION;
+                case TOO_LARGE -> Status.RESOURCE_EXHAUSTED;
+                case UNAVAILABLE -> Status.UNAVAILABLE;
+                case INTERNAL -> Status.INTERNAL;
+            };
+            if (status == Status.INTERNAL) {
+                log.error("gRPC inference call failed: {}", e.getMessage(), e);
+            }
+            response.onError(status.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (RuntimeException e) {
+            log.error("gRPC inference call failed unexpectedly", e);
+            response.onError(Status.INTERNAL.withDescription("internal error; the server log has the details").asRuntimeException());
+            return;
+        }
+        response.onNext(message);
+        response.onCompleted();
+    }
+}

@@ -1,0 +1,290 @@
+package io.carrara.server.oip;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carrara.pipeline.schema.Field;
+import io.carrara.pipeline.schema.Schema;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Open Inference Protocol over real HTTP, against golden Spark pipelines; outputs must equal Spark's. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenInferenceRestApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> TRIPS_OUTPUTS = List.of("city_index", "vendor_index", "payment_index", "city_vector",
+            "vendor_vector", "payment_vector", "raw_features", "features", "rawPrediction", "probability", "prediction");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private OpenInferenceTestServer server;
+
+    @BeforeAll
+    void start(@TempDir Path home) {
+        server = new OpenInferenceTestServer(home);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void answersHealthAndServerMetadata() throws Exception {
+        assertThat(get("/v2/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = get("/v2/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body()).get("ready").asBoolean()).isTrue();
+        JsonNode metadata = JSON.readTree(get("/v2").body());
+        assertThat(metadata.get("name").asText()).isEqualTo("carrara");
+        assertThat(metadata.get("version").asText()).isNotEmpty();
+        assertThat(metadata.get("extensions").isArray()).isTrue();
+        assertThat(JSON.readTree(get("/v2/models").body()).get("models")).hasSize(2);
+    }
+
+    @Test
+    void describesAModelWithItsInstancesAsVersionsAndTensorTypes() throws Exception {
+        HttpResponse<String> response = get("/v2/models/trips");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode metadata = JSON.readTree(response.body());
+        assertThat(metadata.get("name").asText()).isEqualTo("trips");
+        assertThat(metadata.get("versions").get(0).asText()).isEqualTo(OpenInferenceTestServer.TRIPS.toString());
+        assertThat(metadata.get("platform").asText()).isEqualTo("spark-pipeline");
+        assertThat(tensor(metadata.get("inputs"), "city").toString()).isEqualTo(
+                "{\"name\":\"city\",\"datatype\":\"BYTES\",\"shape\":[-1]}");
+        assertThat(tensor(metadata.get("inputs"), "passengers").get("datatype").asText()).isEqualTo("INT32");
+        assertThat(tensor(metadata.get("inputs"), "airport").get("datatype").asText()).isEqualTo("BOOL");
+        assertThat(tensor(metadata.get("outputs"), "features").toString()).isEqualTo(
+                "{\"name\":\"features\",\"datatype\":\"FP64\",\"shape\":[-1,51]}");
+        assertThat(tensor(metadata.get("outputs"), "prediction").get("shape").toString()).isEqualTo("[-1]");
+        assertThat(get("/v2/models/trips/versions/" + OpenInferenceTestServer.TRIPS).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void modelReadinessAndUnknownModelsAndVersions() throws Exception {
+        assertThat(get("/v2/models/trips/ready").statusCode()).isEqualTo(200);
+        assertThat(get("/v2/models/trips/versions/" + OpenInferenceTestServer.TRIPS + "/ready").statusCode()).isEqualTo(200);
+        HttpResponse<String> unknown = get("/v2/models/nope/ready");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText()).contains("nope");
+        HttpResponse<String> version = get("/v2/models/trips/versions/" + OpenInferenceTestServer.BARE);
+        assertThat(version.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(version.body()).get("error").asText())
+                .contains("has no version '" + OpenInferenceTestServer.BARE + "'").contains(OpenInferenceTestServer.TRIPS.toString());
+        assertThat(get("/v2/models/trips/versions/latest").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aModelThatFailedToLoadIsNotReadyWithTheReason() throws Exception {
+        server.backend.serveMissing("broken", OpenInferenceTestServer.BROKEN);
+        try {
+            HttpResponse<String> ready = get("/v2/models/broken/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(ready.body()).get("error").asText()).contains("broken is not ready").contains("does not exist");
+            HttpResponse<String> server503 = get("/v2/health/ready");
+            assertThat(server503.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(server503.body()).get("error").asText()).contains("broken (");
+            HttpResponse<String> infer = post("/v2/models/broken/infer", "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP64\","
+                    + "\"shape\":[1],\"data\":[1.0]}]}");
+            assertThat(infer.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(infer.body()).get("error").asText()).contains("not ready").contains("does not exist");
+            // The other models keep serving.
+            assertThat(get("/v2/models/trips/ready").statusCode()).isEqualTo(200);
+        } finally {
+            server.backend.remove("broken");
+        }
+    }
+
+    @Test
+    void infersEveryOutputAsSparkDoesWithFlatData() throws Exception {
+        GoldenRows rows = GoldenRows.scored("trips-logistic-regression", input -> true);
+        ObjectNode request = request(tripsSchema(), rows, false);
+        request.put("id", "batch-1");
+        HttpResponse<String> response = post("/v2/models/trips/infer", request.toString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("model_name").asText()).isEqualTo("trips");
+        assertThat(body.get("model_version").asText()).isEqualTo(OpenInferenceTestServer.TRIPS.toString());
+        assertThat(body.get("id").asText()).isEqualTo("batch-1");
+        List<String> names = new ArrayList<>();
+        body.get("outputs").forEach(output -> names.add(output.get("name").asText()));
+        assertThat(names).containsExactlyElementsOf(TRIPS_OUTPUTS);
+        for (JsonNode output : body.get("outputs")) {
+            assertThat(output.get("datatype").asText()).isEqualTo("FP64");
+            rows.assertMatches(output.get("name").asText(), shape(output), doubles(output.get("data")));
+        }
+    }
+
+    @Test
+    void acceptsNestedVectorDataAndReturnsTheRequestedOutputsOnly() throws Exception {
+        GoldenRows rows = GoldenRows.scored("bare-logistic-regression", input -> true);
+        ObjectNode request = request(GoldenPipelineBackend.inputSchema(GoldenPipelineBackend.GOLDEN.resolve("bare-logistic-regression")),
+                rows, true);
+        request.putArray("outputs").add(JSON.createObjectNode().put("name", "prediction"))
+                .add(JSON.createObjectNode().put("name", "probability"));
+        HttpResponse<String> response = post("/v2/models/bare/versions/" + OpenInferenceTestServer.BARE + "/infer",
+                request.toString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("model_version").asText()).isEqualTo(OpenInferenceTestServer.BARE.toString());
+        assertThat(body.has("id")).isFalse();
+        assertThat(body.get("outputs")).hasSize(2);
+        assertThat(body.get("outputs").get(0).get("name").asText()).isEqualTo("prediction");
+        rows.assertMatches("prediction", shape(body.get("outputs").get(0)), doubles(body.get("outputs").get(0).get("data")));
+        rows.assertMatches("probability", shape(body.get("outputs").get(1)), doubles(body.get("outputs").get(1).get("data")));
+    }
+
+    /** The JSON KServe's Python client sends (InferRequest.to_rest): [n, 1] scalars, parameters, INT64 from numpy. */
+    @Test
+    void acceptsTheJsonKServesPythonClientSends() throws Exception {
+        String body = """
+                {"id": "f0e6c3a2", "parameters": {"content_type": "pd"},
+                 "inputs": [
+                  {"name": "id", "shape": [2, 1], "datatype": "INT64", "parameters": {"content_type": "np"}, "data": [100000, 100001]},
+                  {"name": "distance", "shape": [2, 1], "datatype": "FP64", "data": [3.201875831493982, 2.6607966500191895]},
+                  {"name": "duration", "shape": [2, 1], "datatype": "FP32", "data": [8.762993524931026, 14.069290023797695]},
+                  {"name": "airport", "shape": [2, 1], "datatype": "BOOL", "data": [false, false]},
+                  {"name": "features", "shape": [2, 3], "datatype": "FP64",
+                   "data": [3.201875831493982, 8.762993524931026, 0.0, 2.6607966500191895, 14.069290023797695, 0.0]}],
+                 "outputs": [{"name": "probability", "parameters": {"binary_data": false}}]}
+                """;
+        HttpResponse<String> response = post("/v2/models/bare/infer", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("id").asText()).isEqualTo("f0e6c3a2");
+        GoldenRows rows = GoldenRows.scored("bare-logistic-regression", input -> input.get("id").asInt() <= 100001);
+        rows.assertMatches("probability", shape(answer.get("outputs").get(0)), doubles(answer.get("outputs").get(0).get("data")));
+    }
+
+    @Test
+    void refusesAWrongDatatypeOrShapeNamingTheInput() throws Exception {
+        String wrongType = "{\"inputs\":[{\"name\":\"city\",\"datatype\":\"FP64\",\"shape\":[1],\"data\":[1.0]}]}";
+        assertError(post("/v2/models/trips/infer", wrongType), 400, "input 'city' has datatype FP64", "send it as BYTES");
+        String wrongShape = "{\"inputs\":[{\"name\":\"distance\",\"datatype\":\"FP64\",\"shape\":[1,2],\"data\":[1.0,2.0]}]}";
+        assertError(post("/v2/models/trips/infer", wrongShape), 400, "input 'distance' has shape [1, 2]", "[n] or [n, 1]");
+        String vectorSize = "{\"inputs\":[{\"name\":\"features\",\"datatype\":\"FP64\",\"shape\":[2],\"data\":[1.0,2.0]}]}";
+        assertError(post("/v2/models/bare/infer", vectorSize), 400, "input 'features' has shape [2]", "[n, k]");
+        String mismatch = "{\"inputs\":[{\"name\":\"distance\",\"datatype\":\"FP64\",\"shape\":[3],\"data\":[1.0,2.0]}]}";
+        assertError(post("/v2/models/trips/infer", mismatch), 400, "input 'distance' has shape [3], which holds 3 elements",
+                "its data has 2");
+        String badElement = "{\"inputs\":[{\"name\":\"passengers\",\"datatype\":\"INT32\",\"shape\":[1],\"data\":[1.5]}]}";
+        assertError(post("/v2/models/trips/infer", badElement), 400, "input 'passengers' element 0 is 1.5", "INT32");
+        String unknownType = "{\"inputs\":[{\"name\":\"distance\",\"datatype\":\"DOUBLE\",\"shape\":[1],\"data\":[1.0]}]}";
+        assertError(post("/v2/models/trips/infer", unknownType), 400, "input 'distance' has datatype 'DOUBLE'", "FP64");
+        String rows = "{\"inputs\":[{\"name\":\"distance\",\"datatype\":\"FP64\",\"shape\":[1],\"data\":[1.0]},"
+                + "{\"name\":\"duration\",\"datatype\":\"FP64\",\"shape\":[2],\"data\":[1.0,2.0]}]}";
+        assertError(post("/v2/models/trips/infer", rows), 400, "input 'duration' has 2 rows", "same first dimension");
+        assertError(post("/v2/models/trips/infer", "{not json"), 400, "not valid JSON");
+        assertError(post("/v2/models/nope/infer", rows), 404, "nope");
+    }
+
+    @Test
+    void refusesABatchWithARowThatFailsNamingTheRowAndColumn() throws Exception {
+        // The bare model's vector size is undeclared here, so a 4-element vector reaches the pipeline, which refuses it.
+        String body = "{\"inputs\":[{\"name\":\"features\",\"datatype\":\"FP64\",\"shape\":[2,4],"
+                + "\"data\":[[1.0,2.0,0.0,0.0],[1.0,2.0,0.0,0.0]]}]}";
+        assertError(post("/v2/models/bare/infer", body), 400, "2 of 2 rows failed to score", "row 0, column features:",
+                "size 4", "inputs not sent, so null in every row: id, distance, duration, airport");
+    }
+
+    @Test
+    void refusesABatchWithRowsASkipStageDrops() throws Exception {
+        GoldenRows rows = GoldenRows.scored("trips-logistic-regression", input -> true);
+        ObjectNode request = request(tripsSchema(), rows, false);
+        // Row 1 loses its distance, as Spark's own skipped row 100004 did.
+        for (JsonNode input : request.get("inputs")) {
+            if (input.get("name").asText().equals("distance")) {
+                ((ArrayNode) input.get("data")).set(1, JSON.nullNode());
+            }
+        }
+        assertError(post("/v2/models/trips/infer", request.toString()), 400, "rows 1 were dropped",
+                "handleInvalid=skip", "cannot have holes", "/api/v1/deployments/trips/predict");
+    }
+
+    @Test
+    void refusesAnUnknownOutput() throws Exception {
+        String body = "{\"inputs\":[{\"name\":\"features\",\"datatype\":\"FP64\",\"shape\":[1,3],\"data\":[1.0,2.0,0.0]}],"
+                + "\"outputs\":[{\"name\":\"score\"}]}";
+        assertError(post("/v2/models/bare/infer", body), 400, "has no output 'score'", "rawPrediction, probability, prediction");
+    }
+
+    static ObjectNode request(Schema schema, GoldenRows rows, boolean nested) {
+        ObjectNode request = JSON.createObjectNode();
+        ArrayNode inputs = request.putArray("inputs");
+        for (Field field : schema.fields()) {
+            ObjectNode input = inputs.addObject();
+            input.put("name", field.name());
+            input.put("datatype", TensorType.of(field.type()).name());
+            ArrayNode shape = input.putArray("shape").add(rows.size());
+            ArrayNode data = input.putArray("data");
+            for (JsonNode row : rows.inputs()) {
+                JsonNode value = row.get(field.name());
+                if (value.isArray() && !nested) {
+                    value.forEach(data::add);
+                } else {
+                    data.add(value);
+                }
+            }
+            if (rows.inputs().get(0).get(field.name()).isArray()) {
+                shape.add(rows.inputs().get(0).get(field.name()).size());
+            }
+        }
+        return request;
+    }
+
+    static Schema tripsSchema() {
+        return GoldenPipelineBackend.inputSchema(GoldenPipelineBackend.GOLDEN.resolve("trips-logistic-regression"));
+    }
+
+    private static JsonNode tensor(JsonNode tensors, String name) {
+        for (JsonNode tensor : tensors) {
+            if (tensor.get("name").asText().equals(name)) {
+                return tensor;
+            }
+        }
+        throw new AssertionError("no tensor " + name + " in " + tensors);
+    }
+
+    private static List<Long> shape(JsonNode output) {
+        List<Long> shape = new ArrayList<>();
+        output.get("shape").forEach(dimension -> shape.add(dimension.asLong()));
+        return shape;
+    }
+
+    private static double[] doubles(JsonNode data) {
+        double[] values = new double[data.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = data.get(i).isTextual() ? Double.parseDouble(data.get(i).asText()) : data.get(i).asDouble();
+        }
+        return values;
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String... fragments) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("error").asText()).contains(fragments);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+    }
+}

@@ -1,0 +1,161 @@
+package io.carrara.server.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carrara.registry.model.Instance;
+import io.carrara.registry.model.NewInstance;
+import io.carrara.registry.model.NewModel;
+import io.carrara.registry.model.NewProject;
+import io.carrara.registry.predictions.LoggedPrediction;
+import io.carrara.server.CarraraServer;
+import io.carrara.server.ServerConfig;
+import io.carrara.serving.runtime.GoldenModels;
+import io.carrara.spi.archive.ModelArchive;
+import io.carrara.spi.blob.StoredBlob;
+import io.carrara.spi.model.ModelRef;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path on a real server: a Spark pipeline uploaded to the registry, deployed over REST,
+ * scored through the plain JSON endpoint and the Open Inference Protocol by the serving engine, with
+ * the predictions logged to the registry database.
+ */
+class PredictionEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path home;
+
+    private CarraraServer server;
+    private Instance instance;
+
+    @BeforeEach
+    void startAndUpload() throws Exception {
+        server = CarraraServer.start(ServerConfig.embedded(home, 0));
+        server.registry().createProject(new NewProject("demand", null), "alice");
+        server.registry().createModel("demand", NewModel.named("trips"), "alice");
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        ModelArchive.pack(GoldenModels.model(GoldenModels.TRIPS_LR), zip);
+        StoredBlob blob = server.registry().blobStore().put(new ByteArrayInputStream(zip.toByteArray()), Long.MAX_VALUE);
+        instance = server.registry().createInstance(new ModelRef("demand", "trips"),
+                new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"), Map.of(), Map.of()), "alice");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void deploysAndPredictsLikeSparkOverRestAndOpenInference() throws Exception {
+        HttpResponse<String> deployed = post("/api/v1/deployments", "{\"name\":\"fraud-scorer\",\"model\":\"demand/trips\","
+                + "\"instance\":\"" + instance.id() + "\",\"logSampleRate\":1.0}");
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+        awaitReady("fraud-scorer");
+
+        List<GoldenModels.Case> cases = GoldenModels.cases(GoldenModels.TRIPS_LR).stream().filter(c -> !c.skipped()).limit(3).toList();
+        ArrayNode rows = JSON.createArrayNode();
+        cases.forEach(c -> rows.add(JSON.valueToTree(c.input())));
+        ObjectNode body = JSON.createObjectNode().set("rows", rows);
+        HttpResponse<String> predicted = post("/api/v1/deployments/fraud-scorer/predict", body.toString());
+
+        assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(predicted.body());
+        assertThat(answer.get("instance").asText()).isEqualTo(instance.id().toString());
+        assertThat(answer.get("predictions")).hasSize(3);
+        for (int i = 0; i < cases.size(); i++) {
+            JsonNode expected = cases.get(i).output();
+            JsonNode actual = answer.get("predictions").get(i);
+            assertThat(actual.get("prediction").asDouble()).isEqualTo(expected.get("prediction").asDouble());
+            for (int k = 0; k < expected.get("probability").size(); k++) {
+                double want = expected.get("probability").get(k).asDouble();
+                assertThat(actual.get("probability").get(k).asDouble()).isCloseTo(want,
+                        org.assertj.core.api.Assertions.within(Math.max(1e-12, 1e-9 * Math.abs(want))));
+            }
+            assertThat(actual.get("city").asText()).isEqualTo(expected.get("city").asText());
+        }
+        assertThat(answer.get("predictionIds")).hasSize(3).allSatisfy(id -> assertThat(id.isTextual()).isTrue());
+
+        HttpResponse<String> ready = get("/v2/models/fraud-scorer/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        HttpResponse<String> metadata = get("/v2/models/fraud-scorer");
+        assertThat(JSON.readTree(metadata.body()).get("versions").get(0).asText()).isEqualTo(instance.id().toString());
+
+        // The log is written in the background, through the registry database.
+        List<LoggedPrediction> logged = List.of();
+        for (int attempt = 0; attempt < 100 && logged.size() < 3; attempt++) {
+            Thread.sleep(50);
+            logged = server.predictionLog().find("fraud-scorer", Instant.EPOCH, Instant.now().plusSeconds(60), 10);
+        }
+        assertThat(logged).hasSize(3);
+        assertThat(logged).extracting(LoggedPrediction::id)
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.StreamSupport.stream(answer.get("predictionIds").spliterator(), false)
+                        .map(JsonNode::asText).toList());
+        assertThat(logged.get(0).instance()).isEqualTo(instance.id());
+    }
+
+    @Test
+    void answersClearErrorsForUnknownDeploymentsBadBodiesAndBadRows() throws Exception {
+        post("/api/v1/deployments", "{\"name\":\"fraud-scorer\",\"model\":\"demand/trips\",\"instance\":\"" + instance.id() + "\"}");
+        awaitReady("fraud-scorer");
+
+        HttpResponse<String> unknown = post("/api/v1/deployments/nowhere/predict", "{\"rows\":[{}]}");
+        HttpResponse<String> noRows = post("/api/v1/deployments/fraud-scorer/predict", "{\"row\":[]}");
+        HttpResponse<String> badPin = post("/api/v1/deployments/fraud-scorer/predict", "{\"rows\":[{}],\"instance\":\"x\"}");
+        Map<String, Object> good = GoldenModels.scoredInputs(GoldenModels.TRIPS_LR, 1).get(0);
+        ObjectNode wrong = JSON.valueToTree(good);
+        wrong.put("distance", "far");
+        ArrayNode rows = JSON.createArrayNode().add(JSON.valueToTree(good)).add(wrong);
+        HttpResponse<String> mixed = post("/api/v1/deployments/fraud-scorer/predict", JSON.createObjectNode().set("rows", rows).toString());
+
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(noRows.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(noRows.body()).get("field").asText()).isEqualTo("rows");
+        assertThat(badPin.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badPin.body()).get("field").asText()).isEqualTo("instance");
+        assertThat(mixed.statusCode()).as(mixed.body()).isEqualTo(200);
+        JsonNode predictions = JSON.readTree(mixed.body()).get("predictions");
+        assertThat(predictions.get(0).has("prediction")).isTrue();
+        assertThat(predictions.get(1).get("error").asText()).contains("distance");
+    }
+
+    private void awaitReady(String name) throws Exception {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            if (get("/v2/models/" + name + "/ready").statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " did not become ready: " + get("/v2/models/" + name + "/ready").body());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("X-Carrara-User", "alice")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
