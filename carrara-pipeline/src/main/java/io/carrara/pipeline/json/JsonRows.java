@@ -67,7 +67,7 @@ public final class JsonRows {
         }
         if (node.isTextual()) {
             if (numeric) {
-                Double special = nonFinite(node.textValue());
+                Double special = ValueKind.nonFinite(node.textValue());
                 if (special != null) {
                     return special;
                 }
@@ -84,14 +84,17 @@ public final class JsonRows {
         return node.toString();
     }
 
-    /** The double a non-finite string names, or null. */
-    static Double nonFinite(String text) {
-        return switch (text) {
-            case "NaN" -> Double.NaN;
-            case "Infinity" -> Double.POSITIVE_INFINITY;
-            case "-Infinity" -> Double.NEGATIVE_INFINITY;
-            default -> null;
-        };
+    /** A JSON value as a plain Java value for type inference: as {@link #toRow} gives it, but objects as maps. */
+    static Object plainValue(JsonNode node) {
+        if (node != null && node.isObject()) {
+            return Map.of();
+        }
+        if (node != null && node.isArray()) {
+            List<Object> values = new ArrayList<>(node.size());
+            node.forEach(element -> values.add(plainValue(element)));
+            return values;
+        }
+        return toValue(node, false);
     }
 
     /** The input object followed by each added field's value from a scored row. */
