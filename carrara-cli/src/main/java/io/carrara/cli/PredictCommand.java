@@ -9,12 +9,10 @@ import io.carrara.spi.error.StandardErrorCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -61,12 +59,10 @@ final class PredictCommand extends ClientCommand {
         if (!"-".equals(input) && !Files.isRegularFile(Path.of(input))) {
             throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "no such file " + input + "; check the path", "input");
         }
-        Path temporary = output == null ? null
-                : Files.createTempFile(output.toAbsolutePath().getParent(), "." + output.getFileName(), ".partial");
-        boolean complete = false;
         try (BufferedReader reader = "-".equals(input) ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                         : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
-                Writer writer = temporary == null ? new NonClosingWriter(out()) : Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+                RowsOutput out = RowsOutput.open(output, out())) {
+            Writer writer = out.writer();
             List<ObjectNode> rows = new ArrayList<>();
             List<Long> lines = new ArrayList<>();
             long lineNumber = 0;
@@ -75,33 +71,25 @@ final class PredictCommand extends ClientCommand {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode node;
+                java.util.Optional<ObjectNode> row;
                 try {
-                    node = JSON.readTree(line);
-                } catch (IOException e) {
-                    fail(lineNumber, "not valid JSON");
+                    row = ScoreCommand.parse(line);
+                } catch (CarraraException e) {
+                    fail(lineNumber, e.getMessage());
                     continue;
                 }
-                if (!(node instanceof ObjectNode row)) {
+                if (row.isEmpty()) {
                     fail(lineNumber, "not a JSON object; each line holds one row as {\"column\": value, ...}");
                     continue;
                 }
-                rows.add(row);
+                rows.add(row.get());
                 lines.add(lineNumber);
                 if (rows.size() == BATCH) {
                     send(client, rows, lines, writer);
                 }
             }
             send(client, rows, lines, writer);
-            complete = true;
-        } finally {
-            if (temporary != null) {
-                if (complete) {
-                    Files.move(temporary, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } else {
-                    Files.deleteIfExists(temporary);
-                }
-            }
+            out.complete();
         }
         err().println("scored " + scored + " rows, skipped " + skipped + ", failed " + failed + (output == null ? "" : "; wrote " + output));
         if (failed > 0) {
@@ -134,16 +122,5 @@ final class PredictCommand extends ClientCommand {
     private void fail(long line, String reason) {
         failed++;
         err().println("line " + line + ": " + reason);
-    }
-
-    private static final class NonClosingWriter extends java.io.FilterWriter {
-        NonClosingWriter(PrintWriter out) {
-            super(out);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

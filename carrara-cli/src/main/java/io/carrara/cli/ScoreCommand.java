@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -141,12 +140,10 @@ final class ScoreCommand implements Callable<Integer> {
         long scored = 0;
         long skipped = 0;
         long failed = 0;
-        Path temporary = output == null ? null : Files.createTempFile(absoluteParent(output), "." + output.getFileName(), ".partial");
-        boolean complete = false;
         try (BufferedReader reader = rows.reader();
-                Writer writer = temporary == null ? new UnclosingWriter(spec.commandLine().getOut())
-                        : Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
+                RowsOutput out = RowsOutput.open(output, spec.commandLine().getOut());
                 ProgressBar bar = progressBar(err, total)) {
+            Writer writer = out.writer();
             long lineNumber = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNumber++;
@@ -183,15 +180,7 @@ final class ScoreCommand implements Callable<Integer> {
                     err.println("line " + lineNumber + ": " + e.getMessage() + " (column: " + e.column() + ")");
                 }
             }
-            complete = true;
-        } finally {
-            if (temporary != null) {
-                if (complete) {
-                    Files.move(temporary, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } else {
-                    Files.deleteIfExists(temporary);
-                }
-            }
+            out.complete();
         }
         err.println("scored " + scored + " rows, skipped " + skipped + ", failed " + failed
                 + (output == null ? "" : "; wrote " + output));
@@ -199,7 +188,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     /** The row, or empty for JSON that is not an object; throws for text that is not JSON. */
-    private static Optional<ObjectNode> parse(String line) {
+    static Optional<ObjectNode> parse(String line) {
         JsonNode node;
         try {
             node = JSON.readTree(line);
@@ -280,11 +269,6 @@ final class ScoreCommand implements Callable<Integer> {
         return types;
     }
 
-    private static Path absoluteParent(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        return parent == null ? Path.of(".") : parent;
-    }
-
     private static String describe(IOException e) {
         if (e instanceof NoSuchFileException missing) {
             return "no such file " + missing.getFile() + "; check the path";
@@ -309,18 +293,6 @@ final class ScoreCommand implements Callable<Integer> {
             return file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                     : new BufferedReader(new InputStreamReader(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
                             StandardCharsets.UTF_8));
-        }
-    }
-
-    /** Standard output, flushed but left open when the command is done with it. */
-    private static final class UnclosingWriter extends java.io.FilterWriter {
-        UnclosingWriter(Writer out) {
-            super(out);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }
