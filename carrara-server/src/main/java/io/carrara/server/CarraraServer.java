@@ -163,36 +163,16 @@ public final class CarraraServer implements AutoCloseable {
                 .requestTimeout(config.requestTimeout())
                 // Stop once no request has been in flight for a second, and never wait longer than the grace period.
                 .gracefulShutdownTimeout(min(Duration.ofSeconds(1), config.shutdownGrace()), config.shutdownGrace());
-        builder.annotatedService()
-                .pathPrefix("/api/v1")
-                .useBlockingTaskExecutor(true)
-                .exceptionHandlers(errors)
-                .responseConverters(json)
-                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+        api(builder, errors, json)
                 .build(new RegistryApi(registry, version));
-        builder.annotatedService()
-                .pathPrefix("/api/v1")
-                .useBlockingTaskExecutor(true)
+        api(builder, errors, json)
                 // Blobs are streamed and bounded by limits.maxBlobBytes in ArtifactApi, not by the JSON body limit.
                 .maxRequestLength(0)
                 .requestTimeout(Duration.ZERO)
-                .exceptionHandlers(errors)
-                .responseConverters(json)
-                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
                 .build(new ArtifactApi(registry, config.maxBlobBytes()));
-        builder.annotatedService()
-                .pathPrefix("/api/v1")
-                .useBlockingTaskExecutor(true)
-                .exceptionHandlers(errors)
-                .responseConverters(json)
-                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+        api(builder, errors, json)
                 .build(new FeatureApi(featureStore));
-        builder.annotatedService()
-                .pathPrefix("/api/v1")
-                .useBlockingTaskExecutor(true)
-                .exceptionHandlers(errors)
-                .responseConverters(json)
-                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+        api(builder, errors, json)
                 .build(new DeploymentApi(deployments, new DeploymentApi.Listener() {
                     @Override
                     public void changed(Deployment deployment) {
@@ -204,21 +184,12 @@ public final class CarraraServer implements AutoCloseable {
                         engine.undeployed(name);
                     }
                 }));
-        builder.annotatedService()
-                .pathPrefix("/api/v1")
-                .useBlockingTaskExecutor(true)
-                .exceptionHandlers(errors)
-                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
+        api(builder, errors, json)
                 .build(new PredictionApi(inference));
-        builder.annotatedService()
-                .pathPrefix("/api/v1")
-                .useBlockingTaskExecutor(true)
+        api(builder, errors, json)
                 // A bulk load streams through the loader in batches, so its size is not bounded by the JSON body limit.
                 .maxRequestLength(0)
                 .requestTimeout(Duration.ZERO)
-                .exceptionHandlers(errors)
-                .responseConverters(json)
-                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")))
                 .build(new FeatureLoadApi(featureStore));
         OpenInference.register(builder, inference, version);
         builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
@@ -226,6 +197,17 @@ public final class CarraraServer implements AutoCloseable {
         builder.route().methods(HttpMethod.GET).path("/").build(
                 (ctx, req) -> com.linecorp.armeria.common.HttpResponse.ofRedirect("/docs/api"));
         return builder.build();
+    }
+
+    /** An annotated JSON service under {@code /api/v1}: blocking executor, JSON errors and answers, request metrics. */
+    private static com.linecorp.armeria.server.AnnotatedServiceBindingBuilder api(ServerBuilder builder, ApiErrors errors,
+            JacksonResponseConverterFunction json) {
+        return builder.annotatedService()
+                .pathPrefix("/api/v1")
+                .useBlockingTaskExecutor(true)
+                .exceptionHandlers(errors)
+                .responseConverters(json)
+                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")));
     }
 
     private static Duration min(Duration a, Duration b) {
