@@ -16,6 +16,7 @@ import io.carrara.pipeline.json.JsonSchemaInference;
 import io.carrara.pipeline.schema.DataType;
 import io.carrara.pipeline.schema.Field;
 import io.carrara.pipeline.schema.Schema;
+import io.carrara.pipeline.schema.SchemaText;
 import io.carrara.spi.error.CarraraException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -236,36 +237,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     static Map<String, DataType> parseSchema(String text) {
         Map<String, DataType> types = new LinkedHashMap<>();
-        if (text == null || text.isBlank()) {
-            return types;
-        }
-        for (String column : text.split(",")) {
-            String[] parts = column.trim().split("\\s+");
-            if (parts.length != 2 || parts[0].isEmpty()) {
-                throw new CarraraException(INVALID_ARGUMENT,
-                        "--schema entry '" + column.trim() + "' is not 'name type', e.g. \"hour int, city string\"", "schema");
-            }
-            DataType type = switch (parts[1].toLowerCase(Locale.ROOT)) {
-                case "string" -> DataType.STRING;
-                case "double" -> DataType.DOUBLE;
-                case "float" -> DataType.FLOAT;
-                case "int", "integer" -> DataType.INTEGER;
-                case "bigint", "long" -> DataType.LONG;
-                case "smallint", "short" -> DataType.SHORT;
-                case "tinyint", "byte" -> DataType.BYTE;
-                case "boolean" -> DataType.BOOLEAN;
-                case "vector" -> DataType.VECTOR;
-                case "array<string>" -> DataType.STRING_ARRAY;
-                case "array<double>" -> DataType.DOUBLE_ARRAY;
-                default -> throw new CarraraException(INVALID_ARGUMENT,
-                        "--schema type '" + parts[1] + "' of column " + parts[0] + " is not one of string, double, float, int,"
-                                + " bigint, smallint, tinyint, boolean, vector, array<string>, array<double>", "schema");
-            };
-            if (types.put(parts[0], type) != null) {
-                throw new CarraraException(INVALID_ARGUMENT,
-                        "--schema names column " + parts[0] + " twice", "schema");
-            }
-        }
+        SchemaText.parse(text, "--schema").fields().forEach(field -> types.put(field.name(), field.type()));
         return types;
     }
 

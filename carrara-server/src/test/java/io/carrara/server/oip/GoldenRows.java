@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import io.carrara.pipeline.schema.DataType;
+import io.carrara.pipeline.schema.Field;
+import io.carrara.pipeline.schema.Schema;
+import java.util.OptionalInt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -14,14 +19,36 @@ import java.util.function.Predicate;
 /** A golden case's rows: Spark's input and, for rows Spark did not skip, Spark's output. */
 record GoldenRows(List<JsonNode> inputs, List<JsonNode> outputs) {
     static final double TOLERANCE = 1e-9;
+    /** carrara-pipeline's golden cases written by Spark 4.1: a model directory, its input schema and expected rows each. */
+    static final Path GOLDEN = locateGolden();
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A golden case's input schema, as Spark saw it (input-schema.json). */
+    static Schema inputSchema(String golden) {
+        try {
+            List<Field> fields = new ArrayList<>();
+            for (JsonNode field : JSON.readTree(GOLDEN.resolve(golden).resolve("input-schema.json").toFile())) {
+                OptionalInt size = field.has("vectorSize") ? OptionalInt.of(field.get("vectorSize").asInt()) : OptionalInt.empty();
+                fields.add(new Field(field.get("name").asText(), DataType.valueOf(field.get("type").asText()), size));
+            }
+            return new Schema(fields);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path locateGolden() {
+        // Surefire runs in the module directory; the golden models live in carrara-pipeline's test resources.
+        Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+        return module.resolveSibling("carrara-pipeline").resolve("src/test/resources/golden/spark-4.1.0").toAbsolutePath();
+    }
 
     /** The rows Spark scored and that {@code keep} accepts, in file order. */
     static GoldenRows scored(String golden, Predicate<JsonNode> keep) {
         List<JsonNode> inputs = new ArrayList<>();
         List<JsonNode> outputs = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(GoldenPipelineBackend.GOLDEN.resolve(golden).resolve("expected.jsonl"))) {
+            for (String line : Files.readAllLines(GOLDEN.resolve(golden).resolve("expected.jsonl"))) {
                 JsonNode node = JSON.readTree(line);
                 if (node.has("output") && keep.test(node.get("input"))) {
                     inputs.add(node.get("input"));

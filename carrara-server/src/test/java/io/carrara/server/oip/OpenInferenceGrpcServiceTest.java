@@ -68,7 +68,7 @@ class OpenInferenceGrpcServiceTest {
         assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("trips").build()).getReady()).isTrue();
         assertThat(stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName()).isEqualTo("carrara");
         ModelMetadataResponse metadata = stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("trips").build());
-        assertThat(metadata.getVersionsList()).containsExactly(OpenInferenceTestServer.TRIPS.toString());
+        assertThat(metadata.getVersionsList()).containsExactly(server.trips.toString());
         assertThat(metadata.getInputsList()).anySatisfy(input -> {
             assertThat(input.getName()).isEqualTo("city");
             assertThat(input.getDatatype()).isEqualTo("BYTES");
@@ -89,7 +89,7 @@ class OpenInferenceGrpcServiceTest {
         }
         ModelInferResponse response = stub.modelInfer(request.build());
         assertThat(response.getModelName()).isEqualTo("trips");
-        assertThat(response.getModelVersion()).isEqualTo(OpenInferenceTestServer.TRIPS.toString());
+        assertThat(response.getModelVersion()).isEqualTo(server.trips.toString());
         assertThat(response.getId()).isEqualTo("g-1");
         assertThat(response.getRawOutputContentsCount()).isZero();
         assertThat(response.getOutputsCount()).isEqualTo(11);
@@ -104,7 +104,7 @@ class OpenInferenceGrpcServiceTest {
     void infersWithRawLittleEndianContentsAndAnswersRaw() {
         GoldenRows rows = GoldenRows.scored("trips-logistic-regression", GoldenRows::complete);
         ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("trips")
-                .setModelVersion(OpenInferenceTestServer.TRIPS.toString())
+                .setModelVersion(server.trips.toString())
                 .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("probability"))
                 .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("prediction"));
         for (Field field : OpenInferenceRestApiTest.tripsSchema().fields()) {
@@ -170,14 +170,14 @@ class OpenInferenceGrpcServiceTest {
                         .setContents(InferTensorContents.newBuilder().addFp64Contents(1.0).addFp64Contents(2.0)))
                 .build();
         assertStatus(() -> stub.modelInfer(badRow), Status.Code.INVALID_ARGUMENT, "row 0, column features");
-        server.backend.serveMissing("broken", OpenInferenceTestServer.BROKEN);
+        server.deployBroken("broken");
         try {
             assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("broken").build()).getReady()).isFalse();
             assertThat(stub.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isFalse();
             assertStatus(() -> stub.modelInfer(badRow.toBuilder().setModelName("broken").build()), Status.Code.UNAVAILABLE,
-                    "broken is not ready", "does not exist");
+                    "broken is not ready", "is not JSON");
         } finally {
-            server.backend.remove("broken");
+            server.undeploy("broken");
         }
     }
 

@@ -62,7 +62,7 @@ class OpenInferenceRestApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode metadata = JSON.readTree(response.body());
         assertThat(metadata.get("name").asText()).isEqualTo("trips");
-        assertThat(metadata.get("versions").get(0).asText()).isEqualTo(OpenInferenceTestServer.TRIPS.toString());
+        assertThat(metadata.get("versions").get(0).asText()).isEqualTo(server.trips.toString());
         assertThat(metadata.get("platform").asText()).isEqualTo("spark-pipeline");
         assertThat(tensor(metadata.get("inputs"), "city").toString()).isEqualTo(
                 "{\"name\":\"city\",\"datatype\":\"BYTES\",\"shape\":[-1]}");
@@ -71,41 +71,41 @@ class OpenInferenceRestApiTest {
         assertThat(tensor(metadata.get("outputs"), "features").toString()).isEqualTo(
                 "{\"name\":\"features\",\"datatype\":\"FP64\",\"shape\":[-1,51]}");
         assertThat(tensor(metadata.get("outputs"), "prediction").get("shape").toString()).isEqualTo("[-1]");
-        assertThat(get("/v2/models/trips/versions/" + OpenInferenceTestServer.TRIPS).statusCode()).isEqualTo(200);
+        assertThat(get("/v2/models/trips/versions/" + server.trips).statusCode()).isEqualTo(200);
     }
 
     @Test
     void modelReadinessAndUnknownModelsAndVersions() throws Exception {
         assertThat(get("/v2/models/trips/ready").statusCode()).isEqualTo(200);
-        assertThat(get("/v2/models/trips/versions/" + OpenInferenceTestServer.TRIPS + "/ready").statusCode()).isEqualTo(200);
+        assertThat(get("/v2/models/trips/versions/" + server.trips + "/ready").statusCode()).isEqualTo(200);
         HttpResponse<String> unknown = get("/v2/models/nope/ready");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(unknown.body()).get("error").asText()).contains("nope");
-        HttpResponse<String> version = get("/v2/models/trips/versions/" + OpenInferenceTestServer.BARE);
+        HttpResponse<String> version = get("/v2/models/trips/versions/" + server.bare);
         assertThat(version.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(version.body()).get("error").asText())
-                .contains("has no version '" + OpenInferenceTestServer.BARE + "'").contains(OpenInferenceTestServer.TRIPS.toString());
+                .contains("has no version '" + server.bare + "'").contains(server.trips.toString());
         assertThat(get("/v2/models/trips/versions/latest").statusCode()).isEqualTo(404);
     }
 
     @Test
     void aModelThatFailedToLoadIsNotReadyWithTheReason() throws Exception {
-        server.backend.serveMissing("broken", OpenInferenceTestServer.BROKEN);
+        server.deployBroken("broken");
         try {
             HttpResponse<String> ready = get("/v2/models/broken/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(JSON.readTree(ready.body()).get("error").asText()).contains("broken is not ready").contains("does not exist");
+            assertThat(JSON.readTree(ready.body()).get("error").asText()).contains("broken is not ready").contains("is not JSON");
             HttpResponse<String> server503 = get("/v2/health/ready");
             assertThat(server503.statusCode()).isEqualTo(503);
             assertThat(JSON.readTree(server503.body()).get("error").asText()).contains("broken (");
             HttpResponse<String> infer = post("/v2/models/broken/infer", "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP64\","
                     + "\"shape\":[1],\"data\":[1.0]}]}");
             assertThat(infer.statusCode()).isEqualTo(503);
-            assertThat(JSON.readTree(infer.body()).get("error").asText()).contains("not ready").contains("does not exist");
+            assertThat(JSON.readTree(infer.body()).get("error").asText()).contains("not ready").contains("is not JSON");
             // The other models keep serving.
             assertThat(get("/v2/models/trips/ready").statusCode()).isEqualTo(200);
         } finally {
-            server.backend.remove("broken");
+            server.undeploy("broken");
         }
     }
 
@@ -118,7 +118,7 @@ class OpenInferenceRestApiTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.get("model_name").asText()).isEqualTo("trips");
-        assertThat(body.get("model_version").asText()).isEqualTo(OpenInferenceTestServer.TRIPS.toString());
+        assertThat(body.get("model_version").asText()).isEqualTo(server.trips.toString());
         assertThat(body.get("id").asText()).isEqualTo("batch-1");
         List<String> names = new ArrayList<>();
         body.get("outputs").forEach(output -> names.add(output.get("name").asText()));
@@ -132,15 +132,15 @@ class OpenInferenceRestApiTest {
     @Test
     void acceptsNestedVectorDataAndReturnsTheRequestedOutputsOnly() throws Exception {
         GoldenRows rows = GoldenRows.scored("bare-logistic-regression", input -> true);
-        ObjectNode request = request(GoldenPipelineBackend.inputSchema(GoldenPipelineBackend.GOLDEN.resolve("bare-logistic-regression")),
+        ObjectNode request = request(GoldenRows.inputSchema("bare-logistic-regression"),
                 rows, true);
         request.putArray("outputs").add(JSON.createObjectNode().put("name", "prediction"))
                 .add(JSON.createObjectNode().put("name", "probability"));
-        HttpResponse<String> response = post("/v2/models/bare/versions/" + OpenInferenceTestServer.BARE + "/infer",
+        HttpResponse<String> response = post("/v2/models/bare/versions/" + server.bare + "/infer",
                 request.toString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
-        assertThat(body.get("model_version").asText()).isEqualTo(OpenInferenceTestServer.BARE.toString());
+        assertThat(body.get("model_version").asText()).isEqualTo(server.bare.toString());
         assertThat(body.has("id")).isFalse();
         assertThat(body.get("outputs")).hasSize(2);
         assertThat(body.get("outputs").get(0).get("name").asText()).isEqualTo("prediction");
@@ -247,7 +247,7 @@ class OpenInferenceRestApiTest {
     }
 
     static Schema tripsSchema() {
-        return GoldenPipelineBackend.inputSchema(GoldenPipelineBackend.GOLDEN.resolve("trips-logistic-regression"));
+        return GoldenRows.inputSchema("trips-logistic-regression");
     }
 
     private static JsonNode tensor(JsonNode tensors, String name) {

@@ -1,30 +1,91 @@
 package io.carrara.server.oip;
 
+import io.carrara.pipeline.schema.Field;
+import io.carrara.pipeline.schema.Schema;
+import io.carrara.pipeline.schema.SchemaText;
+import io.carrara.registry.model.NewInstance;
+import io.carrara.registry.model.NewModel;
+import io.carrara.registry.model.NewProject;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.serving.engine.ModelCache;
+import io.carrara.spi.archive.ModelArchive;
+import io.carrara.spi.blob.StoredBlob;
+import io.carrara.spi.model.ModelRef;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
- * A Carrara server on a free port serving, over the Open Inference Protocol, golden Spark
- * pipelines scored by {@link GoldenPipelineBackend}: {@code trips} (logistic regression over the
- * trips data, with a skip stage) and {@code bare} (a bare LogisticRegressionModel whose input
- * vector size is left undeclared, so a wrong size reaches the pipeline and fails the row).
+ * A Carrara server on a free port with golden Spark pipelines uploaded to its registry and deployed
+ * through its REST API, each declaring its inputs (Spark's input schema) as {@code inputSchema}
+ * metadata, so the Open Inference Protocol is served by the real serving engine:
+ * {@code trips} (logistic regression over the trips data, with a skip stage) and {@code bare} (a bare
+ * LogisticRegressionModel, whose input vector's size only the request gives, so a wrong size reaches
+ * the pipeline and fails the row).
  */
 final class OpenInferenceTestServer implements AutoCloseable {
-    static final UUID TRIPS = UUID.fromString("7f3c2a9e-0d51-4b8e-9a55-1c2b3d4e5f60");
-    static final UUID BARE = UUID.fromString("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
-    static final UUID BROKEN = UUID.fromString("99999999-8888-4777-8666-555555555555");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final GoldenPipelineBackend backend;
     final CarraraServer server;
+    final UUID trips;
+    final UUID bare;
 
     OpenInferenceTestServer(Path home) {
-        backend = new GoldenPipelineBackend()
-                .serve("trips", "trips-logistic-regression", TRIPS, false)
-                .serve("bare", "bare-logistic-regression", BARE, true);
-        server = CarraraServer.start(ServerConfig.embedded(home, 0), backend);
+        server = CarraraServer.start(ServerConfig.embedded(home, 0));
+        try {
+            server.registry().createProject(new NewProject("oip", null), "tests");
+            trips = upload("trips", zipOf(GoldenRows.GOLDEN.resolve("trips-logistic-regression/model")),
+                    SchemaText.format(GoldenRows.inputSchema("trips-logistic-regression")));
+            bare = upload("bare", zipOf(GoldenRows.GOLDEN.resolve("bare-logistic-regression/model")),
+                    SchemaText.format(undeclared(GoldenRows.inputSchema("bare-logistic-regression"))));
+            deploy("trips", trips);
+            deploy("bare", bare);
+            awaitLoaded("trips");
+            awaitLoaded("bare");
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Deploys {@code name} on an instance whose artifact is a zip of a Spark pipeline whose metadata is
+     * not JSON, as a corrupt upload would be, and waits until its load has failed.
+     */
+    UUID deployBroken(String name) {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(zip)) {
+            out.putNextEntry(new ZipEntry("metadata/part-00000"));
+            out.write("{not json".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        UUID id = upload(name, zip.toByteArray(), "");
+        deploy(name, id);
+        awaitLoaded(name);
+        return id;
+    }
+
+    void undeploy(String name) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/v1/deployments/" + name)).DELETE());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("undeploy " + name + ": " + response.statusCode() + " " + response.body());
+        }
     }
 
     URI uri(String path) {
@@ -38,5 +99,77 @@ final class OpenInferenceTestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+    }
+
+    /** Uploads {@code zip} as an instance of {@code oip/<model>} declaring {@code inputSchema} (none when blank). */
+    private UUID upload(String model, byte[] zip, String inputSchema) {
+        if (server.registry().listModels("oip").stream().noneMatch(m -> m.name().equals(model))) {
+            server.registry().createModel("oip", NewModel.named(model), "tests");
+        }
+        StoredBlob blob;
+        try {
+            blob = server.registry().blobStore().put(new ByteArrayInputStream(zip), Long.MAX_VALUE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return server.registry().createInstance(new ModelRef("oip", model),
+                new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"),
+                        inputSchema.isBlank() ? Map.of() : Map.of(ModelCache.INPUT_SCHEMA, inputSchema), Map.of()),
+                "tests").id();
+    }
+
+    private void deploy(String name, UUID instance) {
+        String body = "{\"name\":\"" + name + "\",\"model\":\"oip/" + name + "\",\"instance\":\"" + instance + "\"}";
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/v1/deployments"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("deploy " + name + ": " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /** Waits until the engine has loaded, or failed to load, the deployment's instance. */
+    private void awaitLoaded(String name) {
+        for (int attempt = 0; attempt < 400; attempt++) {
+            var status = server.engine().status(name);
+            if (status.ready() || status.reason().filter(reason -> !reason.contains("loading")).isPresent()) {
+                return;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException(name + " did not load: " + server.engine().status(name));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).header("X-Carrara-User", "tests").build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Schema undeclared(Schema schema) {
+        return new Schema(schema.fields().stream().map(field -> new Field(field.name(), field.type())).toList());
+    }
+
+    private static byte[] zipOf(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalStateException("no golden model at " + directory);
+        }
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try {
+            ModelArchive.pack(directory, zip);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return zip.toByteArray();
     }
 }

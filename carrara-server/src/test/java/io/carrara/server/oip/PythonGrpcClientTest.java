@@ -55,8 +55,8 @@ class PythonGrpcClientTest {
             assertThat(answer.get("live").asBoolean()).isTrue();
             assertThat(answer.get("ready").asBoolean()).isTrue();
             assertThat(answer.get("server").asText()).isEqualTo("carrara");
-            assertThat(answer.get("versions").get(0).asText()).isEqualTo(OpenInferenceTestServer.TRIPS.toString());
-            assertThat(answer.get("model_version").asText()).isEqualTo(OpenInferenceTestServer.TRIPS.toString());
+            assertThat(answer.get("versions").get(0).asText()).isEqualTo(server.trips.toString());
+            assertThat(answer.get("model_version").asText()).isEqualTo(server.trips.toString());
             assertThat(answer.get("id").asText()).isEqualTo("py-1");
             assertThat(answer.get("outputs").size()).isEqualTo(11);
             for (Map.Entry<String, JsonNode> entry : answer.get("outputs").properties()) {

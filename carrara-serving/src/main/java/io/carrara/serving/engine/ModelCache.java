@@ -6,6 +6,8 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.registry.ModelRegistry;
 import io.carrara.registry.model.Artifact;
 import io.carrara.registry.model.ArtifactPackaging;
+import io.carrara.pipeline.schema.Schema;
+import io.carrara.pipeline.schema.SchemaText;
 import io.carrara.registry.model.Instance;
 import io.carrara.serving.runtime.LoadedModel;
 import io.carrara.serving.runtime.ModelRuntimes;
@@ -54,6 +56,12 @@ public final class ModelCache implements AutoCloseable {
         void failed(UUID instance, String reason);
     }
 
+    /**
+     * The instance metadata key that declares the columns a model takes, like an MLflow signature's
+     * inputs: {@code "city string, passengers int, distance double"}. The model is checked against it
+     * at load and describes itself with it (Open Inference Protocol metadata).
+     */
+    public static final String INPUT_SCHEMA = "inputSchema";
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
     private final ModelCacheConfig config;
@@ -209,7 +217,7 @@ public final class ModelCache implements AutoCloseable {
         try {
             instance = registry.getInstance(id);
             Path directory = fetch(instance.artifact());
-            LoadedModel model = runtimes.load(instance.artifact().format(), directory);
+            LoadedModel model = runtimes.load(instance.artifact().format(), directory, declaredInputs(instance));
             long bytes = (long) Math.min(Long.MAX_VALUE, sizeOnDisk(directory) * config.memoryFactor());
             estimatedBytes.addAndGet(bytes);
             Duration took = Duration.ofNanos(nanoTime.getAsLong() - start);
@@ -224,6 +232,12 @@ public final class ModelCache implements AutoCloseable {
             LOG.error("loading instance {} failed unexpectedly", id, e);
             return failed(id, instance, "loading failed unexpectedly: " + e);
         }
+    }
+
+    /** The instance's {@value #INPUT_SCHEMA} metadata, e.g. {@code "city string, passengers int"}, if it has one. */
+    private static Optional<Schema> declaredInputs(Instance instance) {
+        String text = instance.metadata().get(INPUT_SCHEMA);
+        return text == null || text.isBlank() ? Optional.empty() : Optional.of(SchemaText.parse(text, "metadata " + INPUT_SCHEMA));
     }
 
     private Slot failed(UUID id, Instance instance, String reason) {

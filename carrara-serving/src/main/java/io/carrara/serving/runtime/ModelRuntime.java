@@ -1,7 +1,9 @@
 package io.carrara.serving.runtime;
 
 import io.carrara.spi.model.ArtifactFormat;
+import io.carrara.pipeline.schema.Schema;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Turns an instance's extracted artifact into a model that scores rows, for one artifact format.
@@ -9,7 +11,7 @@ import java.nio.file.Path;
  * found by {@link ModelRuntimes}, nothing else.
  *
  * <pre>{@code
- * LoadedModel model = runtime.load(Path.of("cache/3f2a.../"));    // once per instance, may be slow
+ * LoadedModel model = runtime.load(Path.of("cache/3f2a.../"), Optional.empty());  // once per instance, may be slow
  * List<ScoredRow> rows = model.score(List.of(Map.of("city", "nyc", "distance", 3.2)));  // per request
  * }</pre>
  *
@@ -23,6 +25,9 @@ public interface ModelRuntime {
      * Loads the artifact in {@code directory} (a zip artifact extracted, or a file artifact as the
      * single file {@value ModelRuntimes#FILE_ARTIFACT_NAME}); throws a {@link io.carrara.spi.error.CarraraException}
      * naming what is wrong with the model, which blocks the instance until it is redeployed.
+     *
+     * @param inputs the columns the model takes, when the instance declares them (its {@code inputSchema}
+     *     metadata): the model must accept them, or the load fails, and it describes itself with them
      */
-    LoadedModel load(Path directory);
+    LoadedModel load(Path directory, Optional<Schema> inputs);
 }

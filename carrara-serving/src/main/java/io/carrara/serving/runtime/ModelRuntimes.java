@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.ArtifactFormat;
+import io.carrara.pipeline.schema.Schema;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,14 @@ public final class ModelRuntimes {
         return new ModelRuntimes(ServiceLoader.load(ModelRuntime.class).stream().map(ServiceLoader.Provider::get).toList());
     }
 
-    /** Loads {@code directory} with the runtime of {@code format}. */
+    /** Loads {@code directory} with the runtime of {@code format}, with no declared inputs. */
     public LoadedModel load(ArtifactFormat format, Path directory) {
+        return load(format, directory, Optional.empty());
+    }
+
+    /** Loads {@code directory} with the runtime of {@code format}; see {@link ModelRuntime#load}. */
+    public LoadedModel load(ArtifactFormat format, Path directory, Optional<Schema> inputs) {
+        requireNonNull(inputs, "inputs is null");
         requireNonNull(format, "format is null");
         requireNonNull(directory, "directory is null");
         ModelRuntime runtime = runtimes.get(format);
@@ -52,6 +60,6 @@ public final class ModelRuntimes {
                 default -> "this server has no runtime for " + format + " artifacts";
             }, "format");
         }
-        return runtime.load(directory);
+        return runtime.load(directory, inputs);
     }
 }

@@ -34,17 +34,28 @@ final class SparkPipelineModel implements LoadedModel {
     private final SparkPipeline pipeline;
     private final int maxShapes;
     private final ConcurrentMap<RowShape, Binding> bindings = new ConcurrentHashMap<>();
+    /** The binding of the declared inputs, when the instance declares them; it describes the model. */
+    private final Binding declared;
     private volatile Binding latest;
 
     /** The pipeline compiled for one shape, or why it cannot be. */
     private record Binding(Schema schema, CompiledPipeline compiled, List<Field> added, ModelException error) {}
 
-    SparkPipelineModel(SparkPipeline pipeline, int maxShapes) {
+    /** Throws the {@link ModelException} of the compile when the pipeline cannot take the declared {@code inputs}. */
+    SparkPipelineModel(SparkPipeline pipeline, Optional<Schema> inputs, int maxShapes) {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         if (maxShapes < 1) {
             throw new IllegalArgumentException("maxShapes is not positive: " + maxShapes);
         }
         this.maxShapes = maxShapes;
+        this.declared = inputs.map(schema -> {
+            try {
+                return compiled(schema);
+            } catch (ModelException e) {
+                throw new ModelException(PipelineErrorCode.SCHEMA_MISMATCH,
+                        "the pipeline does not take the instance's declared inputSchema: " + e.getMessage());
+            }
+        }).orElse(null);
     }
 
     @Override
@@ -95,13 +106,13 @@ final class SparkPipelineModel implements LoadedModel {
 
     @Override
     public List<Field> inputs() {
-        Binding binding = latest;
+        Binding binding = declared != null ? declared : latest;
         return binding == null ? List.of() : binding.schema.fields();
     }
 
     @Override
     public List<Field> outputs() {
-        Binding binding = latest;
+        Binding binding = declared != null ? declared : latest;
         return binding == null ? List.of() : binding.added;
     }
 

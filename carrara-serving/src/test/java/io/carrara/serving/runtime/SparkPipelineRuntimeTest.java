@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carrara.pipeline.json.JsonRows;
+import io.carrara.pipeline.schema.Field;
+import io.carrara.pipeline.schema.Schema;
+import io.carrara.pipeline.schema.SchemaText;
 import io.carrara.serving.ServingErrorCode;
 import io.carrara.serving.predict.PredictionResult.Status;
 import io.carrara.spi.error.CarraraException;
@@ -16,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +97,23 @@ class SparkPipelineRuntimeTest {
 
         assertThat(scored.get(1).status()).as("%s", scored.get(1).error()).isEqualTo(Status.SCORED);
         assertThat(scored.get(1).output().orElseThrow().get("fare")).isEqualTo(Double.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void declaredInputsDescribeTheModelBeforeAnyRequestAndMustFitThePipeline() {
+        Schema declared = SchemaText.parse("id bigint, city string, vendor string, payment string, passengers int, hour int,"
+                + " distance double, duration double, airport boolean", "inputSchema");
+        LoadedModel described = ModelRuntimes.discover().load(ArtifactFormat.SPARK_PIPELINE,
+                GoldenModels.model(GoldenModels.TRIPS_LR), Optional.of(declared));
+
+        assertThat(described.inputs()).isEqualTo(declared.fields());
+        assertThat(described.outputs()).extracting(Field::name).contains("features", "probability", "prediction");
+        assertThat(described.score(GoldenModels.scoredInputs(GoldenModels.TRIPS_LR, 1)).get(0).status()).isEqualTo(Status.SCORED);
+
+        CarraraException wrong = catchThrowableOfType(CarraraException.class, () -> ModelRuntimes.discover().load(
+                ArtifactFormat.SPARK_PIPELINE, GoldenModels.model(GoldenModels.TRIPS_LR),
+                Optional.of(SchemaText.parse("city double", "inputSchema"))));
+        assertThat(wrong.getMessage()).startsWith("the pipeline does not take the instance's declared inputSchema: ");
     }
 
     @Test
