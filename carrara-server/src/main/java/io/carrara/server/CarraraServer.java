@@ -27,9 +27,7 @@ import io.carrara.server.api.PredictionApi;
 import io.carrara.server.api.RegistryApi;
 import io.carrara.server.oip.OpenInference;
 import io.carrara.serving.engine.ModelCache;
-import io.carrara.serving.engine.ModelCacheConfig;
 import io.carrara.serving.engine.ServingEngine;
-import io.carrara.serving.engine.ServingEngineConfig;
 import io.carrara.serving.features.FeatureStore;
 import io.carrara.serving.runtime.ModelRuntimes;
 import io.carrara.serving.predict.InferenceBackend;
@@ -122,9 +120,9 @@ public final class CarraraServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(meters);
             JvmGcMetrics gcMetrics = new JvmGcMetrics();
             gcMetrics.bindTo(meters);
-            ModelCache cache = new ModelCache(ModelCacheConfig.defaults(config.home().resolve("models")), registry,
+            ModelCache cache = new ModelCache(config.models(), registry,
                     ModelRuntimes.discover());
-            engine = new ServingEngine(ServingEngineConfig.DEFAULTS, registry, cache, featureStore,
+            engine = new ServingEngine(config.serving(), registry, cache, featureStore,
                     batch -> predictionLog.insertAll(batch.stream().map(CarraraServer::stored).toList()), meters);
             modelCache = cache;
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
@@ -158,7 +156,7 @@ public final class CarraraServer implements AutoCloseable {
                 .http(new InetSocketAddress(config.host(), config.port()))
                 .meterRegistry(meters)
                 .errorHandler(errors)
-                .accessLogWriter(AccessLogWriter.combined(), true)
+                .accessLogWriter(config.accessLog() ? AccessLogWriter.combined() : AccessLogWriter.disabled(), true)
                 .maxRequestLength(config.maxRequestBytes())
                 .requestTimeout(config.requestTimeout())
                 // Stop once no request has been in flight for a second, and never wait longer than the grace period.

@@ -6,6 +6,9 @@ import io.carrara.registry.db.DatabaseConfig;
 import io.carrara.server.config.BlobStoreConfig;
 import io.carrara.server.config.FeatureStoreConfig;
 import io.carrara.server.config.ServerSettings;
+import io.carrara.serving.engine.ModelCacheConfig;
+import io.carrara.serving.engine.ServingEngineConfig;
+import io.carrara.serving.engine.ServingEngineConfig.LoadMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -13,7 +16,7 @@ import java.util.Map;
 /**
  * Everything the server needs to start, resolved from {@link ServerSettings}. The embedded
  * default keeps all state under {@code home}: an H2 database, a blob directory and the
- * feature store.
+ * feature store, and the serving engine's model cache under {@code home/models}.
  */
 public record ServerConfig(
         Path home,
@@ -25,7 +28,10 @@ public record ServerConfig(
         long maxRequestBytes,
         long maxBlobBytes,
         Duration requestTimeout,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        ModelCacheConfig models,
+        ServingEngineConfig serving,
+        boolean accessLog) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -34,6 +40,8 @@ public record ServerConfig(
         requireNonNull(features, "features is null");
         requireNonNull(requestTimeout, "requestTimeout is null");
         requireNonNull(shutdownGrace, "shutdownGrace is null");
+        requireNonNull(models, "models is null");
+        requireNonNull(serving, "serving is null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -61,6 +69,25 @@ public record ServerConfig(
                 settings.getLong("limits.maxRequestBytes", 1024, 1L << 31),
                 settings.getLong("limits.maxBlobBytes", 1, Long.MAX_VALUE),
                 Duration.ofSeconds(settings.getLong("limits.requestTimeoutSeconds", 1, 86_400)),
-                Duration.ofSeconds(settings.getLong("shutdown.graceSeconds", 0, 3_600)));
+                Duration.ofSeconds(settings.getLong("shutdown.graceSeconds", 0, 3_600)),
+                models(settings),
+                serving(settings),
+                settings.getBoolean("log.access"));
+    }
+
+    private static ModelCacheConfig models(ServerSettings settings) {
+        String path = settings.get("serving.models.path");
+        return new ModelCacheConfig(
+                path.isEmpty() ? settings.home().resolve("models") : Path.of(path).toAbsolutePath().normalize(),
+                settings.getLong("serving.models.memoryBudgetBytes", 1L << 20, Long.MAX_VALUE),
+                settings.getDouble("serving.models.memoryFactor", 0.1, 1_000),
+                Duration.ofSeconds(settings.getLong("serving.models.failureBackoffSeconds", 0, 86_400)));
+    }
+
+    private static ServingEngineConfig serving(ServerSettings settings) {
+        LoadMode mode = settings.getChoice("serving.loadMode", "eager", "lazy").equals("eager") ? LoadMode.EAGER : LoadMode.LAZY;
+        return new ServingEngineConfig(mode,
+                settings.getInt("serving.log.queueCapacity", 1, 10_000_000),
+                settings.getInt("serving.log.batchSize", 1, 100_000));
     }
 }

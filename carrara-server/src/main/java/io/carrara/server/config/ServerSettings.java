@@ -76,6 +76,14 @@ public final class ServerSettings {
         values.put("limits.maxBlobBytes", Long.toString(10L << 30));
         values.put("limits.requestTimeoutSeconds", "60");
         values.put("shutdown.graceSeconds", "10");
+        values.put("serving.loadMode", "eager");
+        values.put("serving.models.path", "");
+        values.put("serving.models.memoryBudgetBytes", Long.toString(2L << 30));
+        values.put("serving.models.memoryFactor", "4");
+        values.put("serving.models.failureBackoffSeconds", "30");
+        values.put("serving.log.queueCapacity", "10000");
+        values.put("serving.log.batchSize", "500");
+        values.put("log.access", "true");
         return Collections.unmodifiableMap(values);
     }
 
@@ -168,6 +176,32 @@ public final class ServerSettings {
             throw new CarraraException(INVALID_ARGUMENT, key + " must be between " + min + " and " + max + ", not " + value, key);
         }
         return value;
+    }
+
+    public double getDouble(String key, double min, double max) {
+        String raw = get(key);
+        double value;
+        try {
+            value = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw new CarraraException(INVALID_ARGUMENT, key + " must be a number, not '" + raw + "'", key);
+        }
+        if (!(value >= min && value <= max)) {
+            throw new CarraraException(INVALID_ARGUMENT, key + " must be between " + min + " and " + max + ", not " + raw, key);
+        }
+        return value;
+    }
+
+    /** One of {@code choices}, case-insensitively, returned in lower case. */
+    public String getChoice(String key, String... choices) {
+        String raw = get(key);
+        for (String choice : choices) {
+            if (choice.equalsIgnoreCase(raw)) {
+                return choice;
+            }
+        }
+        throw new CarraraException(INVALID_ARGUMENT,
+                key + " must be one of " + String.join(", ", choices) + ", not '" + raw + "'", key);
     }
 
     public boolean getBoolean(String key) {
