@@ -43,6 +43,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,10 +75,11 @@ public final class CarraraServer implements AutoCloseable {
     private final ModelCache modelCache;
     private final Server server;
     private final JvmGcMetrics gcMetrics;
+    private final ScheduledExecutorService sync;
 
     private CarraraServer(ServerConfig config, RegistryDatabase database, BlobStore blobStore, ModelRegistry registry,
             DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, ServingEngine engine,
-            ModelCache modelCache, Server server, JvmGcMetrics gcMetrics) {
+            ModelCache modelCache, Server server, JvmGcMetrics gcMetrics, ScheduledExecutorService sync) {
         this.config = config;
         this.database = database;
         this.blobStore = blobStore;
@@ -86,6 +91,7 @@ public final class CarraraServer implements AutoCloseable {
         this.modelCache = modelCache;
         this.server = server;
         this.gcMetrics = gcMetrics;
+        this.sync = sync;
     }
 
     public static CarraraServer start(ServerConfig config) {
@@ -137,7 +143,7 @@ public final class CarraraServer implements AutoCloseable {
                     .addKeyValue("features", featureStore.describe())
                     .log();
             return new CarraraServer(config, database, blobStore, registry, deployments, predictionLog, featureStore, engine,
-                    modelCache, server, gcMetrics);
+                    modelCache, server, gcMetrics, startSync(config.servingSync(), engine, deployments));
         } catch (RuntimeException e) {
             closeQuietly(engine, modelCache);
             database.close();
@@ -145,6 +151,31 @@ public final class CarraraServer implements AutoCloseable {
             closeQuietly(featureStore);
             throw e;
         }
+    }
+
+    /** Follows deployment changes made through other servers on the same database; null when turned off. */
+    private static ScheduledExecutorService startSync(Duration every, ServingEngine engine, DeploymentRegistry deployments) {
+        if (every.isZero()) {
+            return null;
+        }
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "deployment-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                List<String> changed = engine.sync(deployments::list);
+                if (!changed.isEmpty()) {
+                    log.atInfo().setMessage("deployments changed in the registry").addKeyValue("deployments", changed).log();
+                }
+            } catch (RuntimeException e) {
+                // The database may be away for a moment; the deployments already served keep serving.
+                log.atWarn().setMessage("cannot read the deployments from the registry; retrying")
+                        .addKeyValue("error", e.getMessage()).log();
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     private static Server build(ServerConfig config, ModelRegistry registry, DeploymentRegistry deployments,
@@ -252,6 +283,9 @@ public final class CarraraServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (sync != null) {
+                sync.shutdownNow();
+            }
             server.stop().join();
         } finally {
             gcMetrics.close();

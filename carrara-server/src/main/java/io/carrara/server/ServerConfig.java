@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * Everything the server needs to start, resolved from {@link ServerSettings}. The embedded
  * default keeps all state under {@code home}: an H2 database, a blob directory and the
- * feature store, and the serving engine's model cache under {@code home/models}.
+ * feature store, and the serving engine's model cache under {@code home/models}. {@code servingSync}
+ * is how often the server reads the registry's deployments to catch up with changes made through
+ * other servers on the same database (zero: never).
  */
 public record ServerConfig(
         Path home,
@@ -31,6 +33,7 @@ public record ServerConfig(
         Duration shutdownGrace,
         ModelCacheConfig models,
         ServingEngineConfig serving,
+        Duration servingSync,
         boolean accessLog) {
     public ServerConfig {
         requireNonNull(home, "home is null");
@@ -42,6 +45,7 @@ public record ServerConfig(
         requireNonNull(shutdownGrace, "shutdownGrace is null");
         requireNonNull(models, "models is null");
         requireNonNull(serving, "serving is null");
+        requireNonNull(servingSync, "servingSync is null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -72,6 +76,7 @@ public record ServerConfig(
                 Duration.ofSeconds(settings.getLong("shutdown.graceSeconds", 0, 3_600)),
                 models(settings),
                 serving(settings),
+                Duration.ofSeconds(settings.getLong("serving.syncSeconds", 0, 86_400)),
                 settings.getBoolean("log.access"));
     }
 

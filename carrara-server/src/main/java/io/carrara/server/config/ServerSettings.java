@@ -77,6 +77,7 @@ public final class ServerSettings {
         values.put("limits.requestTimeoutSeconds", "60");
         values.put("shutdown.graceSeconds", "10");
         values.put("serving.loadMode", "eager");
+        values.put("serving.syncSeconds", "5");
         values.put("serving.models.path", "");
         values.put("serving.models.memoryBudgetBytes", Long.toString(2L << 30));
         values.put("serving.models.memoryFactor", "4");

@@ -46,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The request path of the prediction server, whatever the protocol: deployment → routing →
@@ -137,12 +138,45 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
     }
 
     /**
+     * Catches up with deployments changed elsewhere (another server on the same registry database):
+     * reads {@code current} and serves each deployment whose revision is newer than the one served,
+     * stops serving those no longer listed, and leaves the rest alone, so their load failures keep
+     * their backoff. {@code current} is read while changes through this engine wait, so a list read
+     * before a change this engine has already applied cannot undo it. Returns the names changed.
+     */
+    public synchronized List<String> sync(Supplier<List<Deployment>> current) {
+        requireNonNull(current, "current is null");
+        List<Deployment> listed = current.get();
+        List<String> changed = new ArrayList<>();
+        Set<String> names = new TreeSet<>();
+        listed.forEach(deployment -> names.add(deployment.name()));
+        for (String name : List.copyOf(deployments.keySet())) {
+            if (!names.contains(name)) {
+                undeployed(name);
+                changed.add(name);
+            }
+        }
+        for (Deployment deployment : listed) {
+            Served served = deployments.get(deployment.name());
+            if (served == null || served.deployment.revision() < deployment.revision()) {
+                deploymentChanged(deployment);
+                changed.add(deployment.name());
+            }
+        }
+        return changed;
+    }
+
+    /**
      * Serves a new deployment or revision. Its instances' remembered load failures are forgotten, so a
      * redeploy retries them; with eager loading they are loaded in the background, and the future
      * completes when that is done.
      */
-    public CompletableFuture<Void> deploymentChanged(Deployment deployment) {
+    public synchronized CompletableFuture<Void> deploymentChanged(Deployment deployment) {
         requireNonNull(deployment, "deployment is null");
+        Served current = deployments.get(deployment.name());
+        if (current != null && current.deployment.revision() > deployment.revision()) {
+            return CompletableFuture.completedFuture(null); // a newer revision arrived first (see sync)
+        }
         Router router = Router.of(deployment.routing());
         Served served = new Served(deployment, router,
                 new FeatureJoin(deployment.features(), deployment.missingFeatures(), features),
@@ -157,7 +191,7 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
     }
 
     /** Stops serving a deployment; its models stay cached until evicted, as another deployment may use them. */
-    public void undeployed(String name) {
+    public synchronized void undeployed(String name) {
         Served served = deployments.remove(name);
         if (served != null) {
             served.meters.all.forEach(meters::remove);
