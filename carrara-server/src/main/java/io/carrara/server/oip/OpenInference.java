@@ -2,6 +2,9 @@ package io.carrara.server.oip;
 
 import static java.util.Objects.requireNonNull;
 
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
@@ -28,6 +31,10 @@ public final class OpenInference {
                 .exceptionHandlers(new OpenInferenceRestApi.Errors())
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.oip.requests")))
                 .build(new OpenInferenceRestApi(protocol));
+        // Any other path under /v2 answers in the protocol's error shape, not the registry API's.
+        builder.serviceUnder("/v2/", (ctx, req) -> HttpResponse.of(HttpStatus.NOT_FOUND, MediaType.JSON_UTF_8,
+                JsonTensors.error("no Open Inference Protocol endpoint " + req.method() + " " + ctx.path()
+                        + "; see GET /v2/models and /docs/api").toString()));
         builder.service(GrpcService.builder()
                 .addService(new OpenInferenceGrpcService(protocol))
                 .useBlockingTaskExecutor(true)

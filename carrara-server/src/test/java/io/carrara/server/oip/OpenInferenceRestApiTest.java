@@ -44,6 +44,20 @@ class OpenInferenceRestApiTest {
     }
 
     @Test
+    void unknownPathsUnderV2AnswerInTheProtocolsErrorShape() throws Exception {
+        HttpResponse<String> unknown = get("/v2/modelz/trips");
+        HttpResponse<String> wrongMethod = post("/v2/health/live", "{}");
+
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText())
+                .isEqualTo("no Open Inference Protocol endpoint GET /v2/modelz/trips; see GET /v2/models and /docs/api");
+        assertThat(wrongMethod.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(wrongMethod.body()).get("error").asText()).contains("POST /v2/health/live");
+        assertThat(get("/v2/models/trips").statusCode()).isEqualTo(200);
+        assertThat(get("/v2").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void answersHealthAndServerMetadata() throws Exception {
         assertThat(get("/v2/health/live").statusCode()).isEqualTo(200);
         HttpResponse<String> ready = get("/v2/health/ready");
