@@ -13,12 +13,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code carrara deployment list|show|history|undeploy}. */
+/** {@code carrara deployment list|show|history|predictions|undeploy}. */
 @Command(name = "deployment", description = "List, inspect, trace and remove deployments (create them with carrara deploy).",
         subcommands = {
             DeploymentCommand.Listing.class,
             DeploymentCommand.Show.class,
             DeploymentCommand.History.class,
+            DeploymentCommand.Predictions.class,
             DeploymentCommand.Undeploy.class
         })
 final class DeploymentCommand extends GroupCommand {
@@ -90,6 +91,28 @@ final class DeploymentCommand extends GroupCommand {
                         routingSummary(revision.routing(), revision.instance(), revision.partitionBy(), revision.instances()));
             }
             table.print(out());
+        }
+    }
+
+    @Command(name = "predictions", description = "Print a deployment's logged predictions as JSON Lines, oldest first.")
+    static final class Predictions extends ClientCommand {
+        @Parameters(paramLabel = "NAME", description = "The deployment.")
+        String name;
+
+        @Option(names = "--from", paramLabel = "INSTANT", description = "Logged at or after this ISO-8601 instant (default: 24 hours before --to).")
+        java.time.Instant from;
+
+        @Option(names = "--to", paramLabel = "INSTANT", description = "Logged before this ISO-8601 instant (default: now).")
+        java.time.Instant to;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N predictions, 1 to 10000 (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        void execute(CarraraClient client) {
+            for (com.fasterxml.jackson.databind.JsonNode prediction : client.loggedPredictions(name, from, to, limit)) {
+                out().println(prediction.toString());
+            }
         }
     }
 

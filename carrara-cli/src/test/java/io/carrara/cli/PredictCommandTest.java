@@ -86,6 +86,41 @@ class PredictCommandTest {
     }
 
     @Test
+    void printsLoggedPredictionsAsJsonLines() throws Exception {
+        CommandResult deployed = CommandResult.run("deploy", "logged", "--instance", instance.id().toString(),
+                "--log-sample-rate", "1", "--server", server.uri().toString());
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+        Path input = work.resolve("rows.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(MODEL.resolve("expected.jsonl")).subList(0, 2)) {
+            lines.add(JSON.writeValueAsString(JSON.readTree(line).get("input")));
+        }
+        Files.writeString(input, String.join("\n", lines) + "\n");
+        CommandResult predicted = null;
+        for (int attempt = 0; attempt < 100 && (predicted == null || predicted.exitCode() != 0); attempt++) {
+            Thread.sleep(50);
+            predicted = CommandResult.run("predict", "logged", "--input", input.toString(), "--server", server.uri().toString());
+        }
+        assertThat(predicted.exitCode()).as(predicted.toString()).isZero();
+
+        CommandResult logged = null;
+        for (int attempt = 0; attempt < 100 && (logged == null || logged.out().lines().count() < 2); attempt++) {
+            Thread.sleep(50);
+            logged = CommandResult.run("deployment", "predictions", "logged", "--limit", "10", "--server", server.uri().toString());
+        }
+        assertThat(logged.exitCode()).as(logged.toString()).isZero();
+        List<String> printed = logged.out().lines().toList();
+        assertThat(printed).hasSize(2);
+        assertThat(JSON.readTree(printed.get(0)).get("instance").asText()).isEqualTo(instance.id().toString());
+        assertThat(JSON.readTree(printed.get(0)).get("output").has("prediction")).isTrue();
+
+        CommandResult badFrom = CommandResult.run("deployment", "predictions", "logged", "--from", "yesterday",
+                "--server", server.uri().toString());
+        assertThat(badFrom.exitCode()).isEqualTo(2);
+        assertThat(badFrom.err()).contains("--from");
+    }
+
+    @Test
     void explainsAnUnknownDeployment() throws Exception {
         Path input = work.resolve("rows.jsonl");
         Files.writeString(input, "{\"city\": \"nyc\"}\n");

@@ -43,6 +43,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -473,6 +474,21 @@ public final class CarraraClient {
     public List<DeploymentRevision> deploymentHistory(String name) {
         Page<DeploymentRevision> page = call(request(deploymentPath(name) + "/history").GET(),
                 pageOf(DeploymentRevision.class));
+        return page.items();
+    }
+
+    /**
+     * The deployment's logged predictions made in {@code [from, to)}, oldest first, at most
+     * {@code limit}; each is {@code {"id", "deployment", "instance", "input", "output", "latencyMicros",
+     * "createdAt"}}. A null {@code from} or {@code to} leaves it to the server (the last 24 hours).
+     */
+    public List<JsonNode> loggedPredictions(String name, Instant from, Instant to, int limit) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("from", from);
+        parameters.put("to", to);
+        parameters.put("limit", limit);
+        Page<JsonNode> page = call(request(withQuery(deploymentPath(name) + "/predictions", parameters)).GET(),
+                pageOf(JsonNode.class));
         return page.items();
     }
 

@@ -133,7 +133,7 @@ public final class CarraraServer implements AutoCloseable {
             modelCache = cache;
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
             engine.apply(deployments.list());
-            Server server = build(config, registry, deployments, featureStore, meters, engine,
+            Server server = build(config, registry, deployments, predictionLog, featureStore, meters, engine,
                     inference != null ? inference : engine);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
@@ -179,7 +179,7 @@ public final class CarraraServer implements AutoCloseable {
     }
 
     private static Server build(ServerConfig config, ModelRegistry registry, DeploymentRegistry deployments,
-            FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine, InferenceBackend inference) {
+            PredictionLogStore predictionLog, FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine, InferenceBackend inference) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -202,7 +202,7 @@ public final class CarraraServer implements AutoCloseable {
         api(builder, errors, json)
                 .build(new FeatureApi(featureStore));
         api(builder, errors, json)
-                .build(new DeploymentApi(deployments, new DeploymentApi.Listener() {
+                .build(new DeploymentApi(deployments, predictionLog, new DeploymentApi.Listener() {
                     @Override
                     public void changed(Deployment deployment) {
                         engine.deploymentChanged(deployment);

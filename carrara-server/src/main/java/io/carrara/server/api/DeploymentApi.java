@@ -1,5 +1,6 @@
 package io.carrara.server.api;
 
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -8,6 +9,7 @@ import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ResponseEntity;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Header;
@@ -22,7 +24,12 @@ import io.carrara.registry.deploy.FeatureLookup;
 import io.carrara.registry.deploy.NewDeployment;
 import io.carrara.registry.deploy.Routing;
 import io.carrara.registry.model.Page;
+import io.carrara.registry.predictions.LoggedPrediction;
+import io.carrara.registry.predictions.PredictionLogStore;
+import io.carrara.spi.error.CarraraException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +45,7 @@ import java.util.UUID;
 @ProducesJson
 public final class DeploymentApi {
     private final DeploymentRegistry deployments;
+    private final PredictionLogStore predictions;
     private final Listener listener;
 
     /** Told of every committed change, so that the serving engine routes by it at once. */
@@ -47,7 +55,8 @@ public final class DeploymentApi {
         void undeployed(String name);
     }
 
-    public DeploymentApi(DeploymentRegistry deployments, Listener listener) {
+    public DeploymentApi(DeploymentRegistry deployments, PredictionLogStore predictions, Listener listener) {
+        this.predictions = requireNonNull(predictions, "predictions is null");
         this.deployments = requireNonNull(deployments, "deployments is null");
         this.listener = requireNonNull(listener, "listener is null");
     }
@@ -140,6 +149,29 @@ public final class DeploymentApi {
     @Get("/deployments/{name}/history")
     public Page<RevisionView> history(@Param("name") String name) {
         return new Page<>(deployments.history(name).stream().map(RevisionView::of).toList(), null);
+    }
+
+    /**
+     * The deployment's logged predictions made in {@code [from, to)} (ISO-8601 instants; default the
+     * last 24 hours), oldest first, at most {@code limit} (default 100, at most 10,000). For the next
+     * page, pass the last one's {@code createdAt} as {@code from}; predictions logged in that same
+     * microsecond come again.
+     */
+    @Get("/deployments/{name}/predictions")
+    public Page<LoggedPrediction> predictions(@Param("name") String name, @Param("from") Optional<String> from,
+            @Param("to") Optional<String> to, @Param("limit") @Default("100") int limit) {
+        Instant until = to.map(value -> instant(value, "to")).orElseGet(Instant::now);
+        Instant since = from.map(value -> instant(value, "from")).orElse(until.minus(Duration.ofDays(1)));
+        return new Page<>(predictions.find(name, since, until, limit), null);
+    }
+
+    private static Instant instant(String value, String field) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " must be an ISO-8601 instant such as 2026-12-02T10:15:30Z, not '"
+                    + value + "'", field);
+        }
     }
 
     @Delete("/deployments/{name}")

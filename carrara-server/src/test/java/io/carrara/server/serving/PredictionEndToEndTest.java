@@ -111,6 +111,21 @@ class PredictionEndToEndTest {
                 .containsExactlyInAnyOrderElementsOf(java.util.stream.StreamSupport.stream(answer.get("predictionIds").spliterator(), false)
                         .map(JsonNode::asText).toList());
         assertThat(logged.get(0).instance()).isEqualTo(instance.id());
+
+        HttpResponse<String> read = get("/api/v1/deployments/fraud-scorer/predictions?limit=10");
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        JsonNode items = JSON.readTree(read.body()).get("items");
+        assertThat(items).hasSize(3);
+        assertThat(items.get(0).get("instance").asText()).isEqualTo(instance.id().toString());
+        assertThat(items.get(0).get("input").get("city").isTextual()).isTrue();
+        assertThat(items.get(0).get("output").has("probability")).isTrue();
+        assertThat(items.get(0).has("latencyMicros")).isTrue();
+        HttpResponse<String> badFrom = get("/api/v1/deployments/fraud-scorer/predictions?from=yesterday");
+        assertThat(badFrom.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badFrom.body()).get("field").asText()).isEqualTo("from");
+        HttpResponse<String> tooMany = get("/api/v1/deployments/fraud-scorer/predictions?limit=0");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(tooMany.body()).get("field").asText()).isEqualTo("limit");
     }
 
     @Test
