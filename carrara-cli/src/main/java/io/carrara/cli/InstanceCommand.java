@@ -152,6 +152,16 @@ final class InstanceCommand extends GroupCommand {
             Instance instance = client.deprecate(id, reason);
             out().println("deprecated instance " + instance.id() + " of " + instance.model() + ": "
                     + instance.deprecatedReason());
+            // Deprecation does not touch deployments: say which still serve the instance and how to move them.
+            for (io.carrara.client.Deployment deployment : client.listDeployments()) {
+                boolean serves = id.equals(deployment.instance()) || id.equals(deployment.fallback())
+                        || (deployment.instances() != null && deployment.instances().containsValue(id));
+                if (serves) {
+                    err().println("warning: deployment " + deployment.name() + " still serves this instance; redeploy it"
+                            + " with another (carrara deploy " + deployment.name() + " --model " + deployment.model()
+                            + " --latest, or --instance ID)");
+                }
+            }
         }
     }
 }

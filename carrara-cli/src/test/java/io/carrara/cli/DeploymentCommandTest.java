@@ -113,6 +113,25 @@ class DeploymentCommandTest {
     }
 
     @Test
+    void deprecatingAServedInstanceWarnsWithTheDeploymentsThatStillServeIt() {
+        ModelRef model = newModel();
+        UUID served = instance(model);
+        UUID other = instance(model);
+        String name = "served" + NEXT.incrementAndGet();
+        assertThat(carrara("deploy", name, "--instance", served.toString()).exitCode()).isZero();
+
+        CommandResult deprecated = carrara("instance", "deprecate", served.toString(), "--reason", "label leak");
+        CommandResult quiet = carrara("instance", "deprecate", other.toString(), "--reason", "not needed");
+
+        assertThat(deprecated.exitCode()).as(deprecated.toString()).isZero();
+        assertThat(deprecated.err()).isEqualTo("warning: deployment " + name + " still serves this instance; redeploy it with"
+                + " another (carrara deploy " + name + " --model " + model + " --latest, or --instance ID)\n");
+        assertThat(client().getDeployment(name).instance()).isEqualTo(served);
+        assertThat(quiet.exitCode()).isZero();
+        assertThat(quiet.err()).isEmpty();
+    }
+
+    @Test
     void deploysPartitionedRouting() {
         ModelRef model = newModel();
         UUID nyc = instance(model);
