@@ -187,7 +187,7 @@ public final class CarraraServer implements AutoCloseable {
                 .http(new InetSocketAddress(config.host(), config.port()))
                 .meterRegistry(meters)
                 .errorHandler(errors)
-                .accessLogWriter(config.accessLog() ? AccessLogWriter.combined() : AccessLogWriter.disabled(), true)
+                .accessLogWriter(config.accessLog() ? new AccessLog() : AccessLogWriter.disabled(), true)
                 .maxRequestLength(config.maxRequestBytes())
                 .requestTimeout(config.requestTimeout())
                 // Stop once no request has been in flight for a second, and never wait longer than the grace period.
