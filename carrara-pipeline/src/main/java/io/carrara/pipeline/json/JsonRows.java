@@ -2,6 +2,7 @@ package io.carrara.pipeline.json;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carrara.pipeline.linalg.Vector;
 import io.carrara.pipeline.schema.DataType;
 import io.carrara.pipeline.schema.Field;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -107,6 +109,93 @@ public final class JsonRows {
             output.set(field.name(), toJson(scored.get(field.name())));
         }
         return output;
+    }
+
+    /**
+     * Writes what {@link #toJson(ObjectNode, Map, List)} builds, field for field, straight to
+     * {@code out} without building a tree: the server's response path, where the tree of a row with
+     * a few wide vectors costs more than scoring it.
+     */
+    public static void write(JsonGenerator out, ObjectNode input, Map<String, Object> scored, List<Field> added) throws IOException {
+        requireNonNull(out, "out is null");
+        requireNonNull(input, "input is null");
+        requireNonNull(scored, "scored is null");
+        requireNonNull(added, "added is null");
+        out.writeStartObject();
+        Iterator<Map.Entry<String, JsonNode>> fields = input.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            out.writeFieldName(field.getKey());
+            if (isAdded(added, field.getKey())) {
+                // An added column of an input's name replaces its value in place, as ObjectNode.set does.
+                write(out, scored.get(field.getKey()));
+            } else {
+                out.writeTree(field.getValue());
+            }
+        }
+        for (Field field : added) {
+            if (!input.has(field.name())) {
+                out.writeFieldName(field.name());
+                write(out, scored.get(field.name()));
+            }
+        }
+        out.writeEndObject();
+    }
+
+    private static boolean isAdded(List<Field> added, String name) {
+        for (Field field : added) {
+            if (field.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes one value as {@link #toJson(Object)} forms it. */
+    public static void write(JsonGenerator out, Object value) throws IOException {
+        if (value == null) {
+            out.writeNull();
+        } else if (value instanceof Double number) {
+            write(out, number.doubleValue());
+        } else if (value instanceof Float number) {
+            write(out, number.doubleValue());
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            out.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Boolean bool) {
+            out.writeBoolean(bool);
+        } else if (value instanceof String text) {
+            out.writeString(text);
+        } else if (value instanceof Vector vector) {
+            out.writeStartArray();
+            for (int i = 0; i < vector.size(); i++) {
+                write(out, vector.get(i));
+            }
+            out.writeEndArray();
+        } else if (value instanceof double[] doubles) {
+            out.writeStartArray();
+            for (double element : doubles) {
+                write(out, element);
+            }
+            out.writeEndArray();
+        } else if (value instanceof List<?> list) {
+            out.writeStartArray();
+            for (Object element : list) {
+                write(out, element);
+            }
+            out.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
+        }
+    }
+
+    private static void write(JsonGenerator out, double value) throws IOException {
+        if (Double.isNaN(value)) {
+            out.writeString("NaN");
+        } else if (Double.isInfinite(value)) {
+            out.writeString(value > 0 ? "Infinity" : "-Infinity");
+        } else {
+            out.writeNumber(value);
+        }
     }
 
     /** One value as the output prints it: vectors dense, non-finite doubles as strings. */

@@ -68,12 +68,19 @@ class JsonRowsTest {
         scored.put("count", 3);
         scored.put("small", (short) 2);
 
-        ObjectNode output = JsonRows.toJson(input, scored, List.of(Field.vector("features", 4), new Field("prediction", DataType.DOUBLE),
+        List<Field> added = List.of(Field.vector("features", 4), new Field("prediction", DataType.DOUBLE),
                 new Field("ratio", DataType.DOUBLE), new Field("label", DataType.STRING), new Field("tokens", DataType.STRING_ARRAY),
                 new Field("hashes", DataType.VECTOR_ARRAY), new Field("flag", DataType.BOOLEAN), new Field("count", DataType.INTEGER),
-                new Field("small", DataType.SHORT)));
+                new Field("small", DataType.SHORT), new Field("city", DataType.STRING));
+        scored.put("city", "NYC");
+        ObjectNode output = JsonRows.toJson(input, scored, added);
+        java.io.StringWriter streamed = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator generator = JSON.createGenerator(streamed)) {
+            JsonRows.write(generator, input, scored, added);
+        }
 
-        assertThat(JSON.writeValueAsString(output)).isEqualTo("{\"id\":7,\"city\":\"nyc\",\"features\":[0.0,2.0,0.0,\"NaN\"],"
+        assertThat(streamed.toString()).as("streamed as the tree prints").isEqualTo(JSON.writeValueAsString(output));
+        assertThat(JSON.writeValueAsString(output)).isEqualTo("{\"id\":7,\"city\":\"NYC\",\"features\":[0.0,2.0,0.0,\"NaN\"],"
                 + "\"prediction\":1.0,\"ratio\":\"Infinity\",\"label\":null,\"tokens\":[\"a\",\"b\"],\"hashes\":[[3.0],[\"-Infinity\"]],"
                 + "\"flag\":true,\"count\":3,\"small\":2}");
         assertThat(input.size()).as("the input is not changed").isEqualTo(2);

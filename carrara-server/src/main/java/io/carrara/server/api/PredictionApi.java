@@ -3,10 +3,11 @@ package io.carrara.server.api;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -43,7 +44,6 @@ import java.util.UUID;
  */
 public final class PredictionApi {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final InferenceBackend backend;
 
@@ -72,44 +72,61 @@ public final class PredictionApi {
 
         PredictionResult result = backend.predict(name, new PredictionRequest(rows, instance));
 
-        ObjectNode response = NODES.objectNode();
-        ArrayNode predictions = response.putArray("predictions");
-        ArrayNode predictionIds = NODES.arrayNode();
-        Set<UUID> instances = new LinkedHashSet<>();
-        for (int i = 0; i < result.rows().size(); i++) {
-            PredictionResult.Row row = result.rows().get(i);
-            instances.add(row.instance());
-            switch (row.status()) {
-                case SCORED -> predictions.add(JsonRows.toJson(inputs.get(i), row.output().orElseThrow(), row.added()));
-                case SKIPPED -> predictions.addObject().put("skipped", true);
-                case FAILED -> {
-                    ObjectNode failure = predictions.addObject().put("error", row.error().orElse("the row could not be scored"));
-                    row.column().ifPresent(column -> failure.put("column", column));
+        // Streamed rather than built as a tree: a row's wide vectors would otherwise cost more than scoring it.
+        ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
+        try (JsonGenerator out = JSON.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeArrayFieldStart("predictions");
+            Set<UUID> instances = new LinkedHashSet<>();
+            for (int i = 0; i < result.rows().size(); i++) {
+                PredictionResult.Row row = result.rows().get(i);
+                instances.add(row.instance());
+                switch (row.status()) {
+                    case SCORED -> JsonRows.write(out, inputs.get(i), row.output().orElseThrow(), row.added());
+                    case SKIPPED -> {
+                        out.writeStartObject();
+                        out.writeBooleanField("skipped", true);
+                        out.writeEndObject();
+                    }
+                    case FAILED -> {
+                        out.writeStartObject();
+                        out.writeStringField("error", row.error().orElse("the row could not be scored"));
+                        if (row.column().isPresent()) {
+                            out.writeStringField("column", row.column().get());
+                        }
+                        out.writeEndObject();
+                    }
                 }
             }
-            if (row.predictionId().isPresent()) {
-                predictionIds.add(row.predictionId().get());
-            } else {
-                predictionIds.addNull();
+            out.writeEndArray();
+            if (instances.size() == 1) {
+                out.writeStringField("instance", instances.iterator().next().toString());
             }
-        }
-        if (instances.size() == 1) {
-            response.put("instance", instances.iterator().next().toString());
-        }
-        ArrayNode instanceList = response.putArray("instances");
-        result.rows().forEach(row -> instanceList.add(row.instance().toString()));
-        response.set("predictionIds", predictionIds);
-        try {
-            return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, JSON.writeValueAsBytes(response));
+            out.writeArrayFieldStart("instances");
+            for (PredictionResult.Row row : result.rows()) {
+                out.writeString(row.instance().toString());
+            }
+            out.writeEndArray();
+            out.writeArrayFieldStart("predictionIds");
+            for (PredictionResult.Row row : result.rows()) {
+                if (row.predictionId().isPresent()) {
+                    out.writeString(row.predictionId().get());
+                } else {
+                    out.writeNull();
+                }
+            }
+            out.writeEndArray();
+            out.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write a prediction response", e);
         }
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, bytes.toByteArray());
     }
 
     private static JsonNode readBody(AggregatedHttpRequest request) {
         JsonNode body;
         try {
-            body = JSON.readTree(request.contentUtf8());
+            body = JSON.readTree(request.content().array());
         } catch (IOException e) {
             throw new CarraraException(INVALID_ARGUMENT, "the body is not JSON: send {\"rows\": [{...}]}", "body");
         }
