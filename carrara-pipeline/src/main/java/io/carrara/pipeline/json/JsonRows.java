@@ -114,7 +114,8 @@ public final class JsonRows {
     /**
      * Writes what {@link #toJson(ObjectNode, Map, List)} builds, field for field, straight to
      * {@code out} without building a tree: the server's response path, where the tree of a row with
-     * a few wide vectors costs more than scoring it.
+     * a few wide vectors costs more than scoring it. {@code out} must come from an {@code ObjectMapper}
+     * ({@code mapper.createGenerator(...)}), which writes the input's own values.
      */
     public static void write(JsonGenerator out, ObjectNode input, Map<String, Object> scored, List<Field> added) throws IOException {
         requireNonNull(out, "out is null");
