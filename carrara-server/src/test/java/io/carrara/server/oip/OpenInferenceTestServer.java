@@ -3,16 +3,12 @@ package io.carrara.server.oip;
 import io.carrara.pipeline.schema.Field;
 import io.carrara.pipeline.schema.Schema;
 import io.carrara.pipeline.schema.SchemaText;
-import io.carrara.registry.model.NewInstance;
-import io.carrara.registry.model.NewModel;
-import io.carrara.registry.model.NewProject;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestModels;
 import io.carrara.serving.engine.ModelCache;
 import io.carrara.spi.archive.ModelArchive;
-import io.carrara.spi.blob.StoredBlob;
 import io.carrara.spi.model.ModelRef;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +43,6 @@ final class OpenInferenceTestServer implements AutoCloseable {
     OpenInferenceTestServer(Path home) {
         server = CarraraServer.start(ServerConfig.embedded(home, 0));
         try {
-            server.registry().createProject(new NewProject("oip", null), "tests");
             trips = upload("trips", zipOf(GoldenRows.GOLDEN.resolve("trips-logistic-regression/model")),
                     SchemaText.format(GoldenRows.inputSchema("trips-logistic-regression")));
             bare = upload("bare", zipOf(GoldenRows.GOLDEN.resolve("bare-logistic-regression/model")),
@@ -103,19 +98,8 @@ final class OpenInferenceTestServer implements AutoCloseable {
 
     /** Uploads {@code zip} as an instance of {@code oip/<model>} declaring {@code inputSchema} (none when blank). */
     private UUID upload(String model, byte[] zip, String inputSchema) {
-        if (server.registry().listModels("oip").stream().noneMatch(m -> m.name().equals(model))) {
-            server.registry().createModel("oip", NewModel.named(model), "tests");
-        }
-        StoredBlob blob;
-        try {
-            blob = server.registry().blobStore().put(new ByteArrayInputStream(zip), Long.MAX_VALUE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return server.registry().createInstance(new ModelRef("oip", model),
-                new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"),
-                        inputSchema.isBlank() ? Map.of() : Map.of(ModelCache.INPUT_SCHEMA, inputSchema), Map.of()),
-                "tests").id();
+        return TestModels.uploadZip(server.registry(), new ModelRef("oip", model), zip,
+                inputSchema.isBlank() ? Map.of() : Map.of(ModelCache.INPUT_SCHEMA, inputSchema)).id();
     }
 
     private void deploy(String name, UUID instance) {

@@ -8,19 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carrara.registry.model.Instance;
-import io.carrara.registry.model.NewInstance;
-import io.carrara.registry.model.NewModel;
-import io.carrara.registry.model.NewProject;
 import io.carrara.registry.predictions.LoggedPrediction;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestModels;
 import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.runtime.GoldenModels;
-import io.carrara.spi.archive.ModelArchive;
-import io.carrara.spi.blob.StoredBlob;
 import io.carrara.spi.model.ModelRef;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,13 +55,8 @@ abstract class FeatureJoinEndToEndTest {
         Map<String, String> flags = new HashMap<>(settings());
         flags.put("port", "0");
         server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), flags)));
-        server.registry().createProject(new NewProject("demand", null), "alice");
-        server.registry().createModel("demand", NewModel.named("trips"), "alice");
-        ByteArrayOutputStream zip = new ByteArrayOutputStream();
-        ModelArchive.pack(GoldenModels.model(GoldenModels.TRIPS_LR), zip);
-        StoredBlob blob = server.registry().blobStore().put(new ByteArrayInputStream(zip.toByteArray()), Long.MAX_VALUE);
-        instance = server.registry().createInstance(new ModelRef("demand", "trips"),
-                new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"), Map.of(), Map.of()), "alice");
+        instance = TestModels.uploadPipeline(server.registry(), new ModelRef("demand", "trips"), GoldenModels.model(GoldenModels.TRIPS_LR),
+                Map.of());
 
         cases = GoldenModels.cases(GoldenModels.TRIPS_LR).stream()
                 .filter(c -> !c.skipped() && c.input().get("distance") != null && c.input().get("duration") != null)

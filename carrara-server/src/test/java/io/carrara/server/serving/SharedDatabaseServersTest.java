@@ -3,18 +3,12 @@ package io.carrara.server.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carrara.registry.model.Instance;
-import io.carrara.registry.model.NewInstance;
-import io.carrara.registry.model.NewModel;
-import io.carrara.registry.model.NewProject;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestModels;
 import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.runtime.GoldenModels;
-import io.carrara.spi.archive.ModelArchive;
-import io.carrara.spi.blob.StoredBlob;
 import io.carrara.spi.model.ModelRef;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,13 +37,8 @@ class SharedDatabaseServersTest {
                 "database.user", "sa", "blobs.path", first.resolve("blobs").toString());
         try (CarraraServer a = CarraraServer.start(ServerConfig.from(ServerSettings.load(first, Map.of(), shared)));
                 CarraraServer b = CarraraServer.start(ServerConfig.from(ServerSettings.load(homes.resolve("b"), Map.of(), shared)))) {
-            a.registry().createProject(new NewProject("demand", null), "alice");
-            a.registry().createModel("demand", NewModel.named("trips"), "alice");
-            ByteArrayOutputStream zip = new ByteArrayOutputStream();
-            ModelArchive.pack(GoldenModels.model(GoldenModels.TRIPS_LR), zip);
-            StoredBlob blob = a.registry().blobStore().put(new ByteArrayInputStream(zip.toByteArray()), Long.MAX_VALUE);
-            Instance instance = a.registry().createInstance(new ModelRef("demand", "trips"),
-                    new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"), Map.of(), Map.of()), "alice");
+            Instance instance = TestModels.uploadPipeline(a.registry(), new ModelRef("demand", "trips"),
+                    GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
 
             HttpResponse<String> deployed = send(a, HttpRequest.newBuilder(URI.create(a.uri() + "/api/v1/deployments"))
                     .header("Content-Type", "application/json")
