@@ -48,7 +48,10 @@ import org.apache.spark.sql.types.StructType;
  * or CSV writer, so a file exported here imports back to the same values.
  */
 public final class SparkTables {
-    private static final Map<String, String> JSON_OPTIONS = Map.of("ignoreNullFields", "false");
+    /** Microseconds, as Spark stores timestamps: the writers' default keeps milliseconds only. */
+    private static final String TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX";
+    private static final Map<String, String> JSON_OPTIONS = Map.of("ignoreNullFields", "false", "timestampFormat", TIMESTAMP_FORMAT);
+    private static final Map<String, String> CSV_OPTIONS = Map.of("timestampFormat", TIMESTAMP_FORMAT);
 
     private final SparkSession spark;
 
@@ -109,7 +112,7 @@ public final class SparkTables {
         Column[] columns = columns(rows.schema(), request.format());
         Dataset<String> lines = switch (request.format()) {
             case JSON_LINES -> rows.select(functions.to_json(functions.struct(columns), JSON_OPTIONS)).as(org.apache.spark.sql.Encoders.STRING());
-            case CSV -> rows.select(functions.to_csv(functions.struct(columns), Map.of())).as(org.apache.spark.sql.Encoders.STRING());
+            case CSV -> rows.select(functions.to_csv(functions.struct(columns), CSV_OPTIONS)).as(org.apache.spark.sql.Encoders.STRING());
         };
         Path output = request.output().toAbsolutePath();
         long count = 0;
@@ -257,7 +260,7 @@ public final class SparkTables {
             Column column = functions.col("`" + field.name().replace("`", "``") + "`");
             boolean nested = field.dataType() instanceof ArrayType || field.dataType() instanceof MapType
                     || field.dataType() instanceof StructType;
-            columns.add(format == FileFormat.CSV && nested ? functions.to_json(column).as(field.name()) : column);
+            columns.add(format == FileFormat.CSV && nested ? functions.to_json(column, JSON_OPTIONS).as(field.name()) : column);
         }
         return columns.toArray(Column[]::new);
     }
