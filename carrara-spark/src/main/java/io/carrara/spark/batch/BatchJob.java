@@ -18,11 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -93,8 +95,13 @@ public final class BatchJob implements Callable<Integer> {
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting; repeatable.")
     Map<String, String> config = new LinkedHashMap<>();
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
     private PrintStream out;
     private PrintStream err;
+    /** Whether the arguments were all valid and the job began: errors from then on are the job's, not the caller's. */
+    private boolean started;
 
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
@@ -132,11 +139,6 @@ public final class BatchJob implements Callable<Integer> {
         return command.execute(args);
     }
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
-
-    private boolean started;
-
     @Override
     public Integer call() throws IOException {
         TableName outputTable = TableName.parse(output, "output");
@@ -146,12 +148,27 @@ public final class BatchJob implements Callable<Integer> {
                     + " extracted Spark pipeline's directory, or its zip with --model-zip", "model-dir");
         }
         Path modelDirectory = model.directory != null ? model.directory : extract(model.zip);
-        BatchRequest request = new BatchRequest(query, outputTable, executionDate, modelRef, instance, modelDirectory, columns);
-        started = true;
-        SparkSession spark = CarraraSpark.session(settings());
-        BatchResult result = BatchPrediction.run(spark, request);
-        out.println(summary(result));
-        return 0;
+        try {
+            BatchRequest request = new BatchRequest(query, outputTable, executionDate, modelRef, instance, modelDirectory, columns);
+            started = true;
+            SparkSession spark = CarraraSpark.session(settings());
+            BatchResult result = BatchPrediction.run(spark, request);
+            out.println(summary(result));
+            return 0;
+        } finally {
+            if (model.zip != null) {
+                deleteRecursively(modelDirectory.getParent());
+            }
+        }
+    }
+
+    /** Removes the zip's extraction; the job reads the model's files into its tasks before running, so they are no longer needed. */
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private SparkSettings settings() {

@@ -55,7 +55,10 @@ import org.apache.spark.storage.StorageLevel;
  * leaves other dates alone. Tables and their database are created on first use, as Parquet.
  *
  * <p>The scored rows are persisted (memory, spilling to disk) between counting and the two writes,
- * so each row is scored once and the counts are exact.
+ * so each row is scored once and the counts are exact. The job runs in a new session of the
+ * caller's (same catalog, cache and Spark settings) whose overwrites are dynamic: the query sees
+ * tables and global temporary views, not the caller's session-scoped temporary views. The
+ * caller's session has both tables refreshed afterwards.
  */
 public final class BatchPrediction {
     public static final String MODEL_NAME = "model_name";
