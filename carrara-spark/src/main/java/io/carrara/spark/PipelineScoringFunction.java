@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.pipeline.CompiledPipeline;
 import io.carrara.pipeline.SparkPipeline;
 import io.carrara.pipeline.schema.Field;
-import io.carrara.pipeline.stage.Frame;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,8 +19,8 @@ import org.apache.spark.sql.types.StructType;
  * Scores a partition with carrara-pipeline's compiled scorer, the same code the online server
  * runs. The pipeline is loaded and compiled once per partition, then every row goes through one
  * reused frame; rows a {@code skip} stage drops are omitted, and a row error fails the task, as
- * Spark's own {@code transform} would. The model's files travel with the function, so executors
- * need no access to the driver's directory.
+ * Spark's own {@code transform} would (the batch job's scorer records both instead). The model's
+ * files travel with the function, so executors need no access to the driver's directory.
  */
 public final class PipelineScoringFunction implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -54,11 +53,11 @@ public final class PipelineScoringFunction implements MapPartitionsFunction<Row,
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        CompiledPipeline pipeline = compile();
+        PartitionScorer scorer = new PartitionScorer(compile(), inputSchema);
+        CompiledPipeline pipeline = scorer.pipeline();
         List<Field> outputs = pipeline.outputSchema().fields();
         int inputCount = inputSchema.fields().length;
         int[] outputSlots = outputs.stream().mapToInt(field -> pipeline.slot(field.name())).toArray();
-        Frame frame = pipeline.newFrame();
         return new Iterator<>() {
             private Row next;
 
@@ -81,50 +80,16 @@ public final class PipelineScoringFunction implements MapPartitionsFunction<Row,
             }
 
             private Row score(Row row) {
-                frame.clear();
-                for (int i = 0; i < inputCount; i++) {
-                    setInput(pipeline, frame, i, row.isNullAt(i) ? null : SparkSchemas.toRuntimeValue(row.get(i)));
-                }
-                if (!pipeline.score(frame)) {
+                if (!scorer.score(row)) {
                     return null;
                 }
                 List<Object> values = new ArrayList<>(outputSlots.length);
                 for (int k = 0; k < outputSlots.length; k++) {
                     int slot = outputSlots[k];
-                    values.add(slot < inputCount ? row.get(slot) : outputValue(frame, slot, outputs.get(k)));
+                    values.add(slot < inputCount ? row.get(slot) : SparkSchemas.toSparkValue(scorer.output(slot, outputs.get(k))));
                 }
                 return RowFactory.create(values.toArray());
             }
-        };
-    }
-
-    private static void setInput(CompiledPipeline pipeline, Frame frame, int slot, Object value) {
-        Field field = pipeline.inputSchema().fields().get(slot);
-        if (value == null) {
-            frame.setNull(slot);
-        } else if (field.type().isNumeric()) {
-            frame.setDouble(slot, value instanceof Boolean bool ? (bool ? 1.0 : 0.0) : ((Number) value).doubleValue());
-        } else {
-            frame.setObject(slot, value);
-        }
-    }
-
-    private static Object outputValue(Frame frame, int slot, Field field) {
-        if (frame.isNull(slot)) {
-            return null;
-        }
-        if (!field.type().isNumeric()) {
-            return SparkSchemas.toSparkValue(frame.getObject(slot));
-        }
-        double value = frame.getDouble(slot);
-        return switch (field.type()) {
-            case BOOLEAN -> value != 0.0;
-            case INTEGER -> (int) value;
-            case LONG -> (long) value;
-            case SHORT -> (short) value;
-            case BYTE -> (byte) value;
-            case FLOAT -> (float) value;
-            default -> value;
         };
     }
 }

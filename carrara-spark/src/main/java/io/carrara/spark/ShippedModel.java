@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * driver's model directory. Each executor JVM writes them once to a local temporary directory,
  * keyed by their SHA-256, and loads from there. Checksum files ({@code .crc}) are left out.
  */
-final class ShippedModel implements Serializable {
+public final class ShippedModel implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Map<String, Path> MATERIALIZED = new ConcurrentHashMap<>();
 
@@ -33,7 +33,8 @@ final class ShippedModel implements Serializable {
         this.digest = digest;
     }
 
-    static ShippedModel read(Path directory) {
+    /** Reads every file under {@code directory} into memory. */
+    public static ShippedModel read(Path directory) {
         requireNonNull(directory, "directory is null");
         TreeMap<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(directory)) {
@@ -57,7 +58,7 @@ final class ShippedModel implements Serializable {
     }
 
     /** The local directory holding these files, written on first use in this JVM. */
-    Path directory() {
+    public Path directory() {
         return MATERIALIZED.computeIfAbsent(digest, key -> {
             try {
                 Path directory = Files.createTempDirectory("carrara-model-" + key.substring(0, 12));
@@ -76,7 +77,8 @@ final class ShippedModel implements Serializable {
         });
     }
 
-    String digest() {
+    /** SHA-256 over the files' relative paths and contents. */
+    public String digest() {
         return digest;
     }
 }

@@ -42,7 +42,21 @@ public final class SparkSchemas {
         return new Field(field.name(), toDataType(field.name(), type));
     }
 
+    /** Whether Spark ML pipelines read columns of this Spark type, so the runtime can take them. */
+    public static boolean isPipelineType(org.apache.spark.sql.types.DataType type) {
+        return type instanceof VectorUDT || runtimeType(type) != null;
+    }
+
     private static DataType toDataType(String name, org.apache.spark.sql.types.DataType type) {
+        DataType runtime = runtimeType(type);
+        if (runtime == null) {
+            throw new IllegalArgumentException("column " + name + " has Spark type " + type.simpleString()
+                    + ", which Spark ML pipelines do not read");
+        }
+        return runtime;
+    }
+
+    private static DataType runtimeType(org.apache.spark.sql.types.DataType type) {
         if (type.equals(DataTypes.StringType)) {
             return DataType.STRING;
         }
@@ -76,8 +90,7 @@ public final class SparkSchemas {
         if (type instanceof ArrayType array && array.elementType() instanceof VectorUDT) {
             return DataType.VECTOR_ARRAY;
         }
-        throw new IllegalArgumentException("column " + name + " has Spark type " + type.simpleString()
-                + ", which Spark ML pipelines do not read");
+        return null;
     }
 
     /** The Spark column for a field the pipeline adds. */
