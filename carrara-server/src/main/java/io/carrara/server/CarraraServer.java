@@ -214,6 +214,8 @@ public final class CarraraServer implements AutoCloseable {
                     }
                 }));
         api(builder, errors, json)
+                // Scores on the event loop when nothing can block, else hands over to the blocking executor itself.
+                .useBlockingTaskExecutor(false)
                 .build(new PredictionApi(inference));
         api(builder, errors, json)
                 // A bulk load streams through the loader in batches, so its size is not bounded by the JSON body limit.

@@ -13,6 +13,7 @@ import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import io.carrara.pipeline.json.JsonRows;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /api/v1/deployments/{name}/predict}: rows in, one result per row out, in order.
@@ -69,8 +71,17 @@ public final class PredictionApi {
             rows.add(JsonRows.toRow(row, Map.of()));
         }
         Optional<UUID> instance = instance(body.get("instance"));
+        PredictionRequest prediction = new PredictionRequest(rows, instance);
+        // A pin's check may read the registry; a load or a feature lookup may block: those go to the blocking executor.
+        if (instance.isEmpty() && backend.predictsWithoutBlocking(name)) {
+            return respond(name, prediction, inputs);
+        }
+        ServiceRequestContext ctx = ServiceRequestContext.current();
+        return HttpResponse.of(CompletableFuture.supplyAsync(() -> respond(name, prediction, inputs), ctx.blockingTaskExecutor()));
+    }
 
-        PredictionResult result = backend.predict(name, new PredictionRequest(rows, instance));
+    private HttpResponse respond(String name, PredictionRequest prediction, List<ObjectNode> inputs) {
+        PredictionResult result = backend.predict(name, prediction);
 
         // Streamed rather than built as a tree: a row's wide vectors would otherwise cost more than scoring it.
         ByteArrayBuilder bytes = new ByteArrayBuilder(1024);

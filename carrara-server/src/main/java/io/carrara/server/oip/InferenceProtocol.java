@@ -81,6 +81,14 @@ public final class InferenceProtocol {
     }
 
     /** Scores a batch; every row must score, since a tensor batch cannot report one row's failure. */
+    /**
+     * Whether {@link #infer} for {@code model} can run on the event loop that read the request: no
+     * version pin (whose check may read the registry), loaded models and no feature lookup.
+     */
+    public boolean infersWithoutBlocking(String model, Optional<String> version) {
+        return version.isEmpty() && backend.predictsWithoutBlocking(model);
+    }
+
     public InferenceOutcome infer(String model, Optional<String> version, InferenceCall call) {
         requireNonNull(call, "call is null");
         ModelStatus status = status(model, version);

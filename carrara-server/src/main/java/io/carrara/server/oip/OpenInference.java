@@ -26,8 +26,7 @@ public final class OpenInference {
         requireNonNull(builder, "builder is null");
         InferenceProtocol protocol = new InferenceProtocol(backend, serverVersion);
         builder.annotatedService()
-                // Scoring may wait on a model load or a feature lookup: keep it off the event loop.
-                .useBlockingTaskExecutor(true)
+                // Methods that may block say so (@Blocking); infer scores on the event loop when nothing can block.
                 .exceptionHandlers(new OpenInferenceRestApi.Errors())
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.oip.requests")))
                 .build(new OpenInferenceRestApi(protocol));
@@ -37,7 +36,8 @@ public final class OpenInference {
                         + "; see GET /v2/models and /docs/api").toString()));
         builder.service(GrpcService.builder()
                 .addService(new OpenInferenceGrpcService(protocol))
-                .useBlockingTaskExecutor(true)
+                // The service hands calls that may block to the blocking executor itself.
+                .useBlockingTaskExecutor(false)
                 .build(),
                 MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.oip.grpc.requests")));
     }

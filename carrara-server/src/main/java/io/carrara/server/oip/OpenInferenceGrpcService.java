@@ -16,6 +16,7 @@ import io.carrara.server.oip.proto.GrpcPredictV2.ServerMetadataResponse;
 import io.carrara.server.oip.proto.GrpcPredictV2.ServerReadyRequest;
 import io.carrara.server.oip.proto.GrpcPredictV2.ServerReadyResponse;
 import io.carrara.spi.error.CarraraException;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
@@ -74,7 +75,8 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
-        answer(response, () -> {
+        boolean inline = protocol.infersWithoutBlocking(request.getModelName(), version(request.getModelVersion()));
+        answer(response, inline, () -> {
             InferenceCall call = ProtoTensors.readCall(request);
             InferenceOutcome outcome = protocol.infer(request.getModelName(), version(request.getModelVersion()), call);
             return ProtoTensors.response(outcome, ProtoTensors.wantsRawOutput(request));
@@ -90,7 +92,21 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
         return version.isEmpty() ? Optional.empty() : Optional.of(version);
     }
 
+    /** Answers on the blocking executor: status and metadata may read the registry. */
     private static <T> void answer(StreamObserver<T> response, Supplier<T> call) {
+        answer(response, false, call);
+    }
+
+    /** Answers on this thread (an event loop) when {@code inline}, else on the blocking executor. */
+    private static <T> void answer(StreamObserver<T> response, boolean inline, Supplier<T> call) {
+        if (inline) {
+            respond(response, call);
+        } else {
+            ServiceRequestContext.current().blockingTaskExecutor().execute(() -> respond(response, call));
+        }
+    }
+
+    private static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
         T message;
         try {
             message = call.get();

@@ -12,6 +12,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
+import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
@@ -20,6 +21,7 @@ import io.carrara.spi.error.CarraraException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ public final class OpenInferenceRestApi {
         this.protocol = requireNonNull(protocol, "protocol is null");
     }
 
+    @Blocking
     @Get("/v2/health/live")
     public HttpResponse live() {
         boolean live = protocol.live();
@@ -42,6 +45,7 @@ public final class OpenInferenceRestApi {
     }
 
     /** Ready when every deployment is; otherwise 503 naming those that are not, with their reasons. */
+    @Blocking
     @Get("/v2/health/ready")
     public HttpResponse ready() {
         if (protocol.ready()) {
@@ -62,6 +66,7 @@ public final class OpenInferenceRestApi {
                 + (notReady.isEmpty() ? "" : ": models not ready: " + String.join("; ", notReady))).put("ready", false));
     }
 
+    @Blocking
     @Get("/v2")
     public HttpResponse serverMetadata() {
         ObjectNode root = JsonTensors.MAPPER.createObjectNode();
@@ -71,6 +76,7 @@ public final class OpenInferenceRestApi {
         return json(HttpStatus.OK, root);
     }
 
+    @Blocking
     @Get("/v2/models")
     public HttpResponse models() {
         ObjectNode root = JsonTensors.MAPPER.createObjectNode();
@@ -79,21 +85,25 @@ public final class OpenInferenceRestApi {
         return json(HttpStatus.OK, root);
     }
 
+    @Blocking
     @Get("/v2/models/{name}")
     public HttpResponse modelMetadata(@Param("name") String name) {
         return json(HttpStatus.OK, JsonTensors.metadata(protocol.metadata(name, Optional.empty())));
     }
 
+    @Blocking
     @Get("/v2/models/{name}/versions/{version}")
     public HttpResponse modelMetadata(@Param("name") String name, @Param("version") String version) {
         return json(HttpStatus.OK, JsonTensors.metadata(protocol.metadata(name, Optional.of(version))));
     }
 
+    @Blocking
     @Get("/v2/models/{name}/ready")
     public HttpResponse modelReady(@Param("name") String name) {
         return modelReady(protocol.status(name, Optional.empty()));
     }
 
+    @Blocking
     @Get("/v2/models/{name}/versions/{version}/ready")
     public HttpResponse modelReady(@Param("name") String name, @Param("version") String version) {
         return modelReady(protocol.status(name, Optional.of(version)));
@@ -122,8 +132,14 @@ public final class OpenInferenceRestApi {
             throw new CarraraException(io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT, "the binary tensor data"
                     + " extension is not supported; send tensors as JSON \"data\", or use gRPC raw_input_contents", "body");
         }
-        InferenceCall call = JsonTensors.readCall(request.contentUtf8());
-        return json(HttpStatus.OK, JsonTensors.outcome(protocol.infer(name, version, call)));
+        if (protocol.infersWithoutBlocking(name, version)) {
+            return json(HttpStatus.OK, JsonTensors.outcome(protocol.infer(name, version, JsonTensors.readCall(request.contentUtf8()))));
+        }
+        // A model load, a feature lookup or a registry read may block: not on the event loop.
+        ServiceRequestContext ctx = ServiceRequestContext.current();
+        return HttpResponse.of(CompletableFuture.supplyAsync(() -> json(HttpStatus.OK,
+                JsonTensors.outcome(protocol.infer(name, version, JsonTensors.readCall(request.contentUtf8())))),
+                ctx.blockingTaskExecutor()));
     }
 
     private static HttpResponse json(HttpStatus status, JsonNode body) {

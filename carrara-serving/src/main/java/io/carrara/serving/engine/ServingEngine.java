@@ -246,6 +246,20 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
         }
     }
 
+    @Override
+    public boolean predictsWithoutBlocking(String name) {
+        Served served = deployments.get(name);
+        if (served == null || !served.deployment.features().isEmpty()) {
+            return false;
+        }
+        for (UUID id : served.router.instances()) {
+            if (!cache.isLoaded(id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Predictions written to the log and dropped so far, for tests and the admin page. */
     public long loggedPredictions() {
         return log.written();

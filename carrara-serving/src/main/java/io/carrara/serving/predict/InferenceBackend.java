@@ -22,4 +22,14 @@ public interface InferenceBackend {
 
     /** Scores rows with the deployment; per-row failures are in the result, never thrown. */
     PredictionResult predict(String name, PredictionRequest request);
+
+    /**
+     * Whether {@link #predict} for this deployment can neither block nor wait right now: its models
+     * are loaded and it looks up no features. A protocol layer may then score on the thread that
+     * read the request (an event loop) instead of handing it to a blocking pool and back. False when
+     * unsure; the default.
+     */
+    default boolean predictsWithoutBlocking(String name) {
+        return false;
+    }
 }
