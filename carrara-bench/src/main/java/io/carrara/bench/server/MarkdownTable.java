@@ -58,7 +58,7 @@ final class MarkdownTable {
     }
 
     /**
-     * A server-side quantile at bucket resolution: "≤ 1.00 ms" when it lies in the lowest bucket
+     * A server-side quantile at bucket resolution: "≤ x" (the lowest bucket's bound) when it lies in the lowest bucket
      * (which says nothing finer), "> X ms" in the overflow bucket, else the interpolated value.
      */
     static String bucketQuantile(Optional<PrometheusHistogram.Quantile> quantile) {

@@ -664,7 +664,7 @@ public final class ServerBenchmark implements Callable<Integer> {
 
     private static String serverShareNote() {
         return "server = its carrara_predictions_latency_seconds histogram over the same window (the engine's predict: feature"
-                + " lookup and scoring, without HTTP, JSON or protobuf), quantiles at bucket resolution (lowest bucket ≤ 1 ms),"
+                + " lookup and scoring, without HTTP, JSON or protobuf), quantiles at bucket resolution (≤ x when in the lowest bucket),"
                 + " mean exact; errors in brackets are the server's carrara_predictions_errors_total, which also counts rows that"
                 + " failed inside a 200 answer";
     }
