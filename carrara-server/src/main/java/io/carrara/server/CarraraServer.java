@@ -30,7 +30,6 @@ import io.carrara.serving.engine.ModelCache;
 import io.carrara.serving.engine.ServingEngine;
 import io.carrara.serving.features.FeatureStore;
 import io.carrara.serving.runtime.ModelRuntimes;
-import io.carrara.serving.predict.InferenceBackend;
 import io.carrara.spi.blob.BlobStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -95,14 +94,6 @@ public final class CarraraServer implements AutoCloseable {
     }
 
     public static CarraraServer start(ServerConfig config) {
-        return start(config, null);
-    }
-
-    /**
-     * {@code inference}, when not null, is served over the Open Inference Protocol and the predict
-     * endpoint instead of the server's own serving engine: for protocol tests.
-     */
-    public static CarraraServer start(ServerConfig config, InferenceBackend inference) {
         requireNonNull(config, "config is null");
         try {
             Files.createDirectories(config.home());
@@ -133,8 +124,7 @@ public final class CarraraServer implements AutoCloseable {
             modelCache = cache;
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
             engine.apply(deployments.list());
-            Server server = build(config, registry, deployments, predictionLog, featureStore, meters, engine,
-                    inference != null ? inference : engine);
+            Server server = build(config, registry, deployments, predictionLog, featureStore, meters, engine);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
@@ -179,7 +169,7 @@ public final class CarraraServer implements AutoCloseable {
     }
 
     private static Server build(ServerConfig config, ModelRegistry registry, DeploymentRegistry deployments,
-            PredictionLogStore predictionLog, FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine, InferenceBackend inference) {
+            PredictionLogStore predictionLog, FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -216,13 +206,13 @@ public final class CarraraServer implements AutoCloseable {
         api(builder, errors, json)
                 // Scores on the event loop when nothing can block, else hands over to the blocking executor itself.
                 .useBlockingTaskExecutor(false)
-                .build(new PredictionApi(inference));
+                .build(new PredictionApi(engine));
         api(builder, errors, json)
                 // A bulk load streams through the loader in batches, so its size is not bounded by the JSON body limit.
                 .maxRequestLength(0)
                 .requestTimeout(Duration.ZERO)
                 .build(new FeatureLoadApi(featureStore));
-        OpenInference.register(builder, inference, version);
+        OpenInference.register(builder, engine, version);
         builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
         builder.route().methods(HttpMethod.GET).path("/docs/api").build(new ApiReferencePage());
         builder.route().methods(HttpMethod.GET).path("/").build(
