@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,14 +133,13 @@ public final class OpenInferenceRestApi {
             throw new CarraraException(io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT, "the binary tensor data"
                     + " extension is not supported; send tensors as JSON \"data\", or use gRPC raw_input_contents", "body");
         }
+        Supplier<HttpResponse> answer = () -> json(HttpStatus.OK,
+                JsonTensors.outcome(protocol.infer(name, version, JsonTensors.readCall(request.contentUtf8()))));
         if (protocol.infersWithoutBlocking(name, version)) {
-            return json(HttpStatus.OK, JsonTensors.outcome(protocol.infer(name, version, JsonTensors.readCall(request.contentUtf8()))));
+            return answer.get();
         }
         // A model load, a feature lookup or a registry read may block: not on the event loop.
-        ServiceRequestContext ctx = ServiceRequestContext.current();
-        return HttpResponse.of(CompletableFuture.supplyAsync(() -> json(HttpStatus.OK,
-                JsonTensors.outcome(protocol.infer(name, version, JsonTensors.readCall(request.contentUtf8())))),
-                ctx.blockingTaskExecutor()));
+        return HttpResponse.of(CompletableFuture.supplyAsync(answer, ServiceRequestContext.current().blockingTaskExecutor()));
     }
 
     private static HttpResponse json(HttpStatus status, JsonNode body) {
