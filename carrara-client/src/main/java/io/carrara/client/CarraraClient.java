@@ -44,6 +44,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,8 @@ import java.util.stream.Stream;
 
 /**
  * The Java client of the Carrara HTTP API ({@code docs/api.md}): one typed method per endpoint,
- * plus {@link #upload} and {@link #download}, which move a model file or directory in and out.
+ * plus {@link #upload} and {@link #download}, which move a model file or directory in and out, and
+ * {@link #importTable} and {@link #exportTable}, which stream table rows to and from the server's Spark.
  *
  * <pre>{@code
  * CarraraClient client = CarraraClient.builder(URI.create("http://localhost:8080")).user("alice").build();
@@ -73,6 +75,8 @@ import java.util.stream.Stream;
 public final class CarraraClient {
     public static final String USER_HEADER = "X-Carrara-User";
     public static final String SHA256_HEADER = "X-Carrara-Sha256";
+    /** The header in which a table export reports how many rows it streams. */
+    public static final String ROWS_HEADER = "X-Carrara-Rows";
     /** Provenance key under which {@link #upload} records the name of an uploaded file. */
     public static final String FILE_NAME_KEY = "fileName";
     /** The file name {@link #download} uses when an artifact's original name is unknown or unsafe. */
@@ -610,6 +614,273 @@ public final class CarraraClient {
         }
         return "/api/v1/features/" + Names.checkName(group, "group") + "/"
                 + URLEncoder.encode(key, UTF_8).replace("+", "%20");
+    }
+
+    // ---- tables
+
+    /**
+     * Streams a CSV (with a header row) or JSON Lines file into a Spark table of the server's
+     * catalog, creating the table and its database when new and replacing its rows unless
+     * {@code append}. {@code inferSchema} asks Spark to infer column types from the data;
+     * {@code schema} instead gives them as Spark DDL ({@code city STRING, distance_km DOUBLE}).
+     * {@code progress} follows the bytes sent.
+     */
+    public ImportResult importTable(Path file, String table, TableFormat format, boolean inferSchema,
+            Optional<String> schema, boolean append, TransferProgress progress) {
+        TableNames.checkTable(table, "table");
+        requireNonNull(format, "format is null");
+        requireNonNull(schema, "schema is null");
+        requireNonNull(progress, "progress is null");
+        if (schema.isPresent() && schema.get().isBlank()) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "schema is empty; give Spark DDL like 'city STRING, distance_km DOUBLE' or leave it out", "schema");
+        }
+        if (inferSchema && schema.isPresent()) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "give either a schema or inferSchema, not both: a schema already says every column's type", "schema");
+        }
+        checkReadableFile(file);
+        HttpRequest.BodyPublisher body;
+        try {
+            progress.start(Files.size(file));
+            body = HttpRequest.BodyPublishers.ofFile(file);
+        } catch (IOException e) {
+            throw localFailure("cannot read " + file, e);
+        }
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("format", format.wireName());
+        parameters.put("inferSchema", inferSchema);
+        parameters.put("schema", schema.orElse(null));
+        parameters.put("append", append);
+        // No request timeout: a big file rightly takes longer than any JSON call.
+        HttpRequest request = request(withQuery(tablePath(table) + "/import", parameters))
+                .header("Content-Type", format.mediaType())
+                .POST(new CountingBodyPublisher(body, progress))
+                .build();
+        return decode(send(request, HttpResponse.BodyHandlers.ofByteArray()), type(ImportResult.class));
+    }
+
+    /** The tables of one database, or of every database when {@code database} is empty. */
+    public List<TableSummary> listTables(Optional<String> database) {
+        requireNonNull(database, "database is null");
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("database", database.map(name -> TableNames.checkDatabase(name, "database")).orElse(null));
+        Page<TableSummary> page = call(request(withQuery("/api/v1/tables", parameters)).GET(), pageOf(TableSummary.class));
+        return page.items();
+    }
+
+    /** A table's columns and partitioning, with its row count when {@code countRows} (which reads the whole table). */
+    public TableDescription describeTable(String table, boolean countRows) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("rows", countRows ? "true" : null);
+        HttpRequest.Builder request = request(withQuery(tablePath(table), parameters)).GET();
+        if (!countRows) {
+            return call(request, type(TableDescription.class));
+        }
+        // No request timeout: counting takes as long as reading the table.
+        return decode(send(request.build(), HttpResponse.BodyHandlers.ofByteArray()), type(TableDescription.class));
+    }
+
+    /**
+     * Streams a table's rows, those matching {@code where} (a Spark SQL condition such as
+     * {@code execution_date = '2026-11-01'}) when given, into {@code output} as CSV with a header row
+     * or JSON Lines, and returns the number of rows the server reported ({@value #ROWS_HEADER}), or
+     * -1 when it reported none. The rows land in a hidden file beside {@code output} that replaces it
+     * only once complete, so a failed export leaves no partial file and an existing one untouched.
+     */
+    public long exportTable(String table, TableFormat format, Optional<String> where, Path output) {
+        TableNames.checkTable(table, "table");
+        requireNonNull(format, "format is null");
+        requireNonNull(where, "where is null");
+        requireNonNull(output, "output is null");
+        Path target = output.toAbsolutePath().normalize();
+        if (Files.isDirectory(target)) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    target + " is a directory; pass a file name such as rows." + format.wireName(), "output");
+        }
+        Path directory = target.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "directory " + directory + " does not exist; create it or write elsewhere", "output");
+        }
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("format", format.wireName());
+        parameters.put("where", where.filter(condition -> !condition.isBlank()).orElse(null));
+        Path temporary;
+        try {
+            temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".partial");
+        } catch (IOException e) {
+            throw localFailure("cannot write in " + directory, e);
+        }
+        try {
+            // No request timeout: the rows stream for as long as the table is big.
+            HttpResponse<InputStream> response = send(request(withQuery(tablePath(table) + "/rows", parameters))
+                    .setHeader("Accept", format.mediaType() + ", application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() >= 400) {
+                    throw errorOf(response.statusCode(), body.readAllBytes());
+                }
+                Files.copy(body, temporary, StandardCopyOption.REPLACE_EXISTING);
+            }
+            long rows = rowsHeader(response);
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return rows;
+        } catch (IOException e) {
+            throw localFailure("exporting " + table + " to " + target + " failed and wrote nothing", e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    private static long rowsHeader(HttpResponse<?> response) {
+        try {
+            return response.headers().firstValueAsLong(ROWS_HEADER).orElse(-1);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String tablePath(String table) {
+        return "/api/v1/tables/" + TableNames.checkTable(table, "table");
+    }
+
+    // ---- batch jobs
+
+    /** Queues a batch prediction; the job answered is {@code queued}: follow it with {@link #batchJob}. */
+    public BatchJob submitBatchJob(BatchJobRequest job) {
+        requireNonNull(job, "job is null");
+        ObjectNode body = json.createObjectNode();
+        if (job.instance() != null) {
+            body.put("instance", job.instance().toString());
+        } else {
+            body.put("deployment", job.deployment());
+        }
+        body.put("query", job.query())
+                .put("output", job.output())
+                .put("executionDate", job.executionDate().toString());
+        if (!job.columns().isEmpty()) {
+            job.columns().forEach(body.putArray("columns")::add);
+        }
+        return call(request("/api/v1/batch/jobs").header("Content-Type", "application/json").POST(jsonBody(body)),
+                type(BatchJob.class));
+    }
+
+    public BatchJob batchJob(UUID id) {
+        return call(request("/api/v1/batch/jobs/" + requireNonNull(id, "id is null")).GET(), type(BatchJob.class));
+    }
+
+    /** A page of batch jobs, newest first. */
+    public Page<BatchJob> batchJobs(int limit, int offset) {
+        return call(request(withPage("/api/v1/batch/jobs", limit, offset)).GET(), pageOf(BatchJob.class));
+    }
+
+    // ---- workflows
+
+    /**
+     * Registers a workflow from its YAML text, replacing one of the same name; the server's
+     * scheduler then runs it on its {@code schedule}. A bad file answers {@code INVALID_ARGUMENT}
+     * whose field is the path to the bad value, e.g. {@code steps[1].predict.output}.
+     */
+    public Workflow registerWorkflow(String definition) {
+        checkDefinition(definition);
+        return call(request("/api/v1/workflows").header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(definition, UTF_8)), type(Workflow.class));
+    }
+
+    /** Every registered workflow. */
+    public List<Workflow> workflows() {
+        Page<Workflow> page = call(request("/api/v1/workflows").GET(), pageOf(Workflow.class));
+        return page.items();
+    }
+
+    public Workflow workflow(String name) {
+        return call(request(workflowPath(name)).GET(), type(Workflow.class));
+    }
+
+    /** Stops scheduling the workflow and forgets its definition; its runs stay. */
+    public void unregisterWorkflow(String name) {
+        HttpResponse<byte[]> response = send(request(workflowPath(name)).timeout(requestTimeout).DELETE().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 400) {
+            throw errorOf(response.statusCode(), response.body());
+        }
+    }
+
+    /**
+     * Queues a run of a workflow, given as YAML text, for {@code executionDate}; {@code instance},
+     * when present, scores every predict step with that instance instead of the step's own.
+     */
+    public WorkflowRun runWorkflow(String definition, LocalDate executionDate, Optional<UUID> instance) {
+        checkDefinition(definition);
+        requireNonNull(executionDate, "executionDate is null");
+        requireNonNull(instance, "instance is null");
+        ObjectNode body = json.createObjectNode()
+                .put("definition", definition)
+                .put("executionDate", executionDate.toString());
+        instance.ifPresent(id -> body.put("instance", id.toString()));
+        return call(request("/api/v1/workflow-runs").header("Content-Type", "application/json").POST(jsonBody(body)),
+                type(WorkflowRun.class));
+    }
+
+    /** Queues one run per date from {@code from} to {@code to} inclusive; the server runs them oldest first. */
+    public List<WorkflowRun> backfillWorkflow(String definition, LocalDate from, LocalDate to, Optional<UUID> instance) {
+        checkDefinition(definition);
+        requireNonNull(from, "from is null");
+        requireNonNull(to, "to is null");
+        requireNonNull(instance, "instance is null");
+        if (from.isAfter(to)) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "from " + from + " is after to " + to + "; a backfill runs the dates from..to inclusive", "from");
+        }
+        ObjectNode body = json.createObjectNode()
+                .put("definition", definition)
+                .put("from", from.toString())
+                .put("to", to.toString());
+        instance.ifPresent(id -> body.put("instance", id.toString()));
+        JsonNode answer = call(request("/api/v1/workflow-runs/backfill").header("Content-Type", "application/json")
+                .POST(jsonBody(body)), type(JsonNode.class));
+        // The API's lists are {"items": [...]}; a bare array is read too.
+        JsonNode items = answer.isArray() ? answer : answer.path("items");
+        try {
+            return List.copyOf(json.<List<WorkflowRun>>convertValue(items,
+                    json.getTypeFactory().constructCollectionType(List.class, WorkflowRun.class)));
+        } catch (IllegalArgumentException e) {
+            throw new CarraraClientException("INTERNAL_ERROR",
+                    "Carrara at " + base + " answered POST /api/v1/workflow-runs/backfill with runs this client cannot read ("
+                            + e.getMessage().lines().findFirst().orElse("") + "); check that client and server versions match",
+                    null, 0, e);
+        }
+    }
+
+    /** Runs again the steps of a failed run that did not succeed. */
+    public WorkflowRun retryWorkflowRun(UUID id) {
+        return call(request(workflowRunPath(id) + "/retry").POST(HttpRequest.BodyPublishers.noBody()),
+                type(WorkflowRun.class));
+    }
+
+    public WorkflowRun workflowRun(UUID id) {
+        return call(request(workflowRunPath(id)).GET(), type(WorkflowRun.class));
+    }
+
+    /** A page of a workflow's runs, newest execution date first. */
+    public Page<WorkflowRun> workflowRuns(String name, int limit, int offset) {
+        return call(request(withPage(workflowPath(name) + "/runs", limit, offset)).GET(), pageOf(WorkflowRun.class));
+    }
+
+    private static void checkDefinition(String definition) {
+        if (definition == null || definition.isBlank()) {
+            throw new CarraraException(INVALID_ARGUMENT,
+                    "the workflow definition is empty; pass the YAML text of a workflow file", "definition");
+        }
+    }
+
+    private static String workflowPath(String name) {
+        return "/api/v1/workflows/" + Names.checkName(name, "name");
+    }
+
+    private static String workflowRunPath(UUID id) {
+        return "/api/v1/workflow-runs/" + requireNonNull(id, "id is null");
     }
 
     // ---- provenance

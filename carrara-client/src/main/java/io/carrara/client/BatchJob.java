@@ -1,0 +1,92 @@
+package io.carrara.client;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A batch prediction on the server's Spark. {@code status} goes {@code queued}, {@code running},
+ * then {@code succeeded} (with a {@code result}) or {@code failed} (with an {@code error});
+ * {@code progress} follows it meanwhile. {@code errors} is the table that receives the rows the
+ * model rejected or skipped; {@code workflowRun} and {@code step} are set when a workflow ran the job.
+ */
+public record BatchJob(
+        UUID id,
+        String status,
+        String model,
+        UUID instance,
+        String deployment,
+        String query,
+        String output,
+        String errors,
+        LocalDate executionDate,
+        List<String> columns,
+        Progress progress,
+        Result result,
+        Error error,
+        Instant submittedAt,
+        String submittedBy,
+        Instant startedAt,
+        Instant finishedAt,
+        UUID workflowRun,
+        String step) {
+    public static final String QUEUED = "queued";
+    public static final String RUNNING = "running";
+    public static final String SUCCEEDED = "succeeded";
+    public static final String FAILED = "failed";
+
+    public BatchJob {
+        requireNonNull(id, "id is null");
+        requireNonNull(status, "status is null");
+        columns = Copies.list(columns);
+    }
+
+    /** Succeeded or failed: polling it again will not change it. */
+    public boolean finished() {
+        return SUCCEEDED.equals(status) || FAILED.equals(status);
+    }
+
+    public boolean failed() {
+        return FAILED.equals(status);
+    }
+
+    /** How long the job has run: the result's own figure, else from start to finish (or to {@code now} while running). */
+    public Optional<Duration> elapsed(Instant now) {
+        if (result != null) {
+            return Optional.of(Duration.ofMillis(result.elapsedMillis()));
+        }
+        if (startedAt == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.between(startedAt, finishedAt == null ? now : finishedAt));
+    }
+
+    /**
+     * Where a job is: {@code phase} is {@code queued}, {@code fetching model}, {@code scoring},
+     * {@code writing} or {@code done}; the counts are Spark tasks (0 of 0 until Spark has planned them).
+     */
+    public record Progress(String phase, long tasksCompleted, long tasksTotal) {}
+
+    /** The row counts of a finished job: rows scored plus skipped plus failed make the rows read. */
+    public record Result(
+            long rowsRead,
+            long rowsScored,
+            long rowsSkipped,
+            long rowsFailed,
+            long rowsWritten,
+            long errorRowsWritten,
+            Instant scoredAt,
+            long elapsedMillis) {}
+
+    /** Why a job failed, with the request field at fault when there is one (e.g. {@code query}). */
+    public record Error(String code, String message, String field) {
+        public Error {
+            requireNonNull(message, "message is null");
+        }
+    }
+}
