@@ -23,6 +23,7 @@ final class TransferBar implements TransferProgress, AutoCloseable {
     private final PrintWriter err;
     private final boolean enabled;
     private volatile ProgressBar bar;
+    private volatile WriterConsumer consumer;
 
     private TransferBar(String task, PrintWriter err, boolean enabled) {
         this.task = requireNonNull(task, "task is null");
@@ -37,6 +38,7 @@ final class TransferBar implements TransferProgress, AutoCloseable {
     @Override
     public void start(long totalBytes) {
         if (enabled && totalBytes >= MINIMUM_BYTES && bar == null) {
+            consumer = new WriterConsumer(err);
             bar = new ProgressBarBuilder()
                     .setTaskName(task)
                     .setInitialMax(totalBytes)
@@ -44,7 +46,7 @@ final class TransferBar implements TransferProgress, AutoCloseable {
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(250)
                     .showSpeed()
-                    .setConsumer(new WriterConsumer(err))
+                    .setConsumer(consumer)
                     .build();
         }
     }
@@ -62,6 +64,7 @@ final class TransferBar implements TransferProgress, AutoCloseable {
         ProgressBar current = bar;
         if (current != null) {
             current.close();
+            consumer.endLine();
         }
     }
 
@@ -77,9 +80,21 @@ final class TransferBar implements TransferProgress, AutoCloseable {
     /** Redraws the bar in place on the command's stderr writer. */
     static final class WriterConsumer implements ProgressBarConsumer {
         private final PrintWriter err;
+        private volatile boolean drawn;
+        private volatile boolean closed;
 
         WriterConsumer(PrintWriter err) {
             this.err = err;
+        }
+
+        /**
+         * Ends the bar's line if the library has not: a bar closed before its first scheduled redraw
+         * is drawn once and never closed, and the next output would continue its line.
+         */
+        void endLine() {
+            if (drawn && !closed) {
+                close();
+            }
         }
 
         @Override
@@ -94,6 +109,7 @@ final class TransferBar implements TransferProgress, AutoCloseable {
 
         @Override
         public void accept(String rendered) {
+            drawn = true;
             err.print('\r');
             err.print(rendered);
             err.flush();
@@ -101,6 +117,7 @@ final class TransferBar implements TransferProgress, AutoCloseable {
 
         @Override
         public void close() {
+            closed = true;
             err.println();
             err.flush();
         }
