@@ -33,7 +33,10 @@ import picocli.CommandLine.Spec;
             PredictCommand.class,
             FeatureCommand.class,
             DeployCommand.class,
-            DeploymentCommand.class
+            DeploymentCommand.class,
+            TableCommand.class,
+            BatchCommand.class,
+            WorkflowCommand.class
         },
         footerHeading = "%nServer, through the ./carrara launcher:%n",
         footer = {

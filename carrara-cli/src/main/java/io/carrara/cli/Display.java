@@ -1,13 +1,21 @@
 package io.carrara.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.client.CarraraJson;
 import io.carrara.client.Instance;
 import io.carrara.client.Metric;
+import io.carrara.client.WorkflowRun;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /** How values read in text output, shared so every command shows them alike. */
 final class Display {
     private static final int MAX_DATA_CHARS = 60;
+    private static final ObjectMapper JSON = CarraraJson.newObjectMapper();
 
     private Display() {}
 
@@ -40,5 +48,43 @@ final class Display {
             return Long.toString((long) value);
         }
         return Double.toString(value);
+    }
+
+    /** A duration for people: {@code 850ms}, {@code 5.3s}, {@code 2m05s}, {@code 1h02m}. */
+    static String duration(Duration duration) {
+        if (duration == null) {
+            return null;
+        }
+        long millis = Math.max(0, duration.toMillis());
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        if (millis < 60_000) {
+            return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+        }
+        long seconds = millis / 1000;
+        if (seconds < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+        }
+        return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
+    }
+
+    /** Rows each step wrote, {@code features=1000,score=990}, with {@code -} for a step that wrote none (yet). */
+    static String stepRows(List<WorkflowRun.Step> steps) {
+        if (steps.isEmpty()) {
+            return null;
+        }
+        return steps.stream().map(step -> step.name() + "=" + (step.rowsWritten() == null ? "-" : step.rowsWritten()))
+                .collect(Collectors.joining(","));
+    }
+
+    /** An API object as indented JSON, for {@code --json} on a command that shows one object. */
+    static String prettyJson(Object value) throws JsonProcessingException {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    }
+
+    /** An API object as one line of JSON, for {@code --json} on a command that lists objects. */
+    static String jsonLine(Object value) throws JsonProcessingException {
+        return JSON.writeValueAsString(value);
     }
 }
