@@ -11,6 +11,12 @@ import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import com.linecorp.armeria.server.annotation.JacksonResponseConverterFunction;
+import io.carrara.batch.BatchJobService;
+import io.carrara.batch.BatchJobStore;
+import io.carrara.batch.SparkRuntime;
+import io.carrara.batch.TableService;
+import io.carrara.batch.workflow.WorkflowService;
+import io.carrara.batch.workflow.WorkflowStore;
 import io.carrara.registry.ModelRegistry;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.deploy.Deployment;
@@ -20,6 +26,9 @@ import io.carrara.registry.predictions.PredictionLogStore;
 import io.carrara.server.api.ApiErrors;
 import io.carrara.server.api.ApiReferencePage;
 import io.carrara.server.api.ArtifactApi;
+import io.carrara.server.api.BatchApi;
+import io.carrara.server.api.TableApi;
+import io.carrara.server.api.WorkflowApi;
 import io.carrara.server.api.DeploymentApi;
 import io.carrara.server.api.FeatureApi;
 import io.carrara.server.api.FeatureLoadApi;
@@ -75,10 +84,41 @@ public final class CarraraServer implements AutoCloseable {
     private final Server server;
     private final JvmGcMetrics gcMetrics;
     private final ScheduledExecutorService sync;
+    private final Batch batch;
+
+    /** The Spark side: the lazily started session, tables, batch jobs and workflows with their scheduler. */
+    private record Batch(SparkRuntime spark, TableService tables, BatchJobService jobs, WorkflowService workflows) {
+        static Batch start(ServerConfig config, RegistryDatabase database, ModelRegistry registry, DeploymentRegistry deployments,
+                ModelCache cache) {
+            SparkRuntime spark = new SparkRuntime(config.spark());
+            BatchJobService jobs = new BatchJobService(spark, registry, deployments, cache::fetch, new BatchJobStore(database),
+                    config.batchConcurrency());
+            try {
+                WorkflowService workflows = new WorkflowService(database, new WorkflowStore(database), jobs, spark,
+                        config.workflowPoll());
+                return new Batch(spark, new TableService(spark, config.home().resolve("spark").resolve("scratch")), jobs,
+                        workflows);
+            } catch (RuntimeException e) {
+                jobs.close();
+                throw e;
+            }
+        }
+
+        /** Workflows first (they wait on jobs), then jobs, then Spark. */
+        void close() {
+            try {
+                workflows.close();
+                jobs.close();
+            } finally {
+                spark.close();
+            }
+        }
+    }
 
     private CarraraServer(ServerConfig config, RegistryDatabase database, BlobStore blobStore, ModelRegistry registry,
             DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, ServingEngine engine,
-            ModelCache modelCache, Server server, JvmGcMetrics gcMetrics, ScheduledExecutorService sync) {
+            ModelCache modelCache, Server server, JvmGcMetrics gcMetrics, ScheduledExecutorService sync, Batch batch) {
+        this.batch = batch;
         this.config = config;
         this.database = database;
         this.blobStore = blobStore;
@@ -105,6 +145,7 @@ public final class CarraraServer implements AutoCloseable {
         FeatureStore featureStore = null;
         ServingEngine engine = null;
         ModelCache modelCache = null;
+        Batch batch = null;
         try {
             blobStore = config.blobs().open();
             featureStore = config.features().open();
@@ -120,11 +161,12 @@ public final class CarraraServer implements AutoCloseable {
             ModelCache cache = new ModelCache(config.models(), registry,
                     ModelRuntimes.discover());
             engine = new ServingEngine(config.serving(), registry, cache, featureStore,
-                    batch -> predictionLog.insertAll(batch.stream().map(CarraraServer::stored).toList()), meters);
+                    logged -> predictionLog.insertAll(logged.stream().map(CarraraServer::stored).toList()), meters);
             modelCache = cache;
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
             engine.apply(deployments.list());
-            Server server = build(config, registry, deployments, predictionLog, featureStore, meters, engine);
+            batch = Batch.start(config, database, registry, deployments, cache);
+            Server server = build(config, registry, deployments, predictionLog, featureStore, meters, engine, batch);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
@@ -133,8 +175,11 @@ public final class CarraraServer implements AutoCloseable {
                     .addKeyValue("features", featureStore.describe())
                     .log();
             return new CarraraServer(config, database, blobStore, registry, deployments, predictionLog, featureStore, engine,
-                    modelCache, server, gcMetrics, startSync(config.servingSync(), engine, deployments));
+                    modelCache, server, gcMetrics, startSync(config.servingSync(), engine, deployments), batch);
         } catch (RuntimeException e) {
+            if (batch != null) {
+                batch.close();
+            }
             closeQuietly(engine, modelCache);
             database.close();
             closeQuietly(blobStore);
@@ -169,7 +214,8 @@ public final class CarraraServer implements AutoCloseable {
     }
 
     private static Server build(ServerConfig config, ModelRegistry registry, DeploymentRegistry deployments,
-            PredictionLogStore predictionLog, FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine) {
+            PredictionLogStore predictionLog, FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine,
+            Batch batch) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -212,6 +258,15 @@ public final class CarraraServer implements AutoCloseable {
                 .maxRequestLength(0)
                 .requestTimeout(Duration.ZERO)
                 .build(new FeatureLoadApi(featureStore));
+        api(builder, errors, json)
+                // An import streams the file to disk, an export streams rows back: bounded by the blob limit, not the JSON one.
+                .maxRequestLength(config.maxBlobBytes())
+                .requestTimeout(Duration.ZERO)
+                .build(new TableApi(batch.tables()));
+        api(builder, errors, json)
+                .build(new BatchApi(batch.jobs()));
+        api(builder, errors, json)
+                .build(new WorkflowApi(batch.workflows()));
         OpenInference.register(builder, engine, version);
         builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
         builder.route().methods(HttpMethod.GET).path("/docs/api").build(new ApiReferencePage());
@@ -280,6 +335,11 @@ public final class CarraraServer implements AutoCloseable {
             }
             server.stop().join();
         } finally {
+            try {
+                batch.close();
+            } catch (RuntimeException e) {
+                log.warn("stopping batch jobs, workflows and Spark failed", e);
+            }
             gcMetrics.close();
             // The engine writes the queued predictions before the database goes.
             closeQuietly(engine, modelCache);

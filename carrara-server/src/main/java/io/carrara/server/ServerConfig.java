@@ -9,6 +9,7 @@ import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.engine.ModelCacheConfig;
 import io.carrara.serving.engine.ServingEngineConfig;
 import io.carrara.serving.engine.ServingEngineConfig.LoadMode;
+import io.carrara.spark.batch.SparkSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +35,10 @@ public record ServerConfig(
         ModelCacheConfig models,
         ServingEngineConfig serving,
         Duration servingSync,
-        boolean accessLog) {
+        boolean accessLog,
+        SparkSettings spark,
+        int batchConcurrency,
+        Duration workflowPoll) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -46,6 +50,11 @@ public record ServerConfig(
         requireNonNull(models, "models is null");
         requireNonNull(serving, "serving is null");
         requireNonNull(servingSync, "servingSync is null");
+        requireNonNull(spark, "spark is null");
+        requireNonNull(workflowPoll, "workflowPoll is null");
+        if (batchConcurrency < 1) {
+            throw new IllegalArgumentException("batchConcurrency must be at least 1: " + batchConcurrency);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -77,7 +86,21 @@ public record ServerConfig(
                 models(settings),
                 serving(settings),
                 Duration.ofSeconds(settings.getLong("serving.syncSeconds", 0, 86_400)),
-                settings.getBoolean("log.access"));
+                settings.getBoolean("log.access"),
+                spark(settings),
+                settings.getInt("spark.concurrentJobs", 1, 64),
+                Duration.ofSeconds(settings.getLong("workflows.pollSeconds", 1, 3_600)));
+    }
+
+    /** Spark in the server: the home's catalog and warehouse unless a metastore or warehouse is named. */
+    private static SparkSettings spark(ServerSettings settings) {
+        SparkSettings spark = SparkSettings.embedded(settings.home()).withMaster(settings.get("spark.master"));
+        String metastore = settings.get("spark.metastoreUri");
+        if (!metastore.isEmpty()) {
+            spark = spark.withMetastoreUri(metastore);
+        }
+        String warehouse = settings.get("spark.warehouse");
+        return warehouse.isEmpty() ? spark : spark.withWarehouse(warehouse);
     }
 
     private static ModelCacheConfig models(ServerSettings settings) {

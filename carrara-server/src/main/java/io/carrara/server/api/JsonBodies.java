@@ -26,6 +26,10 @@ final class JsonBodies {
                     "unknown field '" + e.getPropertyName() + "'; known fields: " + e.getKnownPropertyIds().stream()
                             .map(Object::toString).sorted().collect(Collectors.joining(", ")),
                     path(e));
+        } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+            String field = path(e);
+            throw new CarraraException(INVALID_ARGUMENT, (field == null ? "" : "field '" + field + "': ") + "'" + e.getValue()
+                    + "' is not " + describe(e.getTargetType()), field);
         } catch (JsonMappingException e) {
             String field = path(e);
             throw new CarraraException(INVALID_ARGUMENT,
@@ -33,6 +37,19 @@ final class JsonBodies {
         } catch (JsonProcessingException e) {
             throw new CarraraException(INVALID_ARGUMENT, "the request body is not valid JSON: " + e.getOriginalMessage(), "body");
         }
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == java.time.LocalDate.class) {
+            return "a date such as 2026-11-01";
+        }
+        if (type == java.time.Instant.class) {
+            return "an ISO-8601 instant such as 2026-11-01T10:15:30Z";
+        }
+        if (type == java.util.UUID.class) {
+            return "a UUID";
+        }
+        return "a valid " + (type == null ? "value" : type.getSimpleName());
     }
 
     private static String path(JsonMappingException e) {

@@ -85,6 +85,11 @@ public final class ServerSettings {
         values.put("serving.log.queueCapacity", "10000");
         values.put("serving.log.batchSize", "500");
         values.put("log.access", "true");
+        values.put("spark.master", "local[*]");
+        values.put("spark.metastoreUri", "");
+        values.put("spark.warehouse", "");
+        values.put("spark.concurrentJobs", "1");
+        values.put("workflows.pollSeconds", "10");
         return Collections.unmodifiableMap(values);
     }
 

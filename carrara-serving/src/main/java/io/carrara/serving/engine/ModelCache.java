@@ -258,8 +258,13 @@ public final class ModelCache implements AutoCloseable {
         }
     }
 
-    /** The artifact's directory in the local cache, fetched and verified if it is not there yet. */
-    private Path fetch(Artifact artifact) throws IOException {
+    /**
+     * The artifact's directory in the local cache, fetched from the blob store and verified if it is
+     * not there yet (a zip artifact extracted). Batch jobs read their models from here too, so an
+     * artifact is fetched once per server whether it is served or scored in batch.
+     */
+    public Path fetch(Artifact artifact) throws IOException {
+        requireNonNull(artifact, "artifact is null");
         Path target = config.directory().resolve(artifact.sha256());
         if (Files.isDirectory(target)) {
             return target; // published by an atomic rename only after it was verified whole

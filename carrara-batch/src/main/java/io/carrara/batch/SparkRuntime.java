@@ -1,0 +1,68 @@
+package io.carrara.batch;
+
+import static io.carrara.spi.error.StandardErrorCode.UNAVAILABLE;
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.spark.batch.CarraraSpark;
+import io.carrara.spark.batch.SparkSettings;
+import io.carrara.spi.error.CarraraException;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's one Spark session, started on first use: a server that never touches a table or a
+ * batch job never pays Spark's start-up. Every table call and batch job of the server runs in it,
+ * so the embedded Derby metastore, which only one process may open, is opened once.
+ */
+public final class SparkRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SparkRuntime.class);
+
+    private final SparkSettings settings;
+    private SparkSession session;
+    private boolean closed;
+
+    public SparkRuntime(SparkSettings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /** The running session, started now if this is the first call. */
+    public synchronized SparkSession session() {
+        if (closed) {
+            throw new CarraraException(UNAVAILABLE, "the server is stopping and Spark is closed; try again once it is up", null);
+        }
+        if (session == null) {
+            long started = System.nanoTime();
+            try {
+                session = CarraraSpark.session(settings);
+            } catch (RuntimeException | LinkageError e) {
+                throw new CarraraException(UNAVAILABLE, "Spark did not start: " + e.getMessage()
+                        + "; check the server's spark.* settings and its log", null, e);
+            }
+            log.atInfo().setMessage("Spark started")
+                    .addKeyValue("master", session.sparkContext().master())
+                    .addKeyValue("warehouse", session.conf().get("spark.sql.warehouse.dir", ""))
+                    .addKeyValue("millis", (System.nanoTime() - started) / 1_000_000)
+                    .log();
+        }
+        return session;
+    }
+
+    /** Whether the session has been started. */
+    public synchronized boolean started() {
+        return session != null;
+    }
+
+    public SparkSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (session != null) {
+            session.stop();
+            session = null;
+        }
+    }
+}

@@ -1,0 +1,410 @@
+package io.carrara.batch.workflow;
+
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static java.util.Objects.requireNonNull;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.ScheduledExecution;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.PlainScheduleAndData;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTaskWithPersistentSchedule;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
+import com.github.kagkarlsson.scheduler.task.schedule.CronStyle;
+import io.carrara.batch.BatchJobInfo;
+import io.carrara.batch.BatchJobService;
+import io.carrara.batch.BatchJobSpec;
+import io.carrara.batch.SparkRuntime;
+import io.carrara.batch.workflow.WorkflowRunInfo.RunStatus;
+import io.carrara.batch.workflow.WorkflowRunInfo.Step;
+import io.carrara.batch.workflow.WorkflowRunInfo.StepStatus;
+import io.carrara.batch.workflow.WorkflowRunInfo.Trigger;
+import io.carrara.registry.db.DatabaseTimes;
+import io.carrara.registry.db.RegistryDatabase;
+import io.carrara.registry.json.RegistryJson;
+import io.carrara.registry.workflow.WorkflowDefinition;
+import io.carrara.registry.workflow.WorkflowDefinition.PredictStep;
+import io.carrara.registry.workflow.WorkflowDefinition.SqlStep;
+import io.carrara.registry.workflow.WorkflowParser;
+import io.carrara.spark.table.TableName;
+import io.carrara.spi.error.CarraraException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inference workflows: runs for an execution date (on demand, as a backfill, or by the persistent
+ * scheduler for registered workflows), executed one at a time in the order they were asked for.
+ *
+ * <p>A run executes its steps in order. A SQL step replaces its output table with the query's
+ * rows; a predict step is a batch job that writes the execution date's partition of its output.
+ * A failed step is tried again after the workflow's backoff, doubled each time, up to
+ * {@code retries.max} more times; steps that succeeded are not run again, neither by those retries
+ * nor by {@link #retry}. A run that fails for good posts itself to the workflow's alert webhook.
+ *
+ * <p>The scheduler is db-scheduler on the registry database: each registered workflow with a
+ * schedule is one execution of a recurring task with a persistent cron schedule, so several
+ * servers on one database run each scheduled run once, and a restart keeps the schedule.
+ */
+public final class WorkflowService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkflowService.class);
+    private static final String TASK = "carrara-workflow";
+    private static final String SYSTEM_USER = "scheduler";
+
+    private final WorkflowStore store;
+    private final BatchJobService batchJobs;
+    private final SparkRuntime spark;
+    private final ExecutorService runner;
+    private final HttpClient http;
+    private final RecurringTaskWithPersistentSchedule<PlainScheduleAndData> task;
+    private final Scheduler scheduler;
+
+    /**
+     * @param pollInterval how often the scheduler looks for due runs
+     */
+    public WorkflowService(RegistryDatabase database, WorkflowStore store, BatchJobService batchJobs, SparkRuntime spark,
+            Duration pollInterval) {
+        this.store = requireNonNull(store, "store is null");
+        this.batchJobs = requireNonNull(batchJobs, "batchJobs is null");
+        this.spark = requireNonNull(spark, "spark is null");
+        this.runner = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "workflow-runner");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.task = Tasks.recurringWithPersistentSchedule(TASK, PlainScheduleAndData.class)
+                .execute((instance, context) -> scheduled(instance.getId(),
+                        context.getExecution().getExecutionTime()));
+        this.scheduler = Scheduler.create(database.dataSource(), task)
+                .pollingInterval(requireNonNull(pollInterval, "pollInterval is null"))
+                .threads(1)
+                .build();
+        scheduler.start();
+    }
+
+    /**
+     * Registers a workflow (or replaces the one of its name): stored, and scheduled on its cron
+     * schedule when it has one. The answer is the workflow with its next run.
+     */
+    public Registered register(String yaml, String user) {
+        WorkflowDefinition definition = WorkflowParser.parse(requireNonNull(yaml, "yaml is null"));
+        Optional<CronSchedule> schedule = definition.schedule().map(WorkflowService::cron);
+        WorkflowInfo workflow = new WorkflowInfo(definition.name(), definition.schedule().orElse(null), yaml,
+                DatabaseTimes.now(), user, null);
+        boolean created = store.put(workflow);
+        TaskInstanceId id = TaskInstanceId.of(TASK, definition.name());
+        if (scheduler.getScheduledExecution(id).isPresent()) {
+            scheduler.cancel(id);
+        }
+        schedule.ifPresent(cron -> scheduler.schedule(task.schedulableInstance(definition.name(),
+                new PlainScheduleAndData(cron, definition.name()))));
+        log.atInfo().setMessage("workflow registered").addKeyValue("workflow", definition.name())
+                .addKeyValue("schedule", workflow.schedule()).log();
+        return new Registered(get(definition.name()), created);
+    }
+
+    /** A registered workflow and whether registering created it (else it replaced one). */
+    public record Registered(WorkflowInfo workflow, boolean created) {}
+
+    public WorkflowInfo get(String name) {
+        return withNextRun(store.get(name));
+    }
+
+    public List<WorkflowInfo> list() {
+        return store.list().stream().map(this::withNextRun).toList();
+    }
+
+    /** Removes the workflow and its schedule; its runs stay. */
+    public void unregister(String name) {
+        store.get(name);
+        TaskInstanceId id = TaskInstanceId.of(TASK, name);
+        if (scheduler.getScheduledExecution(id).isPresent()) {
+            scheduler.cancel(id);
+        }
+        store.delete(name);
+        log.atInfo().setMessage("workflow unregistered").addKeyValue("workflow", name).log();
+    }
+
+    /** Queues a run of the workflow in {@code yaml} for {@code executionDate}. */
+    public WorkflowRunInfo run(String yaml, LocalDate executionDate, Optional<UUID> instance, String user) {
+        WorkflowDefinition definition = WorkflowParser.parse(requireNonNull(yaml, "yaml is null"));
+        requireDate(executionDate, "executionDate");
+        return start(definition, yaml, executionDate, Trigger.MANUAL, instance, user);
+    }
+
+    /** Queues one run per date from {@code from} to {@code to} inclusive, oldest first. */
+    public List<WorkflowRunInfo> backfill(String yaml, LocalDate from, LocalDate to, Optional<UUID> instance, String user) {
+        WorkflowDefinition definition = WorkflowParser.parse(requireNonNull(yaml, "yaml is null"));
+        requireDate(from, "from");
+        requireDate(to, "to");
+        if (to.isBefore(from)) {
+            throw new CarraraException(INVALID_ARGUMENT, "to (" + to + ") is before from (" + from + ")", "to");
+        }
+        long days = ChronoUnit.DAYS.between(from, to) + 1;
+        if (days > 366) {
+            throw new CarraraException(INVALID_ARGUMENT, "a backfill covers at most 366 dates, not " + days
+                    + "; split it into several", "to");
+        }
+        List<WorkflowRunInfo> runs = new ArrayList<>();
+        for (LocalDate date = from; !date.isAfter(to); date = date.plusDays(1)) {
+            runs.add(start(definition, yaml, date, Trigger.BACKFILL, instance, user));
+        }
+        return runs;
+    }
+
+    /** Runs again the steps of a failed run that did not succeed. */
+    public WorkflowRunInfo retry(UUID id, String user) {
+        WorkflowRunInfo run = store.getRun(id);
+        if (run.status() != RunStatus.FAILED) {
+            throw new CarraraException(INVALID_ARGUMENT, "run " + id + " is " + run.status().wireName()
+                    + "; only a failed run can be retried", "id");
+        }
+        WorkflowDefinition definition = store.definitionOf(id);
+        WorkflowRunInfo queued = run.withStatus(RunStatus.QUEUED, run.startedAt(), null, null);
+        store.updateRun(queued);
+        runner.execute(() -> execute(definition, queued));
+        log.atInfo().setMessage("workflow run retried").addKeyValue("run", id).addKeyValue("user", user).log();
+        return queued;
+    }
+
+    public WorkflowRunInfo getRun(UUID id) {
+        return store.getRun(requireNonNull(id, "id is null"));
+    }
+
+    public List<WorkflowRunInfo> runs(String workflow, int limit, int offset) {
+        return store.runs(requireNonNull(workflow, "workflow is null"), limit, offset);
+    }
+
+    private WorkflowRunInfo start(WorkflowDefinition definition, String yaml, LocalDate executionDate, Trigger trigger,
+            Optional<UUID> instance, String user) {
+        for (WorkflowDefinition.Step step : definition.steps()) {
+            TableName.parse(step.output(), "steps." + step.name() + ".output");
+        }
+        List<Step> steps = definition.steps().stream()
+                .map(step -> Step.pending(step.name(), step instanceof SqlStep ? "sql" : "predict", step.output()))
+                .toList();
+        WorkflowDefinition.Window window = definition.window(executionDate);
+        WorkflowRunInfo run = new WorkflowRunInfo(UUID.randomUUID(), definition.name(), executionDate, trigger,
+                instance.orElse(null), RunStatus.QUEUED, new WorkflowRunInfo.Window(window.start(), window.end()),
+                DatabaseTimes.now(), user, null, null, null, steps);
+        store.insertRun(run, yaml);
+        runner.execute(() -> execute(definition, run));
+        log.atInfo().setMessage("workflow run queued").addKeyValue("workflow", run.workflow()).addKeyValue("run", run.id())
+                .addKeyValue("executionDate", executionDate).addKeyValue("trigger", trigger.wireName()).log();
+        return run;
+    }
+
+    /** A scheduled execution: a run for the UTC date of its scheduled time, waited for so runs never overlap. */
+    private void scheduled(String workflow, Instant scheduledAt) {
+        Optional<WorkflowInfo> registered = store.find(workflow);
+        if (registered.isEmpty()) {
+            log.atWarn().setMessage("a scheduled workflow is no longer registered; skipped").addKeyValue("workflow", workflow).log();
+            return;
+        }
+        String yaml = registered.get().definition();
+        WorkflowDefinition definition = WorkflowParser.parse(yaml);
+        LocalDate executionDate = scheduledAt.atZone(ZoneOffset.UTC).toLocalDate();
+        WorkflowRunInfo run = start(definition, yaml, executionDate, Trigger.SCHEDULE, Optional.empty(), SYSTEM_USER);
+        // The scheduler's thread holds the execution (and its heartbeat) until the run ends.
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runner.execute(() -> done.complete(null));
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        log.atInfo().setMessage("scheduled workflow run ended").addKeyValue("workflow", workflow)
+                .addKeyValue("run", run.id()).addKeyValue("status", store.getRun(run.id()).status().wireName()).log();
+    }
+
+    private void execute(WorkflowDefinition definition, WorkflowRunInfo queued) {
+        WorkflowRunInfo run = queued.withStatus(RunStatus.RUNNING,
+                queued.startedAt() == null ? DatabaseTimes.now() : queued.startedAt(), null, null);
+        store.updateRun(run);
+        List<Step> steps = new ArrayList<>(run.steps());
+        String failure = null;
+        for (int i = 0; i < definition.steps().size() && failure == null; i++) {
+            if (steps.get(i).status() == StepStatus.SUCCEEDED) {
+                continue;
+            }
+            WorkflowDefinition.Step step = definition.steps().get(i);
+            int attempt = 0;
+            while (true) {
+                attempt++;
+                steps.set(i, steps.get(i).started(steps.get(i).attempts() + 1, DatabaseTimes.now()));
+                run = run.withSteps(steps);
+                store.updateRun(run);
+                try {
+                    long rows = step instanceof SqlStep sql
+                            ? runSql(definition, sql, run.executionDate())
+                            : runPredict(definition, (PredictStep) step, run, i, steps);
+                    steps.set(i, steps.get(i).succeeded(rows, DatabaseTimes.now()));
+                    run = run.withSteps(steps);
+                    store.updateRun(run);
+                    break;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    steps.set(i, steps.get(i).failed("the server stopped during the step", DatabaseTimes.now()));
+                    failure = "step " + step.name() + " was interrupted: the server stopped";
+                    break;
+                } catch (RuntimeException e) {
+                    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    steps.set(i, steps.get(i).failed(reason, DatabaseTimes.now()));
+                    run = run.withSteps(steps);
+                    store.updateRun(run);
+                    if (attempt > definition.retries().max()) {
+                        failure = "step " + step.name() + " failed after " + attempt + (attempt == 1 ? " attempt: " : " attempts: ")
+                                + reason;
+                        break;
+                    }
+                    Duration delay = definition.retries().delay(attempt);
+                    log.atWarn().setMessage("workflow step failed; retrying").addKeyValue("run", run.id())
+                            .addKeyValue("step", step.name()).addKeyValue("attempt", attempt)
+                            .addKeyValue("retryInMillis", delay.toMillis()).addKeyValue("error", reason).log();
+                    if (!sleep(delay)) {
+                        failure = "step " + step.name() + " was interrupted: the server stopped";
+                        break;
+                    }
+                }
+            }
+        }
+        run = run.withSteps(steps).withStatus(failure == null ? RunStatus.SUCCEEDED : RunStatus.FAILED, run.startedAt(),
+                DatabaseTimes.now(), failure);
+        store.updateRun(run);
+        log.atInfo().setMessage("workflow run ended").addKeyValue("workflow", run.workflow()).addKeyValue("run", run.id())
+                .addKeyValue("executionDate", run.executionDate()).addKeyValue("status", run.status().wireName())
+                .addKeyValue("error", failure).log();
+        if (failure != null && definition.alertWebhook().isPresent()) {
+            alert(definition.alertWebhook().get(), run);
+        }
+    }
+
+    /** Replaces the step's output table with the rows of its SQL; answers the rows written. */
+    private long runSql(WorkflowDefinition definition, SqlStep step, LocalDate executionDate) {
+        SparkSession session = spark.session();
+        TableName output = TableName.parse(step.output(), "output");
+        output.database().ifPresent(database -> session.sql("CREATE DATABASE IF NOT EXISTS `" + database + "`"));
+        Dataset<Row> rows = session.sql(definition.render(step.sql(), executionDate));
+        rows.write().mode(SaveMode.Overwrite).format("parquet").saveAsTable(output.sql());
+        return session.table(output.sql()).count();
+    }
+
+    /** Scores the step's query as a batch job and waits for it; answers the rows written. */
+    private long runPredict(WorkflowDefinition definition, PredictStep step, WorkflowRunInfo run, int index, List<Step> steps)
+            throws InterruptedException {
+        Optional<UUID> instance = run.instance() != null ? Optional.of(run.instance()) : step.instance();
+        Optional<String> deployment = run.instance() != null ? Optional.empty() : step.deployment();
+        BatchJobInfo job = batchJobs.submit(new BatchJobSpec(instance, deployment,
+                definition.render(step.query(), run.executionDate()), step.output(), run.executionDate(), step.columns()),
+                run.createdBy(), run.id(), step.name());
+        steps.set(index, steps.get(index).withBatchJob(job.id()));
+        store.updateRun(run.withSteps(steps));
+        BatchJobInfo finished;
+        try {
+            finished = batchJobs.completion(job.id()).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("batch job " + job.id() + " could not be followed: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+        if (finished.status() != BatchJobInfo.Status.SUCCEEDED) {
+            throw new IllegalStateException("batch job " + job.id() + " failed: "
+                    + (finished.error() == null ? "no reason recorded" : finished.error().message()));
+        }
+        Object written = finished.result() == null ? null : finished.result().get("rowsWritten");
+        return written instanceof Number number ? number.longValue() : 0;
+    }
+
+    private void alert(URI webhook, WorkflowRunInfo run) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(webhook)
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(RegistryJson.mapper().writeValueAsBytes(run)))
+                    .build();
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() >= 300) {
+                log.atWarn().setMessage("the alert webhook refused the failed run").addKeyValue("webhook", webhook)
+                        .addKeyValue("status", response.statusCode()).addKeyValue("run", run.id()).log();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.atWarn().setMessage("cannot post the failed run to the alert webhook").addKeyValue("webhook", webhook)
+                    .addKeyValue("run", run.id()).addKeyValue("error", e.toString()).log();
+        }
+    }
+
+    private WorkflowInfo withNextRun(WorkflowInfo workflow) {
+        Optional<ScheduledExecution<Object>> next = scheduler.getScheduledExecution(TaskInstanceId.of(TASK, workflow.name()));
+        return next.map(execution -> workflow.withNextRunAt(execution.getExecutionTime())).orElse(workflow);
+    }
+
+    /** A five-field Unix cron expression (UTC), or six fields with seconds first. */
+    static CronSchedule cron(String expression) {
+        String trimmed = expression.trim();
+        int fields = trimmed.split("\\s+").length;
+        try {
+            return new CronSchedule(trimmed, ZoneOffset.UTC, fields == 5 ? CronStyle.UNIX : CronStyle.SPRING53);
+        } catch (RuntimeException e) {
+            throw new CarraraException(INVALID_ARGUMENT, "schedule '" + expression + "' is not a cron expression: "
+                    + e.getMessage() + "; write five fields (minute hour day month weekday), e.g. \"0 3 * * *\"", "schedule");
+        }
+    }
+
+    private static void requireDate(LocalDate date, String field) {
+        if (date == null) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " is required: a date such as 2026-11-01", field);
+        }
+    }
+
+    private static boolean sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.stop();
+        runner.shutdownNow();
+        try {
+            runner.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int abandoned = store.failUnfinished("the server stopped while this run was queued or running; retry it",
+                DatabaseTimes.now());
+        if (abandoned > 0) {
+            log.atWarn().setMessage("workflow runs left unfinished by the stopping server marked failed")
+                    .addKeyValue("runs", abandoned).log();
+        }
+    }
+}

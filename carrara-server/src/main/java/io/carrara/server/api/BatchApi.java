@@ -1,0 +1,78 @@
+package io.carrara.server.api;
+
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.ResponseEntity;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.annotation.Default;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Header;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.annotation.ProducesJson;
+import io.carrara.batch.BatchJobInfo;
+import io.carrara.batch.BatchJobService;
+import io.carrara.batch.BatchJobSpec;
+import io.carrara.registry.model.Page;
+import io.carrara.spi.error.CarraraException;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The batch job endpoints under {@code /api/v1/batch/jobs}; see docs/api.md. */
+@ProducesJson
+public final class BatchApi {
+    static final int MAX_LIMIT = 1000;
+
+    private final BatchJobService jobs;
+
+    public BatchApi(BatchJobService jobs) {
+        this.jobs = requireNonNull(jobs, "jobs is null");
+    }
+
+    /** The body of {@code POST /batch/jobs}. */
+    public record BatchJobRequest(UUID instance, String deployment, String query, String output, LocalDate executionDate,
+            List<String> columns) {}
+
+    @Post("/batch/jobs")
+    public ResponseEntity<BatchJobInfo> submit(AggregatedHttpRequest request, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+        BatchJobRequest body = JsonBodies.read(request, BatchJobRequest.class);
+        BatchJobSpec spec = new BatchJobSpec(Optional.ofNullable(body.instance()),
+                Optional.ofNullable(body.deployment()).filter(value -> !value.isBlank()), body.query(), body.output(),
+                body.executionDate(), body.columns() == null ? List.of() : body.columns());
+        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), jobs.submit(spec, user.orElse("anonymous")));
+    }
+
+    @Get("/batch/jobs")
+    public Page<BatchJobInfo> list(@Param("limit") @Default("100") int limit, @Param("offset") @Default("0") int offset) {
+        checkPage(limit, offset);
+        List<BatchJobInfo> page = jobs.list(limit + 1, offset);
+        return new Page<>(page.subList(0, Math.min(limit, page.size())), page.size() > limit ? offset + limit : null);
+    }
+
+    @Get("/batch/jobs/{id}")
+    public BatchJobInfo get(@Param("id") String id) {
+        return jobs.get(uuid(id, "id"));
+    }
+
+    static void checkPage(int limit, int offset) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new CarraraException(INVALID_ARGUMENT, "limit must be between 1 and " + MAX_LIMIT + ", not " + limit, "limit");
+        }
+        if (offset < 0) {
+            throw new CarraraException(INVALID_ARGUMENT, "offset must not be negative, not " + offset, "offset");
+        }
+    }
+
+    static UUID uuid(String value, String field) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " must be a UUID, not '" + value + "'", field);
+        }
+    }
+}

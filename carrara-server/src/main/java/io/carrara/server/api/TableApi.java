@@ -1,0 +1,126 @@
+package io.carrara.server.api;
+
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseEntity;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.stream.StreamMessage;
+import com.linecorp.armeria.server.annotation.Default;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.annotation.ProducesJson;
+import io.carrara.batch.TableService;
+import io.carrara.registry.model.Page;
+import io.carrara.spark.table.ExportResult;
+import io.carrara.spark.table.FileFormat;
+import io.carrara.spark.table.ImportResult;
+import io.carrara.spark.table.TableColumn;
+import io.carrara.spark.table.TableDescription;
+import io.carrara.spark.table.TableSummary;
+import io.carrara.spi.error.CarraraException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The table endpoints under {@code /api/v1/tables}: files in, rows out, list and describe; see docs/api.md. */
+public final class TableApi {
+    private final TableService tables;
+
+    public TableApi(TableService tables) {
+        this.tables = requireNonNull(tables, "tables is null");
+    }
+
+    /** A table's import, as the API answers it. */
+    public record ImportView(String table, long rowsImported, long rowsInTable, List<TableColumn> columns) {
+        static ImportView of(ImportResult result) {
+            return new ImportView(result.table().toString(), result.rowsImported(), result.rowsInTable(), result.columns());
+        }
+    }
+
+    public record SummaryView(String name, String type) {}
+
+    public record DescriptionView(String name, String type, List<TableColumn> columns, List<String> partitionColumns, Long rows) {
+        static DescriptionView of(TableDescription description) {
+            return new DescriptionView(description.name().toString(), description.type(), description.columns(),
+                    description.partitionColumns(), description.rows().isPresent() ? description.rows().getAsLong() : null);
+        }
+    }
+
+    @Post("/tables/{table}/import")
+    @ProducesJson
+    public ResponseEntity<ImportView> importFile(@Param("table") String table, @Param("format") Optional<String> format,
+            @Param("inferSchema") @Default("false") boolean inferSchema, @Param("schema") Optional<String> schema,
+            @Param("append") @Default("false") boolean append, HttpRequest request) throws IOException {
+        FileFormat fileFormat = format.isPresent() ? format(format.get()) : formatOf(request.contentType());
+        try (InputStream body = request.toInputStream(object -> object instanceof HttpData data ? data : HttpData.empty())) {
+            ImportResult result = tables.importFile(body, table, fileFormat, inferSchema,
+                    schema.filter(value -> !value.isBlank()), append);
+            return ResponseEntity.of(ResponseHeaders.of(HttpStatus.CREATED), ImportView.of(result));
+        }
+    }
+
+    @Get("/tables")
+    @ProducesJson
+    public Page<SummaryView> list(@Param("database") Optional<String> database) {
+        List<TableSummary> summaries = tables.list(database.filter(value -> !value.isBlank()));
+        return new Page<>(summaries.stream().map(summary -> new SummaryView(summary.name().toString(), summary.type())).toList(),
+                null);
+    }
+
+    @Get("/tables/{table}")
+    @ProducesJson
+    public DescriptionView describe(@Param("table") String table, @Param("rows") @Default("false") boolean rows) {
+        return DescriptionView.of(tables.describe(table, rows));
+    }
+
+    /** The rows, streamed from a staged export that is deleted once sent (or abandoned). */
+    @Get("/tables/{table}/rows")
+    public HttpResponse rows(@Param("table") String table, @Param("format") @Default("jsonl") String format,
+            @Param("where") Optional<String> where) {
+        FileFormat fileFormat = format(format);
+        ExportResult result = tables.export(table, fileFormat, where.filter(value -> !value.isBlank()));
+        Path file = result.output();
+        ResponseHeaders headers = ResponseHeaders.builder(HttpStatus.OK)
+                .contentType(fileFormat == FileFormat.CSV ? MediaType.CSV_UTF_8 : MediaType.parse("application/x-ndjson"))
+                .set("X-Carrara-Rows", Long.toString(result.rows()))
+                .build();
+        HttpResponse response = HttpResponse.of(headers, StreamMessage.of(file));
+        response.whenComplete().handle((ignored, error) -> {
+            TableService.deleteQuietly(file);
+            return null;
+        });
+        return response;
+    }
+
+    private static FileFormat format(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "csv" -> FileFormat.CSV;
+            case "jsonl", "ndjson", "json" -> FileFormat.JSON_LINES;
+            default -> throw new CarraraException(INVALID_ARGUMENT, "format must be csv or jsonl, not '" + value + "'", "format");
+        };
+    }
+
+    private static FileFormat formatOf(MediaType contentType) {
+        if (contentType != null) {
+            String subtype = contentType.subtype();
+            if (subtype.equals("csv")) {
+                return FileFormat.CSV;
+            }
+            if (subtype.equals("x-ndjson") || subtype.equals("jsonl") || subtype.equals("json-lines")) {
+                return FileFormat.JSON_LINES;
+            }
+        }
+        throw new CarraraException(INVALID_ARGUMENT, "the query parameter format is required (csv or jsonl) unless"
+                + " Content-Type is text/csv or application/x-ndjson", "format");
+    }
+}
