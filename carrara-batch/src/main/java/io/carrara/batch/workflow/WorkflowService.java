@@ -100,6 +100,8 @@ public final class WorkflowService implements AutoCloseable {
         this.scheduler = Scheduler.create(database.dataSource(), task)
                 .pollingInterval(requireNonNull(pollInterval, "pollInterval is null"))
                 .threads(1)
+                // MariaDB's DATETIME keeps no zone: write and read every time as UTC, on every database.
+                .alwaysPersistTimestampInUTC()
                 .build();
         scheduler.start();
     }
