@@ -19,6 +19,9 @@ import io.carrara.spark.batch.BatchResult;
 import io.carrara.spark.table.TableName;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.ArtifactFormat;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,12 +63,22 @@ public final class BatchJobService implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<UUID, String> phases = new ConcurrentHashMap<>();
     private final Map<UUID, CompletableFuture<BatchJobInfo>> completions = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+    private final Timer duration;
 
     /**
      * @param concurrency how many jobs run at once; the others wait in submission order
+     * @param meters where the jobs' metrics go: {@code carrara_batch_jobs_total{status}},
+     *     {@code carrara_batch_rows_total{outcome}}, {@code carrara_batch_job_duration_seconds} and
+     *     {@code carrara_batch_jobs_active} (queued or running)
      */
     public BatchJobService(SparkRuntime spark, ModelRegistry registry, DeploymentRegistry deployments, ModelFiles files,
-            BatchJobStore store, int concurrency) {
+            BatchJobStore store, int concurrency, MeterRegistry meters) {
+        this.meters = requireNonNull(meters, "meters is null");
+        this.duration = Timer.builder("carrara.batch.job.duration").description("Wall time of batch jobs, start to end")
+                .register(meters);
+        Gauge.builder("carrara.batch.jobs.active", phases, Map::size).description("Batch jobs queued or running")
+                .register(meters);
         this.spark = requireNonNull(spark, "spark is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.deployments = requireNonNull(deployments, "deployments is null");
@@ -177,6 +190,11 @@ public final class BatchJobService implements AutoCloseable {
             BatchResult result = BatchPrediction.run(session, new BatchRequest(job.query(), output, job.executionDate(),
                     instance.model(), instance.id(), directory, job.columns()));
             store.markFinished(id, Status.SUCCEEDED, result.summary(), null, DatabaseTimes.now());
+            count(Status.SUCCEEDED);
+            duration.record(result.elapsed());
+            meters.counter("carrara.batch.rows", "outcome", "scored").increment(result.rowsScored());
+            meters.counter("carrara.batch.rows", "outcome", "skipped").increment(result.rowsSkipped());
+            meters.counter("carrara.batch.rows", "outcome", "failed").increment(result.rowsFailed());
             log.atInfo().setMessage("batch job succeeded").addKeyValue("job", id).addKeyValue("rowsRead", result.rowsRead())
                     .addKeyValue("rowsScored", result.rowsScored()).addKeyValue("rowsFailed", result.rowsFailed())
                     .addKeyValue("rowsSkipped", result.rowsSkipped()).addKeyValue("millis", result.elapsed().toMillis()).log();
@@ -184,6 +202,7 @@ public final class BatchJobService implements AutoCloseable {
             ErrorInfo error = errorOf(e);
             log.atWarn().setMessage("batch job failed").addKeyValue("job", id).addKeyValue("code", error.code())
                     .addKeyValue("error", error.message()).setCause(error.code().equals("INTERNAL_ERROR") ? e : null).log();
+            count(Status.FAILED);
             try {
                 store.markFinished(id, Status.FAILED, null, error, DatabaseTimes.now());
             } catch (RuntimeException storeFailure) {
@@ -195,6 +214,10 @@ public final class BatchJobService implements AutoCloseable {
             }
             finish(id);
         }
+    }
+
+    private void count(Status status) {
+        meters.counter("carrara.batch.jobs", "status", status.wireName()).increment();
     }
 
     private void finish(UUID id) {

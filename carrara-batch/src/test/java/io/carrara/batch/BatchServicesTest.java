@@ -87,6 +87,7 @@ class BatchServicesTest {
     private Instance first;
     private Instance second;
     private final Map<LocalDate, Long> rowsPerDate = new java.util.TreeMap<>();
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     @BeforeAll
     void start() throws IOException {
@@ -104,8 +105,8 @@ class BatchServicesTest {
         spark = new SparkRuntime(SparkSettings.embedded(home).withMaster("local[2]")
                 .withConfig("spark.sql.shuffle.partitions", "2"));
         tables = new TableService(spark, home.resolve("spark").resolve("scratch"));
-        jobs = new BatchJobService(spark, registry, deployments, cache::fetch, new BatchJobStore(database), 1);
-        workflows = new WorkflowService(database, new WorkflowStore(database), jobs, spark, Duration.ofSeconds(1));
+        jobs = new BatchJobService(spark, registry, deployments, cache::fetch, new BatchJobStore(database), 1, meters);
+        workflows = new WorkflowService(database, new WorkflowStore(database), jobs, spark, Duration.ofSeconds(1), meters);
         byte[] csv = tripsCsv();
         var imported = tables.importFile(new ByteArrayInputStream(csv), "ml.trips", FileFormat.CSV, true, Optional.empty(), false);
         assertThat(imported.rowsImported()).isEqualTo(rowsPerDate.values().stream().mapToLong(Long::longValue).sum());
@@ -176,6 +177,8 @@ class BatchServicesTest {
         });
         assertThat(rows.stream().map(row -> row.get("id").asLong()).distinct().count()).isEqualTo(scored);
         assertThat(jobs.list(10, 0)).extracting(BatchJobInfo::id).contains(queued.id(), again.id());
+        assertThat(meters.counter("carrara.batch.jobs", "status", "succeeded").count()).isGreaterThanOrEqualTo(3);
+        assertThat(meters.counter("carrara.batch.rows", "outcome", "scored").count()).isGreaterThanOrEqualTo(2 * scored);
     }
 
     @Test

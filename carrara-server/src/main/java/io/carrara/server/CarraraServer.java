@@ -89,13 +89,13 @@ public final class CarraraServer implements AutoCloseable {
     /** The Spark side: the lazily started session, tables, batch jobs and workflows with their scheduler. */
     private record Batch(SparkRuntime spark, TableService tables, BatchJobService jobs, WorkflowService workflows) {
         static Batch start(ServerConfig config, RegistryDatabase database, ModelRegistry registry, DeploymentRegistry deployments,
-                ModelCache cache) {
+                ModelCache cache, PrometheusMeterRegistry meters) {
             SparkRuntime spark = new SparkRuntime(config.spark());
             BatchJobService jobs = new BatchJobService(spark, registry, deployments, cache::fetch, new BatchJobStore(database),
-                    config.batchConcurrency());
+                    config.batchConcurrency(), meters);
             try {
                 WorkflowService workflows = new WorkflowService(database, new WorkflowStore(database), jobs, spark,
-                        config.workflowPoll());
+                        config.workflowPoll(), meters);
                 return new Batch(spark, new TableService(spark, config.home().resolve("spark").resolve("scratch")), jobs,
                         workflows);
             } catch (RuntimeException e) {
@@ -165,7 +165,7 @@ public final class CarraraServer implements AutoCloseable {
             modelCache = cache;
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
             engine.apply(deployments.list());
-            batch = Batch.start(config, database, registry, deployments, cache);
+            batch = Batch.start(config, database, registry, deployments, cache, meters);
             Server server = build(config, registry, deployments, predictionLog, featureStore, meters, engine, batch);
             server.start().join();
             log.atInfo().setMessage("Carrara started")

@@ -28,6 +28,7 @@ import io.carrara.registry.workflow.WorkflowDefinition.SqlStep;
 import io.carrara.registry.workflow.WorkflowParser;
 import io.carrara.spark.table.TableName;
 import io.carrara.spi.error.CarraraException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,12 +80,15 @@ public final class WorkflowService implements AutoCloseable {
     private final HttpClient http;
     private final RecurringTaskWithPersistentSchedule<PlainScheduleAndData> task;
     private final Scheduler scheduler;
+    private final MeterRegistry meters;
 
     /**
      * @param pollInterval how often the scheduler looks for due runs
+     * @param meters where {@code carrara_workflow_runs_total{status,trigger}} goes
      */
     public WorkflowService(RegistryDatabase database, WorkflowStore store, BatchJobService batchJobs, SparkRuntime spark,
-            Duration pollInterval) {
+            Duration pollInterval, MeterRegistry meters) {
+        this.meters = requireNonNull(meters, "meters is null");
         this.store = requireNonNull(store, "store is null");
         this.batchJobs = requireNonNull(batchJobs, "batchJobs is null");
         this.spark = requireNonNull(spark, "spark is null");
@@ -297,6 +301,8 @@ public final class WorkflowService implements AutoCloseable {
         run = run.withSteps(steps).withStatus(failure == null ? RunStatus.SUCCEEDED : RunStatus.FAILED, run.startedAt(),
                 DatabaseTimes.now(), failure);
         store.updateRun(run);
+        meters.counter("carrara.workflow.runs", "status", run.status().wireName(), "trigger", run.trigger().wireName())
+                .increment();
         log.atInfo().setMessage("workflow run ended").addKeyValue("workflow", run.workflow()).addKeyValue("run", run.id())
                 .addKeyValue("executionDate", run.executionDate()).addKeyValue("status", run.status().wireName())
                 .addKeyValue("error", failure).log();

@@ -94,6 +94,8 @@ class BatchApiTest {
         assertThat(lines.get(0)).contains("prediction", "model_instance", "execution_date");
         assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line).contains(first.id().toString()));
 
+        assertThat(get("/metrics").body()).contains("carrara_batch_jobs_total{status=\"succeeded\"}", "carrara_batch_rows_total",
+                "carrara_batch_job_duration_seconds");
         JsonNode jobs = json(get("/api/v1/batch/jobs?limit=1"));
         assertThat(jobs.get("items")).hasSize(1);
         assertThat(jobs.get("nextOffset").asInt()).isEqualTo(1);

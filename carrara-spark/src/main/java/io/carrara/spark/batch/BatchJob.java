@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -58,7 +59,8 @@ public final class BatchJob implements Callable<Integer> {
     @Option(names = "--execution-date", required = true, paramLabel = "YYYY-MM-DD", description = "The partition to (over)write.")
     LocalDate executionDate;
 
-    @Option(names = "--model-name", required = true, paramLabel = "PROJECT/MODEL", description = "Written on every row as model_name.")
+    @Option(names = "--model-name", paramLabel = "PROJECT/MODEL",
+            description = "Written on every row as model_name; with --carrara, the instance's model.")
     String modelName;
 
     @Option(names = "--instance", required = true, paramLabel = "UUID", description = "Written on every row as model_instance.")
@@ -75,6 +77,11 @@ public final class BatchJob implements Callable<Integer> {
         @Option(names = "--model-zip", required = true, paramLabel = "ZIP",
                 description = "A zip of the pipeline directory, extracted on the driver.")
         Path zip;
+
+        @Option(names = "--carrara", required = true, paramLabel = "URL",
+                description = "A Carrara server (http://host:8080): the driver fetches the instance's pipeline from it, checks"
+                        + " its SHA-256, and ships it to the executors with the tasks.")
+        URI server;
     }
 
     @Option(names = "--columns", split = ",", paramLabel = "COLUMN", description = "Keep only these pipeline-added columns.")
@@ -142,12 +149,29 @@ public final class BatchJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TableName outputTable = TableName.parse(output, "output");
-        ModelRef modelRef = ModelRef.parse(modelName, "model-name");
+        if (model.server == null && modelName == null) {
+            throw new CarraraException(INVALID_ARGUMENT, "--model-name is required with --model-dir and --model-zip (the"
+                    + " model written on every row); with --carrara the instance names it", "model-name");
+        }
         if (model.directory != null && !Files.isDirectory(model.directory)) {
             throw new CarraraException(INVALID_ARGUMENT, "--model-dir " + model.directory + " is not a directory; give the"
                     + " extracted Spark pipeline's directory, or its zip with --model-zip", "model-dir");
         }
-        Path modelDirectory = model.directory != null ? model.directory : extract(model.zip);
+        Path modelDirectory;
+        ModelRef modelRef;
+        if (model.server != null) {
+            RegistryModel fetched = RegistryModel.fetch(model.server, instance);
+            modelDirectory = fetched.directory();
+            modelRef = ModelRef.parse(fetched.model(), "instance");
+            if (modelName != null && !ModelRef.parse(modelName, "model-name").equals(modelRef)) {
+                deleteRecursively(modelDirectory.getParent());
+                throw new CarraraException(INVALID_ARGUMENT, "--model-name " + modelName + " is not instance " + instance
+                        + "'s model (" + modelRef + "); leave it out with --carrara", "model-name");
+            }
+        } else {
+            modelRef = ModelRef.parse(modelName, "model-name");
+            modelDirectory = model.directory != null ? model.directory : extract(model.zip);
+        }
         try {
             BatchRequest request = new BatchRequest(query, outputTable, executionDate, modelRef, instance, modelDirectory, columns);
             started = true;
@@ -156,7 +180,7 @@ public final class BatchJob implements Callable<Integer> {
             out.println(summary(result));
             return 0;
         } finally {
-            if (model.zip != null) {
+            if (model.directory == null) {
                 deleteRecursively(modelDirectory.getParent());
             }
         }

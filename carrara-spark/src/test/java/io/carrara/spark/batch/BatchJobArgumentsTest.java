@@ -18,8 +18,17 @@ class BatchJobArgumentsTest {
         BatchJobTest.Run run = BatchJobTest.run("--query", "SELECT 1");
 
         assertThat(run.code()).isEqualTo(BatchJob.USAGE);
-        assertThat(run.err()).contains("--output").contains("--execution-date").contains("--model-name").contains("--instance");
+        assertThat(run.err()).contains("--output").contains("--execution-date").contains("--instance");
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aLocalModelNeedsItsModelName() {
+        BatchJobTest.Run run = BatchJobTest.run("--query", "SELECT 1", "--output", "ml.x", "--execution-date", "2026-11-01",
+                "--instance", "00000000-0000-0000-0000-00000000000d", "--model-dir", ".");
+
+        assertThat(run.code()).isEqualTo(BatchJob.USAGE);
+        assertThat(run.err()).contains("--model-name is required").contains("--carrara");
     }
 
     @Test
