@@ -52,7 +52,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -357,17 +356,12 @@ class BatchServicesTest {
 
     /** The golden trips inputs as CSV with a ds column spreading them over three dates. */
     private byte[] tripsCsv() {
-        List<Map<String, Object>> inputs = GoldenModels.cases(GoldenModels.TRIPS_LR).stream().map(GoldenModels.Case::input).toList();
-        List<String> columns = new ArrayList<>(inputs.get(0).keySet());
-        StringBuilder csv = new StringBuilder(String.join(",", columns)).append(",ds\n");
-        for (int i = 0; i < inputs.size(); i++) {
-            Map<String, Object> row = inputs.get(i);
+        String csv = GoldenModels.inputsCsv(GoldenModels.TRIPS_LR, "ds", i -> {
             LocalDate date = NOV_1.plusDays(i % 3);
             rowsPerDate.merge(date, 1L, Long::sum);
-            csv.append(columns.stream().map(column -> row.get(column) == null ? "" : row.get(column).toString())
-                    .collect(Collectors.joining(","))).append(',').append(date).append('\n');
-        }
-        return csv.toString().getBytes(StandardCharsets.UTF_8);
+            return date.toString();
+        });
+        return csv.getBytes(StandardCharsets.UTF_8);
     }
 
     private long total() {

@@ -7,10 +7,8 @@ import io.carrara.client.WorkflowRun;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.server.config.ServerSettings;
-import io.carrara.spi.archive.ModelArchive;
-import java.io.ByteArrayOutputStream;
+import io.carrara.serving.runtime.GoldenModels;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the scheduler.
  */
 class BatchEndToEndTest {
-    private static final Path GOLDEN = Path.of("..", "carrara-pipeline", "src", "test", "resources", "golden", "spark-4.1.0",
-            "trips-logistic-regression");
 
     @TempDir
     static Path serverHome;
@@ -135,7 +131,7 @@ class BatchEndToEndTest {
     }
 
     private static String upload() throws IOException {
-        CommandResult uploaded = carrara("instance", "upload", "demo/trips", GOLDEN.resolve("model").toString(),
+        CommandResult uploaded = carrara("instance", "upload", "demo/trips", GoldenModels.model(GoldenModels.TRIPS_LR).toString(),
                 "--format", "spark-pipeline");
         assertOk(uploaded);
         return UUID.fromString(uploaded.out().trim()).toString();
@@ -143,29 +139,8 @@ class BatchEndToEndTest {
 
     /** The golden trips inputs as CSV, spread over three dates in a ds column; answers the row count. */
     private static int writeTrips(Path csv) throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        List<String> lines = new ArrayList<>();
-        List<String> columns = null;
-        int i = 0;
-        for (String line : Files.readAllLines(GOLDEN.resolve("expected.jsonl"))) {
-            if (line.isBlank()) {
-                continue;
-            }
-            com.fasterxml.jackson.databind.JsonNode input = json.readTree(line).get("input");
-            if (columns == null) {
-                columns = new ArrayList<>();
-                input.fieldNames().forEachRemaining(columns::add);
-                lines.add(String.join(",", columns) + ",ds");
-            }
-            StringBuilder row = new StringBuilder();
-            for (String column : columns) {
-                com.fasterxml.jackson.databind.JsonNode value = input.get(column);
-                row.append(value == null || value.isNull() ? "" : value.asText()).append(',');
-            }
-            lines.add(row.append("2026-11-0").append(1 + i++ % 3).toString());
-        }
-        Files.write(csv, lines, StandardCharsets.UTF_8);
-        return i;
+        Files.writeString(csv, GoldenModels.inputsCsv(GoldenModels.TRIPS_LR, "ds", i -> "2026-11-0" + (1 + i % 3)));
+        return GoldenModels.cases(GoldenModels.TRIPS_LR).size();
     }
 
     private static void assertOk(CommandResult result) {

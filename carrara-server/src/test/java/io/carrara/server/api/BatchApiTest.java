@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -196,16 +195,8 @@ class BatchApiTest {
     }
 
     private String tripsCsv() {
-        List<Map<String, Object>> inputs = GoldenModels.cases(GoldenModels.TRIPS_LR).stream().map(GoldenModels.Case::input).toList();
-        List<String> columns = new ArrayList<>(inputs.get(0).keySet());
-        StringBuilder csv = new StringBuilder(String.join(",", columns)).append(",ds\n");
-        for (int i = 0; i < inputs.size(); i++) {
-            Map<String, Object> row = inputs.get(i);
-            csv.append(columns.stream().map(column -> row.get(column) == null ? "" : row.get(column).toString())
-                    .collect(Collectors.joining(","))).append(",2026-11-0").append(1 + i % 3).append('\n');
-        }
-        rowCount = inputs.size();
-        return csv.toString();
+        rowCount = GoldenModels.cases(GoldenModels.TRIPS_LR).size();
+        return GoldenModels.inputsCsv(GoldenModels.TRIPS_LR, "ds", i -> "2026-11-0" + (1 + i % 3));
     }
 
     private static void assertError(HttpResponse<String> response, int status, String field) throws Exception {

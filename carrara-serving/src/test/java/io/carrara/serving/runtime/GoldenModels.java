@@ -52,6 +52,25 @@ public final class GoldenModels {
         }
     }
 
+    /**
+     * Every golden input row of {@code name} as CSV with a header row, plus a last column
+     * {@code extraColumn} whose value for the row at {@code index} is {@code extraValue.apply(index)}
+     * (e.g. a date spreading the rows over days). Nulls are empty fields.
+     */
+    public static String inputsCsv(String name, String extraColumn, java.util.function.IntFunction<String> extraValue) {
+        List<Map<String, Object>> inputs = cases(name).stream().map(Case::input).toList();
+        List<String> columns = new java.util.ArrayList<>(inputs.get(0).keySet());
+        StringBuilder csv = new StringBuilder(String.join(",", columns)).append(',').append(extraColumn).append('\n');
+        for (int i = 0; i < inputs.size(); i++) {
+            Map<String, Object> row = inputs.get(i);
+            for (String column : columns) {
+                csv.append(row.get(column) == null ? "" : row.get(column).toString()).append(',');
+            }
+            csv.append(extraValue.apply(i)).append('\n');
+        }
+        return csv.toString();
+    }
+
     /** The first golden input rows Spark scored. */
     public static List<Map<String, Object>> scoredInputs(String name, int count) {
         return cases(name).stream().filter(c -> !c.skipped()).limit(count).map(Case::input).toList();
