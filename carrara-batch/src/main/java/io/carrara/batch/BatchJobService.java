@@ -65,6 +65,11 @@ public final class BatchJobService implements AutoCloseable {
     private final Map<UUID, CompletableFuture<BatchJobInfo>> completions = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Timer duration;
+    /** Jobs asked to stop, with who asked: a queued one never starts, a running one has its Spark jobs cancelled. */
+    private final Map<UUID, String> cancelled = new ConcurrentHashMap<>();
+    private final Map<UUID, SparkSession> running = new ConcurrentHashMap<>();
+    /** The Spark context whose job starts are watched for cancelled jobs' groups. */
+    private org.apache.spark.SparkContext watched;
 
     /**
      * @param concurrency how many jobs run at once; the others wait in submission order
@@ -141,6 +146,31 @@ public final class BatchJobService implements AutoCloseable {
     }
 
     /**
+     * Stops a job of this server: a queued job fails without running, a running one has its Spark
+     * jobs cancelled and fails once they stop; either way its error is {@code CANCELLED}, and no
+     * partition is half-written (Spark commits a table's partition only when its write succeeds).
+     * A finished job is refused.
+     */
+    public BatchJobInfo cancel(UUID id, String user) {
+        BatchJobInfo job = store.get(requireNonNull(id, "id is null"));
+        if (job.status().finished()) {
+            throw new CarraraException(INVALID_ARGUMENT, "batch job " + id + " has already " + job.status().wireName()
+                    + "; only a queued or running job can be cancelled", "id");
+        }
+        if (!completions.containsKey(id)) {
+            throw new CarraraException(INVALID_ARGUMENT, "batch job " + id + " runs on another server of this registry;"
+                    + " cancel it there", "id");
+        }
+        cancelled.put(id, requireNonNull(user, "user is null"));
+        SparkSession session = running.get(id);
+        if (session != null) {
+            session.sparkContext().cancelJobGroup(id.toString());
+        }
+        log.atInfo().setMessage("batch job cancelled").addKeyValue("job", id).addKeyValue("user", user).log();
+        return get(id);
+    }
+
+    /**
      * Completes with the finished job when it ends (succeeded or failed); a job this server did not
      * start is looked up once.
      */
@@ -180,12 +210,20 @@ public final class BatchJobService implements AutoCloseable {
         UUID id = job.id();
         SparkSession session = null;
         try {
+            if (cancelled.containsKey(id)) {
+                throw cancellation(id);
+            }
             store.markRunning(id, DatabaseTimes.now());
             phases.put(id, "fetching model");
             Path directory = files.directory(instance.artifact());
             phases.put(id, "starting spark");
             session = spark.session();
+            watch(session.sparkContext());
             session.sparkContext().setJobGroup(id.toString(), "batch job " + id + " into " + output, true);
+            running.put(id, session);
+            if (cancelled.containsKey(id)) {
+                throw cancellation(id);
+            }
             phases.put(id, "running");
             BatchResult result = BatchPrediction.run(session, new BatchRequest(job.query(), output, job.executionDate(),
                     instance.model(), instance.id(), directory, job.columns()));
@@ -199,7 +237,7 @@ public final class BatchJobService implements AutoCloseable {
                     .addKeyValue("rowsScored", result.rowsScored()).addKeyValue("rowsFailed", result.rowsFailed())
                     .addKeyValue("rowsSkipped", result.rowsSkipped()).addKeyValue("millis", result.elapsed().toMillis()).log();
         } catch (Exception | LinkageError e) {
-            ErrorInfo error = errorOf(e);
+            ErrorInfo error = cancelled.containsKey(id) ? errorOf(cancellation(id)) : errorOf(e);
             log.atWarn().setMessage("batch job failed").addKeyValue("job", id).addKeyValue("code", error.code())
                     .addKeyValue("error", error.message()).setCause(error.code().equals("INTERNAL_ERROR") ? e : null).log();
             count(Status.FAILED);
@@ -209,11 +247,45 @@ public final class BatchJobService implements AutoCloseable {
                 log.error("cannot record the failure of batch job " + id, storeFailure);
             }
         } finally {
+            running.remove(id);
+            cancelled.remove(id);
             if (session != null) {
                 session.sparkContext().clearJobGroup();
             }
             finish(id);
         }
+    }
+
+    /**
+     * Cancels every Spark job that starts in a cancelled batch job's group: cancelling a group only
+     * stops its jobs running at that moment, and a batch job runs several in turn.
+     */
+    private synchronized void watch(org.apache.spark.SparkContext context) {
+        if (watched == context) {
+            return;
+        }
+        watched = context;
+        context.addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                String group = start.properties() == null ? null : start.properties().getProperty("spark.jobGroup.id");
+                if (group == null) {
+                    return;
+                }
+                try {
+                    if (cancelled.containsKey(UUID.fromString(group))) {
+                        context.cancelJob(start.jobId(), "batch job " + group + " was cancelled");
+                    }
+                } catch (IllegalArgumentException e) {
+                    // Another group (not a batch job's id): not ours to stop.
+                }
+            }
+        });
+    }
+
+    private CarraraException cancellation(UUID id) {
+        return new CarraraException(BatchErrorCode.CANCELLED, "cancelled by " + cancelled.get(id)
+                + "; no partition was written by this job", null);
     }
 
     private void count(Status status) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code carrara batch predict|status|list}: batch predictions on the server's Spark. */
 @Command(name = "batch", description = "Score the rows of a query with a model on the server's Spark, and follow batch jobs.",
-        subcommands = {BatchCommand.Predict.class, BatchCommand.Status.class, BatchCommand.Listing.class})
+        subcommands = {BatchCommand.Predict.class, BatchCommand.Status.class, BatchCommand.Listing.class, BatchCommand.Cancel.class})
 final class BatchCommand extends GroupCommand {
 
     @Command(name = "predict",
@@ -125,6 +125,20 @@ final class BatchCommand extends GroupCommand {
             } else {
                 printJob(job, out());
             }
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancel a queued or running batch job; it ends as failed (CANCELLED) and writes"
+            + " no partition.")
+    static final class Cancel extends ClientCommand {
+        @Parameters(paramLabel = "ID", description = "The job id that carrara batch predict printed.")
+        UUID id;
+
+        @Override
+        void execute(CarraraClient client) throws Exception {
+            BatchJob job = client.cancelBatchJob(id);
+            out().println("cancelling batch job " + job.id() + " (" + job.status() + "); see it end with carrara batch status "
+                    + job.id());
         }
     }
 

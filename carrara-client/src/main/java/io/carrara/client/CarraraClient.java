@@ -770,6 +770,15 @@ public final class CarraraClient {
         return call(request("/api/v1/batch/jobs/" + requireNonNull(id, "id is null")).GET(), type(BatchJob.class));
     }
 
+    /**
+     * Asks the server to cancel a queued or running batch job; the answer is the job as it is now.
+     * It ends as failed with the error {@code CANCELLED}; follow it with {@link #batchJob}.
+     */
+    public BatchJob cancelBatchJob(UUID id) {
+        return call(request("/api/v1/batch/jobs/" + requireNonNull(id, "id is null") + "/cancel")
+                .POST(HttpRequest.BodyPublishers.noBody()), type(BatchJob.class));
+    }
+
     /** A page of batch jobs, newest first. */
     public Page<BatchJob> batchJobs(int limit, int offset) {
         return call(request(withPage("/api/v1/batch/jobs", limit, offset)).GET(), pageOf(BatchJob.class));

@@ -6,8 +6,8 @@ import static java.util.Objects.requireNonNull;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.ScheduledExecution;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
-import com.github.kagkarlsson.scheduler.task.helper.PlainScheduleAndData;
-import com.github.kagkarlsson.scheduler.task.helper.RecurringTaskWithPersistentSchedule;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
 import com.github.kagkarlsson.scheduler.task.schedule.CronStyle;
@@ -78,7 +78,7 @@ public final class WorkflowService implements AutoCloseable {
     private final SparkRuntime spark;
     private final ExecutorService runner;
     private final HttpClient http;
-    private final RecurringTaskWithPersistentSchedule<PlainScheduleAndData> task;
+    private final CustomTask<String> task;
     private final Scheduler scheduler;
     private final MeterRegistry meters;
 
@@ -98,9 +98,21 @@ public final class WorkflowService implements AutoCloseable {
             return thread;
         });
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        this.task = Tasks.recurringWithPersistentSchedule(TASK, PlainScheduleAndData.class)
-                .execute((instance, context) -> scheduled(instance.getId(),
-                        context.getExecution().getExecutionTime()));
+        // One execution per registered workflow with a schedule (the instance id is the workflow's
+        // name). After each run it is rescheduled from the schedule registered then, or removed when
+        // the workflow was unregistered: an execution that is running cannot be changed from outside.
+        this.task = Tasks.custom(TASK, String.class)
+                .execute((instance, context) -> {
+                    scheduled(instance.getId(), context.getExecution().getExecutionTime());
+                    return (complete, operations) -> {
+                        Optional<Instant> next = nextRun(instance.getId());
+                        if (next.isPresent()) {
+                            operations.reschedule(complete, next.get());
+                        } else {
+                            operations.remove();
+                        }
+                    };
+                });
         this.scheduler = Scheduler.create(database.dataSource(), task)
                 .pollingInterval(requireNonNull(pollInterval, "pollInterval is null"))
                 .threads(1)
@@ -121,11 +133,19 @@ public final class WorkflowService implements AutoCloseable {
                 DatabaseTimes.now(), user, null);
         boolean created = store.put(workflow);
         TaskInstanceId id = TaskInstanceId.of(TASK, definition.name());
-        if (scheduler.getScheduledExecution(id).isPresent()) {
-            scheduler.cancel(id);
+        Optional<ScheduledExecution<Object>> existing = scheduler.getScheduledExecution(id);
+        if (existing.isPresent() && existing.get().isPicked()) {
+            // Running now: it is rescheduled from the new schedule (or removed) when it ends.
+        } else if (schedule.isPresent()) {
+            Instant next = schedule.get().getInitialExecutionTime(Instant.now());
+            if (existing.isEmpty()) {
+                scheduler.schedule(task.instance(definition.name(), definition.name()), next);
+            } else {
+                changeQuietly(() -> scheduler.reschedule(id, next));
+            }
+        } else if (existing.isPresent()) {
+            changeQuietly(() -> scheduler.cancel(id));
         }
-        schedule.ifPresent(cron -> scheduler.schedule(task.schedulableInstance(definition.name(),
-                new PlainScheduleAndData(cron, definition.name()))));
         log.atInfo().setMessage("workflow registered").addKeyValue("workflow", definition.name())
                 .addKeyValue("schedule", workflow.schedule()).log();
         return new Registered(get(definition.name()), created);
@@ -145,11 +165,12 @@ public final class WorkflowService implements AutoCloseable {
     /** Removes the workflow and its schedule; its runs stay. */
     public void unregister(String name) {
         store.get(name);
-        TaskInstanceId id = TaskInstanceId.of(TASK, name);
-        if (scheduler.getScheduledExecution(id).isPresent()) {
-            scheduler.cancel(id);
-        }
         store.delete(name);
+        TaskInstanceId id = TaskInstanceId.of(TASK, name);
+        Optional<ScheduledExecution<Object>> existing = scheduler.getScheduledExecution(id);
+        if (existing.isPresent() && !existing.get().isPicked()) {
+            changeQuietly(() -> scheduler.cancel(id));
+        }
         log.atInfo().setMessage("workflow unregistered").addKeyValue("workflow", name).log();
     }
 
@@ -220,6 +241,25 @@ public final class WorkflowService implements AutoCloseable {
         log.atInfo().setMessage("workflow run queued").addKeyValue("workflow", run.workflow()).addKeyValue("run", run.id())
                 .addKeyValue("executionDate", executionDate).addKeyValue("trigger", trigger.wireName()).log();
         return run;
+    }
+
+    /** When the registered workflow {@code name} runs next, from now; empty when it is gone or has no schedule. */
+    private Optional<Instant> nextRun(String name) {
+        return store.find(name)
+                .flatMap(workflow -> Optional.ofNullable(workflow.schedule()))
+                .map(schedule -> cron(schedule).getInitialExecutionTime(Instant.now()));
+    }
+
+    /**
+     * Changes an execution that may have been picked since it was looked at; a running one takes the
+     * registered schedule when it ends, so losing that race changes nothing.
+     */
+    private static void changeQuietly(Runnable change) {
+        try {
+            change.run();
+        } catch (TaskInstanceCurrentlyExecutingException e) {
+            log.atDebug().setMessage("a scheduled workflow run started meanwhile; its schedule applies when it ends").log();
+        }
     }
 
     /** A scheduled execution: a run for the UTC date of its scheduled time, waited for so runs never overlap. */
@@ -367,6 +407,9 @@ public final class WorkflowService implements AutoCloseable {
     }
 
     private WorkflowInfo withNextRun(WorkflowInfo workflow) {
+        if (workflow.schedule() == null) {
+            return workflow;
+        }
         Optional<ScheduledExecution<Object>> next = scheduler.getScheduledExecution(TaskInstanceId.of(TASK, workflow.name()));
         return next.map(execution -> workflow.withNextRunAt(execution.getExecutionTime())).orElse(workflow);
     }

@@ -59,6 +59,12 @@ public final class BatchApi {
         return jobs.get(uuid(id, "id"));
     }
 
+    /** Cancels a queued or running job of this server; it ends as failed with the error {@code CANCELLED}. */
+    @Post("/batch/jobs/{id}/cancel")
+    public ResponseEntity<BatchJobInfo> cancel(@Param("id") String id, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), jobs.cancel(uuid(id, "id"), user.orElse("anonymous")));
+    }
+
     static void checkPage(int limit, int offset) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new CarraraException(INVALID_ARGUMENT, "limit must be between 1 and " + MAX_LIMIT + ", not " + limit, "limit");

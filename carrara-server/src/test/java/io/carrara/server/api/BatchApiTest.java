@@ -82,6 +82,7 @@ class BatchApiTest {
         JsonNode rerun = awaitJob(submit(first.id().toString(), "SELECT * FROM ml.trips WHERE ds = '2026-11-01'", "2026-11-01")
                 .get("id").asText());
         assertThat(rerun.get("result").get("rowsWritten").asLong()).isEqualTo(written);
+        assertError(post("/api/v1/batch/jobs/" + rerun.get("id").asText() + "/cancel", ""), 400, "id");
 
         HttpResponse<String> csv = get("/api/v1/tables/ml.trip_predictions/rows?format=csv&where="
                 + URLEncoder.encode("execution_date = '2026-11-01'", StandardCharsets.UTF_8));
