@@ -57,6 +57,16 @@ CREATE TABLE workflow_runs (
 ) ${table_options};
 CREATE INDEX ix_workflow_runs_workflow ON workflow_runs (workflow, execution_date);
 
+-- The server processes that run batch jobs and workflow runs, each beating every few seconds. A job
+-- or run whose runner has stopped beating is marked failed by the servers still alive.
+CREATE TABLE batch_runners (
+    runner       CHAR(36) NOT NULL,
+    host         VARCHAR(255) NOT NULL,
+    started_at   ${timestamp} NOT NULL,
+    heartbeat_at ${timestamp} NOT NULL,
+    CONSTRAINT pk_batch_runners PRIMARY KEY (runner)
+) ${table_options};
+
 -- db-scheduler's executions (its documented schema): one row per registered workflow's next run.
 CREATE TABLE scheduled_tasks (
     task_name            VARCHAR(100) NOT NULL,

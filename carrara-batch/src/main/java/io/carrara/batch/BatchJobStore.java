@@ -30,11 +30,12 @@ public final class BatchJobStore {
             result, error, submitted_at, submitted_by, started_at, finished_at, workflow_run, step_name""";
 
     private final RegistryDatabase database;
-    private final String runner = UUID.randomUUID().toString();
+    private final String runner;
 
-    /** A store for one server process: the jobs it inserts are its own to run and, when it stops, to fail. */
-    public BatchJobStore(RegistryDatabase database) {
+    /** A store for one server process, {@code runner} ({@link io.carrara.batch.BatchRunner#id()}): the jobs it inserts are its own to run and, when it stops, to fail. */
+    public BatchJobStore(RegistryDatabase database, String runner) {
         this.database = requireNonNull(database, "database is null");
+        this.runner = requireNonNull(runner, "runner is null");
     }
 
     void insert(BatchJobInfo job) {

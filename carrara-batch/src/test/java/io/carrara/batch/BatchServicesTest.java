@@ -81,6 +81,7 @@ class BatchServicesTest {
     private ModelCache cache;
     private SparkRuntime spark;
     private TableService tables;
+    private BatchRunner runner;
     private BatchJobService jobs;
     private WorkflowService workflows;
     private Instance first;
@@ -104,8 +105,10 @@ class BatchServicesTest {
         spark = new SparkRuntime(SparkSettings.embedded(home).withMaster("local[2]")
                 .withConfig("spark.sql.shuffle.partitions", "2"));
         tables = new TableService(spark, home.resolve("spark").resolve("scratch"));
-        jobs = new BatchJobService(spark, registry, deployments, cache::fetch, new BatchJobStore(database), 1, meters);
-        workflows = new WorkflowService(database, new WorkflowStore(database), jobs, spark, Duration.ofSeconds(1), meters);
+        runner = new BatchRunner(database, Duration.ofSeconds(1), Duration.ofSeconds(3));
+        jobs = new BatchJobService(spark, registry, deployments, cache::fetch, new BatchJobStore(database, runner.id()), 1, meters);
+        workflows = new WorkflowService(database, new WorkflowStore(database, runner.id()), jobs, spark, Duration.ofSeconds(1),
+                meters);
         byte[] csv = tripsCsv();
         var imported = tables.importFile(new ByteArrayInputStream(csv), "ml.trips", FileFormat.CSV, true, Optional.empty(), false);
         assertThat(imported.rowsImported()).isEqualTo(rowsPerDate.values().stream().mapToLong(Long::longValue).sum());
@@ -116,6 +119,7 @@ class BatchServicesTest {
         workflows.close();
         jobs.close();
         spark.close();
+        runner.close();
         cache.close();
         database.close();
         blobs.close();
@@ -242,6 +246,26 @@ class BatchServicesTest {
             assertThat(countByDate("ml.cancelled_predictions")).isEmpty();
         }
         assertField(() -> jobs.cancel(slow.id(), "bob"), "id");
+    }
+
+    @Test
+    void theJobsOfAServerThatStoppedBeatingAreMarkedFailedAndOnlyThose() {
+        String crashed = UUID.randomUUID().toString();
+        BatchJobInfo orphan = new BatchJobInfo(UUID.randomUUID(), Status.RUNNING, "demand/trips", first.id(), null, "SELECT 1",
+                "ml.orphan", "ml.orphan_errors", NOV_1, List.of(), BatchJobInfo.Progress.QUEUED, null, null,
+                java.time.Instant.now(), "alice", null, null, null, null);
+        new BatchJobStore(database, crashed).insert(orphan);
+        BatchJobInfo mine = new BatchJobInfo(UUID.randomUUID(), Status.QUEUED, "demand/trips", first.id(), null, "SELECT 1",
+                "ml.mine", "ml.mine_errors", NOV_1, List.of(), BatchJobInfo.Progress.QUEUED, null, null,
+                java.time.Instant.now(), "alice", null, null, null, null);
+        new BatchJobStore(database, runner.id()).insert(mine);
+
+        assertThat(runner.reap()).isGreaterThanOrEqualTo(1);
+        BatchJobInfo reaped = jobs.get(orphan.id());
+        assertThat(reaped.status()).isEqualTo(Status.FAILED);
+        assertThat(reaped.error().code()).isEqualTo("UNAVAILABLE");
+        assertThat(reaped.error().message()).contains("stopped before it finished");
+        assertThat(jobs.get(mine.id()).status()).as("a live runner's job is left alone").isEqualTo(Status.QUEUED);
     }
 
     @Test

@@ -13,6 +13,7 @@ import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import com.linecorp.armeria.server.annotation.JacksonResponseConverterFunction;
 import io.carrara.batch.BatchJobService;
 import io.carrara.batch.BatchJobStore;
+import io.carrara.batch.BatchRunner;
 import io.carrara.batch.SparkRuntime;
 import io.carrara.batch.TableService;
 import io.carrara.batch.workflow.WorkflowService;
@@ -87,30 +88,37 @@ public final class CarraraServer implements AutoCloseable {
     private final Batch batch;
 
     /** The Spark side: the lazily started session, tables, batch jobs and workflows with their scheduler. */
-    private record Batch(SparkRuntime spark, TableService tables, BatchJobService jobs, WorkflowService workflows) {
+    private record Batch(BatchRunner runner, SparkRuntime spark, TableService tables, BatchJobService jobs,
+            WorkflowService workflows) {
         static Batch start(ServerConfig config, RegistryDatabase database, ModelRegistry registry, DeploymentRegistry deployments,
                 ModelCache cache, PrometheusMeterRegistry meters) {
+            BatchRunner runner = new BatchRunner(database, BatchRunner.DEFAULT_HEARTBEAT, BatchRunner.DEFAULT_STALE);
             SparkRuntime spark = new SparkRuntime(config.spark());
-            BatchJobService jobs = new BatchJobService(spark, registry, deployments, cache::fetch, new BatchJobStore(database),
-                    config.batchConcurrency(), meters);
+            BatchJobService jobs = new BatchJobService(spark, registry, deployments, cache::fetch,
+                    new BatchJobStore(database, runner.id()), config.batchConcurrency(), meters);
             try {
-                WorkflowService workflows = new WorkflowService(database, new WorkflowStore(database), jobs, spark,
+                WorkflowService workflows = new WorkflowService(database, new WorkflowStore(database, runner.id()), jobs, spark,
                         config.workflowPoll(), meters);
-                return new Batch(spark, new TableService(spark, config.home().resolve("spark").resolve("scratch")), jobs,
-                        workflows);
+                return new Batch(runner, spark, new TableService(spark, config.home().resolve("spark").resolve("scratch")),
+                        jobs, workflows);
             } catch (RuntimeException e) {
                 jobs.close();
+                runner.close();
                 throw e;
             }
         }
 
-        /** Workflows first (they wait on jobs), then jobs, then Spark. */
+        /** Workflows first (they wait on jobs), then jobs, then Spark and the runner's record. */
         void close() {
             try {
                 workflows.close();
                 jobs.close();
             } finally {
-                spark.close();
+                try {
+                    spark.close();
+                } finally {
+                    runner.close();
+                }
             }
         }
     }

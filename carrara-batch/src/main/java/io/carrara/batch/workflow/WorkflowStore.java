@@ -32,11 +32,12 @@ public final class WorkflowStore {
             created_by, started_at, finished_at""";
 
     private final RegistryDatabase database;
-    private final String runner = UUID.randomUUID().toString();
+    private final String runner;
 
-    /** A store for one server process: the runs it inserts are its own to run and, when it stops, to fail. */
-    public WorkflowStore(RegistryDatabase database) {
+    /** A store for one server process, {@code runner} ({@link io.carrara.batch.BatchRunner#id()}): the runs it inserts are its own to run and, when it stops, to fail. */
+    public WorkflowStore(RegistryDatabase database, String runner) {
         this.database = requireNonNull(database, "database is null");
+        this.runner = requireNonNull(runner, "runner is null");
     }
 
     /** Stores the workflow, replacing one of the same name; true when it was new. */
