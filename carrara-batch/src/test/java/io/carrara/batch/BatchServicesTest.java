@@ -260,7 +260,7 @@ class BatchServicesTest {
                 java.time.Instant.now(), "alice", null, null, null, null);
         new BatchJobStore(database, runner.id()).insert(mine);
 
-        assertThat(runner.reap()).isGreaterThanOrEqualTo(1);
+        runner.reap(); // the heartbeat thread may have reaped it first
         BatchJobInfo reaped = jobs.get(orphan.id());
         assertThat(reaped.status()).isEqualTo(Status.FAILED);
         assertThat(reaped.error().code()).isEqualTo("UNAVAILABLE");
