@@ -1,5 +1,6 @@
 package io.carrara.batch.workflow;
 
+import static io.carrara.spi.error.StandardErrorCode.CONFLICT;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
@@ -209,8 +210,11 @@ public final class WorkflowService implements AutoCloseable {
                     + "; only a failed run can be retried", "id");
         }
         WorkflowDefinition definition = store.definitionOf(id);
+        if (!store.requeue(id)) {
+            throw new CarraraException(CONFLICT, "run " + id + " was retried by someone else just now; follow it with"
+                    + " carrara workflow status " + id, "id");
+        }
         WorkflowRunInfo queued = run.withStatus(RunStatus.QUEUED, run.startedAt(), null, null);
-        store.updateRun(queued);
         runner.execute(() -> execute(definition, queued));
         log.atInfo().setMessage("workflow run retried").addKeyValue("run", id).addKeyValue("user", user).log();
         return queued;

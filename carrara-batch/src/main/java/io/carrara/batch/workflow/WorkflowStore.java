@@ -116,6 +116,14 @@ public final class WorkflowStore {
                 .execute());
     }
 
+    /** Queues a failed run again, taking it for this runner; false when it is no longer failed (a retry raced it). */
+    boolean requeue(UUID id) {
+        return database.jdbi().withHandle(handle -> handle.createUpdate("UPDATE workflow_runs SET status = ?, error = NULL,"
+                        + " finished_at = NULL, runner = ? WHERE run_id = ? AND status = ?")
+                .bind(0, RunStatus.QUEUED.wireName()).bind(1, runner).bind(2, id.toString()).bind(3, RunStatus.FAILED.wireName())
+                .execute()) == 1;
+    }
+
     WorkflowRunInfo getRun(UUID id) {
         return database.jdbi().withHandle(handle -> handle.createQuery("SELECT " + RUN_COLUMNS + " FROM workflow_runs WHERE run_id = ?")
                         .bind(0, id.toString()).map((rs, ctx) -> run(rs)).findOne())

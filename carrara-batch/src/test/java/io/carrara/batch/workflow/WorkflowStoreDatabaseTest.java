@@ -53,9 +53,13 @@ class WorkflowStoreDatabaseTest {
             assertThat(read.window().end()).isEqualTo(LocalDate.parse("2026-10-30").atTime(12, 0));
             assertThat(read.finishedAt()).isEqualTo(created.plusSeconds(9));
             assertThat(store.definitionOf(first.id())).isEqualTo(definition);
+            assertThat(store.requeue(first.id())).isTrue();
+            assertThat(store.requeue(first.id())).as("only a failed run is queued again").isFalse();
+            assertThat(store.getRun(first.id()).status()).isEqualTo(RunStatus.QUEUED);
+            assertThat(store.getRun(first.id()).steps()).isEqualTo(steps);
             assertThat(store.runs("nightly", 10, 0)).extracting(WorkflowRunInfo::id).containsExactly(second.id(), first.id());
 
-            assertThat(store.failUnfinished("stopped", created)).isEqualTo(1);
+            assertThat(store.failUnfinished("stopped", created)).isEqualTo(2);
             assertThat(store.getRun(second.id()).status()).isEqualTo(RunStatus.FAILED);
             assertThat(new WorkflowStore(database, UUID.randomUUID().toString()).failUnfinished("other", created)).isZero();
         }
