@@ -1,5 +1,6 @@
--- Batch prediction jobs, inference workflows and their runs, and db-scheduler's table, in the
--- placeholder style of V1__registry.sql.
+-- Batch prediction jobs, inference workflows and their runs, and db-scheduler's table. Column types
+-- that differ between databases are Flyway placeholders (text, timestamp, blob, zoned_timestamp)
+-- filled in by DatabaseDialect, as in V1__registry.sql.
 
 -- One row per batch job, ad hoc or a workflow's predict step. Columns and results are JSON documents.
 -- runner is the server process that runs it (servers may share the database).

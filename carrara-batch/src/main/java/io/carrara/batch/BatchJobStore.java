@@ -2,11 +2,9 @@ package io.carrara.batch;
 
 import static io.carrara.registry.db.DatabaseTimes.fromDb;
 import static io.carrara.registry.db.DatabaseTimes.toDb;
-import static io.carrara.spi.error.StandardErrorCode.INTERNAL_ERROR;
 import static io.carrara.spi.error.StandardErrorCode.NOT_FOUND;
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.carrara.batch.BatchJobInfo.ErrorInfo;
 import io.carrara.batch.BatchJobInfo.Progress;
@@ -18,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,7 +29,10 @@ public final class BatchJobStore {
     private final RegistryDatabase database;
     private final String runner;
 
-    /** A store for one server process, {@code runner} ({@link io.carrara.batch.BatchRunner#id()}): the jobs it inserts are its own to run and, when it stops, to fail. */
+    /**
+     * A store for one server process, {@code runner} ({@link BatchRunner#id()}): the jobs it inserts
+     * are its own to run and, when it stops, to fail.
+     */
     public BatchJobStore(RegistryDatabase database, String runner) {
         this.database = requireNonNull(database, "database is null");
         this.runner = requireNonNull(runner, "runner is null");
@@ -49,7 +49,7 @@ public final class BatchJobStore {
                 .bind(5, job.query())
                 .bind(6, job.output())
                 .bind(7, job.executionDate())
-                .bind(8, json(job.columns()))
+                .bind(8, RegistryJson.write(job.columns()))
                 .bind(9, toDb(job.submittedAt()))
                 .bind(10, job.submittedBy())
                 .bind(11, job.workflowRun() == null ? null : job.workflowRun().toString())
@@ -68,8 +68,8 @@ public final class BatchJobStore {
         database.jdbi().useHandle(handle -> handle.createUpdate(
                         "UPDATE batch_jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE job_id = ?")
                 .bind(0, status.wireName())
-                .bind(1, result == null ? null : json(result))
-                .bind(2, error == null ? null : json(error))
+                .bind(1, result == null ? null : RegistryJson.write(result))
+                .bind(2, error == null ? null : RegistryJson.write(error))
                 .bind(3, toDb(at))
                 .bind(4, id.toString())
                 .execute());
@@ -77,7 +77,7 @@ public final class BatchJobStore {
 
     /** Marks failed the jobs this server process left queued or running as it stops; returns how many. */
     int failUnfinished(String message, Instant at) {
-        String error = json(new ErrorInfo("UNAVAILABLE", message, null));
+        String error = RegistryJson.write(new ErrorInfo("UNAVAILABLE", message, null));
         return database.jdbi().withHandle(handle -> handle.createUpdate(
                         "UPDATE batch_jobs SET status = ?, error = ?, finished_at = ? WHERE status IN (?, ?) AND runner = ?")
                 .bind(0, Status.FAILED.wireName()).bind(1, error).bind(2, toDb(at))
@@ -121,36 +121,15 @@ public final class BatchJobStore {
                 output,
                 output + "_errors",
                 rs.getObject("execution_date", LocalDate.class),
-                read(rs.getString("output_columns"), new TypeReference<List<String>>() {}),
+                RegistryJson.read(rs.getString("output_columns"), new TypeReference<List<String>>() {}),
                 progress,
-                result == null ? null : read(result, new TypeReference<Map<String, Object>>() {}),
-                error == null ? null : read(error, new TypeReference<ErrorInfo>() {}),
-                instant(rs, "submitted_at"),
+                result == null ? null : RegistryJson.read(result, new TypeReference<Map<String, Object>>() {}),
+                error == null ? null : RegistryJson.read(error, new TypeReference<ErrorInfo>() {}),
+                fromDb(rs, "submitted_at"),
                 rs.getString("submitted_by"),
-                instant(rs, "started_at"),
-                instant(rs, "finished_at"),
+                fromDb(rs, "started_at"),
+                fromDb(rs, "finished_at"),
                 workflowRun == null ? null : UUID.fromString(workflowRun),
                 rs.getString("step_name"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-        return value == null ? null : fromDb(value);
-    }
-
-    static String json(Object value) {
-        try {
-            return RegistryJson.mapper().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "cannot write JSON: " + e.getOriginalMessage(), null, e);
-        }
-    }
-
-    static <T> T read(String value, TypeReference<T> type) {
-        try {
-            return RegistryJson.mapper().readValue(value, type);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "stored JSON is unreadable: " + e.getOriginalMessage(), null, e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.batch.BatchJobInfo.ErrorInfo;
 import io.carrara.registry.db.DatabaseTimes;
 import io.carrara.registry.db.RegistryDatabase;
+import io.carrara.registry.json.RegistryJson;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -79,7 +80,7 @@ public final class BatchRunner implements AutoCloseable {
     public int reap() {
         Instant now = DatabaseTimes.now();
         Instant alive = now.minus(stale);
-        String jobError = BatchJobStore.json(new ErrorInfo("UNAVAILABLE",
+        String jobError = RegistryJson.write(new ErrorInfo("UNAVAILABLE",
                 "the server running this job stopped before it finished; submit it again", null));
         return database.inTransaction(handle -> {
             int jobs = handle.createUpdate("UPDATE batch_jobs SET status = 'failed', error = ?, finished_at = ?"

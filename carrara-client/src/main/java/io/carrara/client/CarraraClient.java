@@ -562,6 +562,15 @@ public final class CarraraClient {
         requireNonNull(keyColumn, "keyColumn is null");
         requireNonNull(format, "format is null");
         requireNonNull(progress, "progress is null");
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("key", keyColumn);
+        parameters.put("format", format);
+        return upload(file, withQuery("/api/v1/features/" + Names.checkName(group, "group"), parameters),
+                "application/octet-stream", progress, FeatureLoadReport.class);
+    }
+
+    /** Streams {@code file} as the body of a POST to {@code pathAndQuery}, reporting the bytes sent to {@code progress}. */
+    private <T> T upload(Path file, String pathAndQuery, String contentType, TransferProgress progress, Class<T> answer) {
         checkReadableFile(file);
         HttpRequest.BodyPublisher body;
         try {
@@ -570,15 +579,12 @@ public final class CarraraClient {
         } catch (IOException e) {
             throw localFailure("cannot read " + file, e);
         }
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("key", keyColumn);
-        parameters.put("format", format);
         // No request timeout: a big file rightly takes longer than any JSON call.
-        HttpRequest request = request(withQuery("/api/v1/features/" + Names.checkName(group, "group"), parameters))
-                .header("Content-Type", "application/octet-stream")
+        HttpRequest request = request(pathAndQuery)
+                .header("Content-Type", contentType)
                 .POST(new CountingBodyPublisher(body, progress))
                 .build();
-        return decode(send(request, HttpResponse.BodyHandlers.ofByteArray()), type(FeatureLoadReport.class));
+        return decode(send(request, HttpResponse.BodyHandlers.ofByteArray()), type(answer));
     }
 
     private FeatureEntity featureEntity(JsonNode answer) {
@@ -639,25 +645,13 @@ public final class CarraraClient {
             throw new CarraraException(INVALID_ARGUMENT,
                     "give either a schema or inferSchema, not both: a schema already says every column's type", "schema");
         }
-        checkReadableFile(file);
-        HttpRequest.BodyPublisher body;
-        try {
-            progress.start(Files.size(file));
-            body = HttpRequest.BodyPublishers.ofFile(file);
-        } catch (IOException e) {
-            throw localFailure("cannot read " + file, e);
-        }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("format", format.wireName());
         parameters.put("inferSchema", inferSchema);
         parameters.put("schema", schema.orElse(null));
         parameters.put("append", append);
-        // No request timeout: a big file rightly takes longer than any JSON call.
-        HttpRequest request = request(withQuery(tablePath(table) + "/import", parameters))
-                .header("Content-Type", format.mediaType())
-                .POST(new CountingBodyPublisher(body, progress))
-                .build();
-        return decode(send(request, HttpResponse.BodyHandlers.ofByteArray()), type(ImportResult.class));
+        return upload(file, withQuery(tablePath(table) + "/import", parameters), format.mediaType(), progress,
+                ImportResult.class);
     }
 
     /** The tables of one database, or of every database when {@code database} is empty. */

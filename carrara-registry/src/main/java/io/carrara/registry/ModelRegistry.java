@@ -192,7 +192,7 @@ public final class ModelRegistry {
                                                 tags, previous_model_id, created_at, created_by)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .bind(0, projectId).bind(1, ref.name()).bind(2, description).bind(3, owner).bind(4, type)
-                    .bind(5, toJson(features)).bind(6, toJson(hyperparameters)).bind(7, toJson(tags))
+                    .bind(5, RegistryJson.write(features)).bind(6, RegistryJson.write(hyperparameters)).bind(7, RegistryJson.write(tags))
                     .bind(8, previousId).bind(9, toDb(now)).bind(10, by)
                     .execute();
             long modelId = requireModelId(handle, ref, "name");
@@ -451,7 +451,7 @@ public final class ModelRegistry {
                             INSERT INTO metrics (instance_id, scope, name, metric_value, structured, metadata, recorded_at, recorded_by)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
                     .bind(0, id.toString()).bind(1, scope).bind(2, name).bind(3, value)
-                    .bind(4, data == null ? null : toJson(data)).bind(5, toJson(metadata)).bind(6, toDb(now)).bind(7, by)
+                    .bind(4, data == null ? null : RegistryJson.write(data)).bind(5, RegistryJson.write(metadata)).bind(6, toDb(now)).bind(7, by)
                     .executeAndReturnGeneratedKeys("metric_id")
                     .mapTo(Long.class)
                     .one();
@@ -491,7 +491,7 @@ public final class ModelRegistry {
                             rs.getString("name"),
                             rs.getString("scope"),
                             nullableDouble(rs, "metric_value"),
-                            rs.getString("structured") == null ? null : readTree(rs.getString("structured")),
+                            rs.getString("structured") == null ? null : RegistryJson.readTree(rs.getString("structured")),
                             readMap(rs.getString("metadata")),
                             fromDb(rs.getObject("recorded_at", LocalDateTime.class)),
                             rs.getString("recorded_by")))
@@ -531,7 +531,7 @@ public final class ModelRegistry {
                         rs.getString("project"),
                         rs.getString("model"),
                         rs.getString("instance_id") == null ? null : UUID.fromString(rs.getString("instance_id")),
-                        readTree(rs.getString("payload")),
+                        RegistryJson.readTree(rs.getString("payload")),
                         fromDb(rs.getObject("created_at", LocalDateTime.class))))
                 .list());
     }
@@ -556,7 +556,7 @@ public final class ModelRegistry {
                 .bind(5, reason).bind(6, previous.orElse(null))
                 .bind(7, artifact.sha256()).bind(8, artifact.size()).bind(9, artifact.format().wireName())
                 .bind(10, artifact.packaging().wireName()).bind(11, artifact.uri())
-                .bind(12, toJson(metadata)).bind(13, toJson(provenance)).bind(14, false)
+                .bind(12, RegistryJson.write(metadata)).bind(13, RegistryJson.write(provenance)).bind(14, false)
                 .execute();
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
             handle.createUpdate("INSERT INTO instance_metadata (instance_id, meta_key, meta_value, meta_number) VALUES (?, ?, ?, ?)")
@@ -872,7 +872,7 @@ public final class ModelRegistry {
     private void event(Handle handle, String type, String project, String model, UUID instance, JsonNode payload, Instant now) {
         handle.createUpdate("INSERT INTO events (event_type, project, model, instance_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .bind(0, type).bind(1, project).bind(2, model).bind(3, instance == null ? null : instance.toString())
-                .bind(4, toJson(payload)).bind(5, toDb(now))
+                .bind(4, RegistryJson.write(payload)).bind(5, toDb(now))
                 .execute();
     }
 
@@ -892,22 +892,6 @@ public final class ModelRegistry {
         }
         double number = Double.parseDouble(value);
         return Double.isFinite(number) ? number : null;
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "cannot write JSON: " + e.getOriginalMessage(), null, e);
-        }
-    }
-
-    private JsonNode readTree(String value) {
-        try {
-            return json.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "stored JSON is unreadable: " + e.getOriginalMessage(), null, e);
-        }
     }
 
     private Map<String, String> readMap(String value) {

@@ -43,7 +43,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -277,15 +276,14 @@ public final class WorkflowService implements AutoCloseable {
         WorkflowDefinition definition = WorkflowParser.parse(yaml);
         LocalDate executionDate = scheduledAt.atZone(ZoneOffset.UTC).toLocalDate();
         WorkflowRunInfo run = start(definition, yaml, executionDate, Trigger.SCHEDULE, Optional.empty(), SYSTEM_USER);
-        // The scheduler's thread holds the execution (and its heartbeat) until the run ends.
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        runner.execute(() -> done.complete(null));
+        // The scheduler's thread holds the execution (and its heartbeat) until the run ends: runs execute
+        // in order on one thread, so a no-op queued behind this run finishes when the run has.
         try {
-            done.get();
+            runner.submit(() -> { }).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            throw new IllegalStateException("the workflow runner failed", e.getCause());
         }
         log.atInfo().setMessage("scheduled workflow run ended").addKeyValue("workflow", workflow)
                 .addKeyValue("run", run.id()).addKeyValue("status", store.getRun(run.id()).status().wireName()).log();

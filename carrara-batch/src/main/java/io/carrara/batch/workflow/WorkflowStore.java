@@ -2,11 +2,10 @@ package io.carrara.batch.workflow;
 
 import static io.carrara.registry.db.DatabaseTimes.fromDb;
 import static io.carrara.registry.db.DatabaseTimes.toDb;
-import static io.carrara.spi.error.StandardErrorCode.INTERNAL_ERROR;
+import static io.carrara.registry.db.DatabaseTimes.toDbOrNull;
 import static io.carrara.spi.error.StandardErrorCode.NOT_FOUND;
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.carrara.batch.workflow.WorkflowRunInfo.RunStatus;
 import io.carrara.batch.workflow.WorkflowRunInfo.Step;
@@ -20,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,7 +32,10 @@ public final class WorkflowStore {
     private final RegistryDatabase database;
     private final String runner;
 
-    /** A store for one server process, {@code runner} ({@link io.carrara.batch.BatchRunner#id()}): the runs it inserts are its own to run and, when it stops, to fail. */
+    /**
+     * A store for one server process, {@code runner} ({@link io.carrara.batch.BatchRunner#id()}): the
+     * runs it inserts are its own to run and, when it stops, to fail.
+     */
     public WorkflowStore(RegistryDatabase database, String runner) {
         this.database = requireNonNull(database, "database is null");
         this.runner = requireNonNull(runner, "runner is null");
@@ -92,12 +93,12 @@ public final class WorkflowStore {
                 .bind(4, run.instance() == null ? null : run.instance().toString())
                 .bind(5, definition)
                 .bind(6, run.status().wireName())
-                .bind(7, json(run.steps()))
+                .bind(7, RegistryJson.write(run.steps()))
                 .bind(8, run.error())
                 .bind(9, toDb(run.createdAt()))
                 .bind(10, run.createdBy())
-                .bind(11, run.startedAt() == null ? null : toDb(run.startedAt()))
-                .bind(12, run.finishedAt() == null ? null : toDb(run.finishedAt()))
+                .bind(11, toDbOrNull(run.startedAt()))
+                .bind(12, toDbOrNull(run.finishedAt()))
                 .bind(13, runner)
                 .execute());
     }
@@ -107,10 +108,10 @@ public final class WorkflowStore {
         database.jdbi().useHandle(handle -> handle.createUpdate("UPDATE workflow_runs SET status = ?, steps = ?, error = ?,"
                         + " started_at = ?, finished_at = ?, runner = ? WHERE run_id = ?")
                 .bind(0, run.status().wireName())
-                .bind(1, json(run.steps()))
+                .bind(1, RegistryJson.write(run.steps()))
                 .bind(2, run.error())
-                .bind(3, run.startedAt() == null ? null : toDb(run.startedAt()))
-                .bind(4, run.finishedAt() == null ? null : toDb(run.finishedAt()))
+                .bind(3, toDbOrNull(run.startedAt()))
+                .bind(4, toDbOrNull(run.finishedAt()))
                 .bind(5, runner)
                 .bind(6, run.id().toString())
                 .execute());
@@ -157,7 +158,7 @@ public final class WorkflowStore {
 
     private static WorkflowInfo workflow(ResultSet rs) throws SQLException {
         return new WorkflowInfo(rs.getString("name"), rs.getString("schedule"), rs.getString("definition"),
-                instant(rs, "registered_at"), rs.getString("registered_by"), null);
+                fromDb(rs, "registered_at"), rs.getString("registered_by"), null);
     }
 
     private static WorkflowRunInfo run(ResultSet rs) throws SQLException {
@@ -172,32 +173,11 @@ public final class WorkflowStore {
                 instance == null ? null : UUID.fromString(instance),
                 RunStatus.fromWireName(rs.getString("status")),
                 new WorkflowRunInfo.Window(window.start(), window.end()),
-                instant(rs, "created_at"),
+                fromDb(rs, "created_at"),
                 rs.getString("created_by"),
-                instant(rs, "started_at"),
-                instant(rs, "finished_at"),
+                fromDb(rs, "started_at"),
+                fromDb(rs, "finished_at"),
                 rs.getString("error"),
-                read(rs.getString("steps"), new TypeReference<List<Step>>() {}));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-        return value == null ? null : fromDb(value);
-    }
-
-    private static String json(Object value) {
-        try {
-            return RegistryJson.mapper().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "cannot write JSON: " + e.getOriginalMessage(), null, e);
-        }
-    }
-
-    private static <T> T read(String value, TypeReference<T> type) {
-        try {
-            return RegistryJson.mapper().readValue(value, type);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "stored JSON is unreadable: " + e.getOriginalMessage(), null, e);
-        }
+                RegistryJson.read(rs.getString("steps"), new TypeReference<List<Step>>() {}));
     }
 }

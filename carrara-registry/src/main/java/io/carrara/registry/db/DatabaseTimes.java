@@ -1,5 +1,7 @@
 package io.carrara.registry.db;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -23,5 +25,16 @@ public final class DatabaseTimes {
 
     public static Instant fromDb(LocalDateTime value) {
         return value.toInstant(ZoneOffset.UTC);
+    }
+
+    /** As {@link #toDb(Instant)} for a nullable column: null stays null. */
+    public static LocalDateTime toDbOrNull(Instant instant) {
+        return instant == null ? null : toDb(instant);
+    }
+
+    /** The instant in a nullable timestamp column of the current row, or null. */
+    public static Instant fromDb(ResultSet rs, String column) throws SQLException {
+        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
+        return value == null ? null : fromDb(value);
     }
 }

@@ -135,7 +135,7 @@ public final class DeploymentRegistry {
                                 UPDATE deployments SET model_id = ?, routing = ?, features = ?, missing_features = ?,
                                        log_sample_rate = ?, revision = ?, updated_at = ?, updated_by = ?
                                 WHERE name = ?""")
-                        .bind(0, modelId).bind(1, routingJson(routing)).bind(2, toJson(features))
+                        .bind(0, modelId).bind(1, routingJson(routing)).bind(2, RegistryJson.write(features))
                         .bind(3, wireName(missingFeatures)).bind(4, logSampleRate).bind(5, revision).bind(6, toDb(now))
                         .bind(7, by).bind(8, name)
                         .execute();
@@ -144,7 +144,7 @@ public final class DeploymentRegistry {
                                 INSERT INTO deployments (name, model_id, routing, features, missing_features, log_sample_rate,
                                                          revision, updated_at, updated_by)
                                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                        .bind(0, name).bind(1, modelId).bind(2, routingJson(routing)).bind(3, toJson(features))
+                        .bind(0, name).bind(1, modelId).bind(2, routingJson(routing)).bind(3, RegistryJson.write(features))
                         .bind(4, wireName(missingFeatures)).bind(5, logSampleRate).bind(6, revision).bind(7, toDb(now))
                         .bind(8, by)
                         .execute();
@@ -482,9 +482,9 @@ public final class DeploymentRegistry {
                                                         log_sample_rate, changed, changed_at, changed_by)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .bind(0, revision.name()).bind(1, revision.revision()).bind(2, revision.action().wireName())
-                .bind(3, modelId).bind(4, routingJson(revision.routing())).bind(5, toJson(revision.features()))
+                .bind(3, modelId).bind(4, routingJson(revision.routing())).bind(5, RegistryJson.write(revision.features()))
                 .bind(6, wireName(revision.missingFeatures())).bind(7, revision.logSampleRate())
-                .bind(8, toJson(revision.changed())).bind(9, toDb(revision.changedAt())).bind(10, revision.changedBy())
+                .bind(8, RegistryJson.write(revision.changed())).bind(9, toDb(revision.changedAt())).bind(10, revision.changedBy())
                 .execute();
     }
 
@@ -501,7 +501,7 @@ public final class DeploymentRegistry {
     private void insertEvent(Handle handle, String type, ModelRef model, JsonNode payload, Instant now) {
         handle.createUpdate("INSERT INTO events (event_type, project, model, instance_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .bind(0, type).bind(1, model.project()).bind(2, model.name()).bind(3, (String) null)
-                .bind(4, toJson(payload)).bind(5, toDb(now))
+                .bind(4, RegistryJson.write(payload)).bind(5, toDb(now))
                 .execute();
     }
 
@@ -555,11 +555,11 @@ public final class DeploymentRegistry {
             new TreeMap<>(partitioned.instances()).forEach((value, id) -> instances.put(value, id.toString()));
             node.put("fallback", partitioned.fallback().toString());
         }
-        return toJson(node);
+        return RegistryJson.write(node);
     }
 
     private Routing readRouting(String value) {
-        JsonNode node = readTree(value);
+        JsonNode node = RegistryJson.readTree(value);
         return switch (node.path("type").asText()) {
             case "pinned" -> new Routing.Pinned(UUID.fromString(node.path("instance").asText()));
             case "partitioned" -> {
@@ -584,24 +584,8 @@ public final class DeploymentRegistry {
 
     private List<String> readStrings(String value) {
         List<String> values = new ArrayList<>();
-        readTree(value).forEach(item -> values.add(item.asText()));
+        RegistryJson.readTree(value).forEach(item -> values.add(item.asText()));
         return values;
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "cannot write JSON: " + e.getOriginalMessage(), null, e);
-        }
-    }
-
-    private JsonNode readTree(String value) {
-        try {
-            return json.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "stored JSON is unreadable: " + e.getOriginalMessage(), null, e);
-        }
     }
 
     private static CarraraException deploymentNotFound(String name) {

@@ -2,13 +2,9 @@ package io.carrara.registry.predictions;
 
 import static io.carrara.registry.db.DatabaseTimes.fromDb;
 import static io.carrara.registry.db.DatabaseTimes.toDb;
-import static io.carrara.spi.error.StandardErrorCode.INTERNAL_ERROR;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.spi.error.CarraraException;
@@ -36,7 +32,6 @@ public final class PredictionLogStore {
     public static final int MAX_FIND_LIMIT = 10_000;
 
     private final RegistryDatabase database;
-    private final ObjectMapper json = RegistryJson.mapper();
 
     public PredictionLogStore(RegistryDatabase database) {
         this.database = requireNonNull(database, "database is null");
@@ -58,8 +53,8 @@ public final class PredictionLogStore {
                     batch.bind(0, prediction.id())
                             .bind(1, prediction.deployment())
                             .bind(2, prediction.instance().toString())
-                            .bind(3, toJson(prediction.input()))
-                            .bind(4, toJson(prediction.output()))
+                            .bind(3, RegistryJson.write(prediction.input()))
+                            .bind(4, RegistryJson.write(prediction.output()))
                             .bind(5, prediction.latencyMicros())
                             .bind(6, toDb(prediction.createdAt().truncatedTo(ChronoUnit.MICROS)))
                             .add();
@@ -97,26 +92,10 @@ public final class PredictionLogStore {
                         rs.getString("prediction_id"),
                         rs.getString("deployment"),
                         UUID.fromString(rs.getString("instance_id")),
-                        readTree(rs.getString("input")),
-                        readTree(rs.getString("output")),
+                        RegistryJson.readTree(rs.getString("input")),
+                        RegistryJson.readTree(rs.getString("output")),
                         rs.getLong("latency_micros"),
                         fromDb(rs.getObject("created_at", LocalDateTime.class))))
                 .list());
-    }
-
-    private String toJson(JsonNode value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "cannot write JSON: " + e.getOriginalMessage(), null, e);
-        }
-    }
-
-    private JsonNode readTree(String value) {
-        try {
-            return json.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new CarraraException(INTERNAL_ERROR, "stored JSON is unreadable: " + e.getOriginalMessage(), null, e);
-        }
     }
 }

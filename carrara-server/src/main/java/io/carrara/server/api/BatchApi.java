@@ -1,6 +1,5 @@
 package io.carrara.server.api;
 
-import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
@@ -17,7 +16,6 @@ import io.carrara.batch.BatchJobInfo;
 import io.carrara.batch.BatchJobService;
 import io.carrara.batch.BatchJobSpec;
 import io.carrara.registry.model.Page;
-import io.carrara.spi.error.CarraraException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +24,6 @@ import java.util.UUID;
 /** The batch job endpoints under {@code /api/v1/batch/jobs}; see docs/api.md. */
 @ProducesJson
 public final class BatchApi {
-    static final int MAX_LIMIT = 1000;
-
     private final BatchJobService jobs;
 
     public BatchApi(BatchJobService jobs) {
@@ -49,36 +45,22 @@ public final class BatchApi {
 
     @Get("/batch/jobs")
     public Page<BatchJobInfo> list(@Param("limit") @Default("100") int limit, @Param("offset") @Default("0") int offset) {
-        checkPage(limit, offset);
-        List<BatchJobInfo> page = jobs.list(limit + 1, offset);
-        return new Page<>(page.subList(0, Math.min(limit, page.size())), page.size() > limit ? offset + limit : null);
+        ApiParameters.checkPage(limit, offset);
+        return Page.fromOverfetch(jobs.list(limit + 1, offset), limit, offset);
     }
 
     @Get("/batch/jobs/{id}")
     public BatchJobInfo get(@Param("id") String id) {
-        return jobs.get(uuid(id, "id"));
+        return jobs.get(jobId(id));
     }
 
     /** Cancels a queued or running job of this server; it ends as failed with the error {@code CANCELLED}. */
     @Post("/batch/jobs/{id}/cancel")
     public ResponseEntity<BatchJobInfo> cancel(@Param("id") String id, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), jobs.cancel(uuid(id, "id"), user.orElse("anonymous")));
+        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), jobs.cancel(jobId(id), user.orElse("anonymous")));
     }
 
-    static void checkPage(int limit, int offset) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new CarraraException(INVALID_ARGUMENT, "limit must be between 1 and " + MAX_LIMIT + ", not " + limit, "limit");
-        }
-        if (offset < 0) {
-            throw new CarraraException(INVALID_ARGUMENT, "offset must not be negative, not " + offset, "offset");
-        }
-    }
-
-    static UUID uuid(String value, String field) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw new CarraraException(INVALID_ARGUMENT, field + " must be a UUID, not '" + value + "'", field);
-        }
+    private static UUID jobId(String id) {
+        return ApiParameters.uuid(id, "id", "a batch job id");
     }
 }

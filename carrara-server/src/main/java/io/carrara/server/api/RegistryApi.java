@@ -103,7 +103,7 @@ public final class RegistryApi {
     @Get("/projects/{project}/models/{model}/lineage")
     public Lineage lineage(@Param("project") String project, @Param("model") String model,
             @Param("limit") @Default("100") int limit) {
-        checkLimit(limit);
+        ApiParameters.checkLimit(limit);
         return registry.lineage(new ModelRef(project, model), limit);
     }
 
@@ -158,15 +158,7 @@ public final class RegistryApi {
     }
 
     static UUID parseId(String id) {
-        try {
-            UUID parsed = UUID.fromString(id);
-            if (parsed.toString().equalsIgnoreCase(id)) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below with the field name
-        }
-        throw new CarraraException(INVALID_ARGUMENT, "'" + id + "' is not an instance id: expected a UUID", "id");
+        return ApiParameters.uuid(id, "id", "an instance id");
     }
 
     private static ModelRef upstream(String project, String model) {
@@ -174,12 +166,6 @@ public final class RegistryApi {
             return new ModelRef(project, model);
         } catch (CarraraException e) {
             throw new CarraraException(INVALID_ARGUMENT, e.getMessage(), "upstream");
-        }
-    }
-
-    private static void checkLimit(int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new CarraraException(INVALID_ARGUMENT, "limit must be between 1 and 1000, not " + limit, "limit");
         }
     }
 }

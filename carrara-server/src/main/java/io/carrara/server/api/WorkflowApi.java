@@ -72,9 +72,8 @@ public final class WorkflowApi {
     @Get("/workflows/{name}/runs")
     public Page<WorkflowRunInfo> runs(@Param("name") String name, @Param("limit") @Default("100") int limit,
             @Param("offset") @Default("0") int offset) {
-        BatchApi.checkPage(limit, offset);
-        List<WorkflowRunInfo> page = workflows.runs(name, limit + 1, offset);
-        return new Page<>(page.subList(0, Math.min(limit, page.size())), page.size() > limit ? offset + limit : null);
+        ApiParameters.checkPage(limit, offset);
+        return Page.fromOverfetch(workflows.runs(name, limit + 1, offset), limit, offset);
     }
 
     @Post("/workflow-runs")
@@ -96,12 +95,12 @@ public final class WorkflowApi {
     @Post("/workflow-runs/{id}/retry")
     public ResponseEntity<WorkflowRunInfo> retry(@Param("id") String id, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
         return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED),
-                workflows.retry(BatchApi.uuid(id, "id"), user.orElse("anonymous")));
+                workflows.retry(ApiParameters.uuid(id, "id", "a workflow run id"), user.orElse("anonymous")));
     }
 
     @Get("/workflow-runs/{id}")
     public WorkflowRunInfo getRun(@Param("id") String id) {
-        return workflows.getRun(BatchApi.uuid(id, "id"));
+        return workflows.getRun(ApiParameters.uuid(id, "id", "a workflow run id"));
     }
 
     private static String definition(String value) {
