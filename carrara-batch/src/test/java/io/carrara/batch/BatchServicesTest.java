@@ -367,6 +367,50 @@ class BatchServicesTest {
     }
 
     @Test
+    void aFailingSqlStepIsRetriedThenFailsTheRunWithItsReasonAndTheRunnerGoesOn() throws Exception {
+        List<String> alerts = new CopyOnWriteArrayList<>();
+        HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/alert", exchange -> {
+            try (InputStream body = exchange.getRequestBody()) {
+                alerts.add(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        webhook.start();
+        try {
+            String yaml = """
+                    name: missing-input
+                    steps:
+                      - name: features
+                        sql: SELECT * FROM ml.never_imported WHERE ds = '{{ execution_date }}'
+                        output: ml.missing_features
+                    retries: {max: 1, backoff: 1s}
+                    alert: {webhook: "http://127.0.0.1:%d/alert"}
+                    """.formatted(webhook.getAddress().getPort());
+            WorkflowRunInfo failed = awaitRun(workflows.run(yaml, NOV_1, Optional.empty(), "alice").id());
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.error()).contains("features").contains("2 attempts").contains("never_imported");
+            assertThat(failed.steps().get(0).status()).isEqualTo(StepStatus.FAILED);
+            assertThat(failed.steps().get(0).attempts()).isEqualTo(2);
+            assertThat(failed.steps().get(0).error()).contains("never_imported").doesNotContain("Exception");
+            assertThat(failed.finishedAt()).isNotNull();
+            eventually(() -> alerts.isEmpty() ? null : alerts, Duration.ofSeconds(30));
+            assertThat(JSON.readTree(alerts.get(0)).get("id").asText()).isEqualTo(failed.id().toString());
+
+            // The runner survived: the next run of any workflow still runs.
+            WorkflowRunInfo next = awaitRun(workflows.run("""
+                    name: after-failure
+                    steps:
+                      - {name: one, sql: SELECT 1 AS one, output: ml.after_failure}
+                    """, NOV_1, Optional.empty(), "alice").id());
+            assertThat(next.status()).as("error: %s", next.error()).isEqualTo(RunStatus.SUCCEEDED);
+        } finally {
+            webhook.stop(0);
+        }
+    }
+
+    @Test
     void aRegisteredWorkflowIsRunByTheScheduler() throws Exception {
         assertField(() -> workflows.register("""
                 name: bad-cron

@@ -27,6 +27,7 @@ import io.carrara.registry.workflow.WorkflowDefinition;
 import io.carrara.registry.workflow.WorkflowDefinition.PredictStep;
 import io.carrara.registry.workflow.WorkflowDefinition.SqlStep;
 import io.carrara.registry.workflow.WorkflowParser;
+import io.carrara.spark.table.SparkTables;
 import io.carrara.spark.table.TableName;
 import io.carrara.spi.error.CarraraException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -289,7 +290,35 @@ public final class WorkflowService implements AutoCloseable {
                 .addKeyValue("run", run.id()).addKeyValue("status", store.getRun(run.id()).status().wireName()).log();
     }
 
+    /**
+     * Runs {@code queued} to a final state whatever happens: a failure the step loop did not foresee
+     * (an error of the database, of Spark, of the JVM) still ends the run failed with its reason, so
+     * no run shows as running for ever and the runner thread lives on for the next one.
+     */
     private void execute(WorkflowDefinition definition, WorkflowRunInfo queued) {
+        try {
+            executeSteps(definition, queued);
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError fatal && !(e instanceof OutOfMemoryError)) {
+                throw fatal;
+            }
+            log.atError().setMessage("workflow run failed unexpectedly").addKeyValue("run", queued.id()).setCause(e).log();
+            try {
+                WorkflowRunInfo current = store.getRun(queued.id());
+                if (current.status() == RunStatus.QUEUED || current.status() == RunStatus.RUNNING) {
+                    WorkflowRunInfo failed = current.withStatus(RunStatus.FAILED, current.startedAt(), DatabaseTimes.now(),
+                            "the run stopped on an unexpected error: " + reason(e) + " (the server log has the details)");
+                    store.updateRun(failed);
+                    definition.alertWebhook().ifPresent(webhook -> alert(webhook, failed));
+                }
+            } catch (RuntimeException recordFailure) {
+                log.atError().setMessage("cannot record the failure of a workflow run").addKeyValue("run", queued.id())
+                        .setCause(recordFailure).log();
+            }
+        }
+    }
+
+    private void executeSteps(WorkflowDefinition definition, WorkflowRunInfo queued) {
         WorkflowRunInfo run = queued.withStatus(RunStatus.RUNNING,
                 queued.startedAt() == null ? DatabaseTimes.now() : queued.startedAt(), null, null);
         store.updateRun(run);
@@ -319,8 +348,9 @@ public final class WorkflowService implements AutoCloseable {
                     steps.set(i, steps.get(i).failed("the server stopped during the step", DatabaseTimes.now()));
                     failure = "step " + step.name() + " was interrupted: the server stopped";
                     break;
-                } catch (RuntimeException e) {
-                    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                } catch (Exception e) {
+                    // Spark's AnalysisException and ParseException are checked exceptions in Java's eyes.
+                    String reason = reason(e);
                     steps.set(i, steps.get(i).failed(reason, DatabaseTimes.now()));
                     run = run.withSteps(steps);
                     store.updateRun(run);
@@ -351,6 +381,18 @@ public final class WorkflowService implements AutoCloseable {
         if (failure != null && definition.alertWebhook().isPresent()) {
             alert(definition.alertWebhook().get(), run);
         }
+    }
+
+    /** What went wrong, for the run's record: Carrara's own message, or Spark's first line for a query that does not run. */
+    static String reason(Throwable e) {
+        RuntimeException explained = e instanceof Exception exception
+                ? SparkTables.explain(exception, "sql", "the step's SQL") : null;
+        Throwable shown = explained instanceof CarraraException ? explained : e;
+        String message = shown.getMessage();
+        if (message == null || message.isBlank()) {
+            return "an error without a message (" + shown.getClass().getSimpleName() + ")";
+        }
+        return message.lines().findFirst().orElse(message).strip();
     }
 
     /** Replaces the step's output table with the rows of its SQL; answers the rows written. */
