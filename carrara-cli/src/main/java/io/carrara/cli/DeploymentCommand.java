@@ -6,6 +6,7 @@ import io.carrara.client.CarraraJson;
 import io.carrara.client.Deployment;
 import io.carrara.client.DeploymentRevision;
 import io.carrara.client.FeatureLookup;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -77,7 +78,8 @@ final class DeploymentCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "history", description = "List every revision of a deployment, oldest first, undeploys included.")
+    @Command(name = "history", description = "List every revision of a deployment, oldest first, undeploys and refused"
+            + " changes included.")
     static final class History extends ClientCommand {
         @Parameters(paramLabel = "NAME", description = "The deployment.")
         String name;
@@ -85,12 +87,18 @@ final class DeploymentCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader("revision", "action", "changed_at", "changed_by", "changed", "routing");
-            for (DeploymentRevision revision : client.deploymentHistory(name)) {
+            List<DeploymentRevision> revisions = client.deploymentHistory(name);
+            for (DeploymentRevision revision : revisions) {
                 table.row(revision.revision(), revision.action(), revision.changedAt(), revision.changedBy(),
                         revision.changed().isEmpty() ? "-" : String.join(",", revision.changed()),
                         routingSummary(revision.routing(), revision.instance(), revision.partitionBy(), revision.instances()));
             }
             table.print(out());
+            for (DeploymentRevision revision : revisions) {
+                if (revision.reason() != null) {
+                    out().println("revision " + revision.revision() + " was refused: " + revision.reason());
+                }
+            }
         }
     }
 

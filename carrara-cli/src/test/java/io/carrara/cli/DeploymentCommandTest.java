@@ -205,12 +205,15 @@ class DeploymentCommandTest {
         return server.registry().createModel("demand", NewModel.named("model" + NEXT.incrementAndGet()), "setup").ref();
     }
 
+    /** A new instance of the golden trips pipeline: deploys load what they route to, so it must be a model that loads. */
     private static UUID instance(ModelRef model) {
         try {
-            StoredBlob blob = server.registry().blobStore().put(
-                    new ByteArrayInputStream(("model " + NEXT.incrementAndGet()).getBytes(UTF_8)), 1 << 20);
+            java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+            io.carrara.spi.archive.ModelArchive.pack(io.carrara.serving.runtime.GoldenModels.model(
+                    io.carrara.serving.runtime.GoldenModels.TRIPS_LR), zip);
+            StoredBlob blob = server.registry().blobStore().put(new ByteArrayInputStream(zip.toByteArray()), Long.MAX_VALUE);
             return server.registry().createInstance(model,
-                    new NewInstance(new ArtifactSpec(blob.sha256(), "opaque", null), null, null), "setup").id();
+                    new NewInstance(new ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"), null, null), "setup").id();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One entry of a deployment's history: {@code action} ({@code created}, {@code updated} or
- * {@code undeployed}), the configuration after the change (for an undeploy, the one it removed), and
- * the fields it {@code changed} against the revision before.
+ * One entry of a deployment's history: {@code action} ({@code created}, {@code updated},
+ * {@code undeployed} or {@code refused}), the configuration after the change (for an undeploy, the one
+ * it removed; for a refused change, the one the server refused, with the {@code reason}), and the
+ * fields it {@code changed} against the revision before.
  */
 public record DeploymentRevision(
         String name,
@@ -28,7 +29,8 @@ public record DeploymentRevision(
         double logSampleRate,
         List<String> changed,
         Instant changedAt,
-        String changedBy) {
+        String changedBy,
+        String reason) {
     public DeploymentRevision {
         requireNonNull(name, "name is null");
         requireNonNull(action, "action is null");

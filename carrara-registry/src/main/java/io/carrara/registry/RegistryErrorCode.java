@@ -9,7 +9,9 @@ public enum RegistryErrorCode implements ErrorCodeSupplier {
     SEARCH_SYNTAX(0x0001_0001, ErrorType.INVALID_INPUT),
     DEPENDENCY_CYCLE(0x0001_0002, ErrorType.CONFLICT),
     BLOB_MISSING(0x0001_0003, ErrorType.INVALID_INPUT),
-    DATABASE_UNAVAILABLE(0x0001_0004, ErrorType.UNAVAILABLE);
+    DATABASE_UNAVAILABLE(0x0001_0004, ErrorType.UNAVAILABLE),
+    /** A deployment change whose instances could not load or pass their checks; the deployment stays as it was. */
+    DEPLOYMENT_REFUSED(0x0001_0005, ErrorType.INVALID_INPUT);
 
     private final ErrorCode errorCode;
 

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carrara.registry.RegistryErrorCode;
 import io.carrara.registry.RegistryHooks;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.deploy.DeployOutcome.Kind;
@@ -61,6 +62,7 @@ public final class DeploymentRegistry {
     private static final int MAX_LOOKUPS = 100;
     private static final int MAX_PARTITIONS = 1000;
     private static final int MAX_PARTITION_VALUE = 256;
+    private static final int MAX_REASON = 4_000;
     // Format of the routing and features JSON columns; readers branch on it when it changes.
     private static final int DOCUMENT_VERSION = 1;
     private static final TypeReference<List<FeatureLookup>> LOOKUP_LIST = new TypeReference<>() {};
@@ -85,7 +87,20 @@ public final class DeploymentRegistry {
      * current configuration (after resolving {@code latest}) changes nothing and writes no revision.
      */
     public DeployOutcome deploy(NewDeployment request, String user) {
+        return deploy(request, user, DeploymentCheck.NONE);
+    }
+
+    /**
+     * As {@link #deploy(NewDeployment, String)}, but a change takes effect only once {@code check}
+     * accepted the deployment as it would be (with {@code latest} resolved to the instance it names
+     * now), e.g. once the server loaded its instances. A refused change writes a {@code refused}
+     * revision with the reason to the history, leaves the current configuration in place, and throws
+     * DEPLOYMENT_REFUSED with the reason. The check runs outside any transaction, so a slow model load
+     * holds no lock; the change is then committed for the instances that were checked.
+     */
+    public DeployOutcome deploy(NewDeployment request, String user, DeploymentCheck check) {
         requireNonNull(request, "request is null");
+        requireNonNull(check, "check is null");
         String name = Names.checkName(request.name(), "name");
         ModelRef requestedModel = request.model() == null ? null : ModelRef.parse(request.model(), "model");
         RoutingRequest routingRequest = checkRouting(request);
@@ -93,69 +108,133 @@ public final class DeploymentRegistry {
         MissingFeatures missingFeatures = parseMissingFeatures(request.missingFeatures());
         double logSampleRate = checkLogSampleRate(request.logSampleRate());
         String by = checkUser(user);
-        Instant now = now();
+        Proposal proposal = database.inTransaction(handle -> propose(handle, name, requestedModel, routingRequest, features,
+                missingFeatures, logSampleRate, by, false));
+        if (proposal.unchanged()) {
+            return new DeployOutcome(proposal.current().orElseThrow(), Kind.UNCHANGED);
+        }
+        try {
+            check.check(proposal.deployment());
+        } catch (CarraraException refusal) {
+            DeploymentRevision refused = refuse(proposal, refusal.getMessage());
+            String keeps = proposal.current().map(current -> "; it keeps serving revision " + current.revision())
+                    .orElse("; nothing was deployed");
+            throw new CarraraException(RegistryErrorCode.DEPLOYMENT_REFUSED, "deployment " + name + " was not changed: "
+                    + refusal.getMessage() + keeps + " (the history records the refused change as revision "
+                    + refused.revision() + ")", refusal.field().orElse(proposal.routingField()), refusal);
+        }
+        RoutingRequest checked = RoutingRequest.of(proposal.deployment().routing());
         return database.inTransaction(handle -> {
-            Long modelId = requestedModel == null ? null : requireModelId(handle, requestedModel);
-            Routing routing;
-            if (routingRequest instanceof RoutingRequest.Latest) {
-                if (modelId == null) {
-                    throw new CarraraException(INVALID_ARGUMENT,
-                            "model is required with latest: name the model whose newest instance to deploy, e.g."
-                                    + " demand/eta", "model");
-                }
-                routing = new Routing.Pinned(latestInstance(handle, modelId, requestedModel));
-            } else if (routingRequest instanceof RoutingRequest.Pinned pinned) {
-                InstanceRow row = requireInstance(handle, pinned.instance(), "instance");
-                modelId = modelId == null ? row.modelId() : modelId;
-                checkRoutable(handle, row, modelId, "instance");
-                routing = new Routing.Pinned(pinned.instance());
-            } else {
-                RoutingRequest.Partitioned partitioned = (RoutingRequest.Partitioned) routingRequest;
-                InstanceRow fallback = requireInstance(handle, partitioned.fallback(), "default");
-                modelId = modelId == null ? fallback.modelId() : modelId;
-                checkRoutable(handle, fallback, modelId, "default");
-                for (Map.Entry<String, UUID> entry : partitioned.instances().entrySet()) {
-                    String field = "instances." + entry.getKey();
-                    checkRoutable(handle, requireInstance(handle, entry.getValue(), field), modelId, field);
-                }
-                routing = new Routing.Partitioned(partitioned.field(), partitioned.instances(), partitioned.fallback());
+            Proposal current = propose(handle, name, proposal.deployment().model(), checked, features, missingFeatures,
+                    logSampleRate, by, true);
+            if (current.unchanged()) {
+                return new DeployOutcome(current.current().orElseThrow(), Kind.UNCHANGED);
             }
-            ModelRef model = refOf(handle, modelId);
-            Optional<Deployment> current = lockCurrent(handle, name);
-            if (current.isPresent() && sameConfiguration(current.get(), model, routing, features, missingFeatures,
-                    logSampleRate)) {
-                return new DeployOutcome(current.get(), Kind.UNCHANGED);
+            return commit(handle, current);
+        });
+    }
+
+    /**
+     * A change as it would be made: the resolved model and routing, the deployment it would leave in
+     * place, and the one it replaces. {@code lock} takes the row lock for a commit.
+     */
+    private record Proposal(Deployment deployment, long modelId, Optional<Deployment> current, boolean unchanged,
+            String routingField) {}
+
+    private Proposal propose(Handle handle, String name, ModelRef requestedModel, RoutingRequest routingRequest,
+            List<FeatureLookup> features, MissingFeatures missingFeatures, double logSampleRate, String by, boolean lock) {
+        Long modelId = requestedModel == null ? null : requireModelId(handle, requestedModel);
+        Routing routing;
+        String routingField;
+        if (routingRequest instanceof RoutingRequest.Latest) {
+            if (modelId == null) {
+                throw new CarraraException(INVALID_ARGUMENT,
+                        "model is required with latest: name the model whose newest instance to deploy, e.g."
+                                + " demand/eta", "model");
             }
-            int revision = lastRevision(handle, name) + 1;
-            Deployment deployment = new Deployment(name, model, routing, features, missingFeatures, logSampleRate,
-                    revision, now, by);
-            List<String> changed = changedFields(current.orElse(null), deployment);
-            if (current.isPresent()) {
-                handle.createUpdate("""
-                                UPDATE deployments SET model_id = ?, routing = ?, features = ?, missing_features = ?,
-                                       log_sample_rate = ?, revision = ?, updated_at = ?, updated_by = ?
-                                WHERE name = ?""")
-                        .bind(0, modelId).bind(1, routingJson(routing)).bind(2, RegistryJson.write(features))
-                        .bind(3, wireName(missingFeatures)).bind(4, logSampleRate).bind(5, revision).bind(6, toDb(now))
-                        .bind(7, by).bind(8, name)
-                        .execute();
-            } else {
-                handle.createUpdate("""
-                                INSERT INTO deployments (name, model_id, routing, features, missing_features, log_sample_rate,
-                                                         revision, updated_at, updated_by)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                        .bind(0, name).bind(1, modelId).bind(2, routingJson(routing)).bind(3, RegistryJson.write(features))
-                        .bind(4, wireName(missingFeatures)).bind(5, logSampleRate).bind(6, revision).bind(7, toDb(now))
-                        .bind(8, by)
-                        .execute();
+            routing = new Routing.Pinned(latestInstance(handle, modelId, requestedModel));
+            routingField = "latest";
+        } else if (routingRequest instanceof RoutingRequest.Pinned pinned) {
+            InstanceRow row = requireInstance(handle, pinned.instance(), "instance");
+            modelId = modelId == null ? row.modelId() : modelId;
+            checkRoutable(handle, row, modelId, "instance");
+            routing = new Routing.Pinned(pinned.instance());
+            routingField = "instance";
+        } else {
+            RoutingRequest.Partitioned partitioned = (RoutingRequest.Partitioned) routingRequest;
+            InstanceRow fallback = requireInstance(handle, partitioned.fallback(), "default");
+            modelId = modelId == null ? fallback.modelId() : modelId;
+            checkRoutable(handle, fallback, modelId, "default");
+            for (Map.Entry<String, UUID> entry : partitioned.instances().entrySet()) {
+                String field = "instances." + entry.getKey();
+                checkRoutable(handle, requireInstance(handle, entry.getValue(), field), modelId, field);
             }
-            Action action = current.isPresent() ? Action.UPDATED : Action.CREATED;
-            insertHistory(handle, new DeploymentRevision(name, revision, action, model, routing, features, missingFeatures,
-                    logSampleRate, changed, now, by), modelId);
-            event(handle, action == Action.CREATED ? Event.DEPLOYMENT_CREATED : Event.DEPLOYMENT_UPDATED, deployment,
-                    changed, now);
-            hooks.beforeCommit("deploy");
-            return new DeployOutcome(deployment, action == Action.CREATED ? Kind.CREATED : Kind.UPDATED);
+            routing = new Routing.Partitioned(partitioned.field(), partitioned.instances(), partitioned.fallback());
+            routingField = "instances";
+        }
+        ModelRef model = refOf(handle, modelId);
+        Optional<Deployment> current = lock ? lockCurrent(handle, name) : findCurrent(handle, name);
+        boolean unchanged = current.isPresent()
+                && sameConfiguration(current.get(), model, routing, features, missingFeatures, logSampleRate);
+        Deployment deployment = new Deployment(name, model, routing, features, missingFeatures, logSampleRate,
+                lastRevision(handle, name) + 1, now(), by);
+        return new Proposal(deployment, modelId, current, unchanged, routingField);
+    }
+
+    private DeployOutcome commit(Handle handle, Proposal proposal) {
+        Deployment deployment = proposal.deployment();
+        String name = deployment.name();
+        long modelId = proposal.modelId();
+        Instant now = deployment.updatedAt();
+        Optional<Deployment> current = proposal.current();
+        List<String> changed = changedFields(current.orElse(null), deployment);
+        String routing = routingJson(deployment.routing());
+        String features = RegistryJson.write(deployment.features());
+        if (current.isPresent()) {
+            handle.createUpdate("""
+                            UPDATE deployments SET model_id = ?, routing = ?, features = ?, missing_features = ?,
+                                   log_sample_rate = ?, revision = ?, updated_at = ?, updated_by = ?
+                            WHERE name = ?""")
+                    .bind(0, modelId).bind(1, routing).bind(2, features)
+                    .bind(3, wireName(deployment.missingFeatures())).bind(4, deployment.logSampleRate())
+                    .bind(5, deployment.revision()).bind(6, toDb(now)).bind(7, deployment.updatedBy()).bind(8, name)
+                    .execute();
+        } else {
+            handle.createUpdate("""
+                            INSERT INTO deployments (name, model_id, routing, features, missing_features, log_sample_rate,
+                                                     revision, updated_at, updated_by)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .bind(0, name).bind(1, modelId).bind(2, routing).bind(3, features)
+                    .bind(4, wireName(deployment.missingFeatures())).bind(5, deployment.logSampleRate())
+                    .bind(6, deployment.revision()).bind(7, toDb(now)).bind(8, deployment.updatedBy())
+                    .execute();
+        }
+        Action action = current.isPresent() ? Action.UPDATED : Action.CREATED;
+        insertHistory(handle, new DeploymentRevision(name, deployment.revision(), action, deployment.model(),
+                deployment.routing(), deployment.features(), deployment.missingFeatures(), deployment.logSampleRate(),
+                changed, now, deployment.updatedBy(), null), modelId);
+        event(handle, action == Action.CREATED ? Event.DEPLOYMENT_CREATED : Event.DEPLOYMENT_UPDATED, deployment, changed, now);
+        hooks.beforeCommit("deploy");
+        return new DeployOutcome(deployment, action == Action.CREATED ? Kind.CREATED : Kind.UPDATED);
+    }
+
+    /** Records a change the check refused: a {@code refused} revision with the reason, and a {@code deployment.refused} event. */
+    private DeploymentRevision refuse(Proposal proposal, String reason) {
+        String shortened = reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "…";
+        return database.inTransaction(handle -> {
+            Deployment proposed = proposal.deployment();
+            Instant now = now();
+            int revision = lastRevision(handle, proposed.name()) + 1;
+            DeploymentRevision refused = new DeploymentRevision(proposed.name(), revision, Action.REFUSED, proposed.model(),
+                    proposed.routing(), proposed.features(), proposed.missingFeatures(), proposed.logSampleRate(),
+                    changedFields(proposal.current().orElse(null), proposed), now, proposed.updatedBy(), shortened);
+            insertHistory(handle, refused, proposal.modelId());
+            ObjectNode payload = json.createObjectNode().put("deployment", proposed.name()).put("revision", revision)
+                    .put("reason", shortened);
+            ArrayNode instances = payload.putArray("instances");
+            instancesOf(proposed.routing()).forEach(id -> instances.add(id.toString()));
+            insertEvent(handle, Event.DEPLOYMENT_REFUSED, proposed.model(), payload, now);
+            return refused;
         });
     }
 
@@ -196,7 +275,8 @@ public final class DeploymentRegistry {
                         rs.getDouble("log_sample_rate"),
                         readStrings(rs.getString("changed")),
                         fromDb(rs.getObject("changed_at", LocalDateTime.class)),
-                        rs.getString("changed_by")))
+                        rs.getString("changed_by"),
+                        rs.getString("reason")))
                 .list());
         if (revisions.isEmpty()) {
             throw new CarraraException(NOT_FOUND, "deployment '" + name + "' was never deployed", "name");
@@ -216,7 +296,7 @@ public final class DeploymentRegistry {
             handle.createUpdate("DELETE FROM deployments WHERE name = ?").bind(0, name).execute();
             DeploymentRevision undeployed = new DeploymentRevision(name, revision, Action.UNDEPLOYED, current.model(),
                     current.routing(), current.features(), current.missingFeatures(), current.logSampleRate(), List.of(),
-                    now, by);
+                    now, by, null);
             insertHistory(handle, undeployed, modelId);
             ObjectNode payload = json.createObjectNode().put("deployment", name).put("revision", revision);
             insertEvent(handle, Event.DEPLOYMENT_UNDEPLOYED, current.model(), payload, now);
@@ -234,6 +314,14 @@ public final class DeploymentRegistry {
         record Pinned(UUID instance) implements RoutingRequest {}
 
         record Partitioned(String field, Map<String, UUID> instances, UUID fallback) implements RoutingRequest {}
+
+        /** The request that deploys exactly {@code routing} again. */
+        static RoutingRequest of(Routing routing) {
+            if (routing instanceof Routing.Partitioned partitioned) {
+                return new Partitioned(partitioned.field(), partitioned.instances(), partitioned.fallback());
+            }
+            return new Pinned(((Routing.Pinned) routing).instance());
+        }
     }
 
     private static RoutingRequest checkRouting(NewDeployment request) {
@@ -444,6 +532,13 @@ public final class DeploymentRegistry {
             JOIN models m ON m.model_id = d.model_id
             JOIN projects p ON p.project_id = m.project_id""";
 
+    private Optional<Deployment> findCurrent(Handle handle, String name) {
+        return handle.createQuery(DEPLOYMENT_SELECT + " WHERE d.name = ?")
+                .bind(0, name)
+                .map((rs, ctx) -> mapDeployment(rs))
+                .findOne();
+    }
+
     private Optional<Deployment> lockCurrent(Handle handle, String name) {
         // Locks the row so concurrent changes of one deployment take turns; a concurrent first deploy
         // of a new name loses on the primary key instead and answers CONFLICT.
@@ -479,12 +574,13 @@ public final class DeploymentRegistry {
     private void insertHistory(Handle handle, DeploymentRevision revision, long modelId) {
         handle.createUpdate("""
                         INSERT INTO deployment_history (name, revision, action, model_id, routing, features, missing_features,
-                                                        log_sample_rate, changed, changed_at, changed_by)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                                        log_sample_rate, changed, changed_at, changed_by, reason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .bind(0, revision.name()).bind(1, revision.revision()).bind(2, revision.action().wireName())
                 .bind(3, modelId).bind(4, routingJson(revision.routing())).bind(5, RegistryJson.write(revision.features()))
                 .bind(6, wireName(revision.missingFeatures())).bind(7, revision.logSampleRate())
                 .bind(8, RegistryJson.write(revision.changed())).bind(9, toDb(revision.changedAt())).bind(10, revision.changedBy())
+                .bind(11, revision.reason())
                 .execute();
     }
 

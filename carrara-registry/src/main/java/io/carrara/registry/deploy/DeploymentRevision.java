@@ -11,8 +11,9 @@ import java.util.Locale;
 
 /**
  * One entry of a deployment's append-only history: the configuration a change left in place (for an
- * undeploy, the configuration it removed), which fields it changed against the revision before, and
- * who made it when. Revisions of a name keep counting across an undeploy and a later deploy.
+ * undeploy, the configuration it removed; for a refused change, the configuration that was refused,
+ * with the {@code reason}), which fields it changed against the revision before, and who made it
+ * when. Revisions of a name keep counting across an undeploy and a later deploy.
  */
 public record DeploymentRevision(
         String name,
@@ -25,11 +26,14 @@ public record DeploymentRevision(
         double logSampleRate,
         List<String> changed,
         Instant changedAt,
-        String changedBy) {
+        String changedBy,
+        String reason) {
 
     /** What a revision did; its wire name is the lower-case name, as in the event type. */
     public enum Action {
-        CREATED, UPDATED, UNDEPLOYED;
+        CREATED, UPDATED, UNDEPLOYED,
+        /** A change the server refused before it took traffic (its instances did not load); the deployment did not change. */
+        REFUSED;
 
         @JsonValue
         public String wireName() {
@@ -47,5 +51,8 @@ public record DeploymentRevision(
         changed = List.copyOf(requireNonNull(changed, "changed is null"));
         requireNonNull(changedAt, "changedAt is null");
         requireNonNull(changedBy, "changedBy is null");
+        if ((action == Action.REFUSED) != (reason != null)) {
+            throw new IllegalArgumentException("a refused revision, and only one, has a reason");
+        }
     }
 }

@@ -18,6 +18,7 @@ public record Event(long id, String type, String project, String model, UUID ins
     public static final String DEPLOYMENT_CREATED = "deployment.created";
     public static final String DEPLOYMENT_UPDATED = "deployment.updated";
     public static final String DEPLOYMENT_UNDEPLOYED = "deployment.undeployed";
+    public static final String DEPLOYMENT_REFUSED = "deployment.refused";
 
     public Event {
         requireNonNull(type, "type is null");

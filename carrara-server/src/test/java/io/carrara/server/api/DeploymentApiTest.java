@@ -35,7 +35,6 @@ class DeploymentApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final AtomicInteger nextBlob = new AtomicInteger();
     private CarraraServer server;
     private ModelRef eta;
     private ModelRef pricing;
@@ -179,20 +178,70 @@ class DeploymentApiTest {
     }
 
     @Test
+    void aChangeWhoseInstanceCannotLoadIsRefusedAndTheCurrentRevisionKeepsServing() throws Exception {
+        ModelRef guarded = server.registry().createModel("demand", NewModel.named("guarded"), "setup").ref();
+        UUID good = instance(guarded);
+        assertThat(post("/api/v1/deployments", "{\"name\":\"guarded\",\"instance\":\"" + good + "\"}").statusCode())
+                .isEqualTo(201);
+        String rows = JSON.writeValueAsString(java.util.Map.of("rows",
+                io.carrara.serving.runtime.GoldenModels.scoredInputs(io.carrara.serving.runtime.GoldenModels.TRIPS_LR, 2)));
+        assertScoredBy(post("/api/v1/deployments/guarded/predict", rows), good);
+
+        // The pipeline needs more columns than this instance declares, so it cannot load.
+        UUID broken = instance(guarded, java.util.Map.of("inputSchema", "id int"));
+        HttpResponse<String> refused = post("/api/v1/deployments", "{\"name\":\"guarded\",\"instance\":\"" + broken + "\"}");
+        assertError(refused, 400, "DEPLOYMENT_REFUSED", "instance");
+        assertThat(json(refused).get("message").asText()).contains(broken.toString()).contains("keeps serving revision 1");
+
+        JsonNode current = json(get("/api/v1/deployments/guarded"));
+        assertThat(current.get("instance").asText()).isEqualTo(good.toString());
+        assertThat(current.get("revision").asInt()).isEqualTo(1);
+        assertScoredBy(post("/api/v1/deployments/guarded/predict", rows), good);
+        assertThat(get("/v2/models/guarded/ready").statusCode()).isEqualTo(200);
+
+        // latest resolves to the newest instance, the broken one: refused the same way.
+        assertError(post("/api/v1/deployments", "{\"name\":\"guarded\",\"model\":\"demand/guarded\",\"latest\":true}"),
+                400, "DEPLOYMENT_REFUSED", "instance");
+        JsonNode history = json(get("/api/v1/deployments/guarded/history")).get("items");
+        assertThat(history).extracting(item -> item.get("action").asText()).containsExactly("created", "refused", "refused");
+        assertThat(history.get(1).get("instance").asText()).isEqualTo(broken.toString());
+        assertThat(history.get(1).get("reason").asText()).contains(broken.toString());
+        assertThat(json(get("/api/v1/events?after=0&limit=1000")).get("items"))
+                .extracting(event -> event.get("type").asText()).contains("deployment.refused");
+
+        // A refused first deploy deploys nothing, and a good change after a refusal goes through.
+        assertError(post("/api/v1/deployments", "{\"name\":\"guarded-new\",\"instance\":\"" + broken + "\"}"),
+                400, "DEPLOYMENT_REFUSED", "instance");
+        assertError(get("/api/v1/deployments/guarded-new"), 404, "NOT_FOUND", "name");
+        UUID better = instance(guarded);
+        HttpResponse<String> moved = post("/api/v1/deployments", "{\"name\":\"guarded\",\"instance\":\"" + better + "\"}");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        assertThat(json(moved).get("revision").asInt()).isEqualTo(4);
+        assertScoredBy(post("/api/v1/deployments/guarded/predict", rows), better);
+    }
+
+    private static void assertScoredBy(HttpResponse<String> response, UUID instance) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        for (JsonNode row : json(response).get("predictions")) {
+            assertThat(row.has("error") || row.has("skipped")).as(response.body()).isFalse();
+        }
+        assertThat(json(response).get("instances")).extracting(JsonNode::asText).containsOnly(instance.toString());
+    }
+
+    @Test
     void exposesTheRegistriesTheServingEngineUses() {
         assertThat(server.deployments()).isNotNull();
         assertThat(server.predictionLog()).isNotNull();
     }
 
+    /** A new instance of the golden trips pipeline: deploys load what they route to, so it must be a model that loads. */
     private UUID instance(ModelRef model) {
-        try {
-            StoredBlob blob = server.registry().blobStore().put(
-                    new ByteArrayInputStream(("model " + nextBlob.incrementAndGet()).getBytes(UTF_8)), 1 << 20);
-            return server.registry().createInstance(model,
-                    new NewInstance(new ArtifactSpec(blob.sha256(), "opaque", null), null, null), "setup").id();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return instance(model, java.util.Map.of());
+    }
+
+    private UUID instance(ModelRef model, java.util.Map<String, String> metadata) {
+        return io.carrara.server.TestModels.uploadPipeline(server.registry(), model,
+                io.carrara.serving.runtime.GoldenModels.model(io.carrara.serving.runtime.GoldenModels.TRIPS_LR), metadata).id();
     }
 
     private void assertError(HttpResponse<String> response, int status, String code, String field) throws IOException {
