@@ -2,8 +2,12 @@ package io.carrara.client;
 
 import static java.util.Objects.requireNonNull;
 
-/** The server's answer to a health check, e.g. {@code ok} and {@code 0.1.0}. */
-public record Health(String status, String version) {
+/**
+ * The server's answer to a health check, e.g. {@code ok} and {@code 0.1.0}, with its stores
+ * {@code up} or {@code down} ({@code degraded}: the feature store is down; {@code unavailable}: the
+ * registry database is).
+ */
+public record Health(String status, String version, String database, String features) {
     public Health {
         requireNonNull(status, "status is null");
     }

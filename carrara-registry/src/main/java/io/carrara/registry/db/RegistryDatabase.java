@@ -10,6 +10,8 @@ import io.carrara.spi.error.CarraraException;
 import java.io.Closeable;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
@@ -41,7 +43,7 @@ public final class RegistryDatabase implements Closeable {
         // One isolation level everywhere: MariaDB defaults to REPEATABLE READ, the others to READ COMMITTED,
         // and the version allocation relies on seeing rows committed while it waited for a row lock.
         hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        hikari.setConnectionTimeout(10_000);
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
         if (config.dialect() == DatabaseDialect.POSTGRESQL) {
             // Search filters range from one instance to millions; a cached generic plan chosen for one
             // selectivity is badly wrong for another, so PostgreSQL plans each execution with its values.
@@ -108,13 +110,43 @@ public final class RegistryDatabase implements Closeable {
                     throw new CarraraException(CONFLICT,
                             "a concurrent change conflicted with this one; retry the request", null, e);
                 }
-                if (sql instanceof SQLTransientConnectionException || (sql != null && sql.getSQLState() != null
-                        && sql.getSQLState().startsWith("08"))) {
-                    throw new CarraraException(DATABASE_UNAVAILABLE,
-                            "the registry database is unreachable; check that it is running", null, e);
+                Optional<CarraraException> unavailable = unavailable(e);
+                if (unavailable.isPresent()) {
+                    throw unavailable.get();
                 }
                 throw e;
             }
+        }
+    }
+
+    /**
+     * DATABASE_UNAVAILABLE when {@code error} says the database could not be reached (no connection
+     * within the timeout, a connection lost or refused), for any caller, read or write.
+     */
+    public static Optional<CarraraException> unavailable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof CarraraException carrara && carrara.errorCode().equals(DATABASE_UNAVAILABLE.toErrorCode())) {
+                return Optional.of(carrara);
+            }
+            if (t instanceof SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return Optional.of(new CarraraException(DATABASE_UNAVAILABLE, "the registry database is unreachable; the"
+                        + " server answers again once it is back (an operator can check it with GET /api/v1/health)", null, error));
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a connection answers within {@code timeout}, for the health endpoint. */
+    public boolean reachable(Duration timeout) {
+        int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            return connection.isValid(seconds);
+        } catch (SQLException | RuntimeException e) {
+            return false;
         }
     }
 

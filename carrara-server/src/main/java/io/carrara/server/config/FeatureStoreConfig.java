@@ -48,8 +48,12 @@ public record FeatureStoreConfig(Path directory, RedisFeatureStoreConfig redis) 
         }
     }
 
+    /**
+     * The store. Redis need not answer yet: the server starts and serves every deployment without
+     * features, and reports those with features not ready until Redis answers.
+     */
     public FeatureStore open() {
-        return directory != null ? EmbeddedFeatureStore.open(directory) : RedisFeatureStore.open(redis);
+        return directory != null ? EmbeddedFeatureStore.open(directory) : RedisFeatureStore.connect(redis);
     }
 
     public String describe() {

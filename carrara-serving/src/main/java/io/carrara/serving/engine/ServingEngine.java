@@ -190,6 +190,25 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
         return CompletableFuture.runAsync(() -> router.instances().forEach(cache::preload), loader);
     }
 
+    /**
+     * Accepts a deployment change only if it can serve: every instance it routes to is loaded now
+     * (fetched, verified, compiled against its declared {@code inputSchema}), whatever the load mode,
+     * so a change that cannot work is refused before it takes traffic and the current revision keeps
+     * serving. A remembered load failure is retried first. Refuses with the instance and the reason.
+     */
+    public void check(Deployment proposed) {
+        requireNonNull(proposed, "proposed is null");
+        for (UUID id : Router.of(proposed.routing()).instances()) {
+            cache.retry(id);
+            cache.get(id); // MODEL_UNAVAILABLE naming the instance and the reason
+
+        }
+        if (!proposed.features().isEmpty() && features == null) {
+            throw new CarraraException(INVALID_ARGUMENT, "deployment " + proposed.name() + " looks up features, but this"
+                    + " server has no feature store; configure features.store", "features");
+        }
+    }
+
     /** Stops serving a deployment; its models stay cached until evicted, as another deployment may use them. */
     public synchronized void undeployed(String name) {
         Served served = deployments.remove(name);
@@ -398,6 +417,11 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
             return Optional.empty();
         }
         List<String> reasons = new ArrayList<>();
+        if (!served.deployment.features().isEmpty() && (features == null || !features.available())) {
+            reasons.add("its feature store " + (features == null ? "is not configured" : features.describe() + " does not answer")
+                    + "; it looks up " + served.deployment.features().stream().map(lookup -> lookup.group())
+                    .distinct().sorted().collect(java.util.stream.Collectors.joining(", ")));
+        }
         for (UUID id : served.router.instances()) {
             Optional<String> failure = cache.failure(id);
             if (failure.isPresent()) {

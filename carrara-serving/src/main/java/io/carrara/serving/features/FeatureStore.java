@@ -51,6 +51,14 @@ public interface FeatureStore extends AutoCloseable {
     /** Removes the entity and all its features; false when there was no such entity. */
     boolean delete(String group, String key);
 
+    /**
+     * Whether the store answers now (for readiness and health); never throws and never waits longer
+     * than the store's timeout. An embedded store is always available.
+     */
+    default boolean available() {
+        return true;
+    }
+
     /** Where the features live, for logs: a directory or a Redis address (never a password). */
     String describe();
 

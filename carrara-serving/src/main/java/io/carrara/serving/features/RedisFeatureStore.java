@@ -26,16 +26,37 @@ import redis.clients.jedis.exceptions.JedisException;
  * overwrite each other. Connections come from a bounded pool.
  */
 public final class RedisFeatureStore implements FeatureStore {
+    /** How long a ping's answer stands for {@link #available}, so that readiness probes and scrapes do not each ping. */
+    private static final long AVAILABILITY_TTL_NANOS = 1_000_000_000L;
+
     private final RedisFeatureStoreConfig config;
     private final RedisClient client;
+    private volatile long checkedAt;
+    private volatile boolean lastAvailable = true;
 
     private RedisFeatureStore(RedisFeatureStoreConfig config, RedisClient client) {
         this.config = config;
         this.client = client;
     }
 
-    /** Connects and checks that Redis answers, so a wrong address fails at startup, not at the first prediction. */
+    /** Connects and checks that Redis answers, so a wrong address fails at once, not at the first lookup. */
     public static RedisFeatureStore open(RedisFeatureStoreConfig config) {
+        RedisFeatureStore store = connect(config);
+        try {
+            store.call(redis -> redis.ping());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /**
+     * Sets up the connection pool without requiring Redis to answer now: a server starts while Redis
+     * is down and its feature lookups answer FEATURE_STORE_UNAVAILABLE (and {@link #available} false)
+     * until Redis is back. Connections are made on demand.
+     */
+    public static RedisFeatureStore connect(RedisFeatureStoreConfig config) {
         requireNonNull(config, "config is null");
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
         DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
@@ -68,14 +89,25 @@ public final class RedisFeatureStore implements FeatureStore {
         } catch (JedisException e) {
             throw unavailable(config, e);
         }
-        RedisFeatureStore store = new RedisFeatureStore(config, client);
-        try {
-            store.call(redis -> redis.ping());
-        } catch (RuntimeException e) {
-            client.close();
-            throw e;
+        return new RedisFeatureStore(config, client);
+    }
+
+    @Override
+    public boolean available() {
+        long now = System.nanoTime();
+        if (now - checkedAt < AVAILABILITY_TTL_NANOS) {
+            return lastAvailable;
         }
-        return store;
+        boolean answered;
+        try {
+            call(redis -> redis.ping());
+            answered = true;
+        } catch (RuntimeException e) {
+            answered = false;
+        }
+        lastAvailable = answered;
+        checkedAt = now;
+        return answered;
     }
 
     @Override
