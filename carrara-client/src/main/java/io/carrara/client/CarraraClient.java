@@ -131,7 +131,7 @@ public final class CarraraClient {
         Names.checkName(name, "project");
         ObjectNode body = json.createObjectNode().put("name", name);
         putIfPresent(body, "description", description);
-        return call(request("/api/v1/projects").POST(jsonBody(body)), type(Project.class));
+        return call(request("/api/v1/projects").header("Content-Type", "application/json").POST(jsonBody(body)), type(Project.class));
     }
 
     public Project getProject(String name) {
@@ -172,7 +172,7 @@ public final class CarraraClient {
             ArrayNode dependsOn = body.putArray("dependsOn");
             definition.dependsOn().forEach(upstream -> dependsOn.add(upstream.toString()));
         }
-        return call(request(projectPath(model.project()) + "/models").POST(jsonBody(body)), type(Model.class));
+        return call(request(projectPath(model.project()) + "/models").header("Content-Type", "application/json").POST(jsonBody(body)), type(Model.class));
     }
 
     public Model getModel(ModelRef model) {
@@ -240,7 +240,7 @@ public final class CarraraClient {
                 .put("packaging", definition.packaging().wireName());
         body.set("metadata", stringMap(definition.metadata()));
         body.set("provenance", stringMap(definition.provenance()));
-        return call(request(modelPath(model) + "/instances").POST(jsonBody(body)), type(Instance.class));
+        return call(request(modelPath(model) + "/instances").header("Content-Type", "application/json").POST(jsonBody(body)), type(Instance.class));
     }
 
     /**
@@ -376,7 +376,7 @@ public final class CarraraClient {
     public Instance deprecate(UUID id, String reason) {
         requireNonNull(reason, "reason is null");
         ObjectNode body = json.createObjectNode().put("reason", reason);
-        return call(request(instancePath(id) + "/deprecate").POST(jsonBody(body)), type(Instance.class));
+        return call(request(instancePath(id) + "/deprecate").header("Content-Type", "application/json").POST(jsonBody(body)), type(Instance.class));
     }
 
     // ---- metrics
@@ -393,7 +393,7 @@ public final class CarraraClient {
         if (!metric.metadata().isEmpty()) {
             body.set("metadata", stringMap(metric.metadata()));
         }
-        return call(request(instancePath(instance) + "/metrics").POST(jsonBody(body)), type(Metric.class));
+        return call(request(instancePath(instance) + "/metrics").header("Content-Type", "application/json").POST(jsonBody(body)), type(Metric.class));
     }
 
     /** A page of an instance's metrics, oldest first. */
@@ -461,7 +461,7 @@ public final class CarraraClient {
         if (definition.logSampleRate() != null) {
             body.put("logSampleRate", definition.logSampleRate());
         }
-        return call(request("/api/v1/deployments").POST(jsonBody(body)), type(Deployment.class));
+        return call(request("/api/v1/deployments").header("Content-Type", "application/json").POST(jsonBody(body)), type(Deployment.class));
     }
 
     public Deployment getDeployment(String name) {
@@ -513,7 +513,7 @@ public final class CarraraClient {
         if (instance != null) {
             body.put("instance", instance.toString());
         }
-        return call(request(deploymentPath(deployment) + "/predict").POST(jsonBody(body)), type(JsonNode.class));
+        return call(request(deploymentPath(deployment) + "/predict").header("Content-Type", "application/json").POST(jsonBody(body)), type(JsonNode.class));
     }
 
     private static String deploymentPath(String name) {

@@ -48,7 +48,9 @@ public final class CarraraClientException extends CarraraException {
     private static ErrorType typeOf(int httpStatus) {
         return switch (httpStatus) {
             case 0, 503 -> ErrorType.UNAVAILABLE;
+            case 403 -> ErrorType.FORBIDDEN;
             case 404 -> ErrorType.NOT_FOUND;
+            case 415 -> ErrorType.UNSUPPORTED_MEDIA_TYPE;
             case 409 -> ErrorType.CONFLICT;
             case 413 -> ErrorType.TOO_LARGE;
             default -> httpStatus >= 400 && httpStatus < 500 ? ErrorType.INVALID_INPUT : ErrorType.INTERNAL;

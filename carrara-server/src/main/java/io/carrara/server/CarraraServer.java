@@ -25,6 +25,7 @@ import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.registry.predictions.PredictionLogStore;
 import io.carrara.server.api.ApiErrors;
+import io.carrara.server.http.CrossOriginGuard;
 import io.carrara.server.api.ApiReferencePage;
 import io.carrara.server.api.ArtifactApi;
 import io.carrara.server.api.BatchApi;
@@ -33,6 +34,7 @@ import io.carrara.server.api.WorkflowApi;
 import io.carrara.server.api.DeploymentApi;
 import io.carrara.server.api.FeatureApi;
 import io.carrara.server.api.FeatureLoadApi;
+import io.carrara.server.api.HealthApi;
 import io.carrara.server.api.PredictionApi;
 import io.carrara.server.api.RegistryApi;
 import io.carrara.server.oip.OpenInference;
@@ -157,6 +159,10 @@ public final class CarraraServer implements AutoCloseable {
         try {
             blobStore = config.blobs().open();
             featureStore = config.features().open();
+            if (!featureStore.available()) {
+                log.atWarn().setMessage("the feature store does not answer; deployments that look up features are not ready"
+                        + " until it does, the others serve").addKeyValue("features", featureStore.describe()).log();
+            }
             ModelRegistry registry = new ModelRegistry(database, blobStore);
             DeploymentRegistry deployments = new DeploymentRegistry(database);
             PredictionLogStore predictionLog = new PredictionLogStore(database);
@@ -174,7 +180,7 @@ public final class CarraraServer implements AutoCloseable {
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
             engine.apply(deployments.list());
             batch = Batch.start(config, database, registry, deployments, cache, meters);
-            Server server = build(config, registry, deployments, predictionLog, featureStore, meters, engine, batch);
+            Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
@@ -221,8 +227,8 @@ public final class CarraraServer implements AutoCloseable {
         return executor;
     }
 
-    private static Server build(ServerConfig config, ModelRegistry registry, DeploymentRegistry deployments,
-            PredictionLogStore predictionLog, FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine,
+    private static Server build(ServerConfig config, RegistryDatabase database, ModelRegistry registry,
+            DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine,
             Batch batch) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
@@ -231,13 +237,17 @@ public final class CarraraServer implements AutoCloseable {
                 .http(new InetSocketAddress(config.host(), config.port()))
                 .meterRegistry(meters)
                 .errorHandler(errors)
+                // Before any service: a browser page on another origin changes nothing.
+                .decorator(new CrossOriginGuard(config.allowedOrigins(), loopback(config.host())))
                 .accessLogWriter(config.accessLog() ? new AccessLog() : AccessLogWriter.disabled(), true)
                 .maxRequestLength(config.maxRequestBytes())
                 .requestTimeout(config.requestTimeout())
                 // Stop once no request has been in flight for a second, and never wait longer than the grace period.
                 .gracefulShutdownTimeout(min(Duration.ofSeconds(1), config.shutdownGrace()), config.shutdownGrace());
         api(builder, errors, json)
-                .build(new RegistryApi(registry, version));
+                .build(new HealthApi(database, featureStore, version));
+        api(builder, errors, json)
+                .build(new RegistryApi(registry));
         api(builder, errors, json)
                 // Blobs are streamed and bounded by limits.maxBlobBytes in ArtifactApi, not by the JSON body limit.
                 .maxRequestLength(0)
@@ -247,6 +257,11 @@ public final class CarraraServer implements AutoCloseable {
                 .build(new FeatureApi(featureStore));
         api(builder, errors, json)
                 .build(new DeploymentApi(deployments, predictionLog, new DeploymentApi.Listener() {
+                    @Override
+                    public void check(Deployment proposed) {
+                        engine.check(proposed);
+                    }
+
                     @Override
                     public void changed(Deployment deployment) {
                         engine.deploymentChanged(deployment);
@@ -292,6 +307,15 @@ public final class CarraraServer implements AutoCloseable {
                 .exceptionHandlers(errors)
                 .responseConverters(json)
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.http.requests")));
+    }
+
+    /** Whether {@code host} is a loopback address, so that only this machine can reach the server. */
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

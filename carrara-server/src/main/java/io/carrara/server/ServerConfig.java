@@ -13,6 +13,7 @@ import io.carrara.spark.batch.SparkSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything the server needs to start, resolved from {@link ServerSettings}. The embedded
@@ -38,7 +39,8 @@ public record ServerConfig(
         boolean accessLog,
         SparkSettings spark,
         int batchConcurrency,
-        Duration workflowPoll) {
+        Duration workflowPoll,
+        Set<String> allowedOrigins) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -52,6 +54,7 @@ public record ServerConfig(
         requireNonNull(servingSync, "servingSync is null");
         requireNonNull(spark, "spark is null");
         requireNonNull(workflowPoll, "workflowPoll is null");
+        allowedOrigins = Set.copyOf(requireNonNull(allowedOrigins, "allowedOrigins is null"));
         if (batchConcurrency < 1) {
             throw new IllegalArgumentException("batchConcurrency must be at least 1: " + batchConcurrency);
         }
@@ -68,10 +71,11 @@ public record ServerConfig(
     public static ServerConfig from(ServerSettings settings) {
         Path home = settings.home();
         String url = settings.get("database.url");
+        Duration connectionTimeout = Duration.ofMillis(settings.getLong("database.connectionTimeoutMillis", 250, 600_000));
         DatabaseConfig database = url.isEmpty()
                 ? DatabaseConfig.embedded(home)
                 : new DatabaseConfig(url, settings.get("database.user"), settings.get("database.password"),
-                        settings.getInt("database.maxPoolSize", 1, 1000));
+                        settings.getInt("database.maxPoolSize", 1, 1000), connectionTimeout);
         return new ServerConfig(
                 home,
                 settings.get("host"),
@@ -89,7 +93,8 @@ public record ServerConfig(
                 settings.getBoolean("log.access"),
                 spark(settings),
                 settings.getInt("spark.concurrentJobs", 1, 64),
-                Duration.ofSeconds(settings.getLong("workflows.pollSeconds", 1, 3_600)));
+                Duration.ofSeconds(settings.getLong("workflows.pollSeconds", 1, 3_600)),
+                settings.getList("http.allowedOrigins"));
     }
 
     /** Spark in the server: the home's catalog and warehouse unless a metastore or warehouse is named. */

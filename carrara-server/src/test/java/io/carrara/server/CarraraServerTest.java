@@ -56,7 +56,7 @@ class CarraraServerTest {
     void uploadsCreatesDownloadsAndSearchesOverHttp() throws Exception {
         byte[] artifact = "a model".getBytes(UTF_8);
         String sha = BlobDigests.hex(BlobDigests.newSha256().digest(artifact));
-        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs"))
+        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs")).header("Content-Type", "application/octet-stream")
                 .header("X-Carrara-Sha256", sha)
                 .POST(BodyPublishers.ofByteArray(artifact)));
         assertThat(blob.statusCode()).isEqualTo(201);
@@ -64,7 +64,7 @@ class CarraraServerTest {
         assertThat(json(blob).get("size").asLong()).isEqualTo(artifact.length);
 
         HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/v1/projects/demand/models/eta/instances"))
-                .header("X-Carrara-User", "alice")
+                .header("X-Carrara-User", "alice").header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString("{\"artifact\":{\"sha256\":\"" + sha + "\",\"format\":\"opaque\"},"
                         + "\"metadata\":{\"city\":\"nyc\"}}")));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -119,7 +119,7 @@ class CarraraServerTest {
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(get("/api/v1/projects/p").statusCode()).isEqualTo(404);
 
-        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs"))
+        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs")).header("Content-Type", "application/octet-stream")
                 .POST(BodyPublishers.ofByteArray(new byte[100_001])));
         assertError(blob, 413, "PAYLOAD_TOO_LARGE", "artifact");
         try (var files = Files.walk(home.resolve("blobs"))) {
@@ -130,7 +130,7 @@ class CarraraServerTest {
 
     @Test
     void refusesDamagedUploadsAndUnsafeArchives() throws Exception {
-        HttpResponse<String> damaged = send(HttpRequest.newBuilder(uri("/api/v1/blobs"))
+        HttpResponse<String> damaged = send(HttpRequest.newBuilder(uri("/api/v1/blobs")).header("Content-Type", "application/octet-stream")
                 .header("X-Carrara-Sha256", "b".repeat(64))
                 .POST(BodyPublishers.ofByteArray("bytes".getBytes(UTF_8))));
         assertError(damaged, 400, "INVALID_ARGUMENT", "X-Carrara-Sha256");
@@ -141,7 +141,7 @@ class CarraraServerTest {
             zip.write("x".getBytes(UTF_8));
             zip.closeEntry();
         }
-        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs"))
+        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs")).header("Content-Type", "application/octet-stream")
                 .POST(BodyPublishers.ofByteArray(zipBytes.toByteArray())));
         String sha = json(blob).get("sha256").asText();
         HttpResponse<String> instance = post("/api/v1/projects/demand/models/eta/instances",

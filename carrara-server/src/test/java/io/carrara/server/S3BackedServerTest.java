@@ -38,15 +38,15 @@ class S3BackedServerTest {
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newHttpClient();
         try (CarraraServer server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), flags)))) {
-            http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects"))
+            http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects")).header("Content-Type", "application/json")
                     .POST(BodyPublishers.ofString("{\"name\":\"p\"}")).build(), BodyHandlers.ofString());
-            http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects/p/models"))
+            http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects/p/models")).header("Content-Type", "application/json")
                     .POST(BodyPublishers.ofString("{\"name\":\"m\"}")).build(), BodyHandlers.ofString());
-            JsonNode blob = json.readTree(http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/blobs"))
+            JsonNode blob = json.readTree(http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/blobs")).header("Content-Type", "application/octet-stream")
                     .POST(BodyPublishers.ofString("weights")).build(), BodyHandlers.ofString()).body());
             assertThat(blob.get("uri").asText()).startsWith("s3://carrara-server-test/");
 
-            String created = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects/p/models/m/instances"))
+            String created = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects/p/models/m/instances")).header("Content-Type", "application/json")
                     .POST(BodyPublishers.ofString("{\"artifact\":{\"sha256\":\"" + blob.get("sha256").asText()
                             + "\",\"format\":\"opaque\"}}")).build(), BodyHandlers.ofString()).body();
             String id = json.readTree(created).get("id").asText();

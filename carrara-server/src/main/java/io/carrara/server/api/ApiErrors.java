@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
+import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.error.ErrorType;
@@ -63,6 +64,11 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
 
     static HttpResponse toResponse(ServiceRequestContext ctx, Throwable cause) {
         Throwable error = unwrap(cause);
+        // A read that could not reach the database is as unavailable as a write: 503, not a 500.
+        java.util.Optional<CarraraException> unavailable = RegistryDatabase.unavailable(error);
+        if (unavailable.isPresent()) {
+            error = unavailable.get();
+        }
         if (error instanceof CarraraException carrara) {
             ErrorType type = carrara.errorCode().type();
             if (type == ErrorType.INTERNAL) {

@@ -3,6 +3,7 @@ package io.carrara.server.api;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
 import io.carrara.spi.error.CarraraException;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Checks of path and query parameters shared by the API classes; each failure names its field. */
@@ -21,7 +22,50 @@ final class ApiParameters {
         } catch (IllegalArgumentException e) {
             // reported below with the field name
         }
-        throw new CarraraException(INVALID_ARGUMENT, "'" + value + "' is not " + what + ": expected a UUID", field);
+        throw new CarraraException(INVALID_ARGUMENT, "'" + shorten(value) + "' is not " + what + ": expected a UUID", field);
+    }
+
+    /**
+     * A whole-number query parameter; empty gives {@code fallback}. Parsed here rather than by the
+     * framework, whose failure would not say which parameter was wrong.
+     */
+    static long whole(Optional<String> value, String field, long fallback) {
+        if (value.isEmpty() || value.get().isBlank()) {
+            return fallback;
+        }
+        String text = value.get().strip();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " must be a whole number, not '" + shorten(text) + "'", field);
+        }
+    }
+
+    /** {@link #whole} within the range of an int. */
+    static int integer(Optional<String> value, String field, int fallback) {
+        long parsed = whole(value, field, fallback);
+        if (parsed < Integer.MIN_VALUE || parsed > Integer.MAX_VALUE) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " is out of range: " + parsed, field);
+        }
+        return (int) parsed;
+    }
+
+    /** A true/false query parameter; empty gives {@code fallback}. */
+    static boolean bool(Optional<String> value, String field, boolean fallback) {
+        if (value.isEmpty() || value.get().isBlank()) {
+            return fallback;
+        }
+        return switch (value.get().strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new CarraraException(INVALID_ARGUMENT, field + " must be true or false, not '"
+                    + shorten(value.get()) + "'", field);
+        };
+    }
+
+    /** A value quoted back to the caller, cut so that an error body stays small. */
+    static String shorten(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 80) + "…";
     }
 
     static void checkLimit(int limit) {

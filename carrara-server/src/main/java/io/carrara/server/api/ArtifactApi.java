@@ -25,6 +25,7 @@ import io.carrara.registry.model.Instance;
 import io.carrara.spi.blob.BlobDigests;
 import io.carrara.spi.blob.BlobStore;
 import io.carrara.spi.blob.StoredBlob;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,6 +55,7 @@ public final class ArtifactApi {
     @ProducesJson
     public BlobCreated uploadBlob(HttpRequest request, @Header("X-Carrara-Sha256") Optional<String> expectedSha256)
             throws IOException {
+        RequestBodies.requireType(request.headers(), MediaType.OCTET_STREAM, RequestBodies.ZIP);
         long declared = request.headers().contentLength();
         if (declared > maxBlobBytes) {
             throw new CarraraException(PAYLOAD_TOO_LARGE,

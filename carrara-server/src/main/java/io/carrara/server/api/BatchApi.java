@@ -44,7 +44,10 @@ public final class BatchApi {
     }
 
     @Get("/batch/jobs")
-    public Page<BatchJobInfo> list(@Param("limit") @Default("100") int limit, @Param("offset") @Default("0") int offset) {
+    public Page<BatchJobInfo> list(@Param("limit") Optional<String> limitParameter,
+            @Param("offset") Optional<String> offsetParameter) {
+        int limit = ApiParameters.integer(limitParameter, "limit", 100);
+        int offset = ApiParameters.integer(offsetParameter, "offset", 0);
         ApiParameters.checkPage(limit, offset);
         return Page.fromOverfetch(jobs.list(limit + 1, offset), limit, offset);
     }

@@ -48,8 +48,14 @@ public final class DeploymentApi {
     private final PredictionLogStore predictions;
     private final Listener listener;
 
-    /** Told of every committed change, so that the serving engine routes by it at once. */
+    /**
+     * Checks every change before it is committed (the serving engine loads its instances) and is told
+     * of every committed change, so that the engine routes by it at once.
+     */
     public interface Listener {
+        /** Throws a {@link CarraraException} with the reason when the change cannot serve. */
+        void check(io.carrara.registry.deploy.Deployment proposed);
+
         void changed(io.carrara.registry.deploy.Deployment deployment);
 
         void undeployed(String name);
@@ -103,14 +109,16 @@ public final class DeploymentApi {
             double logSampleRate,
             List<String> changed,
             Instant changedAt,
-            String changedBy) {
+            String changedBy,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
 
         static RevisionView of(DeploymentRevision revision) {
             RoutingView routing = RoutingView.of(revision.routing());
             return new RevisionView(revision.name(), revision.revision(), revision.action().wireName(),
                     revision.model().toString(), routing.type(), routing.instance(), routing.partitionBy(),
                     routing.instances(), routing.fallback(), revision.features(), wireName(revision.missingFeatures()),
-                    revision.logSampleRate(), revision.changed(), revision.changedAt(), revision.changedBy());
+                    revision.logSampleRate(), revision.changed(), revision.changedAt(), revision.changedBy(),
+                    revision.reason());
         }
     }
 
@@ -127,7 +135,8 @@ public final class DeploymentApi {
     @Post("/deployments")
     public ResponseEntity<DeploymentView> deploy(AggregatedHttpRequest request,
             @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        DeployOutcome outcome = deployments.deploy(JsonBodies.read(request, NewDeployment.class), user.orElse(null));
+        DeployOutcome outcome = deployments.deploy(JsonBodies.read(request, NewDeployment.class), user.orElse(null),
+                listener::check);
         if (outcome.kind() != DeployOutcome.Kind.UNCHANGED) {
             listener.changed(outcome.deployment());
         }
@@ -159,7 +168,8 @@ public final class DeploymentApi {
      */
     @Get("/deployments/{name}/predictions")
     public Page<LoggedPrediction> predictions(@Param("name") String name, @Param("from") Optional<String> from,
-            @Param("to") Optional<String> to, @Param("limit") @Default("100") int limit) {
+            @Param("to") Optional<String> to, @Param("limit") Optional<String> limitParameter) {
+        int limit = ApiParameters.integer(limitParameter, "limit", 100);
         Instant until = to.map(value -> instant(value, "to")).orElseGet(Instant::now);
         Instant since = from.map(value -> instant(value, "from")).orElse(until.minus(Duration.ofDays(1)));
         return new Page<>(predictions.find(name, since, until, limit), null);

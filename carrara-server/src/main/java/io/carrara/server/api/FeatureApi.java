@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import com.linecorp.armeria.server.annotation.Put;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.serving.features.FeatureStore;
 import io.carrara.serving.features.FeatureValues;
 import io.carrara.spi.error.CarraraException;
@@ -36,6 +37,7 @@ public final class FeatureApi {
     public FeatureEntity put(@Param("group") String group, @Param("key") String key, AggregatedHttpRequest request) {
         FeatureValues.checkGroup(group);
         FeatureValues.checkKey(key);
+        RequestBodies.requireJson(request.headers());
         store.put(group, key, FeatureValues.parseObject(request.contentUtf8(), "body"));
         return new FeatureEntity(group, key, store.get(group, key, List.of()));
     }

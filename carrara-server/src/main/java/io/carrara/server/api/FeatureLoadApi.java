@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.serving.features.FeatureFileFormat;
 import io.carrara.serving.features.FeatureFileLoader;
 import io.carrara.serving.features.FeatureLoadReport;
@@ -39,26 +40,13 @@ public final class FeatureLoadApi {
         String keyColumn = key.filter(value -> !value.isBlank()).orElseThrow(() -> new CarraraException(INVALID_ARGUMENT,
                 "the query parameter key is required: the column holding each row's entity key, e.g. ?key=driver_id",
                 "key"));
+        MediaType sent = RequestBodies.requireType(request.headers(), RequestBodies.CSV, RequestBodies.JSON_LINES,
+                RequestBodies.JSON_LINES_ALIAS);
         FeatureFileFormat fileFormat = format.isPresent()
                 ? FeatureFileFormat.fromWireName(format.get(), "format")
-                : formatOf(request.contentType());
+                : sent.equals(RequestBodies.CSV) ? FeatureFileFormat.CSV : FeatureFileFormat.JSONL;
         try (InputStream body = request.toInputStream(object -> object instanceof HttpData data ? data : HttpData.empty())) {
             return loader.load(group, keyColumn, fileFormat, body);
         }
-    }
-
-    private static FeatureFileFormat formatOf(MediaType contentType) {
-        if (contentType != null) {
-            String subtype = contentType.subtype();
-            if (subtype.equals("csv")) {
-                return FeatureFileFormat.CSV;
-            }
-            if (subtype.equals("x-ndjson") || subtype.equals("jsonl") || subtype.equals("json-lines")) {
-                return FeatureFileFormat.JSONL;
-            }
-        }
-        throw new CarraraException(INVALID_ARGUMENT,
-                "the query parameter format is required (jsonl or csv) unless Content-Type is text/csv"
-                        + " or application/x-ndjson", "format");
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import io.carrara.registry.json.RegistryJson;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.spi.error.CarraraException;
 import java.util.stream.Collectors;
 
@@ -19,6 +20,7 @@ final class JsonBodies {
         if (body.isBlank()) {
             throw new CarraraException(INVALID_ARGUMENT, "a JSON request body is required; see GET /docs/api", "body");
         }
+        RequestBodies.requireJson(request.headers());
         try {
             return RegistryJson.mapper().readValue(body, type);
         } catch (UnrecognizedPropertyException e) {

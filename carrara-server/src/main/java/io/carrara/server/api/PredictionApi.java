@@ -20,6 +20,7 @@ import io.carrara.pipeline.json.JsonRows;
 import io.carrara.serving.predict.InferenceBackend;
 import io.carrara.serving.predict.PredictionRequest;
 import io.carrara.serving.predict.PredictionResult;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -135,6 +136,7 @@ public final class PredictionApi {
     }
 
     private static JsonNode readBody(AggregatedHttpRequest request) {
+        RequestBodies.requireJson(request.headers());
         JsonNode body;
         try {
             body = JSON.readTree(request.content().array());

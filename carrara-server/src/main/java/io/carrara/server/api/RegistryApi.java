@@ -27,7 +27,6 @@ import io.carrara.registry.model.Page;
 import io.carrara.registry.model.Project;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.ModelRef;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -37,20 +36,13 @@ public final class RegistryApi {
     static final String USER_HEADER = "X-Carrara-User";
 
     private final ModelRegistry registry;
-    private final String version;
 
-    public RegistryApi(ModelRegistry registry, String version) {
+    public RegistryApi(ModelRegistry registry) {
         this.registry = requireNonNull(registry, "registry is null");
-        this.version = requireNonNull(version, "version is null");
     }
 
     /** The body of {@code POST /instances/{id}/deprecate}. */
     public record Deprecation(String reason) {}
-
-    @Get("/health")
-    public Map<String, String> health() {
-        return Map.of("status", "ok", "version", version);
-    }
 
     @Post("/projects")
     @StatusCode(201)
@@ -102,7 +94,8 @@ public final class RegistryApi {
 
     @Get("/projects/{project}/models/{model}/lineage")
     public Lineage lineage(@Param("project") String project, @Param("model") String model,
-            @Param("limit") @Default("100") int limit) {
+            @Param("limit") Optional<String> limitParameter) {
+        int limit = ApiParameters.integer(limitParameter, "limit", 100);
         ApiParameters.checkLimit(limit);
         return registry.lineage(new ModelRef(project, model), limit);
     }
@@ -117,7 +110,9 @@ public final class RegistryApi {
 
     @Get("/projects/{project}/models/{model}/instances")
     public Page<Instance> listInstances(@Param("project") String project, @Param("model") String model,
-            @Param("limit") @Default("100") int limit, @Param("offset") @Default("0") int offset) {
+            @Param("limit") Optional<String> limitParameter, @Param("offset") Optional<String> offsetParameter) {
+        int limit = ApiParameters.integer(limitParameter, "limit", 100);
+        int offset = ApiParameters.integer(offsetParameter, "offset", 0);
         return registry.listInstances(new ModelRef(project, model), limit, offset);
     }
 
@@ -147,14 +142,19 @@ public final class RegistryApi {
     }
 
     @Get("/search")
-    public Page<Instance> search(@Param("q") @Default("") String query, @Param("limit") Optional<Integer> limit,
-            @Param("offset") Optional<Integer> offset) {
-        return registry.search(query, limit.orElse(null), offset.orElse(null));
+    public Page<Instance> search(@Param("q") @Default("") String query, @Param("limit") Optional<String> limit,
+            @Param("offset") Optional<String> offset) {
+        // Absent: the search language's own LIMIT and OFFSET (or its defaults) apply.
+        Integer pageLimit = limit.filter(value -> !value.isBlank()).isPresent() ? ApiParameters.integer(limit, "limit", 0) : null;
+        Integer pageOffset = offset.filter(value -> !value.isBlank()).isPresent()
+                ? ApiParameters.integer(offset, "offset", 0) : null;
+        return registry.search(query, pageLimit, pageOffset);
     }
 
     @Get("/events")
-    public Page<Event> events(@Param("after") @Default("0") long after, @Param("limit") @Default("100") int limit) {
-        return new Page<>(registry.events(after, limit), null);
+    public Page<Event> events(@Param("after") Optional<String> after, @Param("limit") Optional<String> limit) {
+        return new Page<>(registry.events(ApiParameters.whole(after, "after", 0), ApiParameters.integer(limit, "limit", 100)),
+                null);
     }
 
     static UUID parseId(String id) {

@@ -18,6 +18,7 @@ import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import io.carrara.batch.TableService;
 import io.carrara.registry.model.Page;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.spark.table.ExportResult;
 import io.carrara.spark.table.FileFormat;
 import io.carrara.spark.table.ImportResult;
@@ -59,9 +60,14 @@ public final class TableApi {
     @Post("/tables/{table}/import")
     @ProducesJson
     public ResponseEntity<ImportView> importFile(@Param("table") String table, @Param("format") Optional<String> format,
-            @Param("inferSchema") @Default("false") boolean inferSchema, @Param("schema") Optional<String> schema,
-            @Param("append") @Default("false") boolean append, HttpRequest request) throws IOException {
-        FileFormat fileFormat = format.isPresent() ? format(format.get()) : formatOf(request.contentType());
+            @Param("inferSchema") Optional<String> inferSchemaParameter, @Param("schema") Optional<String> schema,
+            @Param("append") Optional<String> appendParameter, HttpRequest request) throws IOException {
+        boolean inferSchema = ApiParameters.bool(inferSchemaParameter, "inferSchema", false);
+        boolean append = ApiParameters.bool(appendParameter, "append", false);
+        MediaType sent = RequestBodies.requireType(request.headers(), RequestBodies.CSV, RequestBodies.JSON_LINES,
+                RequestBodies.JSON_LINES_ALIAS);
+        FileFormat fileFormat = format.isPresent() ? format(format.get()) : sent.equals(RequestBodies.CSV) ? FileFormat.CSV
+                : FileFormat.JSON_LINES;
         try (InputStream body = request.toInputStream(object -> object instanceof HttpData data ? data : HttpData.empty())) {
             ImportResult result = tables.importFile(body, table, fileFormat, inferSchema,
                     schema.filter(value -> !value.isBlank()), append);
@@ -79,8 +85,8 @@ public final class TableApi {
 
     @Get("/tables/{table}")
     @ProducesJson
-    public DescriptionView describe(@Param("table") String table, @Param("rows") @Default("false") boolean rows) {
-        return DescriptionView.of(tables.describe(table, rows));
+    public DescriptionView describe(@Param("table") String table, @Param("rows") Optional<String> rows) {
+        return DescriptionView.of(tables.describe(table, ApiParameters.bool(rows, "rows", false)));
     }
 
     /** The rows, streamed from a staged export that is deleted once sent (or abandoned). */
@@ -108,19 +114,5 @@ public final class TableApi {
             case "jsonl", "ndjson", "json" -> FileFormat.JSON_LINES;
             default -> throw new CarraraException(INVALID_ARGUMENT, "format must be csv or jsonl, not '" + value + "'", "format");
         };
-    }
-
-    private static FileFormat formatOf(MediaType contentType) {
-        if (contentType != null) {
-            String subtype = contentType.subtype();
-            if (subtype.equals("csv")) {
-                return FileFormat.CSV;
-            }
-            if (subtype.equals("x-ndjson") || subtype.equals("jsonl") || subtype.equals("json-lines")) {
-                return FileFormat.JSON_LINES;
-            }
-        }
-        throw new CarraraException(INVALID_ARGUMENT, "the query parameter format is required (csv or jsonl) unless"
-                + " Content-Type is text/csv or application/x-ndjson", "format");
     }
 }

@@ -19,6 +19,7 @@ import io.carrara.batch.workflow.WorkflowInfo;
 import io.carrara.batch.workflow.WorkflowRunInfo;
 import io.carrara.batch.workflow.WorkflowService;
 import io.carrara.registry.model.Page;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.spi.error.CarraraException;
 import java.time.LocalDate;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class WorkflowApi {
             throw new CarraraException(INVALID_ARGUMENT, "the body must be the workflow's YAML text; see carrara workflow --help",
                     "body");
         }
+        RequestBodies.requireType(request.headers(), RequestBodies.YAML, RequestBodies.YAML_ALIAS, RequestBodies.YAML_TEXT);
         WorkflowService.Registered registered = workflows.register(yaml, user.orElse("anonymous"));
         return ResponseEntity.of(ResponseHeaders.of(registered.created() ? HttpStatus.CREATED : HttpStatus.OK),
                 registered.workflow());
@@ -70,8 +72,10 @@ public final class WorkflowApi {
     }
 
     @Get("/workflows/{name}/runs")
-    public Page<WorkflowRunInfo> runs(@Param("name") String name, @Param("limit") @Default("100") int limit,
-            @Param("offset") @Default("0") int offset) {
+    public Page<WorkflowRunInfo> runs(@Param("name") String name, @Param("limit") Optional<String> limitParameter,
+            @Param("offset") Optional<String> offsetParameter) {
+        int limit = ApiParameters.integer(limitParameter, "limit", 100);
+        int offset = ApiParameters.integer(offsetParameter, "offset", 0);
         ApiParameters.checkPage(limit, offset);
         return Page.fromOverfetch(workflows.runs(name, limit + 1, offset), limit, offset);
     }

@@ -55,6 +55,7 @@ public final class ServerSettings {
         values.put("database.user", "");
         values.put("database.password", "");
         values.put("database.maxPoolSize", "10");
+        values.put("database.connectionTimeoutMillis", "2000");
         values.put("blobs.type", "filesystem");
         values.put("blobs.path", "");
         values.put("blobs.s3.bucket", "");
@@ -90,6 +91,7 @@ public final class ServerSettings {
         values.put("spark.warehouse", "");
         values.put("spark.concurrentJobs", "1");
         values.put("workflows.pollSeconds", "10");
+        values.put("http.allowedOrigins", "");
         return Collections.unmodifiableMap(values);
     }
 
@@ -208,6 +210,17 @@ public final class ServerSettings {
         }
         throw new CarraraException(INVALID_ARGUMENT,
                 key + " must be one of " + String.join(", ", choices) + ", not '" + raw + "'", key);
+    }
+
+    /** A comma-separated value as a set of its non-blank items, trimmed. */
+    public java.util.Set<String> getList(String key) {
+        java.util.Set<String> items = new java.util.LinkedHashSet<>();
+        for (String item : get(key).split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return java.util.Collections.unmodifiableSet(items);
     }
 
     public boolean getBoolean(String key) {

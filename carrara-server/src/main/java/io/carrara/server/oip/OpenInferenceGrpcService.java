@@ -109,10 +109,16 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
     private static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
         T message;
         try {
-            message = call.get();
+            try {
+                message = call.get();
+            } catch (RuntimeException e) {
+                // A call that could not reach the registry database is UNAVAILABLE, not INTERNAL.
+                throw io.carrara.registry.db.RegistryDatabase.unavailable(e).map(RuntimeException.class::cast).orElse(e);
+            }
         } catch (CarraraException e) {
             Status status = switch (e.errorCode().type()) {
-                case INVALID_INPUT -> Status.INVALID_ARGUMENT;
+                case INVALID_INPUT, UNSUPPORTED_MEDIA_TYPE -> Status.INVALID_ARGUMENT;
+                case FORBIDDEN -> Status.PERMISSION_DENIED;
                 case NOT_FOUND -> Status.NOT_FOUND;
                 case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
                 case CONFLICT -> Status.FAILED_PRECONDITION;

@@ -16,6 +16,7 @@ import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.serving.predict.ModelStatus;
 import io.carrara.spi.error.CarraraException;
 import java.util.ArrayList;
@@ -129,6 +130,7 @@ public final class OpenInferenceRestApi {
     }
 
     private HttpResponse infer(String name, Optional<String> version, AggregatedHttpRequest request) {
+        RequestBodies.requireJson(request.headers());
         if (request.headers().contains("inference-header-content-length")) {
             throw new CarraraException(io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT, "the binary tensor data"
                     + " extension is not supported; send tensors as JSON \"data\", or use gRPC raw_input_contents", "body");
@@ -155,6 +157,10 @@ public final class OpenInferenceRestApi {
             Throwable error = cause;
             while (error instanceof java.util.concurrent.CompletionException && error.getCause() != null) {
                 error = error.getCause();
+            }
+            java.util.Optional<CarraraException> unavailable = io.carrara.registry.db.RegistryDatabase.unavailable(error);
+            if (unavailable.isPresent()) {
+                error = unavailable.get();
             }
             if (error instanceof CarraraException carrara) {
                 if (carrara.errorCode().type() == io.carrara.spi.error.ErrorType.INTERNAL) {

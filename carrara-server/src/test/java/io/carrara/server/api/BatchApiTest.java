@@ -156,9 +156,9 @@ class BatchApiTest {
                 + "\"output\":\"ml.x\",\"executionDate\":\"2026-11-01\"}"), 404, null);
         assertError(get("/api/v1/batch/jobs/not-a-uuid"), 400, "id");
         assertError(get("/api/v1/tables/ml.no_such_table"), 404, null);
-        assertError(send(HttpRequest.newBuilder(uri("/api/v1/tables/ml.t/import?format=xml"))
+        assertError(send(HttpRequest.newBuilder(uri("/api/v1/tables/ml.t/import?format=xml")).header("Content-Type", "text/csv")
                 .POST(HttpRequest.BodyPublishers.ofString("a,b\n1,2\n"))), 400, "format");
-        assertError(send(HttpRequest.newBuilder(uri("/api/v1/workflows")).POST(HttpRequest.BodyPublishers.ofString(
+        assertError(send(HttpRequest.newBuilder(uri("/api/v1/workflows")).header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(
                 "name: w\nsteps: []\n"))), 400, "steps");
         assertError(post("/api/v1/workflow-runs/backfill", "{\"definition\":\"name: w\\nsteps:\\n  - {name: s, sql: SELECT 1, output: ml.w}\\n\","
                 + "\"from\":\"2026-11-03\",\"to\":\"2026-11-01\"}"), 400, "to");

@@ -6,10 +6,12 @@ package io.carrara.spi.error;
  */
 public enum ErrorType {
     INVALID_INPUT(400),
+    FORBIDDEN(403),
     NOT_FOUND(404),
     ALREADY_EXISTS(409),
     CONFLICT(409),
     TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
     UNAVAILABLE(503),
     INTERNAL(500);
 

@@ -10,7 +10,11 @@ public enum StandardErrorCode implements ErrorCodeSupplier {
     UNAVAILABLE(6, ErrorType.UNAVAILABLE),
     INTERNAL_ERROR(7, ErrorType.INTERNAL),
     BLOB_CORRUPTED(8, ErrorType.INTERNAL),
-    UNSAFE_ARCHIVE(9, ErrorType.INVALID_INPUT);
+    UNSAFE_ARCHIVE(9, ErrorType.INVALID_INPUT),
+    /** A browser on another origin asked for a change; see the server's {@code http.allowedOrigins}. */
+    CROSS_ORIGIN_REFUSED(10, ErrorType.FORBIDDEN),
+    /** A request body of a type the endpoint does not take (e.g. JSON sent as text/plain). */
+    UNSUPPORTED_MEDIA_TYPE(11, ErrorType.UNSUPPORTED_MEDIA_TYPE);
 
     private final ErrorCode errorCode;
 
