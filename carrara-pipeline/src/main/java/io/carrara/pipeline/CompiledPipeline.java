@@ -241,7 +241,30 @@ public final class CompiledPipeline implements Scorer {
             default -> "a number";
         };
         return new RowException(field.name(), "column " + field.name() + " expects " + expected + ", got "
-                + value.getClass().getSimpleName() + " '" + value + "'; send " + expected + " or null");
+                + kindOf(value) + " '" + quoted(value) + "'; send " + expected + " or null");
+    }
+
+    /** What a value is, in the words of the JSON a client sent, not a Java class name. */
+    private static String kindOf(Object value) {
+        if (value instanceof CharSequence) {
+            return "a string";
+        }
+        if (value instanceof Number) {
+            return "a number";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        if (value instanceof java.util.Map) {
+            return "an object";
+        }
+        return value instanceof java.util.Collection || value.getClass().isArray() ? "an array" : "a value";
+    }
+
+    /** The value as quoted back in an error, cut so that a row error stays small. */
+    private static String quoted(Object value) {
+        String text = String.valueOf(value);
+        return text.length() <= 100 ? text : text.substring(0, 100) + "…";
     }
 
     private static Object outputValue(Frame frame, Column column) {

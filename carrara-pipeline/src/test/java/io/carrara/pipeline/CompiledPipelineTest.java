@@ -97,7 +97,7 @@ class CompiledPipelineTest {
 
         assertThatThrownBy(() -> pipeline.score(row("distance", "far")))
                 .isInstanceOfSatisfying(RowException.class, e -> assertThat(e.column()).isEqualTo("distance"))
-                .hasMessage("column distance expects a number, got String 'far'; send a number or null");
+                .hasMessage("column distance expects a number, got a string 'far'; send a number or null");
     }
 
     @Test

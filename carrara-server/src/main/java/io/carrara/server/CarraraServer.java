@@ -277,8 +277,8 @@ public final class CarraraServer implements AutoCloseable {
                 .useBlockingTaskExecutor(false)
                 .build(new PredictionApi(engine));
         api(builder, errors, json)
-                // A bulk load streams through the loader in batches, so its size is not bounded by the JSON body limit.
-                .maxRequestLength(0)
+                // A bulk load streams through the loader in batches: bounded by the blob limit, not the JSON one.
+                .maxRequestLength(config.maxBlobBytes())
                 .requestTimeout(Duration.ZERO)
                 .build(new FeatureLoadApi(featureStore));
         api(builder, errors, json)
@@ -290,7 +290,7 @@ public final class CarraraServer implements AutoCloseable {
                 .build(new BatchApi(batch.jobs()));
         api(builder, errors, json)
                 .build(new WorkflowApi(batch.workflows()));
-        OpenInference.register(builder, engine, version);
+        OpenInference.register(builder, engine, version, config.maxRequestBytes());
         builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
         builder.route().methods(HttpMethod.GET).path("/docs/api").build(new ApiReferencePage());
         builder.route().methods(HttpMethod.GET).path("/").build(

@@ -100,6 +100,12 @@ class CarraraServerTest {
         assertError(post("/api/v1/projects", ""), 400, "INVALID_ARGUMENT", "body");
         assertError(get("/api/v1/search?q=" + java.net.URLEncoder.encode("model = ", UTF_8)), 400, "SEARCH_SYNTAX", "q");
         assertError(get("/api/v1/instances/not-a-uuid"), 400, "INVALID_ARGUMENT", "id");
+        assertError(get("/api/v1/events?limit=abc"), 400, "INVALID_ARGUMENT", "limit");
+        assertError(get("/api/v1/events?after=x1"), 400, "INVALID_ARGUMENT", "after");
+        assertError(get("/api/v1/search?q=&limit=abc"), 400, "INVALID_ARGUMENT", "limit");
+        assertError(get("/api/v1/search?q=&offset=1.5"), 400, "INVALID_ARGUMENT", "offset");
+        assertError(get("/api/v1/projects/demand/models/eta/instances?limit=many"), 400, "INVALID_ARGUMENT", "limit");
+        assertError(get("/api/v1/projects/demand/models/eta/lineage?limit=" + "9".repeat(30)), 400, "INVALID_ARGUMENT", "limit");
         assertError(get("/api/v1/instances/00000000-0000-0000-0000-000000000000"), 404, "NOT_FOUND", "id");
         assertError(post("/api/v1/instances/00000000-0000-0000-0000-000000000000/metrics", "{\"name\":\"mae\",\"value\":\"high\"}"),
                 400, "INVALID_ARGUMENT", "value");

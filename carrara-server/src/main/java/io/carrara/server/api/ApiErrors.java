@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+    /** The longest message an error body carries; messages quote what was sent, which may be large. */
+    public static final int MAX_MESSAGE_CHARS = 2_000;
+    private static final int MAX_FIELD_CHARS = 200;
 
     @Override
     public HttpResponse handleException(ServiceRequestContext ctx, HttpRequest req, Throwable cause) {
@@ -106,9 +109,14 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
     private static String body(String code, String message, String field) {
         ObjectNode node = RegistryJson.mapper().createObjectNode();
         node.put("code", code);
-        node.put("message", message);
-        node.put("field", field);
+        node.put("message", bounded(message, MAX_MESSAGE_CHARS));
+        node.put("field", field == null ? null : bounded(field, MAX_FIELD_CHARS));
         return node.toString();
+    }
+
+    /** {@code text} cut to {@code max} characters, so that an error body stays small whatever a request held. */
+    public static String bounded(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max) + "… (cut)";
     }
 
     private static Throwable unwrap(Throwable cause) {

@@ -40,13 +40,32 @@ public final class FeatureLoadApi {
         String keyColumn = key.filter(value -> !value.isBlank()).orElseThrow(() -> new CarraraException(INVALID_ARGUMENT,
                 "the query parameter key is required: the column holding each row's entity key, e.g. ?key=driver_id",
                 "key"));
+        Optional<FeatureFileFormat> named = format.map(value -> FeatureFileFormat.fromWireName(value, "format"));
         MediaType sent = RequestBodies.requireType(request.headers(), RequestBodies.CSV, RequestBodies.JSON_LINES,
-                RequestBodies.JSON_LINES_ALIAS);
-        FeatureFileFormat fileFormat = format.isPresent()
-                ? FeatureFileFormat.fromWireName(format.get(), "format")
-                : sent.equals(RequestBodies.CSV) ? FeatureFileFormat.CSV : FeatureFileFormat.JSONL;
+                RequestBodies.JSON_LINES_ALIAS, MediaType.OCTET_STREAM);
+        if (named.isEmpty() && sent.equals(MediaType.OCTET_STREAM)) {
+            throw new CarraraException(INVALID_ARGUMENT, "the query parameter format is required (jsonl or csv) when the"
+                    + " body is application/octet-stream; or send Content-Type text/csv or application/x-ndjson", "format");
+        }
+        FeatureFileFormat fileFormat = named.orElse(sent.equals(RequestBodies.CSV) ? FeatureFileFormat.CSV : FeatureFileFormat.JSONL);
         try (InputStream body = request.toInputStream(object -> object instanceof HttpData data ? data : HttpData.empty())) {
-            return loader.load(group, keyColumn, fileFormat, body);
+            // The loader's parser closes what it reads; closing the request's stream early would abort the request.
+            InputStream unclosable = new java.io.FilterInputStream(body) {
+                @Override
+                public void close() {}
+            };
+            try {
+                return loader.load(group, keyColumn, fileFormat, unclosable);
+            } catch (RuntimeException e) {
+                // Read what the client is still sending (bounded by the request limit), so that it gets this answer
+                // instead of a connection closed under it.
+                try {
+                    body.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException unreadable) {
+                    // The client went away: nobody is left to answer.
+                }
+                throw e;
+            }
         }
     }
 }

@@ -64,10 +64,14 @@ public final class TableApi {
             @Param("append") Optional<String> appendParameter, HttpRequest request) throws IOException {
         boolean inferSchema = ApiParameters.bool(inferSchemaParameter, "inferSchema", false);
         boolean append = ApiParameters.bool(appendParameter, "append", false);
+        Optional<FileFormat> named = format.map(TableApi::format);
         MediaType sent = RequestBodies.requireType(request.headers(), RequestBodies.CSV, RequestBodies.JSON_LINES,
-                RequestBodies.JSON_LINES_ALIAS);
-        FileFormat fileFormat = format.isPresent() ? format(format.get()) : sent.equals(RequestBodies.CSV) ? FileFormat.CSV
-                : FileFormat.JSON_LINES;
+                RequestBodies.JSON_LINES_ALIAS, MediaType.OCTET_STREAM);
+        if (named.isEmpty() && sent.equals(MediaType.OCTET_STREAM)) {
+            throw new CarraraException(INVALID_ARGUMENT, "the query parameter format is required (csv or jsonl) when the"
+                    + " body is application/octet-stream; or send Content-Type text/csv or application/x-ndjson", "format");
+        }
+        FileFormat fileFormat = named.orElse(sent.equals(RequestBodies.CSV) ? FileFormat.CSV : FileFormat.JSON_LINES);
         try (InputStream body = request.toInputStream(object -> object instanceof HttpData data ? data : HttpData.empty())) {
             ImportResult result = tables.importFile(body, table, fileFormat, inferSchema,
                     schema.filter(value -> !value.isBlank()), append);

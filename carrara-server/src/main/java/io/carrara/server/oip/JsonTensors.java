@@ -259,6 +259,7 @@ final class JsonTensors {
     }
 
     static ObjectNode error(String message) {
-        return NODES.objectNode().put("error", message);
+        return NODES.objectNode().put("error", io.carrara.server.api.ApiErrors.bounded(message,
+                io.carrara.server.api.ApiErrors.MAX_MESSAGE_CHARS));
     }
 }

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
+import io.grpc.Status;
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
@@ -16,13 +19,35 @@ import io.carrara.serving.predict.InferenceBackend;
  * {@code inference.GRPCInferenceService} on the same port, both over one backend.
  *
  * <pre>{@code
- * OpenInference.register(serverBuilder, backend, "0.1.0");
+ * OpenInference.register(serverBuilder, backend, "0.1.0", 1 << 20);
  * }</pre>
  */
 public final class OpenInference {
     private OpenInference() {}
 
-    public static void register(ServerBuilder builder, InferenceBackend backend, String serverVersion) {
+    /**
+     * A message over the request limit is RESOURCE_EXHAUSTED naming the limit, not UNKNOWN: Armeria stops
+     * reading at the limit and would otherwise pass its own exception on. Other failures keep Armeria's mapping.
+     */
+    private static GrpcExceptionHandlerFunction tooLarge(long maxRequestBytes) {
+        GrpcExceptionHandlerFunction defaults = GrpcExceptionHandlerFunction.of();
+        return (ctx, status, cause, metadata) -> {
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof ContentTooLargeException || status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                    return Status.RESOURCE_EXHAUSTED.withDescription("the request message is larger than this server"
+                            + " accepts (limits.maxRequestBytes = " + maxRequestBytes + " bytes); send fewer rows per call,"
+                            + " or raise the limit").withCause(cause);
+                }
+                if (t.getCause() == t) {
+                    break;
+                }
+            }
+            return defaults.apply(ctx, status, cause, metadata);
+        };
+    }
+
+    /** @param maxRequestBytes the server's request limit ({@code limits.maxRequestBytes}), named when a message passes it */
+    public static void register(ServerBuilder builder, InferenceBackend backend, String serverVersion, long maxRequestBytes) {
         requireNonNull(builder, "builder is null");
         InferenceProtocol protocol = new InferenceProtocol(backend, serverVersion);
         builder.annotatedService()
@@ -38,6 +63,7 @@ public final class OpenInference {
                 .addService(new OpenInferenceGrpcService(protocol))
                 // The service hands calls that may block to the blocking executor itself.
                 .useBlockingTaskExecutor(false)
+                .exceptionHandler(tooLarge(maxRequestBytes))
                 .build(),
                 MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.oip.grpc.requests")));
     }

@@ -129,7 +129,8 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
             if (status == Status.INTERNAL) {
                 log.error("gRPC inference call failed: {}", e.getMessage(), e);
             }
-            response.onError(status.withDescription(e.getMessage()).asRuntimeException());
+            response.onError(status.withDescription(io.carrara.server.api.ApiErrors.bounded(e.getMessage(),
+                    io.carrara.server.api.ApiErrors.MAX_MESSAGE_CHARS)).asRuntimeException());
             return;
         } catch (RuntimeException e) {
             log.error("gRPC inference call failed unexpectedly", e);

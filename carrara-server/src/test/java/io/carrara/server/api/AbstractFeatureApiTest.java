@@ -127,14 +127,40 @@ abstract class AbstractFeatureApiTest {
 
     @Test
     void badBulkLoadsAre400NamingTheField() throws Exception {
-        assertError(post("/api/v1/features/driver_stats?format=jsonl", "text/plain", "{}"), 400, "INVALID_ARGUMENT", "key");
-        assertError(post("/api/v1/features/driver_stats?key=id&format=xml", "text/plain", "{}"), 400, "INVALID_ARGUMENT",
-                "format");
-        assertError(post("/api/v1/features/driver_stats?key=id", "text/plain", "{}"), 400, "INVALID_ARGUMENT", "format");
-        assertError(post("/api/v1/features/driver_stats?key=id&format=csv", "text/plain", "driver_id,x\nd1,1\n"),
+        assertError(post("/api/v1/features/driver_stats?format=jsonl", "application/x-ndjson", "{}"), 400, "INVALID_ARGUMENT",
+                "key");
+        assertError(post("/api/v1/features/driver_stats?key=id&format=xml", "application/x-ndjson", "{}"), 400,
+                "INVALID_ARGUMENT", "format");
+        // A file's type comes from Content-Type; text/plain is what a web form sends, and is refused.
+        assertError(post("/api/v1/features/driver_stats?key=id", "text/plain", "{}"), 415, "UNSUPPORTED_MEDIA_TYPE",
+                "Content-Type");
+        assertError(post("/api/v1/features/driver_stats?key=id&format=csv", "text/csv", "driver_id,x\nd1,1\n"),
                 400, "INVALID_ARGUMENT", "key");
-        assertError(post("/api/v1/features/bad%20group?key=id&format=csv", "text/plain", "id\n"), 400,
+        assertError(post("/api/v1/features/bad%20group?key=id&format=csv", "text/csv", "id\n"), 400,
                 "INVALID_ARGUMENT", "group");
+        // A header far beyond any feature group: 400 with a short answer, not a 500 or an echo of the header.
+        StringBuilder wide = new StringBuilder("id");
+        for (int i = 0; i < 20_000; i++) {
+            wide.append(",c").append(i);
+        }
+        HttpResponse<String> tooWide = post("/api/v1/features/driver_stats?key=id&format=csv", "text/csv", wide + "\n");
+        assertError(tooWide, 400, "INVALID_ARGUMENT", "header");
+        assertThat(tooWide.body().length()).isLessThan(3_000);
+        StringBuilder manyWithoutKey = new StringBuilder("c0");
+        for (int i = 1; i < 5_000; i++) {
+            manyWithoutKey.append(",c").append(i);
+        }
+        HttpResponse<String> noKey = post("/api/v1/features/driver_stats?key=id&format=csv", "text/csv",
+                manyWithoutKey + "\n");
+        assertError(noKey, 400, "INVALID_ARGUMENT", "key");
+        assertThat(noKey.body().length()).isLessThan(3_000);
+        String hugeCell = "id," + "x".repeat(25_000_000) + "\n";
+        HttpResponse<String> huge = post("/api/v1/features/driver_stats?key=id&format=csv", "text/csv", hugeCell);
+        assertError(huge, 400, "INVALID_ARGUMENT", "header");
+        assertThat(huge.body().length()).isLessThan(3_000);
+        HttpResponse<String> narrowNoKey = post("/api/v1/features/driver_stats?key=id&format=csv", "text/csv",
+                "a,b,c\n");
+        assertError(narrowNoKey, 400, "INVALID_ARGUMENT", "key");
     }
 
     protected void assertError(HttpResponse<String> response, int status, String code, String field) throws IOException {

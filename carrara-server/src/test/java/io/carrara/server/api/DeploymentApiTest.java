@@ -191,7 +191,8 @@ class DeploymentApiTest {
         UUID broken = instance(guarded, java.util.Map.of("inputSchema", "id int"));
         HttpResponse<String> refused = post("/api/v1/deployments", "{\"name\":\"guarded\",\"instance\":\"" + broken + "\"}");
         assertError(refused, 400, "DEPLOYMENT_REFUSED", "instance");
-        assertThat(json(refused).get("message").asText()).contains(broken.toString()).contains("keeps serving revision 1");
+        assertThat(json(refused).get("message").asText()).contains(broken.toString()).contains("keeps serving revision 1")
+                .as("no server path").doesNotContain(server.config().home().toString());
 
         JsonNode current = json(get("/api/v1/deployments/guarded"));
         assertThat(current.get("instance").asText()).isEqualTo(good.toString());

@@ -235,6 +235,22 @@ class OpenInferenceGrpcServiceTest {
     }
 
     @Test
+    void aMessageOverTheLimitIsResourceExhaustedNamingTheLimit() {
+        // 2 MiB of raw contents: over the server's request limit (limits.maxRequestBytes, 1 MiB by default).
+        ModelInferRequest large = ModelInferRequest.newBuilder().setModelName("trips")
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("distance").setDatatype("FP64")
+                        .addShape(262_144))
+                .addRawInputContents(ByteString.copyFrom(new byte[2 << 20]))
+                .build();
+        assertThatThrownBy(() -> stub.modelInfer(large)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(e.getStatus().getDescription()).contains("limits.maxRequestBytes");
+        });
+        // The channel and the server are fine afterwards.
+        assertThat(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
+    }
+
+    @Test
     void decodesHalfPrecisionFloats() {
         assertThat(ProtoTensors.halfToFloat((short) 0x3C00)).isEqualTo(1.0f);
         assertThat(ProtoTensors.halfToFloat((short) 0xC000)).isEqualTo(-2.0f);

@@ -58,8 +58,10 @@ final class OpenInferenceTestServer implements AutoCloseable {
     }
 
     /**
-     * Deploys {@code name} on an instance whose artifact is a zip of a Spark pipeline whose metadata is
-     * not JSON, as a corrupt upload would be, and waits until its load has failed.
+     * Serves {@code name} on an instance whose artifact is a zip of a Spark pipeline whose metadata is
+     * not JSON, and waits until its load has failed. A deploy through the API refuses such an instance,
+     * so the deployment is written to the registry directly and handed to the engine, as one committed
+     * by another server, or before its artifact went bad, reaches a server.
      */
     UUID deployBroken(String name) {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
@@ -71,7 +73,8 @@ final class OpenInferenceTestServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         UUID id = upload(name, zip.toByteArray(), "");
-        deploy(name, id);
+        server.engine().deploymentChanged(server.deployments()
+                .deploy(io.carrara.registry.deploy.NewDeployment.pinned(name, id), "tests").deployment());
         awaitLoaded(name);
         return id;
     }

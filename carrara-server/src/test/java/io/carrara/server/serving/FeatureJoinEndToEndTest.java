@@ -66,7 +66,7 @@ abstract class FeatureJoinEndToEndTest {
             lines.append(JSON.writeValueAsString(Map.of("id", c.input().get("id"), "distance", c.input().get("distance"),
                     "duration", c.input().get("duration")))).append('\n');
         }
-        HttpResponse<String> loaded = post("/api/v1/features/trip_stats?key=id&format=jsonl", lines.toString());
+        HttpResponse<String> loaded = post("/api/v1/features/trip_stats?key=id", "application/x-ndjson", lines.toString());
         assertThat(loaded.statusCode()).as(loaded.body()).isEqualTo(200);
         assertThat(JSON.readTree(loaded.body()).get("loaded").asInt()).isEqualTo(cases.size());
     }
@@ -108,6 +108,7 @@ abstract class FeatureJoinEndToEndTest {
         }
         assertThat(predictions.get(cases.size()).get("error").asText())
                 .contains("feature group trip_stats has no distance for key '424242'");
+        assertThat(predictions.get(cases.size()).get("column").asText()).as("the row error names its column").isEqualTo("distance");
 
         // The log keeps the input after the join: what the model saw.
         List<LoggedPrediction> logged = List.of();
@@ -148,8 +149,12 @@ abstract class FeatureJoinEndToEndTest {
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
+        return post(path, "application/json", body);
+    }
+
+    private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("X-Carrara-User", "alice")
+                .header("Content-Type", contentType).header("X-Carrara-User", "alice")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -25,7 +25,10 @@ import java.util.Set;
  */
 final class FeatureJoin {
     /** The rows after the join; {@code errors[i]} is set when row {@code i} was rejected. */
-    record Joined(List<Map<String, Object>> rows, List<Optional<String>> errors) {}
+    record Joined(List<Map<String, Object>> rows, List<Optional<Rejection>> errors) {}
+
+    /** Why a row was rejected, and the column at fault: the missing feature, or the missing key field. */
+    record Rejection(String message, String column) {}
 
     private final List<FeatureLookup> lookups;
     private final MissingFeatures missing;
@@ -38,7 +41,7 @@ final class FeatureJoin {
     }
 
     Joined join(List<Map<String, Object>> rows) {
-        List<Optional<String>> errors = new ArrayList<>(java.util.Collections.nCopies(rows.size(), Optional.empty()));
+        List<Optional<Rejection>> errors = new ArrayList<>(java.util.Collections.nCopies(rows.size(), Optional.empty()));
         if (lookups.isEmpty()) {
             return new Joined(rows, errors);
         }
@@ -89,13 +92,14 @@ final class FeatureJoin {
         }
     }
 
-    private static String rejection(FeatureLookup lookup, String feature, String key, Object value) {
+    private static Rejection rejection(FeatureLookup lookup, String feature, String key, Object value) {
         if (key == null) {
-            return "feature group " + lookup.group() + " needs the key field " + lookup.key() + ", which is "
-                    + (value == null ? "missing or null" : "not a valid key") + " in this row; send " + lookup.key();
+            return new Rejection("feature group " + lookup.group() + " needs the key field " + lookup.key() + ", which is "
+                    + (value == null ? "missing or null" : "not a valid key") + " in this row; send " + lookup.key(),
+                    lookup.key());
         }
-        return "feature group " + lookup.group() + " has no " + feature + " for key '" + key + "' (field " + lookup.key()
-                + "); write it with PUT /api/v1/features/" + lookup.group() + "/" + key
-                + " or let the deployment read missing features as null";
+        return new Rejection("feature group " + lookup.group() + " has no " + feature + " for key '" + key + "' (field "
+                + lookup.key() + "); write it with PUT /api/v1/features/" + lookup.group() + "/" + key
+                + " or let the deployment read missing features as null", feature);
     }
 }

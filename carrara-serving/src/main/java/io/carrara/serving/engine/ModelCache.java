@@ -214,9 +214,10 @@ public final class ModelCache implements AutoCloseable {
     private Slot doLoad(UUID id) {
         long start = nanoTime.getAsLong();
         Instance instance = null;
+        Path directory = null;
         try {
             instance = registry.getInstance(id);
-            Path directory = fetch(instance.artifact());
+            directory = fetch(instance.artifact());
             LoadedModel model = runtimes.load(instance.artifact().format(), directory, declaredInputs(instance));
             long bytes = (long) Math.min(Long.MAX_VALUE, sizeOnDisk(directory) * config.memoryFactor());
             estimatedBytes.addAndGet(bytes);
@@ -225,13 +226,30 @@ public final class ModelCache implements AutoCloseable {
             notifyLoaded(id, took);
             return new Slot(model, instance, bytes, null, 0);
         } catch (CarraraException e) {
-            return failed(id, instance, e.getMessage());
+            return failed(id, instance, withoutServerPaths(e.getMessage(), directory));
         } catch (IOException | UncheckedIOException e) {
-            return failed(id, instance, "cannot fetch the artifact: " + e.getMessage());
+            LOG.warn("cannot fetch the artifact of instance {}", id, e);
+            return failed(id, instance, "cannot fetch the artifact: " + withoutServerPaths(e.getMessage(), directory));
         } catch (RuntimeException | LinkageError e) {
             LOG.error("loading instance {} failed unexpectedly", id, e);
-            return failed(id, instance, "loading failed unexpectedly: " + e);
+            return failed(id, instance, "loading failed unexpectedly; the server log has the details");
         }
+    }
+
+    /**
+     * {@code message} with the server's own paths taken out: a reason reaches API clients, who need to
+     * know which file of their model is wrong, not where the server keeps it.
+     */
+    private String withoutServerPaths(String message, Path directory) {
+        if (message == null) {
+            return "no reason given";
+        }
+        String text = message;
+        if (directory != null) {
+            text = text.replace(directory + java.io.File.separator, "").replace(directory.toString(), "the model's directory");
+        }
+        return text.replace(config.directory() + java.io.File.separator, "").replace(config.directory().toString(),
+                "the model cache");
     }
 
     /** The instance's {@value #INPUT_SCHEMA} metadata, e.g. {@code "city string, passengers int"}, if it has one. */

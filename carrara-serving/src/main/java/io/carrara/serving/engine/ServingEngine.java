@@ -326,9 +326,9 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
 
         PredictionResult.Row[] results = new PredictionResult.Row[count];
         for (int i = 0; i < count; i++) {
-            Optional<String> rejected = joined.errors().get(i);
+            Optional<FeatureJoin.Rejection> rejected = joined.errors().get(i);
             if (rejected.isPresent()) {
-                results[i] = failed(routed[i], rejected.get(), Optional.empty());
+                results[i] = failed(routed[i], rejected.get().message(), Optional.of(rejected.get().column()));
             }
         }
         List<Integer> sampled = new ArrayList<>();

@@ -41,6 +41,12 @@ import java.util.regex.Pattern;
 public final class FeatureFileLoader {
     public static final int BATCH_SIZE = 500;
     public static final int MAX_REPORTED_ERRORS = 1000;
+    /** Columns a CSV header may name: a feature group is read by name, and no real group has more. */
+    public static final int MAX_COLUMNS = 10_000;
+    /** Characters of one JSON Lines line (an entity with its features); a longer one is refused, not buffered whole. */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+    /** Characters of a reported line error, so a report stays small whatever the input holds. */
+    private static final int MAX_ERROR_CHARS = 300;
 
     private static final Pattern LONG = Pattern.compile("-?(0|[1-9][0-9]{0,18})");
     private static final Pattern DOUBLE = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
@@ -87,9 +93,16 @@ public final class FeatureFileLoader {
 
     private static void loadJsonLines(BufferedReader reader, String keyColumn, Batch batch) throws IOException {
         long line = 0;
-        for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+        StringBuilder buffer = new StringBuilder();
+        for (boolean more = readLine(reader, buffer); more; more = readLine(reader, buffer)) {
             line++;
             batch.lastLine = line;
+            if (buffer.length() > MAX_LINE_CHARS) {
+                batch.reject(line, new CarraraException(INVALID_ARGUMENT, "the line is longer than " + MAX_LINE_CHARS
+                        + " characters; split the entity's features over several lines", null));
+                continue;
+            }
+            String text = buffer.toString();
             if (text.isBlank()) {
                 continue;
             }
@@ -128,14 +141,51 @@ public final class FeatureFileLoader {
         }
     }
 
+    /**
+     * Reads one line (without its terminator) into {@code line}; false at the end of the input. Keeps at
+     * most {@link #MAX_LINE_CHARS} + 1 characters of a longer line and skips the rest, so one huge line
+     * cannot take the server's memory.
+     */
+    private static boolean readLine(BufferedReader reader, StringBuilder line) throws IOException {
+        line.setLength(0);
+        int c = reader.read();
+        if (c < 0) {
+            return false;
+        }
+        while (c >= 0 && c != '\n') {
+            if (line.length() <= MAX_LINE_CHARS) {
+                line.append((char) c);
+            }
+            c = reader.read();
+        }
+        if (line.length() > 0 && line.charAt(line.length() - 1) == '\r' && line.length() <= MAX_LINE_CHARS) {
+            line.setLength(line.length() - 1);
+        }
+        return true;
+    }
+
     private static void loadCsv(Reader reader, String keyColumn, Batch batch) throws IOException {
         try (MappingIterator<List<String>> rows = CSV.readerForListOf(String.class)
                 .with(CsvParser.Feature.WRAP_AS_ARRAY)
                 .readValues(reader)) {
-            if (!rows.hasNextValue()) {
-                throw new CarraraException(INVALID_ARGUMENT, "the CSV input is empty; it needs a header row", "body");
+            List<String> header;
+            try {
+                if (!rows.hasNextValue()) {
+                    throw new CarraraException(INVALID_ARGUMENT, "the CSV input is empty; it needs a header row", "body");
+                }
+                header = rows.nextValue();
+            } catch (RuntimeException | IOException e) {
+                if (e instanceof CarraraException carrara) {
+                    throw carrara;
+                }
+                // e.g. a header longer than the parser's limits, or an unclosed quote in it.
+                throw new CarraraException(INVALID_ARGUMENT, "the CSV header cannot be read: "
+                        + cut(String.valueOf(e.getMessage()).lines().findFirst().orElse("")), "header");
             }
-            List<String> header = rows.nextValue();
+            if (header.size() > MAX_COLUMNS) {
+                throw new CarraraException(INVALID_ARGUMENT, "the CSV header names " + header.size() + " columns, more than "
+                        + MAX_COLUMNS + "; load the features in several groups", "header");
+            }
             int keyIndex = checkHeader(header, keyColumn);
             long line = 1;
             long nextRowLine = rows.getCurrentLocation().getLineNr();
@@ -190,7 +240,7 @@ public final class FeatureFileLoader {
             String name = header.get(i).strip();
             header.set(i, name);
             if (!seen.add(name)) {
-                throw new CarraraException(INVALID_ARGUMENT, "the CSV header names column " + name + " twice", "header");
+                throw new CarraraException(INVALID_ARGUMENT, "the CSV header names column " + cut(name) + " twice", "header");
             }
             if (name.equals(keyColumn)) {
                 keyIndex = i;
@@ -203,10 +253,16 @@ public final class FeatureFileLoader {
             }
         }
         if (keyIndex < 0) {
+            String shown = header.size() <= 20 ? header.toString()
+                    : header.subList(0, 20).toString().replace("]", ", … (" + header.size() + " in all)]");
             throw new CarraraException(INVALID_ARGUMENT,
-                    "the CSV header has no column " + keyColumn + " (the key); its columns are " + header, "key");
+                    "the CSV header has no column " + cut(keyColumn) + " (the key); its columns are " + cut(shown), "key");
         }
         return keyIndex;
+    }
+
+    private static String cut(String text) {
+        return text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS) + "…";
     }
 
     /** A CSV cell's typed value; CSV has no types, so the text decides. */
@@ -268,7 +324,7 @@ public final class FeatureFileLoader {
         void reject(long line, CarraraException e) {
             failed++;
             if (errors.size() < MAX_REPORTED_ERRORS) {
-                errors.add(new FeatureLoadReport.LineError(line, e.field().orElse(null), e.getMessage()));
+                errors.add(new FeatureLoadReport.LineError(line, e.field().orElse(null), cut(e.getMessage())));
             }
         }
 

@@ -66,10 +66,11 @@ public final class FeatureValues {
             throw new CarraraException(INVALID_ARGUMENT, "feature names must not be empty", "features");
         }
         if (!FEATURE_NAME.matcher(name).matches()) {
+            String shown = name.length() <= 130 ? name : name.substring(0, 128) + "…";
             throw new CarraraException(INVALID_ARGUMENT,
-                    "feature name '" + name + "' is not valid: use 1 to 128 letters, digits, '_', '.' or '-',"
+                    "feature name '" + shown + "' is not valid: use 1 to 128 letters, digits, '_', '.' or '-',"
                             + " not starting with '.' or '-'",
-                    name);
+                    shown);
         }
         return name;
     }

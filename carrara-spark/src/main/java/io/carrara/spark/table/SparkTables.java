@@ -65,11 +65,20 @@ public final class SparkTables {
         if (!Files.exists(request.file())) {
             throw new CarraraException(SparkErrorCode.FILE_UNREADABLE, "file " + request.file() + " does not exist", "file");
         }
+        try {
+            if (Files.size(request.file()) == 0) {
+                throw new CarraraException(SparkErrorCode.FILE_UNREADABLE, "the file is empty; a CSV file needs a header row"
+                        + " and JSON Lines one object per line", "file");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the file to import", e);
+        }
         String table = request.table().toString();
         DataFrameReader reader = spark.read().option("mode", "FAILFAST");
         try {
             request.schema().ifPresent(reader::schema);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's ParseException is a checked exception in Java's eyes: catch it by its supertype.
             throw new CarraraException(SparkErrorCode.FILE_UNREADABLE, "schema '" + request.schema().orElseThrow() + "' is not a"
                     + " column list: " + firstLine(e.getMessage()) + "; write it as NAME TYPE, ..., e.g. id INT, city STRING", "schema", e);
         }
@@ -81,6 +90,10 @@ public final class SparkTables {
                         .csv(path);
                 case JSON_LINES -> reader.json(path);
             };
+            if (rows.schema().fields().length == 0) {
+                throw new CarraraException(SparkErrorCode.FILE_UNREADABLE, "the file has no columns: a CSV file needs a header"
+                        + " row naming them, JSON Lines objects with fields", "file");
+            }
             request.table().database().ifPresent(this::createDatabase);
             long before = request.append() && spark.catalog().tableExists(table) ? spark.table(table).count() : 0;
             rows.write().mode(request.append() ? SaveMode.Append : SaveMode.Overwrite).format("parquet").saveAsTable(table);
@@ -90,11 +103,11 @@ public final class SparkTables {
             Optional<SparkThrowable> malformed = cause(e, SparkThrowable.class)
                     .filter(error -> error.getCondition() != null && error.getCondition().startsWith("MALFORMED_RECORD"));
             if (malformed.isPresent()) {
-                throw new CarraraException(SparkErrorCode.FILE_UNREADABLE, "cannot import " + request.file() + ": "
+                throw new CarraraException(SparkErrorCode.FILE_UNREADABLE, "cannot import the file: "
                         + firstLine(((Throwable) malformed.get()).getMessage()) + "; fix the file, or give a schema that fits it"
                         + " (without schema inference every CSV column is read as a string)", "file", e);
             }
-            throw explain(e, "table", "importing " + request.file());
+            throw explain(e, "table", "importing the file");
         }
     }
 
