@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.pipeline.error.ModelException;
 import io.carrara.pipeline.error.PipelineErrorCode;
 import io.carrara.pipeline.format.MetadataReader;
+import io.carrara.pipeline.format.ModelDirectory;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.format.StageMetadata;
 import io.carrara.pipeline.schema.Schema;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A saved Spark ML model, loaded: a {@code PipelineModel} directory (Spark 3.x or 4.x layout), or
@@ -43,32 +45,48 @@ public final class SparkPipeline {
     public static SparkPipeline load(Path directory, StageLoaderRegistry registry) {
         requireNonNull(directory, "directory is null");
         requireNonNull(registry, "registry is null");
-        if (!Files.isDirectory(directory)) {
-            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, "model directory " + directory + " does not exist");
+        SavedStage top = readTop(directory);
+        List<Stage> stages = isPipeline(top) ? loadStages(top, registry) : List.of(registry.load(top));
+        return new SparkPipeline(top.uid(), top.metadata().sparkVersion(), stages);
+    }
+
+    /**
+     * Checks, reading metadata files only, that the model saved in {@code directory} is laid out as
+     * Spark saves it and names nothing outside itself: every stage directory its metadata names
+     * (nested pipelines included, and the saves that RFormulaModel and OneVsRestModel keep inside
+     * theirs) exists, holds the stage named, and lies inside {@code directory} with links followed.
+     * Throws the {@link ModelException} that {@link #load} would for the same fault. Cheap enough
+     * to run on upload, before anything is loaded; it doesn't check that stages are supported.
+     */
+    public static void checkLayout(Path directory) {
+        checkLayout(directory, StageLoaderRegistry.discover());
+    }
+
+    /** Like {@link #checkLayout(Path)}, asking {@code registry}'s loaders which stages nest saves. */
+    public static void checkLayout(Path directory, StageLoaderRegistry registry) {
+        requireNonNull(directory, "directory is null");
+        requireNonNull(registry, "registry is null");
+        SavedStage top = readTop(directory);
+        if (isPipeline(top)) {
+            checkStages(top, registry);
+        } else {
+            registry.checkLayout(top);
         }
-        StageMetadata metadata = MetadataReader.read(directory, "model at " + directory);
-        List<Stage> stages = PIPELINE_MODEL.equals(metadata.className())
-                ? loadStages(directory, metadata, registry)
-                : List.of(registry.load(new SavedStage(directory, 0, metadata)));
-        return new SparkPipeline(metadata.uid(), metadata.sparkVersion(), stages);
     }
 
     /**
      * The stages of a PipelineModel a stage saves inside its own directory (RFormulaModel's
-     * {@code pipelineModel}), read with {@code registry}; {@code owner} names the enclosing stage in errors.
+     * {@code pipelineModel}), read with {@code registry}; errors name {@code owner}.
      */
-    public static List<Stage> loadNestedStages(Path directory, String owner, StageLoaderRegistry registry) {
-        requireNonNull(directory, "directory is null");
+    public static List<Stage> loadNestedStages(SavedStage owner, String name, StageLoaderRegistry registry) {
         requireNonNull(registry, "registry is null");
-        if (!Files.isDirectory(directory)) {
-            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, owner, "missing nested pipeline directory " + directory);
-        }
-        StageMetadata metadata = MetadataReader.read(directory, owner + " nested pipeline");
-        if (!PIPELINE_MODEL.equals(metadata.className())) {
-            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, owner,
-                    directory + " holds a " + metadata.className() + ", expected a " + PIPELINE_MODEL);
-        }
-        return loadStages(directory, metadata, registry);
+        return loadStages(nestedPipeline(owner, name), registry);
+    }
+
+    /** {@link #checkLayout} for the PipelineModel a stage saves inside its own directory. */
+    public static void checkNestedLayout(SavedStage owner, String name, StageLoaderRegistry registry) {
+        requireNonNull(registry, "registry is null");
+        checkStages(nestedPipeline(owner, name), registry);
     }
 
     /** Binds stages in order, as a nested pipeline does, naming each in errors; re-enter the owner's name afterwards. */
@@ -76,30 +94,75 @@ public final class SparkPipeline {
         return compileAll(stages, binder);
     }
 
-    private static List<Stage> loadStages(Path directory, StageMetadata metadata, StageLoaderRegistry registry) {
-        SavedStage pipeline = new SavedStage(directory, 0, metadata);
+    private static SavedStage readTop(Path directory) {
+        ModelDirectory model = ModelDirectory.of(directory);
+        return new SavedStage(model, model.root(), 0, MetadataReader.read(model, model.root(), "model"));
+    }
+
+    private static SavedStage nestedPipeline(SavedStage owner, String name) {
+        requireNonNull(owner, "owner is null");
+        Path directory = owner.resolve(name);
+        ModelDirectory model = owner.model();
+        if (!Files.isDirectory(directory)) {
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, owner.description(),
+                    "missing nested pipeline directory " + model.describe(directory));
+        }
+        StageMetadata metadata = MetadataReader.read(model, directory, owner.description() + " nested pipeline");
+        if (!PIPELINE_MODEL.equals(metadata.className())) {
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, owner.description(),
+                    model.describe(directory) + " holds a " + metadata.className() + ", expected a " + PIPELINE_MODEL);
+        }
+        return new SavedStage(model, directory, 0, metadata);
+    }
+
+    private static boolean isPipeline(SavedStage saved) {
+        return PIPELINE_MODEL.equals(saved.className());
+    }
+
+    private static List<Stage> loadStages(SavedStage pipeline, StageLoaderRegistry registry) {
+        List<Stage> stages = new ArrayList<>();
+        forEachStage(pipeline, saved -> stages.add(isPipeline(saved)
+                ? new NestedPipeline(saved.description(), loadStages(saved, registry))
+                : registry.load(saved)));
+        return stages;
+    }
+
+    private static void checkStages(SavedStage pipeline, StageLoaderRegistry registry) {
+        forEachStage(pipeline, saved -> {
+            if (isPipeline(saved)) {
+                checkStages(saved, registry);
+            } else {
+                registry.checkLayout(saved);
+            }
+        });
+    }
+
+    /** Reads each stage of {@code pipeline} in order, checking where it lies, and hands it to {@code action}. */
+    private static void forEachStage(SavedStage pipeline, Consumer<SavedStage> action) {
+        ModelDirectory model = pipeline.model();
         List<String> stageUids = pipeline.params().getStringList("stageUids");
         int digits = Integer.toString(stageUids.size()).length();
-        List<Stage> stages = new ArrayList<>(stageUids.size());
         for (int index = 0; index < stageUids.size(); index++) {
             String stageUid = stageUids.get(index);
+            String stage = "stage " + index + " (" + stageUid + ")";
+            String problem = ModelDirectory.problemWith(stageUid);
+            if (problem != null) {
+                throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage, "the stage id leaves the model directory:"
+                        + " it " + problem + "; " + ModelDirectory.RESAVE);
+            }
             // Spark names stage directories <index zero-padded to the digits of the stage count>_<uid>.
-            Path stageDirectory = directory.resolve("stages").resolve(String.format("%0" + digits + "d_%s", index, stageUid));
+            Path stageDirectory = model.resolve(pipeline.resolve("stages"), String.format("%0" + digits + "d_%s", index, stageUid), stage);
             if (!Files.isDirectory(stageDirectory)) {
-                throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, "stage " + index + " (" + stageUid + ")",
-                        "missing stage directory " + stageDirectory);
+                throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage,
+                        "missing stage directory " + model.describe(stageDirectory));
             }
-            StageMetadata stageMetadata = MetadataReader.read(stageDirectory, "stage " + index + " (" + stageUid + ")");
+            StageMetadata stageMetadata = MetadataReader.read(model, stageDirectory, stage);
             if (!stageMetadata.uid().equals(stageUid)) {
-                throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, "stage " + index + " (" + stageUid + ")",
-                        "metadata in " + stageDirectory + " has uid " + stageMetadata.uid());
+                throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage,
+                        "metadata in " + model.describe(stageDirectory) + " has uid " + stageMetadata.uid());
             }
-            SavedStage saved = new SavedStage(stageDirectory, index, stageMetadata);
-            stages.add(PIPELINE_MODEL.equals(stageMetadata.className())
-                    ? new NestedPipeline(saved.description(), loadStages(stageDirectory, stageMetadata, registry))
-                    : registry.load(saved));
+            action.accept(new SavedStage(model, stageDirectory, index, stageMetadata));
         }
-        return stages;
     }
 
     public String uid() {

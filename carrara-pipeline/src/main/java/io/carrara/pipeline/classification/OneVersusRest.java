@@ -58,8 +58,7 @@ public final class OneVersusRest implements Stage {
             }
             List<SubModel> models = new ArrayList<>(numClasses);
             for (int i = 0; i < numClasses; i++) {
-                Path directory = saved.directory().resolve("model_" + i);
-                SavedStage model = new SavedStage(directory, i, MetadataReader.read(directory, saved.description() + " model_" + i));
+                SavedStage model = binaryModel(saved, i);
                 String raw = model.params().getString("rawPredictionCol");
                 if (raw.isEmpty()) {
                     throw model.params().invalid("the binary model has no rawPredictionCol, which OneVsRest reads");
@@ -67,6 +66,20 @@ public final class OneVersusRest implements Stage {
                 models.add(new SubModel(StageLoaderRegistry.discover().load(model), model.params().getString("featuresCol"), raw));
             }
             return new OneVersusRest(saved, models);
+        }
+
+        @Override
+        public void checkLayout(SavedStage saved) {
+            int numClasses = saved.metadata().json().path("numClasses").asInt(-1);
+            for (int i = 0; i < numClasses; i++) {
+                StageLoaderRegistry.discover().checkLayout(binaryModel(saved, i));
+            }
+        }
+
+        /** Spark saves the binary model for class {@code i} in {@code model_<i>}. */
+        private static SavedStage binaryModel(SavedStage saved, int i) {
+            Path directory = saved.resolve("model_" + i);
+            return new SavedStage(saved.model(), directory, i, MetadataReader.read(saved.model(), directory, saved.description() + " model_" + i));
         }
     }
 

@@ -3,7 +3,6 @@ package io.carrara.pipeline.clustering;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.MetadataReader;
-import io.carrara.pipeline.format.ParquetTable;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.Vector;
 import io.carrara.pipeline.schema.DataType;
@@ -12,7 +11,6 @@ import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;
 import io.carrara.pipeline.stage.StageLoader;
 import io.carrara.pipeline.stage.VectorInput;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,14 +52,14 @@ public final class BisectingKMeans implements Stage {
 
         @Override
         public Stage load(SavedStage saved) {
-            Path mllib = saved.directory().resolve("data");
-            JsonNode metadata = MetadataReader.readJson(mllib.resolve("metadata"), saved.description());
+            // An mllib model saved inside the ml one's data/: its own metadata/ and data/.
+            JsonNode metadata = MetadataReader.readJson(saved.model(), saved.resolve("data", "metadata"), saved.description());
             int rootId = metadata.path("rootId").asInt();
             String measure = metadata.path("distanceMeasure").asText("euclidean");
             if (!measure.equals("euclidean") && !measure.equals("cosine")) {
                 throw saved.params().invalid("distanceMeasure is '" + measure + "'");
             }
-            List<DataRecord> rows = ParquetTable.read(mllib.resolve("data"), saved.description());
+            List<DataRecord> rows = saved.table("data", "data");
             Map<Integer, Integer> positionByIndex = new HashMap<>();
             // The root goes first so the walk starts at position 0.
             int position = 1;

@@ -56,10 +56,18 @@ public final class RFormula implements Stage {
             DataRecord data = saved.singleDataRecord();
             // Spark writes the resolved formula as (label, terms, hasIntercept); scoring needs only the label.
             String label = data.isNull("label") ? "" : data.getString("label");
-            StageLoaderRegistry registry = StageLoaderRegistry.discover().with(new ColumnPruner.Loader(), new AttributeRewriter.Loader());
-            List<Stage> stages = SparkPipeline.loadNestedStages(saved.directory().resolve("pipelineModel"), saved.description(), registry);
+            List<Stage> stages = SparkPipeline.loadNestedStages(saved, "pipelineModel", nestedRegistry());
             return new RFormula(saved.description(), saved.params().getString("featuresCol"), saved.params().getString("labelCol"),
                     label, stages);
+        }
+
+        @Override
+        public void checkLayout(SavedStage saved) {
+            SparkPipeline.checkNestedLayout(saved, "pipelineModel", nestedRegistry());
+        }
+
+        private static StageLoaderRegistry nestedRegistry() {
+            return StageLoaderRegistry.discover().with(new ColumnPruner.Loader(), new AttributeRewriter.Loader());
         }
     }
 

@@ -35,18 +35,19 @@ public final class ParquetTable {
     private ParquetTable() {
     }
 
-    public static List<DataRecord> read(Path directory, String stage) {
-        List<Path> parts = partFiles(directory, stage);
+    /** Rows of {@code directory}, a directory of {@code model}; {@code stage} names the stage in errors. */
+    public static List<DataRecord> read(ModelDirectory model, Path directory, String stage) {
+        List<Path> parts = partFiles(model, directory, stage);
         List<DataRecord> records = new ArrayList<>();
         for (Path part : parts) {
-            readFile(part, stage, records);
+            readFile(model, part, stage, records);
         }
         return records;
     }
 
-    static List<Path> partFiles(Path directory, String stage) {
+    static List<Path> partFiles(ModelDirectory model, Path directory, String stage) {
         if (!Files.isDirectory(directory)) {
-            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage, "missing data directory " + directory);
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage, "missing data directory " + model.describe(directory));
         }
         try (Stream<Path> files = Files.list(directory)) {
             List<Path> parts = files
@@ -55,17 +56,19 @@ public final class ParquetTable {
                         return name.startsWith("part-") && name.endsWith(".parquet");
                     })
                     .sorted()
+                    .map(file -> model.resolve(directory, file.getFileName().toString(), stage))
                     .toList();
             if (parts.isEmpty()) {
-                throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage, "no part-*.parquet file in " + directory);
+                throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage, "no part-*.parquet file in " + model.describe(directory));
             }
             return parts;
         } catch (IOException e) {
-            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage, "cannot list " + directory + ": " + e.getMessage(), e);
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage,
+                    "cannot list " + model.describe(directory) + ": " + model.reason(e), e);
         }
     }
 
-    private static void readFile(Path file, String stage, List<DataRecord> records) {
+    private static void readFile(ModelDirectory model, Path file, String stage, List<DataRecord> records) {
         ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
                 .withCodecFactory(new ParquetCodecs())
                 .build();
@@ -83,7 +86,8 @@ public final class ParquetTable {
             if (e instanceof ModelException modelException) {
                 throw modelException;
             }
-            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage, "cannot read Parquet file " + file + ": " + e.getMessage(), e);
+            throw new ModelException(PipelineErrorCode.MODEL_UNREADABLE, stage,
+                    "cannot read Parquet file " + model.describe(file) + ": " + model.reason(e), e);
         }
     }
 

@@ -8,16 +8,20 @@ import java.util.List;
 /**
  * One stage directory of a save: its metadata, params, and Parquet {@code data/} read on demand.
  * {@link #description()} is what errors print, e.g.
- * {@code stage 0 (strIdx_d244, org.apache.spark.ml.feature.StringIndexerModel)}.
+ * {@code stage 0 (strIdx_d244, org.apache.spark.ml.feature.StringIndexerModel)}. Paths inside it
+ * come from {@link #resolve}, which keeps them inside the model.
  */
 public final class SavedStage {
+    private final ModelDirectory model;
     private final Path directory;
     private final int index;
     private final StageMetadata metadata;
     private final String description;
     private final Params params;
 
-    public SavedStage(Path directory, int index, StageMetadata metadata) {
+    /** The stage saved in {@code directory}, a directory of {@code model} already checked by {@link ModelDirectory#resolve}. */
+    public SavedStage(ModelDirectory model, Path directory, int index, StageMetadata metadata) {
+        this.model = requireNonNull(model, "model is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.index = index;
         this.metadata = requireNonNull(metadata, "metadata is null");
@@ -25,8 +29,30 @@ public final class SavedStage {
         this.params = new Params(metadata.paramMap(), metadata.defaultParamMap(), description);
     }
 
+    /** The model this stage belongs to. */
+    public ModelDirectory model() {
+        return model;
+    }
+
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * The path {@code first/more...} inside this stage's directory, each name checked by
+     * {@link ModelDirectory#resolve}; e.g. {@code resolve("data", "metadata")}.
+     */
+    public Path resolve(String first, String... more) {
+        Path path = model.resolve(directory, first, description);
+        for (String name : more) {
+            path = model.resolve(path, name, description);
+        }
+        return path;
+    }
+
+    /** Rows of the Parquet directory {@code first/more...} inside this stage's directory, in part-file order. */
+    public List<DataRecord> table(String first, String... more) {
+        return ParquetTable.read(model, resolve(first, more), description);
     }
 
     /** Position in the enclosing pipeline, 0 for a directory holding one bare stage. */
@@ -56,14 +82,14 @@ public final class SavedStage {
 
     /** Rows of {@code data/}, in part-file order. */
     public List<DataRecord> data() {
-        return ParquetTable.read(directory.resolve("data"), description);
+        return table("data");
     }
 
     /** The single row most models save in {@code data/}. */
     public DataRecord singleDataRecord() {
         List<DataRecord> records = data();
         if (records.size() != 1) {
-            throw params.invalid("expected one row in " + directory.resolve("data") + ", found " + records.size());
+            throw params.invalid("expected one row in " + model.describe(resolve("data")) + ", found " + records.size());
         }
         return records.get(0);
     }

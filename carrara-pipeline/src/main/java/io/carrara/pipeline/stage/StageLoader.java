@@ -17,4 +17,13 @@ public interface StageLoader {
     Set<String> sparkClassNames();
 
     Stage load(SavedStage saved);
+
+    /**
+     * Checks, reading metadata files only, the saves this stage keeps inside its own directory,
+     * for {@link io.carrara.pipeline.SparkPipeline#checkLayout}. Loaders of stages that save other
+     * stages (RFormulaModel's pipeline, OneVsRestModel's binary models) override it; the rest have
+     * nothing to check beyond what {@link SavedStage#resolve} already does when they load.
+     */
+    default void checkLayout(SavedStage saved) {
+    }
 }

@@ -62,4 +62,12 @@ public final class StageLoaderRegistry {
         }
         return loader.load(saved);
     }
+
+    /** The loader's {@link StageLoader#checkLayout}; nothing for a stage without one, which {@link #load} refuses. */
+    public void checkLayout(SavedStage saved) {
+        StageLoader loader = loaders.get(saved.className());
+        if (loader != null) {
+            loader.checkLayout(saved);
+        }
+    }
 }

@@ -3,7 +3,6 @@ package io.carrara.pipeline.tree;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.pipeline.format.DataRecord;
-import io.carrara.pipeline.format.ParquetTable;
 import io.carrara.pipeline.format.SavedStage;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -37,10 +36,10 @@ public record TreeEnsemble(List<DecisionTree> trees, double[] weights, int numFe
             nodesByTree.computeIfAbsent(row.getInt("treeID"), id -> new ArrayList<>()).add(row.getRecord("nodeData"));
         }
         Map<Integer, Double> weightByTree = new TreeMap<>();
-        if (!Files.isDirectory(saved.directory().resolve("treesMetadata"))) {
+        if (!Files.isDirectory(saved.resolve("treesMetadata"))) {
             throw saved.params().invalid("missing treesMetadata directory");
         }
-        for (DataRecord row : ParquetTable.read(saved.directory().resolve("treesMetadata"), saved.description())) {
+        for (DataRecord row : saved.table("treesMetadata")) {
             boolean tuple = row.has("_1");
             weightByTree.put(row.getInt(tuple ? "_1" : "treeID"), row.getDouble(tuple ? "_3" : "weights"));
         }

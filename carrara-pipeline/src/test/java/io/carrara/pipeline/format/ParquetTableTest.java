@@ -23,7 +23,7 @@ class ParquetTableTest {
 
     @Test
     void readsSparksVectorAndMatrixStructs() {
-        DataRecord data = ParquetTable.read(BARE.model().resolve("data"), "test").get(0);
+        DataRecord data = read(BARE.model().resolve("data"), "test").get(0);
 
         assertThat(data.getInt("numClasses")).isEqualTo(2);
         assertThat(data.getBoolean("isMultinomial")).isFalse();
@@ -43,7 +43,7 @@ class ParquetTableTest {
         Files.writeString(data.resolve("_SUCCESS"), "");
         Files.writeString(data.resolve(".part-00000-a.snappy.parquet.crc"), "not parquet");
 
-        List<DataRecord> records = ParquetTable.read(data, "test");
+        List<DataRecord> records = read(data, "test");
 
         assertThat(records).hasSize(2);
         assertThat(records.get(0).getMatrix("coefficientMatrix").get(0, 1))
@@ -52,7 +52,7 @@ class ParquetTableTest {
 
     @Test
     void aMissingColumnIsAModelErrorNamingTheStage() {
-        DataRecord data = ParquetTable.read(BARE.model().resolve("data"), "stage 0 (logreg_1, LogisticRegressionModel)").get(0);
+        DataRecord data = read(BARE.model().resolve("data"), "stage 0 (logreg_1, LogisticRegressionModel)").get(0);
 
         assertThatThrownBy(() -> data.getVector("coefficients"))
                 .isInstanceOf(ModelException.class)
@@ -63,9 +63,27 @@ class ParquetTableTest {
     void anEmptyDataDirectoryIsAModelError() throws IOException {
         Path data = Files.createDirectory(temporary.resolve("empty"));
 
-        assertThatThrownBy(() -> ParquetTable.read(data, "stage 1"))
+        assertThatThrownBy(() -> read(data, "stage 1"))
                 .isInstanceOf(ModelException.class)
-                .hasMessageContaining("no part-*.parquet file");
+                .hasMessageContaining("no part-*.parquet file in 'empty'");
+    }
+
+    @Test
+    void aPartFileLinkedToOutsideTheModelIsRefusedWithoutNamingServerPaths() throws IOException {
+        Path model = Files.createDirectory(temporary.resolve("model"));
+        Path data = Files.createDirectory(model.resolve("data"));
+        Path outside = Files.copy(partFile(BARE.model().resolve("data")), temporary.resolve("secret.parquet"));
+        Files.createSymbolicLink(data.resolve("part-00000.parquet"), outside);
+
+        assertThatThrownBy(() -> read(data, "stage 1"))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("stage 1: a path leaves the model directory: 'data/part-00000.parquet' is a symbolic link")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(temporary.toString()));
+    }
+
+    /** Rows of {@code directory}, in a model rooted at its parent. */
+    private static List<DataRecord> read(Path directory, String stage) {
+        return ParquetTable.read(ModelDirectory.of(directory.getParent()), directory, stage);
     }
 
     private static Path partFile(Path directory) throws IOException {

@@ -7,7 +7,7 @@ import io.carrara.pipeline.GoldenCase;
 import io.carrara.pipeline.error.ModelException;
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.MetadataReader;
-import io.carrara.pipeline.format.ParquetTable;
+import io.carrara.pipeline.format.ModelDirectory;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.DenseVector;
 import java.io.IOException;
@@ -31,14 +31,15 @@ class TreeEnsembleTest {
     private static SavedStage gbt(GoldenCase golden) throws IOException {
         try (Stream<Path> stages = Files.list(golden.model().resolve("stages"))) {
             Path directory = stages.filter(dir -> dir.getFileName().toString().startsWith("2_gbtc_")).findFirst().orElseThrow();
-            return new SavedStage(directory, 2, MetadataReader.read(directory, "gbt"));
+            ModelDirectory model = ModelDirectory.of(golden.model());
+            return new SavedStage(model, directory, 2, MetadataReader.read(model, directory, "gbt"));
         }
     }
 
     @Test
     void readsSpark41TupleTreesMetadataWithWeights() throws IOException {
         SavedStage saved = gbt();
-        DataRecord firstTree = ParquetTable.read(saved.directory().resolve("treesMetadata"), "gbt").get(0);
+        DataRecord firstTree = saved.table("treesMetadata").get(0);
 
         TreeEnsemble ensemble = TreeEnsemble.readEnsemble(saved);
 
@@ -52,7 +53,7 @@ class TreeEnsembleTest {
     @Test
     void readsSpark35NamedTreesMetadata() throws IOException {
         SavedStage saved = gbt(SPARK_35_TREES);
-        DataRecord firstTree = ParquetTable.read(saved.directory().resolve("treesMetadata"), "gbt").get(0);
+        DataRecord firstTree = saved.table("treesMetadata").get(0);
 
         TreeEnsemble ensemble = TreeEnsemble.readEnsemble(saved);
 

@@ -134,6 +134,8 @@ public abstract class StageParityTest {
     /** Scores {@code scoring} with the save at {@code directory} and with Spark's {@code sparkTransform}, and compares. */
     protected ParityReport compare(Function<Dataset<Row>, Dataset<Row>> sparkTransform, Path directory, Dataset<Row> scoring) {
         StructType inputSchema = scoring.schema();
+        // Every stage's real save must pass the upload check, nested saves included.
+        SparkPipeline.checkLayout(directory);
         CompiledPipeline ours = SparkPipeline.load(directory).compile(SparkSchemas.toSchema(inputSchema));
         List<Row> inputRows = scoring.collectAsList();
 

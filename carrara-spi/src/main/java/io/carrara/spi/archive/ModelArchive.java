@@ -73,19 +73,45 @@ public final class ModelArchive {
     private ModelArchive() {}
 
     /**
-     * How much an archive may hold. Both bound what a small upload can cost the server: an
-     * archive of empty entries costs memory for their names, and a highly compressed one costs
-     * disk when extracted.
+     * How much an archive may hold, checked while it is read so a refused archive never costs
+     * more than the limit: an archive of empty entries costs memory for their names, and a
+     * highly compressed one (a ZIP bomb) costs disk when extracted. The server sets them from
+     * {@code limits.archive.maxExpandedBytes} and {@code limits.archive.maxCompressionRatio}.
+     *
+     * @param maxEntries the most entries, directories included
+     * @param maxExpandedBytes the most bytes all entries may expand to
+     * @param maxCompressionRatio the most the archive may expand per compressed byte read so far,
+     *     once it has expanded past {@link #RATIO_GRACE_BYTES}; {@code 100} means 100 to 1
      */
-    public record Limits(int maxEntries, long maxExtractedBytes) {
-        public static final Limits DEFAULT = new Limits(100_000, 64L << 30);
+    public record Limits(int maxEntries, long maxExpandedBytes, int maxCompressionRatio) {
+        /**
+         * Below this many expanded bytes the ratio is not checked: a megabyte of disk is not worth
+         * refusing a model for, and a small file of repeated text (a JSON list of a thousand
+         * zeros) can compress beyond any ratio that real models reach in bulk.
+         */
+        public static final long RATIO_GRACE_BYTES = 1L << 20;
+
+        /**
+         * 100,000 entries, 32 GiB, 100 to 1. Spark saves model data as snappy Parquet, which DEFLATE
+         * barely shrinks further: the golden Spark models expand 0.7 to 1.8 times their archive,
+         * 3.3 times for their most compressible file, and metadata JSON rarely passes 10 to 1. So
+         * 32 GiB leaves three times the server's default upload limit ({@code limits.maxBlobBytes},
+         * 10 GiB) for any real model that fits through it, and 100 to 1, ten times more than real
+         * files reach, still holds a bomb to 100 times its upload (the 1 MB upload that became
+         * 1.1 GB expanded 1,100 to 1). Apache POI refuses Office files past the same ratio.
+         */
+        public static final Limits DEFAULT = new Limits(100_000, 32L << 30, 100);
 
         public Limits {
             if (maxEntries < 0) {
                 throw new IllegalArgumentException("maxEntries is negative: " + maxEntries);
             }
-            if (maxExtractedBytes < 0) {
-                throw new IllegalArgumentException("maxExtractedBytes is negative: " + maxExtractedBytes);
+            if (maxExpandedBytes < 0) {
+                throw new IllegalArgumentException("maxExpandedBytes is negative: " + maxExpandedBytes);
+            }
+            if (maxCompressionRatio < 1) {
+                throw new IllegalArgumentException("maxCompressionRatio is below 1: " + maxCompressionRatio
+                        + "; even a stored (uncompressed) archive expands 1 to 1");
             }
         }
     }
@@ -125,16 +151,16 @@ public final class ModelArchive {
     }
 
     /**
-     * Reads the whole archive, checking every entry name and the archive's integrity, and
-     * returns the entry names in archive order (directory entries keep their trailing
-     * {@code '/'}). Throws {@code UNSAFE_ARCHIVE} naming the first bad entry. Does not close
-     * {@code zip}.
+     * Reads the whole archive, checking every entry name, the archive's integrity and the
+     * {@link Limits#DEFAULT default limits}, and returns the entry names in archive order
+     * (directory entries keep their trailing {@code '/'}). Throws {@code UNSAFE_ARCHIVE} naming the
+     * first bad entry or the limit passed. Does not close {@code zip}.
      */
     public static List<String> validate(InputStream zip) throws IOException {
         return validate(zip, Limits.DEFAULT);
     }
 
-    /** Like {@link #validate(InputStream)} with explicit limits. */
+    /** Like {@link #validate(InputStream)} with explicit limits, checked as the archive streams by. */
     public static List<String> validate(InputStream zip, Limits limits) throws IOException {
         requireNonNull(zip, "zip is null");
         requireNonNull(limits, "limits is null");
@@ -152,7 +178,9 @@ public final class ModelArchive {
      * Extracts the archive into {@code targetDirectory}, which must not exist yet (its parent is
      * created if needed). Entries are checked as in {@link #validate} and written to a hidden
      * sibling directory that is renamed to {@code targetDirectory} only once every entry is in
-     * place, so a failure leaves no target and a reader never sees half a model. Does not close
+     * place, so a failure leaves no target and a reader never sees half a model. The
+     * {@link Limits#DEFAULT default limits} are checked before each write, so an archive that
+     * passes one is refused with no more than the limit on disk, and then nothing. Does not close
      * {@code zip}.
      */
     public static void extract(InputStream zip, Path targetDirectory) throws IOException {
@@ -350,18 +378,23 @@ public final class ModelArchive {
 
     /**
      * Walks the entries of a ZIP stream, refusing unsafe names, duplicates, file/directory
-     * conflicts, too many entries, too many bytes and damaged data. Entries come from the local
-     * headers in stream order, so validation and extraction see exactly the same entries.
+     * conflicts, too many entries, too many bytes, too high a compression ratio and damaged data.
+     * Entries come from the local headers in stream order, so validation and extraction see
+     * exactly the same entries.
      */
     private static final class CheckedEntries implements AutoCloseable {
         private final ZipInputStream zip;
+        // ZipInputStream doesn't say how many compressed bytes it has consumed (an entry's
+        // compressed size may only come after its data), so count them underneath it. The count
+        // runs at most one of its 512-byte reads ahead, and includes headers.
+        private final CountingInputStream compressed;
         private final Limits limits;
         private final Set<String> names = new HashSet<>();
         private final Set<String> files = new HashSet<>();
         private final Set<String> directories = new HashSet<>();
         private final byte[] buffer = new byte[64 * 1024];
         private String currentName;
-        private long extractedBytes;
+        private long expandedBytes;
 
         CheckedEntries(InputStream in, Limits limits) throws IOException {
             this.limits = limits;
@@ -374,7 +407,8 @@ public final class ModelArchive {
                         + " ModelArchive.pack, or a single file with packaging 'file'");
             }
             peekable.unread(signature);
-            this.zip = new ZipInputStream(peekable, UTF_8);
+            this.compressed = new CountingInputStream(peekable);
+            this.zip = new ZipInputStream(compressed, UTF_8);
         }
 
         /** The next entry, its name checked, or null after the last one. */
@@ -409,7 +443,10 @@ public final class ModelArchive {
             return entry;
         }
 
-        /** Copies the current entry's bytes to {@code out}, counting them against the limit. */
+        /**
+         * Copies the current entry's bytes to {@code out}, checking the limits before each write
+         * so that a refused archive has put at most the limit on disk.
+         */
         void copyEntryTo(OutputStream out) throws IOException {
             while (true) {
                 int read;
@@ -421,11 +458,21 @@ public final class ModelArchive {
                 if (read < 0) {
                     return;
                 }
-                extractedBytes += read;
-                if (extractedBytes > limits.maxExtractedBytes()) {
-                    throw unsafe("the archive expands to more than " + limits.maxExtractedBytes() + " bytes"
-                            + " (reached in entry '" + currentName + "'); check that it is the model you meant"
-                            + " to upload");
+                expandedBytes += read;
+                if (expandedBytes > limits.maxExpandedBytes()) {
+                    throw unsafe("the archive expands to more than " + limits.maxExpandedBytes() + " bytes"
+                            + " (passed in entry '" + currentName + "'); check that it is the model you meant"
+                            + " to upload, or ask the server's operator to raise limits.archive.maxExpandedBytes");
+                }
+                // Whole-archive rather than per entry: it bounds what the upload costs on disk,
+                // whatever mix of entries carries it.
+                if (expandedBytes > Limits.RATIO_GRACE_BYTES
+                        && expandedBytes > (double) limits.maxCompressionRatio() * compressed.count()) {
+                    throw unsafe("the archive expands more than " + limits.maxCompressionRatio() + " times"
+                            + " its compressed size (" + expandedBytes + " bytes from " + compressed.count()
+                            + " by entry '" + currentName + "'), as a ZIP bomb does; Spark models compress"
+                            + " far less, so check that it is the model you meant to upload, or ask the"
+                            + " server's operator to raise limits.archive.maxCompressionRatio");
                 }
                 out.write(buffer, 0, read);
             }
@@ -471,6 +518,50 @@ public final class ModelArchive {
             // "PK\3\4" opens a local file header; "PK\5\6" is the end record of an empty archive.
             return signature.length == 4 && signature[0] == 'P' && signature[1] == 'K'
                     && ((signature[2] == 3 && signature[3] == 4) || (signature[2] == 5 && signature[3] == 6));
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int read = in.read(bytes, offset, length);
+            if (read > 0) {
+                count += read;
+            }
+            return read;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(n);
+            count += skipped;
+            return skipped;
+        }
+
+        @Override
+        public boolean markSupported() {
+            // A reset would count bytes twice.
+            return false;
         }
     }
 

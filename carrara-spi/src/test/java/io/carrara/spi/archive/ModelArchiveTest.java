@@ -297,7 +297,7 @@ class ModelArchiveTest {
 
     @Test
     void validateRefusesMoreEntriesThanTheLimit() throws IOException {
-        ModelArchive.Limits limits = new ModelArchive.Limits(3, 1 << 20);
+        ModelArchive.Limits limits = new ModelArchive.Limits(3, 1 << 20, 100);
 
         assertThat(ModelArchive.validate(new ByteArrayInputStream(zip("a", "b", "c")), limits)).hasSize(3);
         assertCarraraError(() -> ModelArchive.validate(new ByteArrayInputStream(zip("a", "b", "c", "d")), limits),
@@ -315,7 +315,7 @@ class ModelArchiveTest {
             zip.write(new byte[10_000_000]);
             zip.closeEntry();
         }
-        ModelArchive.Limits limits = new ModelArchive.Limits(10, 1_000_000);
+        ModelArchive.Limits limits = new ModelArchive.Limits(10, 1_000_000, 100_000);
 
         assertThat(bytes.size()).isLessThan(100_000);
         assertCarraraError(() -> ModelArchive.validate(new ByteArrayInputStream(bytes.toByteArray()), limits),
@@ -334,9 +334,30 @@ class ModelArchiveTest {
     }
 
     @Test
-    void limitsRejectNegativeValues() {
-        assertThatThrownBy(() -> new ModelArchive.Limits(-1, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ModelArchive.Limits(0, -1)).isInstanceOf(IllegalArgumentException.class);
+    void validateRefusesAnArchiveThatExpandsBeyondTheRatioWhateverItsSize() throws IOException {
+        byte[] bomb = zipOfZeros("zeros.bin", 10_000_000);
+        ModelArchive.Limits limits = new ModelArchive.Limits(10, 1L << 40, 100);
+
+        assertCarraraError(() -> ModelArchive.validate(new ByteArrayInputStream(bomb), limits),
+                StandardErrorCode.UNSAFE_ARCHIVE)
+                .hasMessageContaining("expands more than 100 times its compressed size")
+                .hasMessageContaining("'zeros.bin'")
+                .hasMessageContaining("limits.archive.maxCompressionRatio");
+    }
+
+    @Test
+    void limitsRejectNegativeValuesAndARatioBelowOne() {
+        assertThatThrownBy(() -> new ModelArchive.Limits(-1, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ModelArchive.Limits(0, -1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ModelArchive.Limits(0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void defaultLimitsLeaveRoomForTheLargestUploadTheServerTakesByDefault() {
+        long defaultMaxBlobBytes = 10L << 30;
+
+        assertThat(ModelArchive.Limits.DEFAULT.maxExpandedBytes()).isGreaterThanOrEqualTo(3 * defaultMaxBlobBytes);
+        assertThat(ModelArchive.Limits.DEFAULT.maxCompressionRatio()).isEqualTo(100);
     }
 
     // ---- extract ----
@@ -379,13 +400,80 @@ class ModelArchiveTest {
     void archiveBeyondTheByteLimitLeavesNoTarget() throws IOException {
         Path parent = Files.createDirectories(temp.resolve("cache"));
         byte[] archive = zip("a", "b", "c");
-        ModelArchive.Limits limits = new ModelArchive.Limits(10, "content of a".length() + 1);
+        ModelArchive.Limits limits = new ModelArchive.Limits(10, "content of a".length() + 1, 100);
 
         assertCarraraError(
                 () -> ModelArchive.extract(new ByteArrayInputStream(archive), parent.resolve("model"), limits),
                 StandardErrorCode.UNSAFE_ARCHIVE);
 
         assertThat(parent).isEmptyDirectory();
+    }
+
+    @Test
+    void zipBombIsRefusedWhileExtractingWithNoMoreThanTheLimitEverOnDisk() throws IOException {
+        Path parent = Files.createDirectories(temp.resolve("cache"));
+        // 2 x 20 MB of zeros in about 40 kB, allowed any ratio so that only the size stops it.
+        byte[] bomb = zipOfZeros(20_000_000, "first.bin", "second.bin");
+        long limit = 4L << 20;
+        ModelArchive.Limits limits = new ModelArchive.Limits(10, limit, Integer.MAX_VALUE);
+        DiskWatchingInputStream in = new DiskWatchingInputStream(bomb, parent);
+
+        CarraraException error = catchCarraraError(() -> ModelArchive.extract(in, parent.resolve("model"), limits));
+
+        assertThat(bomb.length).isLessThan(100_000);
+        assertThat(error.errorCode()).isEqualTo(StandardErrorCode.UNSAFE_ARCHIVE.toErrorCode());
+        assertThat(error.field()).contains("artifact");
+        assertThat(error.getMessage())
+                .contains("expands to more than " + limit + " bytes")
+                .contains("'first.bin'")
+                .contains("limits.archive.maxExpandedBytes")
+                .doesNotContain(temp.toString());
+        assertThat(in.mostBytesOnDisk).isPositive().isLessThanOrEqualTo(limit + BUFFER);
+        assertThat(parent).isEmptyDirectory();
+    }
+
+    @Test
+    void highRatioEntryUnderTheSizeLimitIsRefusedByTheRatioWhileExtracting() throws IOException {
+        Path parent = Files.createDirectories(temp.resolve("cache"));
+        byte[] bomb = zipOfZeros("zeros.bin", 10_000_000);
+        ModelArchive.Limits limits = new ModelArchive.Limits(10, 1L << 30, 100);
+        DiskWatchingInputStream in = new DiskWatchingInputStream(bomb, parent);
+
+        assertCarraraError(() -> ModelArchive.extract(in, parent.resolve("model"), limits),
+                StandardErrorCode.UNSAFE_ARCHIVE)
+                .hasMessageContaining("expands more than 100 times its compressed size")
+                .hasMessageContaining("limits.archive.maxCompressionRatio")
+                .satisfies(error -> assertThat(error.getMessage()).doesNotContain(temp.toString()));
+
+        // Zeros pass 100 to 1 at once, so the ratio stops them as soon as the grace is spent.
+        assertThat(in.mostBytesOnDisk).isLessThanOrEqualTo(ModelArchive.Limits.RATIO_GRACE_BYTES + BUFFER);
+        assertThat(parent).isEmptyDirectory();
+    }
+
+    @Test
+    void smallArchiveOfRepeatedBytesIsWithinTheRatioGrace() throws IOException {
+        byte[] archive = zipOfZeros("zeros.bin", (int) ModelArchive.Limits.RATIO_GRACE_BYTES);
+
+        ModelArchive.extract(new ByteArrayInputStream(archive), temp.resolve("model"));
+
+        assertThat(temp.resolve("model/zeros.bin")).hasSize(ModelArchive.Limits.RATIO_GRACE_BYTES);
+    }
+
+    @Test
+    void archiveOfModelLikeFilesPassesTheDefaultLimits() throws IOException {
+        // Metadata-like JSON, which DEFLATE packs several times over, next to incompressible weights.
+        Path model = writeModel(temp.resolve("model"));
+        StringBuilder json = new StringBuilder("{\"class\":\"org.apache.spark.ml.feature.StringIndexerModel\",\"labels\":[");
+        Random random = new Random(7);
+        for (int i = 0; i < 200_000; i++) {
+            json.append(i == 0 ? "" : ",").append("\"city-").append(random.nextInt(100_000)).append('"');
+        }
+        Files.writeString(model.resolve("stages/0_assembler/metadata/part-00001"), json.append("]}"));
+        byte[] archive = pack(model);
+
+        ModelArchive.extract(new ByteArrayInputStream(archive), temp.resolve("extracted"));
+
+        assertThat(contentsOf(temp.resolve("extracted"))).isEqualTo(contentsOf(model));
     }
 
     @Test
@@ -461,6 +549,26 @@ class ModelArchiveTest {
                 zip.putNextEntry(new ZipEntry(name));
                 if (!name.endsWith("/")) {
                     zip.write(("content of " + name).getBytes(UTF_8));
+                }
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] zipOfZeros(String name, int size) throws IOException {
+        return zipOfZeros(size, name);
+    }
+
+    /** An archive of entries of {@code size} zero bytes each: a ZIP bomb's shape. */
+    private static byte[] zipOfZeros(int size, String... names) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] zeros = new byte[1 << 20];
+        try (ZipOutputStream zip = new ZipOutputStream(bytes, UTF_8)) {
+            for (String name : names) {
+                zip.putNextEntry(new ZipEntry(name));
+                for (int written = 0; written < size; written += zeros.length) {
+                    zip.write(zeros, 0, Math.min(zeros.length, size - written));
                 }
                 zip.closeEntry();
             }
@@ -558,6 +666,41 @@ class ModelArchiveTest {
         @Override
         public void close() {
             closed = true;
+        }
+    }
+
+    /** ModelArchive's copy buffer: the most it may write past a limit is what one read returns. */
+    private static final long BUFFER = 64 * 1024;
+
+    /** An archive in memory that, at every read, measures the bytes of the files under {@code directory}. */
+    private static final class DiskWatchingInputStream extends ByteArrayInputStream {
+        private final Path directory;
+        long mostBytesOnDisk;
+
+        DiskWatchingInputStream(byte[] bytes, Path directory) {
+            super(bytes);
+            this.directory = directory;
+        }
+
+        @Override
+        public synchronized int read() {
+            measure();
+            return super.read();
+        }
+
+        @Override
+        public synchronized int read(byte[] bytes, int offset, int length) {
+            measure();
+            return super.read(bytes, offset, length);
+        }
+
+        private void measure() {
+            try (Stream<Path> paths = Files.walk(directory)) {
+                long onDisk = paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+                mostBytesOnDisk = Math.max(mostBytesOnDisk, onDisk);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
