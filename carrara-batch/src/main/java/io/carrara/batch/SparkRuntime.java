@@ -6,6 +6,12 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.spark.batch.CarraraSpark;
 import io.carrara.spark.batch.SparkSettings;
 import io.carrara.spi.error.CarraraException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * so the embedded Derby metastore, which only one process may open, is opened once.
  */
 public final class SparkRuntime implements AutoCloseable {
+    /** Spark's own setting for its scratch space; the server points it under the home. */
+    public static final String LOCAL_DIRECTORY = "spark.local.dir";
     private static final Logger log = LoggerFactory.getLogger(SparkRuntime.class);
 
     private final SparkSettings settings;
@@ -33,6 +41,7 @@ public final class SparkRuntime implements AutoCloseable {
         }
         if (session == null) {
             long started = System.nanoTime();
+            removeLeftovers();
             try {
                 session = CarraraSpark.session(settings);
             } catch (RuntimeException | LinkageError e) {
@@ -46,6 +55,32 @@ public final class SparkRuntime implements AutoCloseable {
                     .log();
         }
         return session;
+    }
+
+    /**
+     * Empties the local directory Spark was given under the home ({@code spark.local.dir}: its shuffle
+     * and block files, the files shipped with tasks, Hive's resources) before Spark starts: Spark
+     * removes them when it stops, but not after a crash. A local directory Spark was not given by
+     * Carrara (the JVM's temporary directory) is left alone.
+     */
+    private void removeLeftovers() {
+        String local = settings.config().get(LOCAL_DIRECTORY);
+        if (local == null || settings.home().isEmpty() || !Path.of(local).startsWith(settings.home().get())) {
+            return;
+        }
+        Path directory = Path.of(local);
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (!path.equals(directory)) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.atWarn().setMessage("cannot empty Spark's local directory").addKeyValue("error", e.getMessage()).log();
+        }
     }
 
     /** Whether the session has been started. */

@@ -36,6 +36,19 @@ public final class TableService {
     public TableService(SparkRuntime spark, Path scratch) {
         this.spark = requireNonNull(spark, "spark is null");
         this.scratch = requireNonNull(scratch, "scratch is null");
+        removeLeftovers();
+    }
+
+    /** Removes uploads and exports a crash left in the scratch directory, which only this server uses. */
+    private void removeLeftovers() {
+        if (!Files.isDirectory(scratch)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(scratch)) {
+            files.filter(file -> file.getFileName().toString().startsWith("table-")).forEach(TableService::deleteQuietly);
+        } catch (IOException e) {
+            // Scratch files are only disk space: the server works without removing them.
+        }
     }
 
     /** Stores {@code body} (a CSV file with a header row, or JSON Lines) and loads it into {@code table}. */

@@ -97,6 +97,8 @@ public final class ModelRegistry {
     private final Jdbi jdbi;
     private final BlobStore blobStore;
     private final RegistryHooks hooks;
+    private final ModelArchive.Limits archiveLimits;
+    private final ArtifactCheck artifactCheck;
     private final SearchCompiler searchCompiler = new SearchCompiler();
     private final ObjectMapper json = RegistryJson.mapper();
     private final Map<String, String> serverProvenance;
@@ -106,10 +108,22 @@ public final class ModelRegistry {
     }
 
     public ModelRegistry(RegistryDatabase database, BlobStore blobStore, RegistryHooks hooks) {
+        this(database, blobStore, hooks, ModelArchive.Limits.DEFAULT, ArtifactCheck.NONE);
+    }
+
+    /**
+     * @param archiveLimits how far an uploaded zip may expand (entries, bytes, ratio), checked before
+     *     its instance is committed
+     * @param artifactCheck the formats' own checks of an uploaded zip (the server's runtimes)
+     */
+    public ModelRegistry(RegistryDatabase database, BlobStore blobStore, RegistryHooks hooks, ModelArchive.Limits archiveLimits,
+            ArtifactCheck artifactCheck) {
         this.database = requireNonNull(database, "database is null");
         this.jdbi = database.jdbi();
         this.blobStore = requireNonNull(blobStore, "blobStore is null");
         this.hooks = requireNonNull(hooks, "hooks is null");
+        this.archiveLimits = requireNonNull(archiveLimits, "archiveLimits is null");
+        this.artifactCheck = requireNonNull(artifactCheck, "artifactCheck is null");
         this.serverProvenance = Provenance.ofThisProcess();
     }
 
@@ -342,7 +356,7 @@ public final class ModelRegistry {
                 "no blob " + sha256 + " in the blob store; upload the artifact first with POST /api/v1/blobs",
                 "artifact.sha256"));
         if (packaging == ArtifactPackaging.ZIP) {
-            validateArchive(sha256);
+            validateArchive(sha256, format);
         }
         Artifact artifact = new Artifact(blob.sha256(), blob.size(), format, packaging, blob.uri());
         UUID id = transaction(handle -> {
@@ -707,9 +721,10 @@ public final class ModelRegistry {
         }
     }
 
-    private void validateArchive(String sha256) {
+    private void validateArchive(String sha256, ArtifactFormat format) {
         try (InputStream in = blobStore.open(sha256)) {
-            ModelArchive.validate(in);
+            ModelArchive.validate(in, archiveLimits);
+            artifactCheck.check(format, () -> blobStore.open(sha256));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read blob " + sha256 + " from " + blobStore.location(), e);
         }

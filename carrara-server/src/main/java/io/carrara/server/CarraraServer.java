@@ -42,6 +42,8 @@ import io.carrara.serving.engine.ModelCache;
 import io.carrara.serving.engine.ServingEngine;
 import io.carrara.serving.features.FeatureStore;
 import io.carrara.serving.runtime.ModelRuntimes;
+import io.carrara.serving.runtime.RuntimeArtifactCheck;
+import io.carrara.registry.blob.S3BlobStore;
 import io.carrara.spi.blob.BlobStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -150,6 +152,13 @@ public final class CarraraServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the Carrara home " + config.home() + ": " + e.getMessage(), e);
         }
+        // H2 reads its bind address once, when its classes load: the auto-server port of the embedded database
+        // listens on the server's host like everything else (as long as nothing in this JVM opened H2 before).
+        if (System.getProperty("h2.bindAddress") == null && !config.host().equals("0.0.0.0") && !config.host().equals("::")) {
+            System.setProperty("h2.bindAddress", config.host());
+        }
+        Path scratch = config.home().resolve("tmp");
+        removeLeftovers(scratch);
         RegistryDatabase database = RegistryDatabase.open(config.database());
         BlobStore blobStore = null;
         FeatureStore featureStore = null;
@@ -157,13 +166,15 @@ public final class CarraraServer implements AutoCloseable {
         ModelCache modelCache = null;
         Batch batch = null;
         try {
-            blobStore = config.blobs().open();
+            blobStore = config.blobs().open(scratch);
             featureStore = config.features().open();
             if (!featureStore.available()) {
                 log.atWarn().setMessage("the feature store does not answer; deployments that look up features are not ready"
                         + " until it does, the others serve").addKeyValue("features", featureStore.describe()).log();
             }
-            ModelRegistry registry = new ModelRegistry(database, blobStore);
+            ModelRuntimes runtimes = ModelRuntimes.discover();
+            ModelRegistry registry = new ModelRegistry(database, blobStore, io.carrara.registry.RegistryHooks.NONE,
+                    config.archiveLimits(), new RuntimeArtifactCheck(runtimes, scratch, config.archiveLimits()));
             DeploymentRegistry deployments = new DeploymentRegistry(database);
             PredictionLogStore predictionLog = new PredictionLogStore(database);
             PrometheusMeterRegistry meters = PrometheusMeterRegistries.newRegistry();
@@ -172,8 +183,7 @@ public final class CarraraServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(meters);
             JvmGcMetrics gcMetrics = new JvmGcMetrics();
             gcMetrics.bindTo(meters);
-            ModelCache cache = new ModelCache(config.models(), registry,
-                    ModelRuntimes.discover());
+            ModelCache cache = new ModelCache(config.models(), registry, runtimes);
             engine = new ServingEngine(config.serving(), registry, cache, featureStore,
                     logged -> predictionLog.insertAll(logged.stream().map(CarraraServer::stored).toList()), meters);
             modelCache = cache;
@@ -199,6 +209,25 @@ public final class CarraraServer implements AutoCloseable {
             closeQuietly(blobStore);
             closeQuietly(featureStore);
             throw e;
+        }
+    }
+
+    /**
+     * Removes what a crash left in the home's scratch directory: S3 upload spools and extracted copies
+     * of uploads being checked. Only this server uses the directory.
+     */
+    private static void removeLeftovers(Path scratch) {
+        RuntimeArtifactCheck.clean(scratch);
+        if (!Files.isDirectory(scratch)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(scratch)) {
+            for (Path file : files.filter(file -> file.getFileName().toString().startsWith(S3BlobStore.SPOOL_PREFIX)).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            log.atWarn().setMessage("cannot remove the leftovers of an earlier run").addKeyValue("directory", scratch)
+                    .addKeyValue("error", e.getMessage()).log();
         }
     }
 

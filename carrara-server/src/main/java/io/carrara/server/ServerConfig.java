@@ -10,6 +10,7 @@ import io.carrara.serving.engine.ModelCacheConfig;
 import io.carrara.serving.engine.ServingEngineConfig;
 import io.carrara.serving.engine.ServingEngineConfig.LoadMode;
 import io.carrara.spark.batch.SparkSettings;
+import io.carrara.spi.archive.ModelArchive;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -40,7 +41,8 @@ public record ServerConfig(
         SparkSettings spark,
         int batchConcurrency,
         Duration workflowPoll,
-        Set<String> allowedOrigins) {
+        Set<String> allowedOrigins,
+        ModelArchive.Limits archiveLimits) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -55,6 +57,7 @@ public record ServerConfig(
         requireNonNull(spark, "spark is null");
         requireNonNull(workflowPoll, "workflowPoll is null");
         allowedOrigins = Set.copyOf(requireNonNull(allowedOrigins, "allowedOrigins is null"));
+        requireNonNull(archiveLimits, "archiveLimits is null");
         if (batchConcurrency < 1) {
             throw new IllegalArgumentException("batchConcurrency must be at least 1: " + batchConcurrency);
         }
@@ -70,6 +73,9 @@ public record ServerConfig(
 
     public static ServerConfig from(ServerSettings settings) {
         Path home = settings.home();
+        ModelArchive.Limits archiveLimits = new ModelArchive.Limits(settings.getInt("limits.archive.maxEntries", 1, Integer.MAX_VALUE),
+                settings.getLong("limits.archive.maxExpandedBytes", 1, Long.MAX_VALUE),
+                settings.getInt("limits.archive.maxCompressionRatio", 1, Integer.MAX_VALUE));
         String url = settings.get("database.url");
         Duration connectionTimeout = Duration.ofMillis(settings.getLong("database.connectionTimeoutMillis", 250, 600_000));
         DatabaseConfig database = url.isEmpty()
@@ -87,19 +93,36 @@ public record ServerConfig(
                 settings.getLong("limits.maxBlobBytes", 1, Long.MAX_VALUE),
                 Duration.ofSeconds(settings.getLong("limits.requestTimeoutSeconds", 1, 86_400)),
                 Duration.ofSeconds(settings.getLong("shutdown.graceSeconds", 0, 3_600)),
-                models(settings),
+                models(settings, archiveLimits),
                 serving(settings),
                 Duration.ofSeconds(settings.getLong("serving.syncSeconds", 0, 86_400)),
                 settings.getBoolean("log.access"),
                 spark(settings),
                 settings.getInt("spark.concurrentJobs", 1, 64),
                 Duration.ofSeconds(settings.getLong("workflows.pollSeconds", 1, 3_600)),
-                settings.getList("http.allowedOrigins"));
+                settings.getList("http.allowedOrigins"),
+                archiveLimits);
     }
 
-    /** Spark in the server: the home's catalog and warehouse unless a metastore or warehouse is named. */
+    /**
+     * Spark in the server: the home's catalog and warehouse unless a metastore or warehouse is named;
+     * its scratch space ({@code spark.local.dir}, and Hive's) under the home, emptied at start; its
+     * driver and block manager listening on the server's host only.
+     */
     private static SparkSettings spark(ServerSettings settings) {
-        SparkSettings spark = SparkSettings.embedded(settings.home()).withMaster(settings.get("spark.master"));
+        Path local = settings.home().resolve("spark").resolve("local");
+        String host = settings.get("host");
+        SparkSettings spark = SparkSettings.embedded(settings.home()).withMaster(settings.get("spark.master"))
+                .withConfig(io.carrara.batch.SparkRuntime.LOCAL_DIRECTORY, local.toString())
+                .withConfig("spark.hadoop.hive.exec.local.scratchdir", local.resolve("hive").toString())
+                .withConfig("spark.hadoop.hive.downloaded.resources.dir", local.resolve("hive-resources").toString())
+                .withConfig("spark.hadoop.hive.exec.scratchdir", local.resolve("hive-scratch").toString());
+        if (settings.get("spark.master").startsWith("local")) {
+            // In local mode nothing outside this process talks to the driver; a cluster's executors must reach it, so
+            // with another master Spark's own spark.driver.* settings decide.
+            spark = spark.withConfig("spark.driver.bindAddress", host)
+                    .withConfig("spark.driver.host", host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host);
+        }
         String metastore = settings.get("spark.metastoreUri");
         if (!metastore.isEmpty()) {
             spark = spark.withMetastoreUri(metastore);
@@ -108,13 +131,13 @@ public record ServerConfig(
         return warehouse.isEmpty() ? spark : spark.withWarehouse(warehouse);
     }
 
-    private static ModelCacheConfig models(ServerSettings settings) {
+    private static ModelCacheConfig models(ServerSettings settings, ModelArchive.Limits archiveLimits) {
         String path = settings.get("serving.models.path");
         return new ModelCacheConfig(
                 path.isEmpty() ? settings.home().resolve("models") : Path.of(path).toAbsolutePath().normalize(),
                 settings.getLong("serving.models.memoryBudgetBytes", 1L << 20, Long.MAX_VALUE),
                 settings.getDouble("serving.models.memoryFactor", 0.1, 1_000),
-                Duration.ofSeconds(settings.getLong("serving.models.failureBackoffSeconds", 0, 86_400)));
+                Duration.ofSeconds(settings.getLong("serving.models.failureBackoffSeconds", 0, 86_400)), archiveLimits);
     }
 
     private static ServingEngineConfig serving(ServerSettings settings) {

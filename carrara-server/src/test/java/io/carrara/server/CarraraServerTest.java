@@ -125,12 +125,16 @@ class CarraraServerTest {
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(get("/api/v1/projects/p").statusCode()).isEqualTo(404);
 
+        long blobsBefore = storedBlobs();
         HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs")).header("Content-Type", "application/octet-stream")
                 .POST(BodyPublishers.ofByteArray(new byte[100_001])));
         assertError(blob, 413, "PAYLOAD_TOO_LARGE", "artifact");
+        assertThat(storedBlobs()).isEqualTo(blobsBefore);
+    }
+
+    private long storedBlobs() throws IOException {
         try (var files = Files.walk(home.resolve("blobs"))) {
-            assertThat(files.filter(Files::isRegularFile)
-                    .filter(path -> path.getFileName().toString().length() == 64)).isEmpty();
+            return files.filter(Files::isRegularFile).filter(path -> path.getFileName().toString().length() == 64).count();
         }
     }
 
@@ -155,6 +159,69 @@ class CarraraServerTest {
         assertError(instance, 400, "UNSAFE_ARCHIVE", null);
         assertThat(json(get("/api/v1/search?q=" + java.net.URLEncoder.encode("format = 'spark-pipeline'", UTF_8)))
                 .get("items")).isEmpty();
+    }
+
+    @Test
+    void refusesArchivesThatExpandTooFarWhileExtracting() throws Exception {
+        // 8 MiB of zeros deflate to a few KB: a ratio of about 1,000 to 1, ten times the default limit.
+        ByteArrayOutputStream zipBytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(zipBytes)) {
+            zip.putNextEntry(new ZipEntry("data/zeros.bin"));
+            zip.write(new byte[8 << 20]);
+            zip.closeEntry();
+        }
+        assertThat(zipBytes.size()).isLessThan(100_000);
+        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs")).header("Content-Type", "application/zip")
+                .POST(BodyPublishers.ofByteArray(zipBytes.toByteArray())));
+        assertThat(blob.statusCode()).isEqualTo(201);
+        HttpResponse<String> instance = post("/api/v1/projects/demand/models/eta/instances",
+                "{\"artifact\":{\"sha256\":\"" + json(blob).get("sha256").asText() + "\",\"format\":\"opaque\",\"packaging\":\"zip\"}}");
+        assertError(instance, 400, "UNSAFE_ARCHIVE", "artifact");
+        assertThat(json(instance).get("message").asText()).contains("limits.archive.maxCompressionRatio")
+                .doesNotContain(home.toString());
+        assertThat(json(get("/api/v1/projects/demand/models/eta/instances")).get("items")).isEmpty();
+    }
+
+    @Test
+    void refusesASparkSaveWhoseStageLeavesTheModelAtUpload() throws Exception {
+        Path model = home.resolve("escaping-model");
+        copyTree(io.carrara.serving.runtime.GoldenModels.model(io.carrara.serving.runtime.GoldenModels.TRIPS_LR), model);
+        Path metadata;
+        try (var parts = Files.list(model.resolve("metadata"))) {
+            metadata = parts.filter(part -> part.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+        }
+        String original = Files.readString(metadata);
+        JsonNode parsed = JSON.readTree(original);
+        String firstStage = parsed.get("paramMap").get("stageUids").get(0).asText();
+        Files.writeString(metadata, original.replace("\"" + firstStage + "\"", "\"../../" + firstStage + "\""));
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        io.carrara.spi.archive.ModelArchive.pack(model, zip);
+        HttpResponse<String> blob = send(HttpRequest.newBuilder(uri("/api/v1/blobs")).header("Content-Type", "application/zip")
+                .POST(BodyPublishers.ofByteArray(zip.toByteArray())));
+        assertThat(blob.statusCode()).as(blob.body()).isEqualTo(201);
+
+        HttpResponse<String> instance = post("/api/v1/projects/demand/models/eta/instances", "{\"artifact\":{\"sha256\":\""
+                + json(blob).get("sha256").asText() + "\",\"format\":\"spark-pipeline\",\"packaging\":\"zip\"}}");
+        assertError(instance, 400, "MODEL_UNREADABLE", "artifact");
+        assertThat(json(instance).get("message").asText()).contains("stage 0").contains("leaves the model directory")
+                .doesNotContain(home.toString());
+        assertThat(json(get("/api/v1/projects/demand/models/eta/instances")).get("items")).isEmpty();
+        try (var leftovers = Files.list(home.resolve("tmp"))) {
+            assertThat(leftovers).as("the checked copy is removed").isEmpty();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
     }
 
     @Test

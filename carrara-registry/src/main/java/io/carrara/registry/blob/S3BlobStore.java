@@ -38,6 +38,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * server needs local disk for the largest artifact it accepts.
  */
 public final class S3BlobStore implements BlobStore {
+    /** The name prefix of the files an upload is spooled in. */
+    public static final String SPOOL_PREFIX = "s3-upload-";
     private static final Pattern ADDRESS = Pattern.compile("([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})");
 
     private final S3Client client;
@@ -45,10 +47,20 @@ public final class S3BlobStore implements BlobStore {
     private final String prefix;
     private final String keyPrefix;
     private final String endpoint;
+    private final Path spool;
 
-    /** Connects to the bucket, creating it if it is missing and the configuration allows. */
+    /** Connects to the bucket, creating it if it is missing and the configuration allows; spools uploads in the JVM's temporary directory. */
     public S3BlobStore(S3BlobStoreConfig config) {
+        this(config, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * As {@link #S3BlobStore(S3BlobStoreConfig)}, spooling uploads as {@code s3-upload-*.tmp} files in
+     * {@code spool} (the server's home, whose leftovers after a crash it removes at start).
+     */
+    public S3BlobStore(S3BlobStoreConfig config, Path spool) {
         requireNonNull(config, "config is null");
+        this.spool = requireNonNull(spool, "spool is null");
         this.bucket = config.bucket();
         this.prefix = config.prefix();
         this.keyPrefix = prefix.isEmpty() ? "sha256/" : prefix + "/sha256/";
@@ -65,7 +77,8 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public StoredBlob put(InputStream content, long maxBytes) throws IOException {
         requireNonNull(content, "content is null");
-        Path spool = Files.createTempFile("carrara-s3-upload-", ".tmp");
+        Files.createDirectories(this.spool);
+        Path spool = Files.createTempFile(this.spool, SPOOL_PREFIX, ".tmp");
         try {
             HashedContent hashed;
             try (OutputStream out = Files.newOutputStream(spool)) {

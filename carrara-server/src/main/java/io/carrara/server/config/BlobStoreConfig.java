@@ -50,8 +50,9 @@ public record BlobStoreConfig(Path directory, S3BlobStoreConfig s3) {
         }
     }
 
-    public BlobStore open() {
-        return directory != null ? new FileSystemBlobStore(directory) : new S3BlobStore(requireNonNull(s3, "s3 is null"));
+    /** The store; an S3 store spools uploads in {@code spool} (under the home, cleaned at start). */
+    public BlobStore open(Path spool) {
+        return directory != null ? new FileSystemBlobStore(directory) : new S3BlobStore(requireNonNull(s3, "s3 is null"), spool);
     }
 
     public String describe() {

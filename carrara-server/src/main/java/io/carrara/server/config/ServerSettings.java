@@ -76,6 +76,9 @@ public final class ServerSettings {
         values.put("limits.maxRequestBytes", Long.toString(1L << 20));
         values.put("limits.maxBlobBytes", Long.toString(10L << 30));
         values.put("limits.requestTimeoutSeconds", "60");
+        values.put("limits.archive.maxEntries", "100000");
+        values.put("limits.archive.maxExpandedBytes", Long.toString(32L << 30));
+        values.put("limits.archive.maxCompressionRatio", "100");
         values.put("shutdown.graceSeconds", "10");
         values.put("serving.loadMode", "eager");
         values.put("serving.syncSeconds", "5");

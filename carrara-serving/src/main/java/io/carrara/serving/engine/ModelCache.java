@@ -108,6 +108,36 @@ public final class ModelCache implements AutoCloseable {
         this.registry = requireNonNull(registry, "registry is null");
         this.runtimes = requireNonNull(runtimes, "runtimes is null");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
+        removeLeftovers();
+    }
+
+    /**
+     * Removes what a crash left in the cache directory: partial downloads ({@code .<sha256>*.download})
+     * and half-extracted directories ({@code .<sha256>*}), all named with a leading dot. A verified
+     * artifact is published by an atomic rename to its bare SHA-256, so those stay. The directory
+     * belongs to one server process (the home's {@code models/}), so nothing of another's is removed.
+     */
+    private void removeLeftovers() {
+        Path directory = config.directory();
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        long removed = 0;
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path entry : entries.toList()) {
+                if (entry.getFileName().toString().startsWith(".")) {
+                    deleteTree(entry);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove the leftovers of an earlier run from the model cache {}", directory, e);
+            return;
+        }
+        if (removed > 0) {
+            LOG.info("removed {} partial downloads and extractions left by an earlier run from the model cache {}", removed,
+                    directory);
+        }
     }
 
     public void setListener(LoadListener listener) {
@@ -299,7 +329,7 @@ public final class ModelCache implements AutoCloseable {
                 }
                 if (artifact.packaging() == ArtifactPackaging.ZIP) {
                     try (InputStream zip = Files.newInputStream(download)) {
-                        ModelArchive.extract(zip, target);
+                        ModelArchive.extract(zip, target, config.archiveLimits());
                     }
                 } else {
                     Path staging = Files.createTempDirectory(config.directory(), "." + artifact.sha256());

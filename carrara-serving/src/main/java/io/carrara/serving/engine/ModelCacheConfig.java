@@ -2,6 +2,7 @@ package io.carrara.serving.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import io.carrara.spi.archive.ModelArchive;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -16,8 +17,10 @@ import java.time.Duration;
  *     3 to 5 times their size; 4 is the default, raise it if the heap runs short before the budget
  * @param failureBackoff how long a failed load is remembered (and served as the reason) before a
  *     request tries again; a redeploy retries at once (default 30 s)
+ * @param archiveLimits how far a zip artifact may expand when it is extracted into the cache
  */
-public record ModelCacheConfig(Path directory, long memoryBudgetBytes, double memoryFactor, Duration failureBackoff) {
+public record ModelCacheConfig(Path directory, long memoryBudgetBytes, double memoryFactor, Duration failureBackoff,
+        ModelArchive.Limits archiveLimits) {
     public static final long DEFAULT_MEMORY_BUDGET = 2L << 30;
     public static final double DEFAULT_MEMORY_FACTOR = 4.0;
     public static final Duration DEFAULT_FAILURE_BACKOFF = Duration.ofSeconds(30);
@@ -25,6 +28,7 @@ public record ModelCacheConfig(Path directory, long memoryBudgetBytes, double me
     public ModelCacheConfig {
         requireNonNull(directory, "directory is null");
         requireNonNull(failureBackoff, "failureBackoff is null");
+        requireNonNull(archiveLimits, "archiveLimits is null");
         if (memoryBudgetBytes <= 0) {
             throw new IllegalArgumentException("memoryBudgetBytes is not positive: " + memoryBudgetBytes);
         }
@@ -34,6 +38,10 @@ public record ModelCacheConfig(Path directory, long memoryBudgetBytes, double me
         if (failureBackoff.isNegative()) {
             throw new IllegalArgumentException("failureBackoff is negative: " + failureBackoff);
         }
+    }
+
+    public ModelCacheConfig(Path directory, long memoryBudgetBytes, double memoryFactor, Duration failureBackoff) {
+        this(directory, memoryBudgetBytes, memoryFactor, failureBackoff, ModelArchive.Limits.DEFAULT);
     }
 
     /** The defaults, keeping artifacts under {@code directory}. */

@@ -30,4 +30,13 @@ public interface ModelRuntime {
      *     metadata): the model must accept them, or the load fails, and it describes itself with them
      */
     LoadedModel load(Path directory, Optional<Schema> inputs);
+
+    /**
+     * Checks an uploaded artifact's files without loading the model: that the format's own files are
+     * there and name nothing outside {@code directory}. Runs when an instance is created, so a model
+     * that cannot be read is refused then; throws a {@link io.carrara.spi.error.CarraraException}
+     * naming what is wrong. By default, nothing is checked.
+     */
+    default void checkArtifact(Path directory) {
+    }
 }

@@ -41,6 +41,16 @@ public final class ModelRuntimes {
         return new ModelRuntimes(ServiceLoader.load(ModelRuntime.class).stream().map(ServiceLoader.Provider::get).toList());
     }
 
+    /** Checks an uploaded artifact's files with the runtime of {@code format}, if there is one (see {@link ModelRuntime#checkArtifact}). */
+    public void checkArtifact(ArtifactFormat format, Path directory) {
+        requireNonNull(format, "format is null");
+        requireNonNull(directory, "directory is null");
+        ModelRuntime runtime = runtimes.get(format);
+        if (runtime != null) {
+            runtime.checkArtifact(directory);
+        }
+    }
+
     /** Loads {@code directory} with the runtime of {@code format}, with no declared inputs. */
     public LoadedModel load(ArtifactFormat format, Path directory) {
         return load(format, directory, Optional.empty());

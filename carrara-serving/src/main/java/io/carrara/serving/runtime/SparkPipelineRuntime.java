@@ -22,6 +22,12 @@ public final class SparkPipelineRuntime implements ModelRuntime {
         return ArtifactFormat.SPARK_PIPELINE;
     }
 
+    /** Spark's metadata files and every stage directory they name, inside the model (see SparkPipeline.checkLayout). */
+    @Override
+    public void checkArtifact(Path directory) {
+        SparkPipeline.checkLayout(directory);
+    }
+
     @Override
     public LoadedModel load(Path directory, Optional<Schema> inputs) {
         return new SparkPipelineModel(SparkPipeline.load(directory), inputs, COMPILED_SHAPES);
