@@ -56,7 +56,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WalkThroughIT {
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final Path TRANSCRIPTS = Path.of("target", "walkthroughs").toAbsolutePath();
-    private static final Duration BLOCK_TIMEOUT = Duration.ofMinutes(5);
+    /** Generous: the batch blocks start Spark and run several jobs, and CI machines are shared. */
+    private static final Duration BLOCK_TIMEOUT = Duration.ofMinutes(10);
 
     /** Markdown files that are not walk-throughs, and why. Every other one is run. */
     private static final Map<String, String> NOT_WALK_THROUGHS = Map.of(
