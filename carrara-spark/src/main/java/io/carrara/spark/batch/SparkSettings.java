@@ -80,6 +80,16 @@ public record SparkSettings(
         return new SparkSettings(master, appName, home, metastoreUri, Optional.of(value), config, logLevel);
     }
 
+    /**
+     * Spark's driver and block manager listen on {@code host} and tell executors that address:
+     * {@code 127.0.0.1} keeps an embedded server's Spark ports off the network. A cluster's
+     * executors need an address they can reach.
+     */
+    public SparkSettings withBindAddress(String host) {
+        requireNonNull(host, "host is null");
+        return withConfig("spark.driver.bindAddress", host).withConfig("spark.driver.host", host);
+    }
+
     /** These settings plus one Spark setting, replacing any earlier value of {@code key}. */
     public SparkSettings withConfig(String key, String value) {
         Map<String, String> merged = new TreeMap<>(config);
