@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +38,8 @@ final class VettedFunctions {
 
     /** Section name to its names (lower case), each with the reason its group gives (empty for accepted ones). */
     private final Map<String, Map<String, String>> sections;
-    /** Class name of a refused builtin's expression to the function's name, for the analysed plan. */
-    private final Map<String, String> refusedClasses;
+    /** Class name of a refused builtin's expression to the functions' names, sorted, for the analysed plan. */
+    private final Map<String, List<String>> refusedClasses;
 
     private VettedFunctions(Map<String, Map<String, String>> sections) {
         this.sections = sections;
@@ -66,12 +68,12 @@ final class VettedFunctions {
     }
 
     /**
-     * The refused builtin function an analysed expression of class {@code className} comes from,
-     * if any. Analysis also turns bare words into functions (a column reference {@code current_user}
+     * The refused builtin functions an analysed expression of class {@code className} may come
+     * from, sorted; empty for any other class. Analysis also turns bare words into functions (a column reference {@code current_user}
      * that names no column becomes that function), so the analysed plan is checked by class too.
      */
-    Optional<String> refusedByClass(String className) {
-        return Optional.ofNullable(refusedClasses.get(className));
+    List<String> refusedByClass(String className) {
+        return refusedClasses.getOrDefault(className, List.of());
     }
 
     /** The names of one section, sorted; for the test that holds the file to Spark's registry. */
@@ -83,13 +85,15 @@ final class VettedFunctions {
      * The expression classes of the refused functions, less those an accepted function shares
      * (none today), so that refusing by class never refuses an accepted function.
      */
-    private static Map<String, String> refusedClasses(Set<String> accepted, Set<String> refused) {
+    private static Map<String, List<String>> refusedClasses(Set<String> accepted, Set<String> refused) {
         Set<String> acceptedClasses = new TreeSet<>();
         accepted.forEach(name -> className(name).ifPresent(acceptedClasses::add));
-        Map<String, String> classes = new TreeMap<>();
+        Map<String, List<String>> classes = new TreeMap<>();
         for (String name : new TreeSet<>(refused)) {
-            className(name).filter(found -> !acceptedClasses.contains(found)).ifPresent(found -> classes.putIfAbsent(found, name));
+            className(name).filter(found -> !acceptedClasses.contains(found))
+                    .ifPresent(found -> classes.computeIfAbsent(found, key -> new ArrayList<>()).add(name));
         }
+        classes.replaceAll((name, names) -> List.copyOf(names));
         return Map.copyOf(classes);
     }
 
