@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -26,16 +25,6 @@ import org.apache.spark.sql.SparkSession;
  * application configured logging itself.
  */
 public final class CarraraSpark {
-    /**
-     * Spark's own guards for user SQL, behind {@code SqlPolicy}'s checks and set last, so that no
-     * setting turns them off: a table name that is a file path ({@code json.`/etc/passwd`}) is not
-     * read as that file, and {@code ${env:NAME}} or {@code ${spark.key}} in SQL text is not replaced
-     * by the server's environment and settings (Carrara's own SQL uses neither).
-     */
-    static final Map<String, String> SQL_GUARDS = Map.of(
-            "spark.sql.runSQLOnFiles", "false",
-            "spark.sql.variable.substitute", "false");
-
     private CarraraSpark() {
     }
 
@@ -67,10 +56,13 @@ public final class CarraraSpark {
             builder.config("spark.hadoop.hive.metastore.schema.verification", "false");
         });
         settings.config().forEach(builder::config);
-        SQL_GUARDS.forEach(builder::config);
         SparkSession session = builder.getOrCreate();
-        // A session already running in the JVM keeps its settings; these are runtime settings, so set them on it too.
-        SQL_GUARDS.forEach(session.conf()::set);
+        // A session already running in the JVM keeps its own runtime settings: give it these guards too.
+        settings.config().forEach((key, value) -> {
+            if (SparkSettings.SQL_GUARDS.containsKey(key)) {
+                session.conf().set(key, value);
+            }
+        });
         String catalog = session.conf().get("spark.sql.catalogImplementation", "in-memory");
         if (!"hive".equals(catalog)) {
             throw new IllegalStateException("a Spark session without Hive support (catalog " + catalog + ") is already"
