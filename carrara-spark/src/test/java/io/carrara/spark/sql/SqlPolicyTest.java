@@ -101,7 +101,10 @@ class SqlPolicyTest {
                 "SELECT * FROM range(length(" + SET_RAN + "))",
                 "SELECT * FROM policy_test.trips LATERAL VIEW explode(array(" + SET_RAN + ")) e AS x",
                 "SELECT city, count(*) FROM policy_test.trips GROUP BY city HAVING max(" + SET_RAN + ") IS NULL",
-                "SELECT * FROM policy_test.trips ORDER BY " + SET_RAN)) {
+                "SELECT * FROM policy_test.trips ORDER BY " + SET_RAN,
+                "SELECT sum(fare) OVER w FROM policy_test.trips WINDOW w AS (ORDER BY " + SET_RAN + ")",
+                "SELECT /*+ REPARTITION(" + SET_RAN + ") */ * FROM policy_test.trips",
+                "FROM policy_test.trips |> WHERE " + SET_RAN + " IS NULL")) {
             refused(() -> policy.query(spark, sql, "query"), "query", "reflect");
         }
     }
@@ -208,6 +211,12 @@ class SqlPolicyTest {
                 "uses CREATE TABLE ... AS SELECT");
         refused(() -> policy.query(spark, "INSERT INTO policy_test.cities VALUES ('Rome', 'Lazio')", "query"), "query",
                 "uses INSERT INTO");
+        refused(() -> policy.query(spark, "WITH c AS (SELECT 'Rome', 'Lazio') INSERT INTO policy_test.cities SELECT * FROM c",
+                "query"), "query", "uses INSERT INTO");
+        refused(() -> policy.query(spark, "FROM policy_test.trips INSERT INTO policy_test.cities SELECT city, city", "query"),
+                "query", "uses INSERT INTO");
+        refused(() -> policy.query(spark, "SELECT * FROM policy_test.trips VERSION AS OF 1", "query"), "query",
+                "uses VERSION AS OF / TIMESTAMP AS OF");
         assertThat(spark.catalog().tableExists("policy_test.etc")).isFalse();
         assertThat(spark.catalog().tableExists("policy_test.copy")).isFalse();
         assertThat(spark.table("policy_test.cities").count()).isEqualTo(2);
@@ -361,6 +370,8 @@ class SqlPolicyTest {
         assertThat(rows("FROM policy_test.trips |> WHERE fare > 15 |> AGGREGATE count(*) AS n"))
                 .containsExactly("[3]");
         assertThat(rows("SELECT count(*) FROM policy_test.trips;")).containsExactly("[4]");
+        assertThat(rows("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r"))
+                .containsExactly("[1]", "[2]", "[3]");
     }
 
     @Test
