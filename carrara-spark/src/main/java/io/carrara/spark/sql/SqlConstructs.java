@@ -1,5 +1,7 @@
 package io.carrara.spark.sql;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.plans.logical.AlterTableCommand;
@@ -19,6 +21,10 @@ final class SqlConstructs {
 
     /** A construct's words and reason. */
     record Construct(String words, String why) {
+        Construct {
+            requireNonNull(words, "words is null");
+            requireNonNull(why, "why is null");
+        }
     }
 
     /**
