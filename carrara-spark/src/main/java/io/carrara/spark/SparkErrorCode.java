@@ -15,7 +15,9 @@ public enum SparkErrorCode implements ErrorCodeSupplier {
     /** The output table exists with columns or partitioning other than the job writes. */
     TABLE_INCOMPATIBLE(0x0004_0004, ErrorType.CONFLICT),
     /** A file to import is missing or cannot be parsed with the requested format and schema. */
-    FILE_UNREADABLE(0x0004_0005, ErrorType.INVALID_INPUT);
+    FILE_UNREADABLE(0x0004_0005, ErrorType.INVALID_INPUT),
+    /** User SQL goes beyond what Carrara accepts (a statement, a refused function, a file read as a table); see docs/batch.md#accepted-sql. */
+    SQL_REFUSED(0x0004_0006, ErrorType.INVALID_INPUT);
 
     private final ErrorCode errorCode;
 

@@ -176,7 +176,7 @@ public final class BatchJob implements Callable<Integer> {
             BatchRequest request = new BatchRequest(query, outputTable, executionDate, modelRef, instance, modelDirectory, columns);
             started = true;
             SparkSession spark = CarraraSpark.session(settings());
-            BatchResult result = BatchPrediction.run(spark, request);
+            BatchResult result = BatchPrediction.runOperatorQuery(spark, request);
             out.println(summary(result));
             return 0;
         } finally {

@@ -9,6 +9,7 @@ import static io.carrara.spark.batch.BatchScoringFunction.STATUS;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.spark.SparkErrorCode;
+import io.carrara.spark.sql.SqlPolicy;
 import io.carrara.spark.table.SparkTables;
 import io.carrara.spark.table.TableName;
 import io.carrara.spi.error.CarraraException;
@@ -22,7 +23,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -71,7 +74,31 @@ public final class BatchPrediction {
     private BatchPrediction() {
     }
 
+    /** Runs {@code request} with the query held to {@link SqlPolicy}'s accepted SQL, any table of the catalog allowed. */
     public static BatchResult run(SparkSession session, BatchRequest request) {
+        return run(session, request, SqlPolicy.of(Optional.empty()));
+    }
+
+    /** Runs {@code request}, its query checked by {@code policy} before anything runs. */
+    public static BatchResult run(SparkSession session, BatchRequest request, SqlPolicy policy) {
+        requireNonNull(policy, "policy is null");
+        return run(session, request, spark -> {
+            // A new session takes its settings from the Spark context, not from the caller's session.
+            SparkSettings.SQL_GUARDS.forEach(spark.conf()::set);
+            return policy.query(spark, request.query(), "query");
+        });
+    }
+
+    /**
+     * Runs {@code request} with the query as its operator gave it to the job jar (BatchJob), which
+     * may read files and call the cluster's functions: whoever runs spark-submit runs code on the
+     * cluster already. Not for SQL that comes from the server's users.
+     */
+    static BatchResult runOperatorQuery(SparkSession session, BatchRequest request) {
+        return run(session, request, spark -> operatorQuery(spark, request.query()));
+    }
+
+    private static BatchResult run(SparkSession session, BatchRequest request, Function<SparkSession, Dataset<Row>> query) {
         requireNonNull(session, "session is null");
         requireNonNull(request, "request is null");
         // Tables store microseconds: the result reports the instant the rows hold.
@@ -80,7 +107,7 @@ public final class BatchPrediction {
         // written: Spark takes the mode from the session, not from insertInto's options.
         SparkSession spark = session.newSession();
         spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
-        Dataset<Row> input = query(spark, request.query());
+        Dataset<Row> input = query.apply(spark);
         List<String> inputColumns = List.of(input.schema().fieldNames());
         checkColumnNames(inputColumns);
         BatchScoringFunction function = BatchScoringFunction.create(request.modelDirectory(), input.schema(), request.columns());
@@ -129,10 +156,10 @@ public final class BatchPrediction {
     }
 
     /**
-     * Runs the query as a subquery, so that only a query is accepted (a statement such as
-     * {@code DROP TABLE} does not parse there) and nothing is executed before scoring.
+     * Runs the operator's query as a subquery, so that only a query is accepted (a statement such
+     * as {@code DROP TABLE} does not parse there) and nothing is executed before scoring.
      */
-    private static Dataset<Row> query(SparkSession spark, String query) {
+    private static Dataset<Row> operatorQuery(SparkSession spark, String query) {
         String trimmed = query.strip();
         while (trimmed.endsWith(";")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1).strip();

@@ -57,6 +57,12 @@ public final class CarraraSpark {
         });
         settings.config().forEach(builder::config);
         SparkSession session = builder.getOrCreate();
+        // A session already running in the JVM keeps its own runtime settings: give it these guards too.
+        settings.config().forEach((key, value) -> {
+            if (SparkSettings.SQL_GUARDS.containsKey(key)) {
+                session.conf().set(key, value);
+            }
+        });
         String catalog = session.conf().get("spark.sql.catalogImplementation", "in-memory");
         if (!"hive".equals(catalog)) {
             throw new IllegalStateException("a Spark session without Hive support (catalog " + catalog + ") is already"

@@ -36,6 +36,16 @@ public record SparkSettings(
     public static final String DEFAULT_MASTER = "local[*]";
     public static final String DEFAULT_APP_NAME = "carrara";
     public static final String DEFAULT_LOG_LEVEL = "WARN";
+    /**
+     * Spark's own guards for the SQL of the server's users, behind {@code SqlPolicy}'s checks: a
+     * table name that is a file path ({@code json.`/etc/passwd`}) is not read as that file, and
+     * {@code ${env:NAME}} or {@code ${spark.key}} in SQL text is not replaced by the server's
+     * environment and settings. The embedded (server) settings have them; a cluster job's query is
+     * its operator's, who may read files.
+     */
+    public static final Map<String, String> SQL_GUARDS = Map.of(
+            "spark.sql.runSQLOnFiles", "false",
+            "spark.sql.variable.substitute", "false");
 
     public SparkSettings {
         requireNonNull(master, "master is null");
@@ -48,10 +58,15 @@ public record SparkSettings(
         home = home.map(path -> path.toAbsolutePath().normalize());
     }
 
-    /** Local Spark on every core, with the catalog and warehouse under {@code home} and no web UI. */
+    /**
+     * Local Spark on every core, with the catalog and warehouse under {@code home}, no web UI, and
+     * the {@link #SQL_GUARDS} on.
+     */
     public static SparkSettings embedded(Path home) {
+        Map<String, String> config = new TreeMap<>(SQL_GUARDS);
+        config.put("spark.ui.enabled", "false");
         return new SparkSettings(Optional.of(DEFAULT_MASTER), DEFAULT_APP_NAME, Optional.of(home), Optional.empty(),
-                Optional.empty(), Map.of("spark.ui.enabled", "false"), DEFAULT_LOG_LEVEL);
+                Optional.empty(), config, DEFAULT_LOG_LEVEL);
     }
 
     /** Whatever spark-submit and the cluster's configuration say, with Hive support. */
@@ -78,6 +93,16 @@ public record SparkSettings(
 
     public SparkSettings withWarehouse(String value) {
         return new SparkSettings(master, appName, home, metastoreUri, Optional.of(value), config, logLevel);
+    }
+
+    /**
+     * Spark's driver and block manager listen on {@code host} and tell executors that address:
+     * {@code 127.0.0.1} keeps an embedded server's Spark ports off the network. A cluster's
+     * executors need an address they can reach.
+     */
+    public SparkSettings withBindAddress(String host) {
+        requireNonNull(host, "host is null");
+        return withConfig("spark.driver.bindAddress", host).withConfig("spark.driver.host", host);
     }
 
     /** These settings plus one Spark setting, replacing any earlier value of {@code key}. */

@@ -3,6 +3,8 @@ package io.carrara.spark.table;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.spark.SparkErrorCode;
+import io.carrara.spark.SparkFailures;
+import io.carrara.spark.sql.SqlPolicy;
 import io.carrara.spi.error.CarraraException;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.spark.SparkThrowable;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -54,9 +55,17 @@ public final class SparkTables {
     private static final Map<String, String> CSV_OPTIONS = Map.of("timestampFormat", TIMESTAMP_FORMAT);
 
     private final SparkSession spark;
+    private final SqlPolicy policy;
 
+    /** Tables of {@code spark}'s catalog, any of them readable; conditions held to {@link SqlPolicy}'s accepted SQL. */
     public SparkTables(SparkSession spark) {
+        this(spark, SqlPolicy.of(Optional.empty()));
+    }
+
+    /** Tables of {@code spark}'s catalog, read and filtered as {@code policy} accepts. */
+    public SparkTables(SparkSession spark, SqlPolicy policy) {
         this.spark = requireNonNull(spark, "spark is null");
+        this.policy = requireNonNull(policy, "policy is null");
     }
 
     /** Loads the file into the table, creating the table's database if needed. */
@@ -95,7 +104,8 @@ public final class SparkTables {
                         + " row naming them, JSON Lines objects with fields", "file");
             }
             request.table().database().ifPresent(this::createDatabase);
-            long before = request.append() && spark.catalog().tableExists(table) ? spark.table(table).count() : 0;
+            long before = request.append() && spark.catalog().tableExists(table)
+                    ? policy.checkRows(spark.table(table), "table").count() : 0;
             rows.write().mode(request.append() ? SaveMode.Append : SaveMode.Overwrite).format("parquet").saveAsTable(table);
             long after = spark.table(table).count();
             return new ImportResult(request.table(), after - before, after, columns(request.table()));
@@ -115,13 +125,8 @@ public final class SparkTables {
     public ExportResult export(ExportRequest request) {
         requireNonNull(request, "request is null");
         Dataset<Row> rows = table(request.table());
-        if (request.where().isPresent()) {
-            try {
-                rows = rows.where(request.where().get());
-            } catch (Exception e) {
-                throw explain(e, "where", "the condition '" + request.where().get() + "'");
-            }
-        }
+        // A condition is user SQL, checked before anything runs; so is a view read by name, whose body runs on export.
+        rows = request.where().isPresent() ? policy.where(rows, request.where().get(), "where") : policy.checkRows(rows, "table");
         Column[] columns = columns(rows.schema(), request.format());
         Dataset<String> lines = switch (request.format()) {
             case JSON_LINES -> rows.select(functions.to_json(functions.struct(columns), JSON_OPTIONS)).as(org.apache.spark.sql.Encoders.STRING());
@@ -190,7 +195,8 @@ public final class SparkTables {
         } catch (Exception e) {
             throw explain(e, "table", "table " + name);
         }
-        return new TableDescription(name, type, columns(name), countRows ? OptionalLong.of(rows.count()) : OptionalLong.empty());
+        return new TableDescription(name, type, columns(name),
+                countRows ? OptionalLong.of(policy.checkRows(rows, "table").count()) : OptionalLong.empty());
     }
 
     /** The table's columns, in order, with their partitioning. */
@@ -234,24 +240,9 @@ public final class SparkTables {
         return problems;
     }
 
-    /**
-     * A Spark failure as a {@link CarraraException} when it is the user's (an unknown table or
-     * column, a syntax error), naming {@code field}; any other failure unchanged.
-     */
+    /** {@link SparkFailures#explain}, for the callers that know it here. */
     public static RuntimeException explain(Exception e, String field, String what) {
-        if (e instanceof CarraraException carrara) {
-            return carrara;
-        }
-        if (e instanceof AnalysisException analysis) {
-            String condition = Optional.ofNullable(analysis.getCondition()).orElse("");
-            String message = firstLine(analysis.getSimpleMessage());
-            if (condition.startsWith("TABLE_OR_VIEW_NOT_FOUND") || condition.startsWith("SCHEMA_NOT_FOUND")) {
-                return new CarraraException(SparkErrorCode.TABLE_NOT_FOUND, what + " reads a table that does not exist: " + message
-                        + "; list the tables with 'carrara table list', or import one with 'carrara table import'", field, e);
-            }
-            return new CarraraException(SparkErrorCode.QUERY_INVALID, what + " does not run: " + message, field, e);
-        }
-        return e instanceof RuntimeException runtime ? runtime : new IllegalStateException(what + " failed", e);
+        return SparkFailures.explain(e, field, what);
     }
 
     private Dataset<Row> table(TableName name) {
@@ -299,10 +290,6 @@ public final class SparkTables {
     }
 
     private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
+        return SparkFailures.firstLine(message);
     }
 }

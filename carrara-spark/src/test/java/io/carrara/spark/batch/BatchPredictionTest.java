@@ -13,6 +13,7 @@ import io.carrara.serving.runtime.ModelRuntimes;
 import io.carrara.serving.runtime.ScoredRow;
 import io.carrara.spark.SparkErrorCode;
 import io.carrara.spark.parity.TripsData;
+import io.carrara.spark.sql.SqlPolicy;
 import io.carrara.spark.table.ImportRequest;
 import io.carrara.spark.table.SparkTables;
 import io.carrara.spark.table.TableName;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.spark.ml.Pipeline;
@@ -259,6 +261,28 @@ class BatchPredictionTest {
                 .hasMessageContaining("ml.occupied")
                 .hasMessageContaining("no column prediction");
         assertThat(spark.catalog().tableExists("ml.bad")).isFalse();
+    }
+
+    @Test
+    void aQueryOutsideTheAcceptedSqlIsRefusedBeforeAnythingRuns() {
+        for (String query : List.of("DROP TABLE ml.trips",
+                "SELECT *, reflect('java.lang.System', 'setProperty', 'carrara.batch.ran', 'yes') AS ran FROM ml.trips",
+                "INSERT OVERWRITE DIRECTORY '" + temporary.resolve("dump") + "' SELECT * FROM ml.trips")) {
+            assertThatThrownBy(() -> BatchPrediction.run(spark, request(query, "ml.refused", NOVEMBER_1, INSTANCE, model)))
+                    .isInstanceOfSatisfying(CarraraException.class, e -> {
+                        assertThat(e.errorCode()).isEqualTo(SparkErrorCode.SQL_REFUSED.toErrorCode());
+                        assertThat(e.field()).contains("query");
+                    });
+        }
+        assertThat(spark.catalog().tableExists("ml.trips")).isTrue();
+        assertThat(spark.catalog().tableExists("ml.refused")).isFalse();
+        assertThat(System.getProperty("carrara.batch.ran")).isNull();
+        assertThat(temporary.resolve("dump")).doesNotExist();
+
+        SqlPolicy confined = SqlPolicy.of(Optional.of(temporary.toUri().toString()));
+        assertThatThrownBy(() -> BatchPrediction.run(spark, request("SELECT * FROM ml.trips", "ml.refused", NOVEMBER_1, INSTANCE,
+                model), confined))
+                .isInstanceOf(CarraraException.class).hasMessageContaining("reads table ml.trips, whose data lies outside");
     }
 
     private static BatchRequest request(String query, String output, LocalDate date, UUID instance, Path model) {

@@ -32,8 +32,7 @@ public final class CatalogSpark {
                 .withAppName("carrara-catalog-tests")
                 .withConfig("spark.sql.shuffle.partitions", "2")
                 .withConfig("spark.default.parallelism", "2")
-                .withConfig("spark.driver.host", "127.0.0.1")
-                .withConfig("spark.driver.bindAddress", "127.0.0.1"));
+                .withBindAddress("127.0.0.1"));
     }
 
     /** The Carrara home of the shared session. */

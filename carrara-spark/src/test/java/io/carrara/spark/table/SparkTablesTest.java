@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.carrara.spark.SparkErrorCode;
 import io.carrara.spark.batch.CatalogSpark;
 import io.carrara.spark.batch.GoldenTrips;
+import io.carrara.spark.sql.SqlPolicy;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,6 +145,50 @@ class SparkTablesTest {
         assertThatThrownBy(() -> tables.list(Optional.of("no_such_database")))
                 .isInstanceOf(CarraraException.class).hasMessageContaining("no_such_database");
         assertThat(Files.exists(temporary.resolve("w.jsonl"))).isFalse();
+    }
+
+    @Test
+    void aConditionOutsideTheAcceptedSqlIsRefusedBeforeAnythingRuns() {
+        Path output = temporary.resolve("refused.jsonl");
+        String setProperty = "reflect('java.lang.System', 'setProperty', 'carrara.export.ran', 'yes')";
+
+        assertThatThrownBy(() -> tables.export(ExportRequest.of(table("io_test.trips"), output)
+                .withWhere("id > 0 AND " + setProperty + " IS NOT NULL")))
+                .isInstanceOfSatisfying(CarraraException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(SparkErrorCode.SQL_REFUSED.toErrorCode());
+                    assertThat(e.field()).contains("where");
+                })
+                .hasMessageContaining("calls the function reflect");
+        assertThatThrownBy(() -> tables.export(ExportRequest.of(table("io_test.trips"), output)
+                .withWhere("id IN (SELECT length(value) FROM text.`/etc/passwd`)")))
+                .isInstanceOf(CarraraException.class).hasMessageContaining("reads a file path as a table");
+        assertThat(System.getProperty("carrara.export.ran")).isNull();
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void aViewOutsideTheAcceptedSqlIsNotExportedOrCounted() {
+        spark.sql("CREATE OR REPLACE VIEW io_test.reflecting AS SELECT id,"
+                + " reflect('java.lang.System', 'setProperty', 'carrara.view.ran', 'yes') AS ran FROM io_test.trips");
+
+        assertThatThrownBy(() -> tables.export(ExportRequest.of(table("io_test.reflecting"), temporary.resolve("view.jsonl"))))
+                .isInstanceOfSatisfying(CarraraException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(SparkErrorCode.SQL_REFUSED.toErrorCode()))
+                .hasMessageContaining("reads view io_test.reflecting");
+        assertThatThrownBy(() -> tables.describe(table("io_test.reflecting"), true)).isInstanceOf(CarraraException.class);
+        assertThat(System.getProperty("carrara.view.ran")).isNull();
+    }
+
+    @Test
+    void aConfinedCatalogRefusesTablesOutsideItsWarehouse() {
+        spark.sql("CREATE TABLE IF NOT EXISTS io_test.elsewhere (id INT) USING parquet LOCATION '"
+                + temporary.resolve("elsewhere").toUri() + "'");
+        SparkTables confined = new SparkTables(spark, SqlPolicy.of(Optional.of(spark.conf().get("spark.sql.warehouse.dir"))));
+
+        assertThat(confined.export(ExportRequest.of(table("io_test.trips"), temporary.resolve("in.jsonl")).withWhere("id >= 0"))
+                .rows()).isEqualTo(spark.table("io_test.trips").where("id >= 0").count()).isPositive();
+        assertThatThrownBy(() -> confined.export(ExportRequest.of(table("io_test.elsewhere"), temporary.resolve("out.jsonl"))))
+                .isInstanceOf(CarraraException.class).hasMessageContaining("outside the server's warehouse");
     }
 
     private static TableName table(String name) {
