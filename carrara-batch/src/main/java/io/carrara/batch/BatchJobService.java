@@ -111,6 +111,9 @@ public final class BatchJobService implements AutoCloseable {
         requireNonNull(user, "user is null");
         Instance instance = resolve(spec);
         TableName output = TableName.parse(spec.output(), "output");
+        // Refused here (400, before anything is queued) when it is no single query of the accepted SQL;
+        // checked again on Spark's analysed plan when the job runs.
+        spark.policy().checkQuery(spec.query(), "query");
         BatchJobInfo job = new BatchJobInfo(UUID.randomUUID(), Status.QUEUED, instance.model().toString(), instance.id(),
                 spec.deployment().orElse(null), spec.query(), output.toString(), output.withSuffix("_errors").toString(),
                 spec.executionDate(), spec.columns(), Progress.QUEUED, null, null, DatabaseTimes.now(), user, null, null,
@@ -226,7 +229,7 @@ public final class BatchJobService implements AutoCloseable {
             }
             phases.put(id, "running");
             BatchResult result = BatchPrediction.run(session, new BatchRequest(job.query(), output, job.executionDate(),
-                    instance.model(), instance.id(), directory, job.columns()));
+                    instance.model(), instance.id(), directory, job.columns()), spark.policy());
             store.markFinished(id, Status.SUCCEEDED, result.summary(), null, DatabaseTimes.now());
             count(Status.SUCCEEDED);
             duration.record(result.elapsed());

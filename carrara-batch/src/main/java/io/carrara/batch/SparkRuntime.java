@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.spark.batch.CarraraSpark;
 import io.carrara.spark.batch.SparkSettings;
+import io.carrara.spark.sql.SqlPolicy;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,11 +28,19 @@ public final class SparkRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SparkRuntime.class);
 
     private final SparkSettings settings;
+    private final SqlPolicy policy;
     private SparkSession session;
     private boolean closed;
 
     public SparkRuntime(SparkSettings settings) {
         this.settings = requireNonNull(settings, "settings is null");
+        // Tables users may read through SQL must hold their data in this server's warehouse.
+        this.policy = SqlPolicy.of(settings.warehouseLocation());
+    }
+
+    /** What SQL from users (table conditions, batch queries, workflow steps) may do in this session. */
+    public SqlPolicy policy() {
+        return policy;
     }
 
     /** The running session, started now if this is the first call. */

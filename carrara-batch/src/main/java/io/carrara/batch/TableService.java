@@ -60,7 +60,7 @@ public final class TableService {
         try {
             Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
             ImportRequest request = new ImportRequest(file, name, format, append, inferSchema, schema);
-            return new SparkTables(spark.session()).importFile(request);
+            return new SparkTables(spark.session(), spark.policy()).importFile(request);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the uploaded file under " + scratch, e);
         } finally {
@@ -69,11 +69,11 @@ public final class TableService {
     }
 
     public List<TableSummary> list(Optional<String> database) {
-        return new SparkTables(spark.session()).list(database);
+        return new SparkTables(spark.session(), spark.policy()).list(database);
     }
 
     public TableDescription describe(String table, boolean countRows) {
-        return new SparkTables(spark.session()).describe(TableName.parse(table, "table"), countRows);
+        return new SparkTables(spark.session(), spark.policy()).describe(TableName.parse(table, "table"), countRows);
     }
 
     /**
@@ -84,7 +84,7 @@ public final class TableService {
         TableName name = TableName.parse(table, "table");
         Path file = stage(format);
         try {
-            return new SparkTables(spark.session()).export(new ExportRequest(name, where, file, format));
+            return new SparkTables(spark.session(), spark.policy()).export(new ExportRequest(name, where, file, format));
         } catch (RuntimeException e) {
             deleteQuietly(file);
             throw e;

@@ -194,8 +194,9 @@ class CarraraCliTest {
         write(directory.resolve("stages/1_forest/metadata/part-00000"), "{}");
         write(directory.resolve("README"), "");
 
+        // Opaque: these files are no Spark save, and a spark-pipeline upload must be one.
         CommandResult uploaded = carrara("instance", "upload", model, directory.toString(),
-                "--format", "spark-pipeline", "--meta", "city=nyc", "--meta", "trainingData=hive://trips/2026-11-01");
+                "--format", "opaque", "--meta", "city=nyc", "--meta", "trainingData=hive://trips/2026-11-01");
         String id = uploaded.outLine();
         Path target = work.resolve("copy");
         CommandResult downloaded = carrara("instance", "download", id, target.toString());

@@ -210,7 +210,8 @@ class CarraraClientTest {
             public void accept(long bytesSent) {}
         };
 
-        Instance instance = client.upload(model, directory, ArtifactFormat.SPARK_PIPELINE, Map.of("city", "nyc"), progress);
+        // Opaque: these files are no Spark save, and a spark-pipeline upload must be one.
+        Instance instance = client.upload(model, directory, ArtifactFormat.OPAQUE, Map.of("city", "nyc"), progress);
         Path written = client.download(instance.id(), work.resolve("copy"), TransferProgress.NONE);
 
         assertThat(instance.model()).isEqualTo(model.toString());
@@ -218,7 +219,7 @@ class CarraraClientTest {
         assertThat(instance.reason()).isEqualTo("upload");
         assertThat(instance.createdBy()).isEqualTo("alice");
         assertThat(instance.artifact().packaging()).isEqualTo(Packaging.ZIP);
-        assertThat(instance.artifact().format()).isEqualTo(ArtifactFormat.SPARK_PIPELINE);
+        assertThat(instance.artifact().format()).isEqualTo(ArtifactFormat.OPAQUE);
         assertThat(totals).containsExactly(instance.artifact().size());
         assertThat(instance.metadata()).containsExactly(Map.entry("city", "nyc"));
         assertThat(instance.provenance())

@@ -1,6 +1,7 @@
 package io.carrara.server;
 
 import io.carrara.registry.ModelRegistry;
+import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.model.Instance;
 import io.carrara.registry.model.NewInstance;
 import io.carrara.registry.model.NewModel;
@@ -34,7 +35,18 @@ public final class TestModels {
         return uploadZip(registry, model, zip.toByteArray(), metadata);
     }
 
-    /** As {@link #uploadPipeline}, for a zip already made (e.g. a damaged one). */
+    /**
+     * As {@link #uploadZip}, through a registry without the server's artifact checks, on the server's
+     * database and blob store: an instance the server would refuse today, as one uploaded before the
+     * check existed is (e.g. a damaged Spark save, to see how serving copes with it).
+     */
+    public static Instance uploadUnchecked(CarraraServer server, ModelRef model, byte[] zip, Map<String, String> metadata) {
+        try (RegistryDatabase database = RegistryDatabase.open(server.config().database())) {
+            return uploadZip(new ModelRegistry(database, server.registry().blobStore()), model, zip, metadata);
+        }
+    }
+
+    /** As {@link #uploadPipeline}, for a zip already made. */
     public static Instance uploadZip(ModelRegistry registry, ModelRef model, byte[] zip, Map<String, String> metadata) {
         if (registry.listProjects().stream().noneMatch(project -> project.name().equals(model.project()))) {
             registry.createProject(new NewProject(model.project(), null), "tests");

@@ -130,6 +130,7 @@ public final class WorkflowService implements AutoCloseable {
     public Registered register(String yaml, String user) {
         WorkflowDefinition definition = WorkflowParser.parse(requireNonNull(yaml, "yaml is null"));
         Optional<CronSchedule> schedule = definition.schedule().map(WorkflowService::cron);
+        checkSteps(definition, LocalDate.now(ZoneOffset.UTC));
         WorkflowInfo workflow = new WorkflowInfo(definition.name(), definition.schedule().orElse(null), yaml,
                 DatabaseTimes.now(), user, null);
         boolean created = store.put(workflow);
@@ -230,9 +231,7 @@ public final class WorkflowService implements AutoCloseable {
 
     private WorkflowRunInfo start(WorkflowDefinition definition, String yaml, LocalDate executionDate, Trigger trigger,
             Optional<UUID> instance, String user) {
-        for (WorkflowDefinition.Step step : definition.steps()) {
-            TableName.parse(step.output(), "steps." + step.name() + ".output");
-        }
+        checkSteps(definition, executionDate);
         List<Step> steps = definition.steps().stream()
                 .map(step -> Step.pending(step.name(), step instanceof SqlStep ? "sql" : "predict", step.output()))
                 .toList();
@@ -245,6 +244,23 @@ public final class WorkflowService implements AutoCloseable {
         log.atInfo().setMessage("workflow run queued").addKeyValue("workflow", run.workflow()).addKeyValue("run", run.id())
                 .addKeyValue("executionDate", executionDate).addKeyValue("trigger", trigger.wireName()).log();
         return run;
+    }
+
+    /**
+     * Refuses (400, naming the step's field) a step whose output is no table name, or whose SQL, as
+     * rendered for {@code executionDate}, is not one query of the accepted SQL: a statement, a file
+     * read, a function outside the vetted set. Checked again on Spark's analysed plan when it runs.
+     */
+    private void checkSteps(WorkflowDefinition definition, LocalDate executionDate) {
+        for (WorkflowDefinition.Step step : definition.steps()) {
+            String prefix = "steps." + step.name() + ".";
+            TableName.parse(step.output(), prefix + "output");
+            if (step instanceof SqlStep sql) {
+                spark.policy().checkQuery(definition.render(sql.sql(), executionDate), prefix + "sql");
+            } else if (step instanceof PredictStep predict) {
+                spark.policy().checkQuery(definition.render(predict.query(), executionDate), prefix + "query");
+            }
+        }
     }
 
     /** When the registered workflow {@code name} runs next, from now; empty when it is gone or has no schedule. */
@@ -400,7 +416,9 @@ public final class WorkflowService implements AutoCloseable {
         SparkSession session = spark.session();
         TableName output = TableName.parse(step.output(), "output");
         output.database().ifPresent(database -> session.sql("CREATE DATABASE IF NOT EXISTS `" + database + "`"));
-        Dataset<Row> rows = session.sql(definition.render(step.sql(), executionDate));
+        // Checked on the parsed and the analysed plan before anything runs: one query of the accepted SQL,
+        // whose rows Carrara itself writes to the step's output table.
+        Dataset<Row> rows = spark.policy().query(session, definition.render(step.sql(), executionDate), "sql");
         rows.write().mode(SaveMode.Overwrite).format("parquet").saveAsTable(output.sql());
         return session.table(output.sql()).count();
     }

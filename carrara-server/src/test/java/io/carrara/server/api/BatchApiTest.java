@@ -145,6 +145,60 @@ class BatchApiTest {
     }
 
     @Test
+    void sqlThatReachesTheMachineIsRefusedBeforeAnythingRuns() throws Exception {
+        HttpResponse<String> imported = send(HttpRequest.newBuilder(uri("/api/v1/tables/ml.guarded/import?inferSchema=true"))
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("id,city\n1,nyc\n2,sf\n")));
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+        String property = "carrara.test.reflected." + System.nanoTime();
+
+        // The issue's reproduction: reflect() in a table condition reached DriverManager and H2's INIT.
+        assertRefused(get("/api/v1/tables/ml.guarded/rows?where=" + encode("reflect('java.sql.DriverManager','getConnection',"
+                + "'jdbc:h2:mem:x;INIT=CREATE ALIAS EXEC AS ''String e(String c) { return c; }''') IS NOT NULL")),
+                "where", "reflect");
+        assertRefused(get("/api/v1/tables/ml.guarded/rows?where=" + encode("java_method('java.lang.System','setProperty','"
+                + property + "','yes') IS NOT NULL")), "where", "java_method");
+        assertRefused(post("/api/v1/batch/jobs", JSON.createObjectNode().put("instance", first.id().toString())
+                .put("query", "SELECT *, reflect('java.lang.System','setProperty','" + property + "','yes') AS x FROM ml.guarded")
+                .put("output", "ml.guarded_scores").put("executionDate", "2026-11-01").toString()), "query", "reflect");
+        assertThat(System.getProperty(property)).as("nothing was called").isNull();
+
+        for (String sql : List.of("SELECT * FROM text.`/etc/passwd`", "DROP TABLE ml.guarded",
+                "CREATE TABLE ml.etc USING text LOCATION '/etc'",
+                "INSERT OVERWRITE DIRECTORY '/tmp/carrara-x' SELECT * FROM ml.guarded",
+                "SET spark.sql.runSQLOnFiles=true", "ADD JAR /tmp/evil.jar",
+                "SELECT TRANSFORM(id) USING 'cat /etc/passwd' FROM ml.guarded")) {
+            String workflow = "name: guarded\nsteps:\n  - name: step\n    sql: \"" + sql.replace("\"", "\\\"")
+                    + "\"\n    output: ml.guarded_out\n";
+            assertRefused(post("/api/v1/workflow-runs", JSON.createObjectNode().put("definition", workflow)
+                    .put("executionDate", "2026-11-01").toString()), "steps.step.sql", null);
+            assertRefused(send(HttpRequest.newBuilder(uri("/api/v1/workflows")).header("Content-Type", "application/yaml")
+                    .POST(HttpRequest.BodyPublishers.ofString(workflow))), "steps.step.sql", null);
+        }
+        assertThat(get("/api/v1/tables/ml.guarded").statusCode()).as("the table survived").isEqualTo(200);
+        assertThat(get("/api/v1/tables/ml.etc").statusCode()).isEqualTo(404);
+        assertThat(Path.of("/tmp/carrara-x")).doesNotExist();
+        assertThat(get("/api/v1/workflows/guarded").statusCode()).isEqualTo(404);
+
+        // Ordinary SQL still runs: a condition with functions.
+        HttpResponse<String> rows = get("/api/v1/tables/ml.guarded/rows?where=" + encode("upper(city) IN ('NYC') AND id > 0"));
+        assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
+        assertThat(rows.body().lines()).hasSize(1);
+    }
+
+    private static void assertRefused(HttpResponse<String> response, String field, String construct) throws Exception {
+        assertError(response, 400, field);
+        JsonNode error = JSON.readTree(response.body());
+        assertThat(error.get("code").asText()).as(response.body()).isEqualTo("SQL_REFUSED");
+        if (construct != null) {
+            assertThat(error.get("message").asText()).contains(construct);
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    @Test
     void badRequestsAreRefusedWithTheField() throws Exception {
         assertError(post("/api/v1/batch/jobs", "{\"instance\":\"" + first.id() + "\",\"deployment\":\"x\",\"query\":\"SELECT 1\","
                 + "\"output\":\"ml.x\",\"executionDate\":\"2026-11-01\"}"), 400, "instance");

@@ -72,7 +72,8 @@ final class OpenInferenceTestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        UUID id = upload(name, zip.toByteArray(), "");
+        // Uploaded past the server's checks, as before they existed: an upload today refuses such a save.
+        UUID id = TestModels.uploadUnchecked(server, new ModelRef("oip", name), zip.toByteArray(), Map.of()).id();
         server.engine().deploymentChanged(server.deployments()
                 .deploy(io.carrara.registry.deploy.NewDeployment.pinned(name, id), "tests").deployment());
         awaitLoaded(name);
