@@ -13,6 +13,7 @@ import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.registry.deploy.Routing;
 import io.carrara.registry.model.Artifact;
 import io.carrara.registry.model.Instance;
+import io.carrara.spark.SparkFailures;
 import io.carrara.spark.batch.BatchPrediction;
 import io.carrara.spark.batch.BatchRequest;
 import io.carrara.spark.batch.BatchResult;
@@ -341,8 +342,19 @@ public final class BatchJobService implements AutoCloseable {
                 return new ErrorInfo(carrara.errorCode().name(), carrara.getMessage(), carrara.field().orElse(null));
             }
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new ErrorInfo("INTERNAL_ERROR", message + " (see the server log for details)", null);
+        // Spark's own failures carry a condition in its terms ([CAST_INVALID_INPUT] …); anything else is the
+        // server's, told without class names or internals, which the log has.
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.apache.spark.SparkThrowable spark && spark.getCondition() != null
+                    && !spark.getCondition().startsWith("INTERNAL")) {
+                return new ErrorInfo("INTERNAL_ERROR", "Spark failed: " + SparkFailures.firstLine(cause.getMessage())
+                        + " (the server log has the details)", null);
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return new ErrorInfo("INTERNAL_ERROR", "the job failed unexpectedly; the server log has the details", null);
     }
 
     /** Stops taking jobs, interrupts the running ones and marks failed every job of this server left unfinished. */

@@ -89,6 +89,8 @@ public final class CarraraClient {
     private final String base;
     private final String user;
     private final Duration requestTimeout;
+    /** How long a deploy may take: the server loads the models it routes to before it answers (its own limit is 10 minutes). */
+    private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(10);
     private final HttpClient http;
     private final ObjectMapper json = CarraraJson.newObjectMapper();
 
@@ -461,7 +463,9 @@ public final class CarraraClient {
         if (definition.logSampleRate() != null) {
             body.put("logSampleRate", definition.logSampleRate());
         }
-        return call(request("/api/v1/deployments").header("Content-Type", "application/json").POST(jsonBody(body)), type(Deployment.class));
+        // The server loads the deployment's models before it answers, which may take minutes for a large artifact.
+        return call(request("/api/v1/deployments").header("Content-Type", "application/json").POST(jsonBody(body)),
+                type(Deployment.class), max(requestTimeout, DEPLOY_TIMEOUT));
     }
 
     public Deployment getDeployment(String name) {
@@ -916,9 +920,16 @@ public final class CarraraClient {
     }
 
     private <T> T call(HttpRequest.Builder request, JavaType answerType) {
-        HttpResponse<byte[]> response = send(request.timeout(requestTimeout).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return call(request, answerType, requestTimeout);
+    }
+
+    private <T> T call(HttpRequest.Builder request, JavaType answerType, Duration timeout) {
+        HttpResponse<byte[]> response = send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
         return decode(response, answerType);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private <T> T decode(HttpResponse<byte[]> response, JavaType answerType) {
@@ -945,7 +956,7 @@ public final class CarraraClient {
         } catch (HttpTimeoutException e) {
             throw new CarraraClientException("UNAVAILABLE",
                     "Carrara at " + base + " did not answer " + request.method() + " " + request.uri().getPath()
-                            + " within " + requestTimeout.toSeconds() + "s; check the server's health",
+                            + " within " + request.timeout().orElse(requestTimeout).toSeconds() + "s; check the server's health",
                     null, 0, e);
         } catch (IOException e) {
             if (causedByConnectionFailure(e)) {

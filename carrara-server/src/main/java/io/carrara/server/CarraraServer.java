@@ -19,13 +19,14 @@ import io.carrara.batch.TableService;
 import io.carrara.batch.workflow.WorkflowService;
 import io.carrara.batch.workflow.WorkflowStore;
 import io.carrara.registry.ModelRegistry;
+import io.carrara.registry.RegistryHooks;
+import io.carrara.registry.blob.S3BlobStore;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.deploy.Deployment;
 import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.registry.predictions.PredictionLogStore;
 import io.carrara.server.api.ApiErrors;
-import io.carrara.server.http.CrossOriginGuard;
 import io.carrara.server.api.ApiReferencePage;
 import io.carrara.server.api.ArtifactApi;
 import io.carrara.server.api.BatchApi;
@@ -37,13 +38,13 @@ import io.carrara.server.api.FeatureLoadApi;
 import io.carrara.server.api.HealthApi;
 import io.carrara.server.api.PredictionApi;
 import io.carrara.server.api.RegistryApi;
+import io.carrara.server.http.CrossOriginGuard;
 import io.carrara.server.oip.OpenInference;
 import io.carrara.serving.engine.ModelCache;
 import io.carrara.serving.engine.ServingEngine;
 import io.carrara.serving.features.FeatureStore;
 import io.carrara.serving.runtime.ModelRuntimes;
 import io.carrara.serving.runtime.RuntimeArtifactCheck;
-import io.carrara.registry.blob.S3BlobStore;
 import io.carrara.spi.blob.BlobStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -76,6 +77,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CarraraServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CarraraServer.class);
+    /** How long a deploy may take to load the models it routes to before it answers. */
+    static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(10);
 
     private final ServerConfig config;
     private final RegistryDatabase database;
@@ -173,7 +176,7 @@ public final class CarraraServer implements AutoCloseable {
                         + " until it does, the others serve").addKeyValue("features", featureStore.describe()).log();
             }
             ModelRuntimes runtimes = ModelRuntimes.discover();
-            ModelRegistry registry = new ModelRegistry(database, blobStore, io.carrara.registry.RegistryHooks.NONE,
+            ModelRegistry registry = new ModelRegistry(database, blobStore, RegistryHooks.NONE,
                     config.archiveLimits(), new RuntimeArtifactCheck(runtimes, scratch, config.archiveLimits()));
             DeploymentRegistry deployments = new DeploymentRegistry(database);
             PredictionLogStore predictionLog = new PredictionLogStore(database);
@@ -257,8 +260,8 @@ public final class CarraraServer implements AutoCloseable {
     }
 
     private static Server build(ServerConfig config, RegistryDatabase database, ModelRegistry registry,
-            DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, PrometheusMeterRegistry meters, ServingEngine engine,
-            Batch batch) {
+            DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore,
+            PrometheusMeterRegistry meters, ServingEngine engine, Batch batch) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -285,6 +288,8 @@ public final class CarraraServer implements AutoCloseable {
         api(builder, errors, json)
                 .build(new FeatureApi(featureStore));
         api(builder, errors, json)
+                // A deploy loads its models before it answers: fetching a large artifact may take minutes.
+                .requestTimeout(DEPLOY_TIMEOUT)
                 .build(new DeploymentApi(deployments, predictionLog, new DeploymentApi.Listener() {
                     @Override
                     public void check(Deployment proposed) {

@@ -129,7 +129,8 @@ public final class RegistryDatabase implements Closeable {
                 return Optional.of(carrara);
             }
             if (t instanceof SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                    || t instanceof java.sql.SQLRecoverableException
+                    || t instanceof SQLException sql && sql.getSQLState() != null && connectionLost(sql.getSQLState())) {
                 return Optional.of(new CarraraException(DATABASE_UNAVAILABLE, "the registry database is unreachable; the"
                         + " server answers again once it is back (an operator can check it with GET /api/v1/health)", null, error));
             }
@@ -138,6 +139,14 @@ public final class RegistryDatabase implements Closeable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * SQL states that say the connection or the server went away: class 08 (connection exception) on
+     * every database, and PostgreSQL's 57P01-57P03 (the server shut down, crashed, or is starting).
+     */
+    private static boolean connectionLost(String state) {
+        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
     }
 
     /** Whether a connection answers within {@code timeout}, for the health endpoint. */
