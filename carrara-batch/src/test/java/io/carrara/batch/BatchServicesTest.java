@@ -316,15 +316,7 @@ class BatchServicesTest {
     @Test
     void aFailedPredictStepIsRetriedWithoutRunningTheSqlStepAgainAndTheFailureIsPostedToTheWebhook() throws Exception {
         List<String> alerts = new CopyOnWriteArrayList<>();
-        HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        webhook.createContext("/alert", exchange -> {
-            try (InputStream body = exchange.getRequestBody()) {
-                alerts.add(new String(body.readAllBytes(), StandardCharsets.UTF_8));
-            }
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        webhook.start();
+        HttpServer webhook = alertWebhook(alerts);
         try {
             String yaml = """
                     name: late-input
@@ -369,15 +361,7 @@ class BatchServicesTest {
     @Test
     void aFailingSqlStepIsRetriedThenFailsTheRunWithItsReasonAndTheRunnerGoesOn() throws Exception {
         List<String> alerts = new CopyOnWriteArrayList<>();
-        HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        webhook.createContext("/alert", exchange -> {
-            try (InputStream body = exchange.getRequestBody()) {
-                alerts.add(new String(body.readAllBytes(), StandardCharsets.UTF_8));
-            }
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        webhook.start();
+        HttpServer webhook = alertWebhook(alerts);
         try {
             String yaml = """
                     name: missing-input
@@ -444,6 +428,20 @@ class BatchServicesTest {
         int runs = workflows.runs("every-two-seconds", 100, 0).size();
         Thread.sleep(5_000);
         assertThat(workflows.runs("every-two-seconds", 100, 0)).as("runs outlive the workflow, and no more start").hasSize(runs);
+    }
+
+    /** An alert webhook on a free port that keeps every body posted to {@code /alert}; the caller stops it. */
+    private static HttpServer alertWebhook(List<String> alerts) throws IOException {
+        HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/alert", exchange -> {
+            try (InputStream body = exchange.getRequestBody()) {
+                alerts.add(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        webhook.start();
+        return webhook;
     }
 
     private Instance upload() throws IOException {

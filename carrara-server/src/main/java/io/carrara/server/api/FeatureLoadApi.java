@@ -5,11 +5,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpRequest;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import io.carrara.server.http.RequestBodies;
+import io.carrara.server.http.RequestBodies.DataFile;
 import io.carrara.serving.features.FeatureFileFormat;
 import io.carrara.serving.features.FeatureFileLoader;
 import io.carrara.serving.features.FeatureLoadReport;
@@ -40,14 +40,10 @@ public final class FeatureLoadApi {
         String keyColumn = key.filter(value -> !value.isBlank()).orElseThrow(() -> new CarraraException(INVALID_ARGUMENT,
                 "the query parameter key is required: the column holding each row's entity key, e.g. ?key=driver_id",
                 "key"));
-        Optional<FeatureFileFormat> named = format.map(value -> FeatureFileFormat.fromWireName(value, "format"));
-        MediaType sent = RequestBodies.requireType(request.headers(), RequestBodies.CSV, RequestBodies.JSON_LINES,
-                RequestBodies.JSON_LINES_ALIAS, MediaType.OCTET_STREAM);
-        if (named.isEmpty() && sent.equals(MediaType.OCTET_STREAM)) {
-            throw new CarraraException(INVALID_ARGUMENT, "the query parameter format is required (jsonl or csv) when the"
-                    + " body is application/octet-stream; or send Content-Type text/csv or application/x-ndjson", "format");
-        }
-        FeatureFileFormat fileFormat = named.orElse(sent.equals(RequestBodies.CSV) ? FeatureFileFormat.CSV : FeatureFileFormat.JSONL);
+        FeatureFileFormat fileFormat = RequestBodies.requireDataFile(request.headers(),
+                format.map(value -> FeatureFileFormat.fromWireName(value, "format"))
+                        .map(named -> named == FeatureFileFormat.CSV ? DataFile.CSV : DataFile.JSON_LINES)) == DataFile.CSV
+                ? FeatureFileFormat.CSV : FeatureFileFormat.JSONL;
         try (InputStream body = request.toInputStream(object -> object instanceof HttpData data ? data : HttpData.empty())) {
             // The loader's parser closes what it reads; closing the request's stream early would abort the request.
             InputStream unclosable = new java.io.FilterInputStream(body) {

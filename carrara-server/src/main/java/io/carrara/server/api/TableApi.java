@@ -19,6 +19,7 @@ import com.linecorp.armeria.server.annotation.ProducesJson;
 import io.carrara.batch.TableService;
 import io.carrara.registry.model.Page;
 import io.carrara.server.http.RequestBodies;
+import io.carrara.server.http.RequestBodies.DataFile;
 import io.carrara.spark.table.ExportResult;
 import io.carrara.spark.table.FileFormat;
 import io.carrara.spark.table.ImportResult;
@@ -64,14 +65,9 @@ public final class TableApi {
             @Param("append") Optional<String> appendParameter, HttpRequest request) throws IOException {
         boolean inferSchema = ApiParameters.bool(inferSchemaParameter, "inferSchema", false);
         boolean append = ApiParameters.bool(appendParameter, "append", false);
-        Optional<FileFormat> named = format.map(TableApi::format);
-        MediaType sent = RequestBodies.requireType(request.headers(), RequestBodies.CSV, RequestBodies.JSON_LINES,
-                RequestBodies.JSON_LINES_ALIAS, MediaType.OCTET_STREAM);
-        if (named.isEmpty() && sent.equals(MediaType.OCTET_STREAM)) {
-            throw new CarraraException(INVALID_ARGUMENT, "the query parameter format is required (csv or jsonl) when the"
-                    + " body is application/octet-stream; or send Content-Type text/csv or application/x-ndjson", "format");
-        }
-        FileFormat fileFormat = named.orElse(sent.equals(RequestBodies.CSV) ? FileFormat.CSV : FileFormat.JSON_LINES);
+        FileFormat fileFormat = RequestBodies.requireDataFile(request.headers(), format.map(TableApi::format)
+                .map(named -> named == FileFormat.CSV ? DataFile.CSV : DataFile.JSON_LINES)) == DataFile.CSV
+                ? FileFormat.CSV : FileFormat.JSON_LINES;
         try (InputStream body = request.toInputStream(object -> object instanceof HttpData data ? data : HttpData.empty())) {
             ImportResult result = tables.importFile(body, table, fileFormat, inferSchema,
                     schema.filter(value -> !value.isBlank()), append);

@@ -1,5 +1,6 @@
 package io.carrara.server.http;
 
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static io.carrara.spi.error.StandardErrorCode.UNSUPPORTED_MEDIA_TYPE;
 import static java.util.Objects.requireNonNull;
 
@@ -8,6 +9,7 @@ import com.linecorp.armeria.common.RequestHeaders;
 import io.carrara.spi.error.CarraraException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +50,26 @@ public final class RequestBodies {
             }
         }
         throw refused(type, Arrays.asList(accepted));
+    }
+
+    /** The kinds of data file the uploads of tables and features take. */
+    public enum DataFile { CSV, JSON_LINES }
+
+    /**
+     * The kind of a data file upload: {@code named} by the query parameter {@code format}, else told by
+     * Content-Type ({@code text/csv}, {@code application/x-ndjson}); {@code application/octet-stream}
+     * is accepted only with {@code format}. Any other body type is refused.
+     */
+    public static DataFile requireDataFile(RequestHeaders headers, Optional<DataFile> named) {
+        MediaType sent = requireType(headers, CSV, JSON_LINES, JSON_LINES_ALIAS, MediaType.OCTET_STREAM);
+        if (named.isPresent()) {
+            return named.get();
+        }
+        if (sent.equals(MediaType.OCTET_STREAM)) {
+            throw new CarraraException(INVALID_ARGUMENT, "the query parameter format is required (csv or jsonl) when the"
+                    + " body is application/octet-stream; or send Content-Type text/csv or application/x-ndjson", "format");
+        }
+        return sent.equals(CSV) ? DataFile.CSV : DataFile.JSON_LINES;
     }
 
     private static CarraraException refused(MediaType type, List<MediaType> accepted) {
