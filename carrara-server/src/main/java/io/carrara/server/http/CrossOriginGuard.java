@@ -15,6 +15,7 @@ import io.carrara.spi.error.CarraraException;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,6 +32,7 @@ import java.util.stream.Collectors;
  */
 public final class CrossOriginGuard implements DecoratingHttpServiceFunction {
     private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
     private final Set<String> allowedOrigins;
     private final boolean loopbackOnly;
@@ -84,7 +86,7 @@ public final class CrossOriginGuard implements DecoratingHttpServiceFunction {
         }
         host = host.toLowerCase(Locale.ROOT);
         return host.equals("localhost") || host.endsWith(".localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")
-                || host.matches("127(\\.\\d{1,3}){3}");
+                || IPV4_LOOPBACK.matcher(host).matches();
     }
 
     private static CarraraException refused(String who) {
