@@ -316,6 +316,8 @@ class CarraraClientTest {
                     assertThat(e.code()).isEqualTo("SEARCH_SYNTAX");
                     assertThat(e.httpStatus()).isEqualTo(400);
                     assertThat(e.errorCode().type()).isEqualTo(ErrorType.INVALID_INPUT);
+                    // The client rebuilds the server's own code, number included, from the wire.
+                    assertThat(e.errorCode()).isEqualTo(io.carrara.registry.RegistryErrorCode.SEARCH_SYNTAX.toErrorCode());
                 });
     }
 

@@ -14,6 +14,7 @@ import io.carrara.spi.archive.ModelArchive;
 import io.carrara.spi.blob.BlobDigests;
 import io.carrara.spi.blob.StoredBlob;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.ErrorCode;
 import io.carrara.spi.model.ArtifactFormat;
 import io.carrara.spi.model.ModelRef;
 import io.carrara.spi.model.Names;
@@ -995,7 +996,10 @@ public final class CarraraClient {
             JsonNode error = json.readTree(body);
             if (error != null && error.hasNonNull("code") && error.hasNonNull("message")) {
                 JsonNode field = error.get("field");
-                return new CarraraClientException(error.get("code").asText(), error.get("message").asText(),
+                ErrorCode code = CarraraClientException.fromWire(error.get("code").asText(),
+                        error.hasNonNull("number") && error.get("number").canConvertToInt() ? error.get("number").asInt() : null,
+                        error.hasNonNull("type") ? error.get("type").asText() : null, status);
+                return new CarraraClientException(code, error.get("message").asText(),
                         field == null || field.isNull() ? null : field.asText(), status, null);
             }
         } catch (IOException e) {

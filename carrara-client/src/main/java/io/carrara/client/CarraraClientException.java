@@ -18,9 +18,15 @@ public final class CarraraClientException extends CarraraException {
     private final String code;
     private final int httpStatus;
 
+    /** A failure this client found itself (no answer, a damaged download): a standard code by its name. */
     public CarraraClientException(String code, String message, String field, int httpStatus, Throwable cause) {
-        super(() -> errorCode(code, httpStatus), message, field, cause);
-        this.code = requireNonNull(code, "code is null");
+        this(errorCode(code, httpStatus), message, field, httpStatus, cause);
+    }
+
+    /** A failure the server answered with: its code rebuilt from the wire's name, number and type. */
+    public CarraraClientException(ErrorCode code, String message, String field, int httpStatus, Throwable cause) {
+        super(requireNonNull(code, "code is null"), message, field, cause);
+        this.code = code.name();
         this.httpStatus = httpStatus;
     }
 
@@ -33,8 +39,24 @@ public final class CarraraClientException extends CarraraException {
         return httpStatus;
     }
 
-    // The wire carries a code's name but not its number; standard codes are known to every module,
-    // module codes (like the registry's SEARCH_SYNTAX) get number 0 and a type derived from the status.
+    /**
+     * The code an answer carries: its number and type as the server sent them (every Carrara error
+     * does), else, from a server older than the error protocol or a proxy, a standard code by its name,
+     * or number 0 with a type derived from the status.
+     */
+    static ErrorCode fromWire(String name, Integer number, String type, int httpStatus) {
+        requireNonNull(name, "name is null");
+        if (number != null && number >= 0 && type != null) {
+            try {
+                return new ErrorCode(number, name, ErrorType.valueOf(type));
+            } catch (IllegalArgumentException e) {
+                // A type this client does not know (a newer server): keep the name and number, derive the type.
+                return new ErrorCode(number, name, typeOf(httpStatus));
+            }
+        }
+        return errorCode(name, httpStatus);
+    }
+
     private static ErrorCode errorCode(String name, int httpStatus) {
         requireNonNull(name, "code is null");
         for (StandardErrorCode standard : StandardErrorCode.values()) {
@@ -50,6 +72,7 @@ public final class CarraraClientException extends CarraraException {
             case 0, 503 -> ErrorType.UNAVAILABLE;
             case 403 -> ErrorType.FORBIDDEN;
             case 404 -> ErrorType.NOT_FOUND;
+            case 405 -> ErrorType.METHOD_NOT_ALLOWED;
             case 415 -> ErrorType.UNSUPPORTED_MEDIA_TYPE;
             case 409 -> ErrorType.CONFLICT;
             case 413 -> ErrorType.TOO_LARGE;

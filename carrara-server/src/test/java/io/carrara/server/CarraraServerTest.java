@@ -112,6 +112,8 @@ class CarraraServerTest {
         assertError(post("/api/v1/projects/demand/models/eta/instances",
                 "{\"artifact\":{\"sha256\":\"" + "a".repeat(64) + "\",\"format\":\"opaque\"}}"), 400, "BLOB_MISSING",
                 "artifact.sha256");
+        assertError(send(HttpRequest.newBuilder(uri("/api/v1/projects")).header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString("{}"))), 405, "METHOD_NOT_ALLOWED", null);
         HttpResponse<String> unknownRoute = get("/api/v1/nothing-here");
         assertThat(unknownRoute.statusCode()).isEqualTo(404);
         assertThat(json(unknownRoute).get("code").asText()).isEqualTo("NOT_FOUND");
@@ -244,6 +246,13 @@ class CarraraServerTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         JsonNode body = json(response);
         assertThat(body.get("code").asText()).as(response.body()).isEqualTo(code);
+        // The code's identity on the wire is the catalog's: its number and its type, whose status this is.
+        io.carrara.spi.error.ErrorCode known = java.util.ServiceLoader.load(io.carrara.spi.error.ErrorCatalog.class).stream()
+                .flatMap(catalog -> catalog.get().codes().stream()).filter(candidate -> candidate.name().equals(code))
+                .findFirst().orElseThrow();
+        assertThat(body.get("number").asInt()).as(response.body()).isEqualTo(known.code());
+        assertThat(body.get("type").asText()).as(response.body()).isEqualTo(known.type().name());
+        assertThat(known.type().httpStatus()).isEqualTo(status);
         assertThat(body.get("message").asText()).isNotBlank().doesNotContain("\tat ");
         if (field != null) {
             assertThat(body.get("field").asText()).as(response.body()).isEqualTo(field);

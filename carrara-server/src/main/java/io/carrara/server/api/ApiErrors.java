@@ -1,5 +1,14 @@
 package io.carrara.server.api;
 
+import static io.carrara.spi.error.StandardErrorCode.INTERNAL_ERROR;
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static io.carrara.spi.error.StandardErrorCode.METHOD_NOT_ALLOWED;
+import static io.carrara.spi.error.StandardErrorCode.NOT_FOUND;
+import static io.carrara.spi.error.StandardErrorCode.PAYLOAD_TOO_LARGE;
+import static io.carrara.spi.error.StandardErrorCode.TIMEOUT;
+import static io.carrara.spi.error.StandardErrorCode.UNAVAILABLE;
+import static io.carrara.spi.error.StandardErrorCode.UNSUPPORTED_MEDIA_TYPE;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpRequest;
@@ -15,13 +24,14 @@ import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.ErrorCode;
 import io.carrara.spi.error.ErrorType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns every failure into one JSON shape, {@code {"code", "message", "field"}}, with the status
- * its error type implies. Users never see a stack trace; unexpected failures are logged with the
+ * Turns every failure into one JSON shape, {@code {"code", "number", "type", "message", "field"}}
+ * from a real {@link ErrorCode}, with the status its error type implies. Users never see a stack trace; unexpected failures are logged with the
  * request id that the response carries.
  */
 public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHandler {
@@ -46,15 +56,16 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
         return statusResponse(headers, status, description);
     }
 
-    /** Armeria's own statuses (unknown route, body over the limit, timeouts) in the JSON error shape. */
+    /** Armeria's own statuses (unknown route, body over the limit, timeouts) in the JSON error shape, each with a real code. */
     private static AggregatedHttpResponse statusResponse(RequestHeaders headers, HttpStatus status, String description) {
-        String code = switch (status.code()) {
-            case 404 -> "NOT_FOUND";
-            case 405 -> "METHOD_NOT_ALLOWED";
-            case 413 -> "PAYLOAD_TOO_LARGE";
-            case 503 -> "UNAVAILABLE";
-            case 408, 504 -> "TIMEOUT";
-            default -> status.code() >= 500 ? "INTERNAL_ERROR" : "INVALID_ARGUMENT";
+        ErrorCode code = switch (status.code()) {
+            case 404 -> NOT_FOUND.toErrorCode();
+            case 405 -> METHOD_NOT_ALLOWED.toErrorCode();
+            case 413 -> PAYLOAD_TOO_LARGE.toErrorCode();
+            case 415 -> UNSUPPORTED_MEDIA_TYPE.toErrorCode();
+            case 503 -> UNAVAILABLE.toErrorCode();
+            case 408, 504 -> TIMEOUT.toErrorCode();
+            default -> status.code() >= 500 ? INTERNAL_ERROR.toErrorCode() : INVALID_ARGUMENT.toErrorCode();
         };
         String message = switch (status.code()) {
             case 404 -> "no such endpoint: " + (headers == null ? "" : headers.method() + " " + headers.path())
@@ -62,6 +73,7 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
             case 413 -> "the request is larger than this server accepts; see limits.maxRequestBytes and limits.maxBlobBytes";
             default -> description != null ? description : status.reasonPhrase();
         };
+        // The status Armeria chose stands (a 408 stays a 408); the body says which code it is.
         return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, body(code, message, null));
     }
 
@@ -77,8 +89,7 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
             if (type == ErrorType.INTERNAL) {
                 log.error("request {} failed: {}", ctx == null ? "-" : ctx.id(), carrara.getMessage(), carrara);
             }
-            return json(HttpStatus.valueOf(type.httpStatus()), carrara.errorCode().name(), carrara.getMessage(),
-                    carrara.field().orElse(null));
+            return json(carrara.errorCode(), carrara.getMessage(), carrara.field().orElse(null));
         }
         if (error instanceof com.linecorp.armeria.server.HttpStatusException status) {
             // Armeria's own refusals (e.g. a body over maxRequestLength) in our error shape.
@@ -86,32 +97,45 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
         }
         if (error instanceof IllegalArgumentException) {
             // Armeria raises this when a path or query parameter does not convert to its declared type.
-            return json(HttpStatus.BAD_REQUEST, "INVALID_ARGUMENT", String.valueOf(error.getMessage()), null);
+            return json(INVALID_ARGUMENT.toErrorCode(), String.valueOf(error.getMessage()), null);
         }
         if (error instanceof com.linecorp.armeria.common.ContentTooLargeException) {
-            return json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
-                    "the request is larger than this server accepts; see limits.maxRequestBytes", null);
+            return json(PAYLOAD_TOO_LARGE.toErrorCode(), "the request is larger than this server accepts; see limits.maxRequestBytes",
+                    null);
         }
         if (error instanceof com.linecorp.armeria.server.RequestTimeoutException) {
-            return json(HttpStatus.SERVICE_UNAVAILABLE, "TIMEOUT", "the request took too long; try again", null);
+            return json(TIMEOUT.toErrorCode(), "the request took too long; try again", null);
         }
         String requestId = ctx == null ? "-" : ctx.id().text();
         log.error("request {} failed unexpectedly", requestId, error);
-        return json(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
-                "internal error (request " + requestId + "); the server log has the details", null);
+        return json(INTERNAL_ERROR.toErrorCode(), "internal error (request " + requestId + "); the server log has the details",
+                null);
     }
 
-    static HttpResponse json(HttpStatus status, String code, String message, String field) {
-        return HttpResponse.of(ResponseHeaders.of(status, com.linecorp.armeria.common.HttpHeaderNames.CONTENT_TYPE,
-                MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.ofUtf8(body(code, message, field)));
+    /** An error answer: the status its code's type implies, and the body of {@link #body}. */
+    static HttpResponse json(ErrorCode code, String message, String field) {
+        return HttpResponse.of(ResponseHeaders.of(HttpStatus.valueOf(code.type().httpStatus()),
+                com.linecorp.armeria.common.HttpHeaderNames.CONTENT_TYPE, MediaType.JSON_UTF_8),
+                com.linecorp.armeria.common.HttpData.ofUtf8(body(code, message, field)));
     }
 
-    private static String body(String code, String message, String field) {
+    /**
+     * The error body every endpoint answers with: {@code {"code": "ROW_INVALID", "number": 131077,
+     * "type": "INVALID_INPUT", "message": "…", "field": "…" | null}} (docs/api.md#errors).
+     */
+    public static String body(ErrorCode code, String message, String field) {
         ObjectNode node = RegistryJson.mapper().createObjectNode();
-        node.put("code", code);
+        put(node, code);
         node.put("message", bounded(message, MAX_MESSAGE_CHARS));
         node.put("field", field == null ? null : bounded(field, MAX_FIELD_CHARS));
         return node.toString();
+    }
+
+    /** Writes a code's identity into an error object: its name, number and type. */
+    public static void put(ObjectNode error, ErrorCode code) {
+        error.put("code", code.name());
+        error.put("number", code.code());
+        error.put("type", code.type().name());
     }
 
     /** {@code text} cut to {@code max} characters, so that an error body stays small whatever a request held. */

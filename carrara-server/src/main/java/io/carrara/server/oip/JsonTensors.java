@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.ErrorCode;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -258,8 +259,18 @@ final class JsonTensors {
         }
     }
 
-    static ObjectNode error(String message) {
-        return NODES.objectNode().put("error", io.carrara.server.api.ApiErrors.bounded(message,
+    /**
+     * The protocol's error object, {@code {"error": "…"}}, with the code's identity beside it
+     * ({@code code}, {@code number}, {@code type}, and {@code field} when there is one), as every
+     * Carrara error carries them; a KServe client reads {@code error} and ignores the rest.
+     */
+    static ObjectNode error(ErrorCode code, String message, String field) {
+        ObjectNode error = NODES.objectNode().put("error", io.carrara.server.api.ApiErrors.bounded(message,
                 io.carrara.server.api.ApiErrors.MAX_MESSAGE_CHARS));
+        io.carrara.server.api.ApiErrors.put(error, code);
+        if (field != null) {
+            error.put("field", field);
+        }
+        return error;
     }
 }

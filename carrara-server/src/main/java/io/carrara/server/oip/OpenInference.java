@@ -7,7 +7,10 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
+import io.carrara.spi.error.StandardErrorCode;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
@@ -23,6 +26,10 @@ import io.carrara.serving.predict.InferenceBackend;
  * }</pre>
  */
 public final class OpenInference {
+    /** Where gRPC's rich error model keeps a {@code google.rpc.Status} in the trailers. */
+    private static final Metadata.Key<com.google.rpc.Status> STATUS_DETAILS =
+            ProtoUtils.keyForProto(com.google.rpc.Status.getDefaultInstance());
+
     private OpenInference() {}
 
     /**
@@ -34,9 +41,11 @@ public final class OpenInference {
         return (ctx, status, cause, metadata) -> {
             for (Throwable t = cause; t != null; t = t.getCause()) {
                 if (t instanceof ContentTooLargeException || status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-                    return Status.RESOURCE_EXHAUSTED.withDescription("the request message is larger than this server"
-                            + " accepts (limits.maxRequestBytes = " + maxRequestBytes + " bytes); send fewer rows per call,"
-                            + " or raise the limit").withCause(cause);
+                    String message = "the request message is larger than this server accepts (limits.maxRequestBytes = "
+                            + maxRequestBytes + " bytes); send fewer rows per call, or raise the limit";
+                    metadata.put(STATUS_DETAILS, OpenInferenceGrpcService.richStatus(Status.RESOURCE_EXHAUSTED,
+                            StandardErrorCode.PAYLOAD_TOO_LARGE.toErrorCode(), message, null));
+                    return Status.RESOURCE_EXHAUSTED.withDescription(message).withCause(cause);
                 }
                 if (t.getCause() == t) {
                     break;
@@ -57,8 +66,9 @@ public final class OpenInference {
                 .build(new OpenInferenceRestApi(protocol));
         // Any other path under /v2 answers in the protocol's error shape, not the registry API's.
         builder.serviceUnder("/v2/", (ctx, req) -> HttpResponse.of(HttpStatus.NOT_FOUND, MediaType.JSON_UTF_8,
-                JsonTensors.error("no Open Inference Protocol endpoint " + req.method() + " " + ctx.path()
-                        + "; see GET /v2/models and /docs/api").toString()));
+                JsonTensors.error(io.carrara.spi.error.StandardErrorCode.NOT_FOUND.toErrorCode(),
+                        "no Open Inference Protocol endpoint " + req.method() + " " + ctx.path()
+                        + "; see GET /v2/models and /docs/api", null).toString()));
         builder.service(GrpcService.builder()
                 .addService(new OpenInferenceGrpcService(protocol))
                 // The service hands calls that may block to the blocking executor itself.

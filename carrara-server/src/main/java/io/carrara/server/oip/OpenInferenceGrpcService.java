@@ -17,7 +17,13 @@ import io.carrara.server.oip.proto.GrpcPredictV2.ServerReadyRequest;
 import io.carrara.server.oip.proto.GrpcPredictV2.ServerReadyResponse;
 import io.carrara.spi.error.CarraraException;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
+import io.carrara.spi.error.ErrorCode;
+import io.carrara.spi.error.StandardErrorCode;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -29,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * statuses with the same messages as REST: INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE.
  */
 public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    /** The domain of the {@code google.rpc.ErrorInfo} in every error's details. */
+    static final String ERROR_DOMAIN = "carrara.io";
+
     private static final Logger log = LoggerFactory.getLogger(OpenInferenceGrpcService.class);
 
     private final InferenceProtocol protocol;
@@ -106,6 +115,32 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
         }
     }
 
+    /**
+     * The status with Carrara's error identity in its details, as gRPC's rich error model carries it:
+     * a {@code google.rpc.ErrorInfo} whose reason is the code's name, in domain {@value #ERROR_DOMAIN},
+     * with the code's {@code number}, {@code type} and {@code field} (when there is one) in its metadata.
+     * The description is the message, as before, so a client that reads only the status still gets it.
+     */
+    static StatusRuntimeException withDetails(Status status, ErrorCode code, String message, String field) {
+        return StatusProto.toStatusRuntimeException(richStatus(status, code, message, field));
+    }
+
+    /** The {@code google.rpc.Status} of {@link #withDetails}, for callers that hand gRPC a status and trailers. */
+    static com.google.rpc.Status richStatus(Status status, ErrorCode code, String message, String field) {
+        String description = io.carrara.server.api.ApiErrors.bounded(message, io.carrara.server.api.ApiErrors.MAX_MESSAGE_CHARS);
+        ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(code.name()).setDomain(ERROR_DOMAIN)
+                .putMetadata("number", Integer.toString(code.code()))
+                .putMetadata("type", code.type().name());
+        if (field != null) {
+            info.putMetadata("field", field);
+        }
+        return com.google.rpc.Status.newBuilder()
+                .setCode(status.getCode().value())
+                .setMessage(description)
+                .addDetails(Any.pack(info.build()))
+                .build();
+    }
+
     private static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
         T message;
         try {
@@ -120,6 +155,7 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
                 case INVALID_INPUT, UNSUPPORTED_MEDIA_TYPE -> Status.INVALID_ARGUMENT;
                 case FORBIDDEN -> Status.PERMISSION_DENIED;
                 case NOT_FOUND -> Status.NOT_FOUND;
+                case METHOD_NOT_ALLOWED -> Status.UNIMPLEMENTED;
                 case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
                 case CONFLICT -> Status.FAILED_PRECONDITION;
                 case TOO_LARGE -> Status.RESOURCE_EXHAUSTED;
@@ -129,12 +165,12 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
             if (status == Status.INTERNAL) {
                 log.error("gRPC inference call failed: {}", e.getMessage(), e);
             }
-            response.onError(status.withDescription(io.carrara.server.api.ApiErrors.bounded(e.getMessage(),
-                    io.carrara.server.api.ApiErrors.MAX_MESSAGE_CHARS)).asRuntimeException());
+            response.onError(withDetails(status, e.errorCode(), e.getMessage(), e.field().orElse(null)));
             return;
         } catch (RuntimeException e) {
             log.error("gRPC inference call failed unexpectedly", e);
-            response.onError(Status.INTERNAL.withDescription("internal error; the server log has the details").asRuntimeException());
+            response.onError(withDetails(Status.INTERNAL, StandardErrorCode.INTERNAL_ERROR.toErrorCode(),
+                    "internal error; the server log has the details", null));
             return;
         }
         response.onNext(message);

@@ -17,8 +17,10 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import io.carrara.server.http.RequestBodies;
+import io.carrara.serving.ServingErrorCode;
 import io.carrara.serving.predict.ModelStatus;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.StandardErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,8 +66,9 @@ public final class OpenInferenceRestApi {
                 // Undeployed between the two calls: no longer a reason to be unready.
             }
         }
-        return json(HttpStatus.SERVICE_UNAVAILABLE, JsonTensors.error("the server is not ready"
-                + (notReady.isEmpty() ? "" : ": models not ready: " + String.join("; ", notReady))).put("ready", false));
+        return json(HttpStatus.SERVICE_UNAVAILABLE, JsonTensors.error(StandardErrorCode.UNAVAILABLE.toErrorCode(),
+                "the server is not ready" + (notReady.isEmpty() ? "" : ": models not ready: " + String.join("; ", notReady)),
+                null).put("ready", false));
     }
 
     @Blocking
@@ -115,8 +118,8 @@ public final class OpenInferenceRestApi {
         if (status.ready()) {
             return json(HttpStatus.OK, JsonTensors.MAPPER.createObjectNode().put("name", status.name()).put("ready", true));
         }
-        return json(HttpStatus.SERVICE_UNAVAILABLE, JsonTensors.error("model " + status.name() + " is not ready: "
-                + status.reason().orElse("it is still loading")).put("name", status.name()).put("ready", false));
+        return json(HttpStatus.SERVICE_UNAVAILABLE, JsonTensors.error(ServingErrorCode.MODEL_UNAVAILABLE.toErrorCode(), "model " + status.name() + " is not ready: "
+                + status.reason().orElse("it is still loading"), null).put("name", status.name()).put("ready", false));
     }
 
     @Post("/v2/models/{name}/infer")
@@ -166,10 +169,12 @@ public final class OpenInferenceRestApi {
                 if (carrara.errorCode().type() == io.carrara.spi.error.ErrorType.INTERNAL) {
                     log.error("request {} failed: {}", ctx.id(), carrara.getMessage(), carrara);
                 }
-                return json(HttpStatus.valueOf(carrara.errorCode().type().httpStatus()), JsonTensors.error(carrara.getMessage()));
+                return json(HttpStatus.valueOf(carrara.errorCode().type().httpStatus()),
+                        JsonTensors.error(carrara.errorCode(), carrara.getMessage(), carrara.field().orElse(null)));
             }
             if (error instanceof IllegalArgumentException) {
-                return json(HttpStatus.BAD_REQUEST, JsonTensors.error(String.valueOf(error.getMessage())));
+                return json(HttpStatus.BAD_REQUEST, JsonTensors.error(StandardErrorCode.INVALID_ARGUMENT.toErrorCode(),
+                        String.valueOf(error.getMessage()), null));
             }
             if (error instanceof com.linecorp.armeria.server.HttpStatusException
                     || error instanceof com.linecorp.armeria.common.ContentTooLargeException
@@ -178,8 +183,8 @@ public final class OpenInferenceRestApi {
                 return ExceptionHandlerFunction.fallthrough();
             }
             log.error("request {} failed unexpectedly", ctx.id(), error);
-            return json(HttpStatus.INTERNAL_SERVER_ERROR, JsonTensors.error("internal error (request " + ctx.id().text()
-                    + "); the server log has the details"));
+            return json(HttpStatus.INTERNAL_SERVER_ERROR, JsonTensors.error(StandardErrorCode.INTERNAL_ERROR.toErrorCode(),
+                    "internal error (request " + ctx.id().text() + "); the server log has the details", null));
         }
     }
 }

@@ -170,6 +170,21 @@ class OpenInferenceGrpcServiceTest {
                         .setContents(InferTensorContents.newBuilder().addFp64Contents(1.0).addFp64Contents(2.0)))
                 .build();
         assertStatus(() -> stub.modelInfer(badRow), Status.Code.INVALID_ARGUMENT, "row 0, column features");
+        // Carrara's own code travels in the status details, as gRPC's rich error model puts it.
+        assertThatThrownBy(() -> stub.modelReady(ModelReadyRequest.newBuilder().setName("nope").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    com.google.rpc.Status rich = io.grpc.protobuf.StatusProto.fromThrowable(e);
+                    assertThat(rich).isNotNull();
+                    com.google.rpc.ErrorInfo info;
+                    try {
+                        info = rich.getDetails(0).unpack(com.google.rpc.ErrorInfo.class);
+                    } catch (com.google.protobuf.InvalidProtocolBufferException invalid) {
+                        throw new AssertionError(invalid);
+                    }
+                    assertThat(info.getReason()).isEqualTo("NOT_FOUND");
+                    assertThat(info.getDomain()).isEqualTo("carrara.io");
+                    assertThat(info.getMetadataMap()).containsEntry("number", "2").containsEntry("type", "NOT_FOUND");
+                });
         server.deployBroken("broken");
         try {
             assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("broken").build()).getReady()).isFalse();

@@ -291,6 +291,10 @@ class OpenInferenceRestApiTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.get("error").asText()).contains(fragments);
+        // Beside the protocol's "error", Carrara's code: a name, its number, and the type whose status this is.
+        assertThat(body.get("code").asText()).as(response.body()).isNotBlank();
+        assertThat(body.get("number").isInt()).as(response.body()).isTrue();
+        assertThat(io.carrara.spi.error.ErrorType.valueOf(body.get("type").asText()).httpStatus()).isEqualTo(status);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -8,6 +8,7 @@ public enum ErrorType {
     INVALID_INPUT(400),
     FORBIDDEN(403),
     NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
     ALREADY_EXISTS(409),
     CONFLICT(409),
     TOO_LARGE(413),

@@ -1,6 +1,6 @@
 package io.carrara.spi.error;
 
-/** Errors any module may raise; range 0x0000_0000. */
+/** Errors any module may raise; range 0x0000_0000 (see {@link StandardErrors}). */
 public enum StandardErrorCode implements ErrorCodeSupplier {
     INVALID_ARGUMENT(1, ErrorType.INVALID_INPUT),
     NOT_FOUND(2, ErrorType.NOT_FOUND),
@@ -14,7 +14,11 @@ public enum StandardErrorCode implements ErrorCodeSupplier {
     /** A browser on another origin asked for a change; see the server's {@code http.allowedOrigins}. */
     CROSS_ORIGIN_REFUSED(10, ErrorType.FORBIDDEN),
     /** A request body of a type the endpoint does not take (e.g. JSON sent as text/plain). */
-    UNSUPPORTED_MEDIA_TYPE(11, ErrorType.UNSUPPORTED_MEDIA_TYPE);
+    UNSUPPORTED_MEDIA_TYPE(11, ErrorType.UNSUPPORTED_MEDIA_TYPE),
+    /** The request took longer than the server's limit ({@code limits.requestTimeoutSeconds}). */
+    TIMEOUT(12, ErrorType.UNAVAILABLE),
+    /** The path exists, but not for this HTTP method. */
+    METHOD_NOT_ALLOWED(13, ErrorType.METHOD_NOT_ALLOWED);
 
     private final ErrorCode errorCode;
 
