@@ -1,6 +1,6 @@
 package io.carrara.pipeline;
 
-import io.carrara.pipeline.schema.Schema;
+import io.carrara.spi.schema.Schema;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

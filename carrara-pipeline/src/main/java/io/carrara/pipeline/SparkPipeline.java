@@ -8,7 +8,7 @@ import io.carrara.pipeline.format.MetadataReader;
 import io.carrara.pipeline.format.ModelDirectory;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.format.StageMetadata;
-import io.carrara.pipeline.schema.Schema;
+import io.carrara.spi.schema.Schema;
 import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;

@@ -2,9 +2,9 @@ package io.carrara.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.carrara.pipeline.schema.DataType;
-import io.carrara.pipeline.schema.Field;
-import io.carrara.pipeline.schema.Schema;
+import io.carrara.spi.schema.DataType;
+import io.carrara.spi.schema.Field;
+import io.carrara.spi.schema.Schema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;

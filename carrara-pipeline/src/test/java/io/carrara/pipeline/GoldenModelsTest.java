@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carrara.pipeline.linalg.Vector;
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.Field;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;

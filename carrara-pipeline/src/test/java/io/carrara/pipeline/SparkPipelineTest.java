@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carrara.pipeline.error.ModelException;
 import io.carrara.pipeline.error.PipelineErrorCode;
-import io.carrara.pipeline.schema.Field;
-import io.carrara.pipeline.schema.Schema;
+import io.carrara.spi.schema.Field;
+import io.carrara.spi.schema.Schema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

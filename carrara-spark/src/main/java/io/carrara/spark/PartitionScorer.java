@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.pipeline.CompiledPipeline;
 import io.carrara.pipeline.error.RowException;
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.Field;
 import io.carrara.pipeline.stage.Frame;
 import java.util.List;
 import org.apache.spark.sql.Row;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.pipeline.CompiledPipeline;
 import io.carrara.pipeline.SparkPipeline;
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -133,7 +133,7 @@ class GoldenModelsTest {
     /** The input schema as carrara-pipeline sees it: name, type and, for vectors, the size Spark's metadata gives. */
     private static void writeSchema(Dataset<Row> input, Path file) throws IOException {
         ArrayNode fields = JSON.createArrayNode();
-        for (io.carrara.pipeline.schema.Field field : SparkSchemas.toSchema(input.schema()).fields()) {
+        for (io.carrara.spi.schema.Field field : SparkSchemas.toSchema(input.schema()).fields()) {
             ObjectNode node = fields.addObject().put("name", field.name()).put("type", field.type().name());
             field.vectorSize().ifPresent(size -> node.put("vectorSize", size));
         }

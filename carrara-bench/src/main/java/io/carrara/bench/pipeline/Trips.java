@@ -2,9 +2,9 @@ package io.carrara.bench.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
-import io.carrara.pipeline.schema.DataType;
-import io.carrara.pipeline.schema.Field;
-import io.carrara.pipeline.schema.Schema;
+import io.carrara.spi.schema.DataType;
+import io.carrara.spi.schema.Field;
+import io.carrara.spi.schema.Schema;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

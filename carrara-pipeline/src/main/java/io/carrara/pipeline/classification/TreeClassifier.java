@@ -3,7 +3,7 @@ package io.carrara.pipeline.classification;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.DenseVector;
 import io.carrara.pipeline.linalg.Vector;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;

@@ -5,7 +5,7 @@ import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.MetadataReader;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.Vector;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;

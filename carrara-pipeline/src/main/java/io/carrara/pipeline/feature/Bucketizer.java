@@ -3,7 +3,7 @@ package io.carrara.pipeline.feature;
 import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.Params;
 import io.carrara.pipeline.format.SavedStage;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.InvalidHandling;
 import io.carrara.pipeline.stage.RowOperation;

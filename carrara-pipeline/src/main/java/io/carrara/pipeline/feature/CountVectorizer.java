@@ -3,7 +3,7 @@ package io.carrara.pipeline.feature;
 import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.SavedStage;
 import io.carrara.pipeline.linalg.SparseVector;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageBinder;

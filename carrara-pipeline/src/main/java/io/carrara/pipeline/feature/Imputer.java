@@ -2,7 +2,7 @@ package io.carrara.pipeline.feature;
 
 import io.carrara.pipeline.format.DataRecord;
 import io.carrara.pipeline.format.SavedStage;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.ColumnPairs;
 import io.carrara.pipeline.stage.RowOperation;

@@ -2,8 +2,8 @@ package io.carrara.pipeline.feature;
 
 import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.format.SavedStage;
-import io.carrara.pipeline.schema.Attribute;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.pipeline.attribute.Attribute;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;

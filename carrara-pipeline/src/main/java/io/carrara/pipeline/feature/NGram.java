@@ -1,7 +1,7 @@
 package io.carrara.pipeline.feature;
 
 import io.carrara.pipeline.format.SavedStage;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.stage.Stage;
 import io.carrara.pipeline.stage.StageLoader;
 import java.util.ArrayList;

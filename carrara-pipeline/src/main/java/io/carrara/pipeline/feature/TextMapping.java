@@ -3,7 +3,7 @@ package io.carrara.pipeline.feature;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.pipeline.error.RowException;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.linalg.Vector;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.stage.Column;
 import io.carrara.pipeline.stage.RowOperation;
 import io.carrara.pipeline.stage.Stage;

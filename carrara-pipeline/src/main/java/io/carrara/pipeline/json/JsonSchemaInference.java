@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.carrara.pipeline.schema.DataType;
-import io.carrara.pipeline.schema.Field;
-import io.carrara.pipeline.schema.Schema;
+import io.carrara.spi.schema.DataType;
+import io.carrara.spi.schema.Field;
+import io.carrara.spi.schema.Schema;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

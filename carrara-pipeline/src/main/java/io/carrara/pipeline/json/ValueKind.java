@@ -1,7 +1,7 @@
 package io.carrara.pipeline.json;
 
 import io.carrara.pipeline.linalg.Vector;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import java.math.BigInteger;
 import java.util.List;
 

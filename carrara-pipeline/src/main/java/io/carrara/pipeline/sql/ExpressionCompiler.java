@@ -185,7 +185,7 @@ final class ExpressionCompiler {
                     + matches.stream().map(Column::name).toList() + " ignoring case, as Spark resolves names");
         }
         Column column = matches.get(0);
-        if (column.type() != io.carrara.pipeline.schema.DataType.STRING && !column.type().isNumeric()) {
+        if (column.type() != io.carrara.spi.schema.DataType.STRING && !column.type().isNumeric()) {
             throw binder.mismatch("column '" + column.name() + "' is " + column.type()
                     + "; SQLTransformer expressions here read string, boolean and numeric columns");
         }

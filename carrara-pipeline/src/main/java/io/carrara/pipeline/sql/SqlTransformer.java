@@ -3,7 +3,7 @@ package io.carrara.pipeline.sql;
 import io.carrara.pipeline.error.ModelException;
 import io.carrara.pipeline.error.PipelineErrorCode;
 import io.carrara.pipeline.format.SavedStage;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.pipeline.sql.ExpressionCompiler.ColumnScope;
 import io.carrara.pipeline.sql.SelectStatement.Projection;
 import io.carrara.pipeline.stage.Column;

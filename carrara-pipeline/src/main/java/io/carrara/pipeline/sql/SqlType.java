@@ -1,6 +1,6 @@
 package io.carrara.pipeline.sql;
 
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import java.util.Optional;
 
 /**

@@ -2,9 +2,9 @@ package io.carrara.pipeline.stage;
 
 import static java.util.Objects.requireNonNull;
 
-import io.carrara.pipeline.schema.ColumnAttributes;
-import io.carrara.pipeline.schema.DataType;
-import io.carrara.pipeline.schema.Field;
+import io.carrara.pipeline.attribute.ColumnAttributes;
+import io.carrara.spi.schema.DataType;
+import io.carrara.spi.schema.Field;
 import java.util.OptionalInt;
 
 /**

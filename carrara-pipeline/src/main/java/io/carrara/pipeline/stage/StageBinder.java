@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.pipeline.error.ModelException;
 import io.carrara.pipeline.error.PipelineErrorCode;
-import io.carrara.pipeline.schema.Attribute;
-import io.carrara.pipeline.schema.ColumnAttributes;
-import io.carrara.pipeline.schema.DataType;
-import io.carrara.pipeline.schema.Field;
+import io.carrara.pipeline.attribute.Attribute;
+import io.carrara.pipeline.attribute.ColumnAttributes;
+import io.carrara.spi.schema.DataType;
+import io.carrara.spi.schema.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.linalg.Vector;
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 
 /**
  * A model's feature-vector input, resolved to its slot at compile time, with the one null and size

@@ -6,8 +6,8 @@ import static io.carrara.spi.error.StandardErrorCode.UNAVAILABLE;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.pipeline.linalg.Vector;
-import io.carrara.pipeline.schema.DataType;
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.DataType;
+import io.carrara.spi.schema.Field;
 import io.carrara.serving.predict.InferenceBackend;
 import io.carrara.serving.predict.ModelStatus;
 import io.carrara.serving.predict.PredictionRequest;

@@ -2,7 +2,7 @@ package io.carrara.server.oip;
 
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
-import io.carrara.pipeline.schema.DataType;
+import io.carrara.spi.schema.DataType;
 import io.carrara.spi.error.CarraraException;
 import java.util.Arrays;
 import java.util.stream.Collectors;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
-import io.carrara.pipeline.schema.DataType;
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.DataType;
+import io.carrara.spi.schema.Field;
 import io.carrara.server.oip.proto.GRPCInferenceServiceGrpc;
 import io.carrara.server.oip.proto.GrpcPredictV2.InferParameter;
 import io.carrara.server.oip.proto.GrpcPredictV2.InferTensorContents;

@@ -1,8 +1,8 @@
 package io.carrara.server.oip;
 
-import io.carrara.pipeline.schema.Field;
-import io.carrara.pipeline.schema.Schema;
-import io.carrara.pipeline.schema.SchemaText;
+import io.carrara.spi.schema.Field;
+import io.carrara.spi.schema.Schema;
+import io.carrara.spi.schema.SchemaText;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.server.TestModels;

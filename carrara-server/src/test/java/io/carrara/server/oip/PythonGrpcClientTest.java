@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.Field;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static io.carrara.spi.error.StandardErrorCode.NOT_FOUND;
 import static java.util.Objects.requireNonNull;
 
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.Field;
 import io.carrara.registry.ModelRegistry;
 import io.carrara.registry.deploy.Deployment;
 import io.carrara.registry.model.Instance;

@@ -2,7 +2,7 @@ package io.carrara.serving.predict;
 
 import static java.util.Objects.requireNonNull;
 
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.Field;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

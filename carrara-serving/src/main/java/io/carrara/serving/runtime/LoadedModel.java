@@ -1,6 +1,6 @@
 package io.carrara.serving.runtime;
 
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.Field;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.carrara.serving.runtime;
 
 import io.carrara.spi.model.ArtifactFormat;
-import io.carrara.pipeline.schema.Schema;
+import io.carrara.spi.schema.Schema;
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.ArtifactFormat;
-import io.carrara.pipeline.schema.Schema;
+import io.carrara.spi.schema.Schema;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.EnumMap;

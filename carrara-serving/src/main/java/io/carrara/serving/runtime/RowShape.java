@@ -3,9 +3,9 @@ package io.carrara.serving.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.pipeline.json.ValueKind;
-import io.carrara.pipeline.schema.DataType;
-import io.carrara.pipeline.schema.Field;
-import io.carrara.pipeline.schema.Schema;
+import io.carrara.spi.schema.DataType;
+import io.carrara.spi.schema.Field;
+import io.carrara.spi.schema.Schema;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

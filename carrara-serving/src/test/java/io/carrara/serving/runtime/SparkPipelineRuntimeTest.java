@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carrara.pipeline.json.JsonRows;
-import io.carrara.pipeline.schema.Field;
-import io.carrara.pipeline.schema.Schema;
-import io.carrara.pipeline.schema.SchemaText;
+import io.carrara.spi.schema.Field;
+import io.carrara.spi.schema.Schema;
+import io.carrara.spi.schema.SchemaText;
 import io.carrara.serving.ServingErrorCode;
 import io.carrara.serving.predict.PredictionResult.Status;
 import io.carrara.spi.error.CarraraException;

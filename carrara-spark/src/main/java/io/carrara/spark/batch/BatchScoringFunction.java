@@ -8,7 +8,7 @@ import io.carrara.pipeline.error.ModelException;
 import io.carrara.pipeline.error.PipelineErrorCode;
 import io.carrara.pipeline.error.RowException;
 import io.carrara.pipeline.linalg.Vector;
-import io.carrara.pipeline.schema.Field;
+import io.carrara.spi.schema.Field;
 import io.carrara.spark.PartitionScorer;
 import io.carrara.spark.ShippedModel;
 import io.carrara.spark.SparkErrorCode;

@@ -166,7 +166,7 @@ public abstract class StageParityTest {
         List<String> addedBySpark = Arrays.stream(sparkOutput.schema().fieldNames())
                 .filter(name -> !Arrays.asList(inputSchema.fieldNames()).contains(name))
                 .toList();
-        List<String> addedByUs = ours.addedFields().stream().map(io.carrara.pipeline.schema.Field::name).toList();
+        List<String> addedByUs = ours.addedFields().stream().map(io.carrara.spi.schema.Field::name).toList();
         assertThat(addedByUs).as("columns the pipeline adds").isEqualTo(addedBySpark);
         assertThat(ours.outputSchema().names()).as("output columns, in order").containsExactly(sparkOutput.schema().fieldNames());
 

@@ -1,4 +1,4 @@
-package io.carrara.pipeline.schema;
+package io.carrara.spi.schema;
 
 /**
  * The column types a Spark ML pipeline reads and writes. Numeric scalars are held as doubles while

@@ -1,4 +1,4 @@
-package io.carrara.pipeline.schema;
+package io.carrara.spi.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
