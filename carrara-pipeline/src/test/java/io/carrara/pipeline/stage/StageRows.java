@@ -31,11 +31,31 @@ public final class StageRows {
     }
 
     public static StageRows compile(Stage stage, Field... input) {
-        requireNonNull(stage, "stage is null");
+        return compile(List.of(stage), input);
+    }
+
+    /**
+     * Stages compiled one after another, as a pipeline does, for a stage that reads what an earlier
+     * one declares (ML attributes, such as a VectorAssembler's feature names); a row dropped by one
+     * stage is not seen by the next.
+     */
+    public static StageRows compile(List<Stage> stages, Field... input) {
         StageBinder binder = new StageBinder(List.of(input));
-        binder.enterStage(stage.description());
-        RowOperation operation = stage.compile(binder);
-        return new StageRows(List.of(input), binder, operation);
+        RowOperation[] operations = new RowOperation[stages.size()];
+        for (int i = 0; i < operations.length; i++) {
+            Stage stage = requireNonNull(stages.get(i), "stage is null");
+            binder.enterStage(stage.description());
+            operations[i] = stage.compile(binder);
+        }
+        RowOperation all = frame -> {
+            for (RowOperation operation : operations) {
+                if (!operation.apply(frame)) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        return new StageRows(List.of(input), binder, all);
     }
 
     /** The visible columns after the stage, inputs first, as the pipeline's output schema would show them. */
