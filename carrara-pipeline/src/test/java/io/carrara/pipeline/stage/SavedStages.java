@@ -61,7 +61,11 @@ public final class SavedStages {
     private final ObjectNode defaultParamMap = JSON.createObjectNode();
     private final Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
     private final Map<String, String> textFiles = new LinkedHashMap<>();
+    private final Map<String, List<SavedStages>> nestedPipelines = new LinkedHashMap<>();
+    private final Map<String, SavedStages> nestedStages = new LinkedHashMap<>();
+    private final ObjectNode extraMetadata = JSON.createObjectNode();
     private String sparkVersion = "4.1.0";
+    private String uid;
     private int index;
 
     private SavedStages(String className) {
@@ -146,31 +150,77 @@ public final class SavedStages {
     }
 
     private String uid() {
-        return className.substring(className.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT) + "_0123456789ab";
+        return uid != null ? uid : className.substring(className.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT) + "_0123456789ab";
+    }
+
+    /** The stage's uid; by default its lower-cased simple class name and a fixed suffix. */
+    public SavedStages uid(String value) {
+        this.uid = requireNonNull(value, "value is null");
+        return this;
+    }
+
+    /** A stage saved inside this one's directory, as OneVsRestModel saves {@code model_0}, {@code model_1}, ... */
+    public SavedStages nestedStage(String relativePath, SavedStages stage) {
+        nestedStages.put(relativePath, requireNonNull(stage, "stage is null"));
+        return this;
+    }
+
+    /** A field Spark adds to the metadata line beside the params, such as a classifier's {@code numClasses}. */
+    public SavedStages metadataField(String name, Object value) {
+        extraMetadata.set(name, JSON.valueToTree(value));
+        return this;
+    }
+
+    /**
+     * A PipelineModel saved inside this stage's directory, as RFormulaModel saves its
+     * {@code pipelineModel}: a metadata line naming the stages' uids and one directory per stage.
+     */
+    public SavedStages nestedPipeline(String relativePath, SavedStages... stages) {
+        nestedPipelines.put(relativePath, List.of(stages));
+        return this;
     }
 
     /** Writes the stage into a new directory under {@code parent} and reads its metadata back. */
     public SavedStage save(Path parent) {
         try {
             Path directory = parent.resolve(index + "_" + uid() + "_" + DIRECTORIES.incrementAndGet());
-            ObjectNode metadata = JSON.createObjectNode();
-            metadata.put("class", className);
-            metadata.put("timestamp", 1_700_000_000_000L);
-            metadata.put("sparkVersion", sparkVersion);
-            metadata.put("uid", uid());
-            metadata.set("paramMap", paramMap);
-            metadata.set("defaultParamMap", defaultParamMap);
-            writeText(directory.resolve("metadata"), JSON.writeValueAsString(metadata));
-            for (Map.Entry<String, String> text : textFiles.entrySet()) {
-                writeText(directory.resolve(text.getKey()), text.getValue());
-            }
-            for (Map.Entry<String, List<Map<String, Object>>> table : tables.entrySet()) {
-                writeParquet(directory.resolve(table.getKey()), table.getValue());
-            }
+            writeTo(directory);
             ModelDirectory model = ModelDirectory.of(parent);
             return new SavedStage(model, directory, index, MetadataReader.read(model, directory, "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeTo(Path directory) throws IOException {
+        ObjectNode metadata = JSON.createObjectNode();
+        metadata.put("class", className);
+        metadata.put("timestamp", 1_700_000_000_000L);
+        metadata.put("sparkVersion", sparkVersion);
+        metadata.put("uid", uid());
+        metadata.set("paramMap", paramMap);
+        metadata.set("defaultParamMap", defaultParamMap);
+        metadata.setAll(extraMetadata);
+        writeText(directory.resolve("metadata"), JSON.writeValueAsString(metadata));
+        for (Map.Entry<String, String> text : textFiles.entrySet()) {
+            writeText(directory.resolve(text.getKey()), text.getValue());
+        }
+        for (Map.Entry<String, List<Map<String, Object>>> table : tables.entrySet()) {
+            writeParquet(directory.resolve(table.getKey()), table.getValue());
+        }
+        for (Map.Entry<String, SavedStages> nested : nestedStages.entrySet()) {
+            nested.getValue().writeTo(directory.resolve(nested.getKey()));
+        }
+        for (Map.Entry<String, List<SavedStages>> nested : nestedPipelines.entrySet()) {
+            Path pipeline = directory.resolve(nested.getKey());
+            List<SavedStages> stages = nested.getValue();
+            SavedStages metadataOnly = SavedStages.of("org.apache.spark.ml.PipelineModel").uid("pipeline_" + uid())
+                    .param("stageUids", stages.stream().map(SavedStages::uid).toList());
+            metadataOnly.sparkVersion(sparkVersion).writeTo(pipeline);
+            int digits = Integer.toString(stages.size()).length();
+            for (int i = 0; i < stages.size(); i++) {
+                stages.get(i).writeTo(pipeline.resolve("stages").resolve(String.format("%0" + digits + "d_%s", i, stages.get(i).uid())));
+            }
         }
     }
 
