@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,11 +143,6 @@ public final class SavedStages {
         return this;
     }
 
-    /** The description errors give the stage, as {@link SavedStage#description()} spells it. */
-    public String description() {
-        return "stage " + index + " (" + uid() + ", " + className + ")";
-    }
-
     private String uid() {
         return uid != null ? uid : className.substring(className.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT) + "_0123456789ab";
     }
@@ -248,7 +242,7 @@ public final class SavedStages {
         }
         MessageType messageType = MessageTypeParser.parseMessageType(schema.append('}').toString());
         SimpleGroupFactory groups = new SimpleGroupFactory(messageType);
-        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(directory.resolve("part-00000.snappy.parquet")))
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(directory.resolve("part-00000-c000.parquet")))
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new Uncompressed())
                 .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
@@ -444,11 +438,5 @@ public final class SavedStages {
         @Override
         public void release() {
         }
-    }
-
-    /** Rows for {@link #data} from a list built in a loop. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object>[] rows(List<Map<String, Object>> rows) {
-        return new ArrayList<>(rows).toArray(Map[]::new);
     }
 }
