@@ -27,12 +27,14 @@ class RFormulaTest {
      * encoder into temporary columns, the assembler, the attribute rewriter and the column pruner.
      */
     private SavedStages formula(String handleInvalid) {
+        // With keep, Spark's formula encodes the indexer's extra bucket as a third category.
+        boolean keep = handleInvalid.equals("keep");
         SavedStages indexer = SavedStages.of("org.apache.spark.ml.feature.StringIndexerModel").uid("stridx_1")
                 .param("inputCol", "city").param("outputCol", "stridx_1").param("handleInvalid", handleInvalid)
                 .data(SavedStages.row("labelsArray", List.of(List.of("nyc", "sf"))));
         SavedStages encoder = SavedStages.of("org.apache.spark.ml.feature.OneHotEncoderModel").uid("onehot_1")
-                .param("inputCols", List.of("stridx_1")).param("outputCols", List.of("onehot_1")).param("handleInvalid", "error")
-                .param("dropLast", true).data(SavedStages.row("categorySizes", List.of(2)));
+                .param("inputCols", List.of("stridx_1")).param("outputCols", List.of("onehot_1")).param("handleInvalid", keep ? "keep" : "error")
+                .param("dropLast", true).data(SavedStages.row("categorySizes", List.of(keep ? 3 : 2)));
         SavedStages assembler = SavedStages.of("org.apache.spark.ml.feature.VectorAssembler").uid("vecassembler_1")
                 .param("inputCols", List.of("onehot_1", "x")).param("outputCol", "features").param("handleInvalid", "error");
         SavedStages rewriter = SavedStages.of("org.apache.spark.ml.feature.VectorAttributeRewriter").uid("vecattrrewriter_1")
@@ -74,6 +76,9 @@ class RFormulaTest {
                 .isInstanceOfSatisfying(RowException.class, e -> assertThat(e.column()).isEqualTo("city"))
                 .hasMessage("unseen label 'la' in column city; set handleInvalid=keep to score it");
         assertThat(skip.isDropped("city", "la", "x", 1.0)).isTrue();
+        StageRows keep = StageRows.compile(formula("keep").load(temporary), new Field("city", DataType.STRING), new Field("x", DataType.DOUBLE));
+        assertThat(keep.score("city", "la", "x", 1.0)).containsEntry("features", dense(0.0, 0.0, 1.0, 1.0));
+        assertThat(keep.score("city", "sf", "x", 1.0)).containsEntry("features", dense(0.0, 1.0, 0.0, 1.0));
     }
 
     @Test
