@@ -4,9 +4,9 @@ import static io.carrara.registry.model.FieldChecks.MAX_METADATA_VALUE;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.spi.error.CarraraException;
 import java.util.Map;
 import java.util.Set;
-import io.carrara.spi.error.CarraraException;
 
 /**
  * A request to record a metric: a name (a key), a scope ({@code training}, {@code validation} (the
