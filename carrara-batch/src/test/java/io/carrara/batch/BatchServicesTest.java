@@ -449,7 +449,7 @@ class BatchServicesTest {
         ModelArchive.pack(GoldenModels.model(GoldenModels.TRIPS_LR), zip);
         StoredBlob blob = blobs.put(new ByteArrayInputStream(zip.toByteArray()), Long.MAX_VALUE);
         return registry.createInstance(TRIPS, new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"),
-                Map.of(), Map.of()), "alice");
+                Map.of(), null), "alice");
     }
 
     /** The golden trips inputs as CSV with a ds column spreading them over three dates. */

@@ -94,9 +94,22 @@ final class InstanceCommand extends GroupCommand {
             }
             // The same prefixes as the search language, so a line shows how to filter on it.
             instance.metadata().forEach((key, value) -> table.row("meta." + key, value));
-            instance.provenance().forEach((key, value) -> table.row("provenance." + key, value));
+            printFlat(table, "provenance.", instance.provenance());
             instance.dependencies().forEach((upstream, upstreamId) -> table.row("dependency." + upstream, upstreamId));
             table.print(out());
+        }
+
+        /** Nested provenance (client, server, training) as one row per value: provenance.client.javaVersion. */
+        private static void printFlat(TextTable table, String prefix, Map<String, ?> values) {
+            values.forEach((key, value) -> {
+                if (value instanceof Map<?, ?> nested) {
+                    Map<String, Object> entries = new LinkedHashMap<>();
+                    nested.forEach((nestedKey, nestedValue) -> entries.put(String.valueOf(nestedKey), nestedValue));
+                    printFlat(table, prefix + key + ".", entries);
+                } else {
+                    table.row(prefix + key, value);
+                }
+            });
         }
     }
 

@@ -298,10 +298,13 @@ class CarraraCliTest {
                 .containsEntry("deprecated", "no")
                 .containsEntry("meta.city", "nyc")
                 .containsEntry("provenance.fileName", "model.txt")
-                .containsEntry("provenance.carraraVersion", io.carrara.client.CarraraClient.carraraVersion())
-                .containsEntry("provenance.javaVersion", System.getProperty("java.version"))
-                .containsEntry("provenance.os", System.getProperty("os.name"))
-                .containsEntry("provenance.arch", System.getProperty("os.arch"))
+                .containsEntry("provenance.formatVersion", "2")
+                .containsEntry("provenance.uploader", "alice")
+                .containsEntry("provenance.client.carraraVersion", io.carrara.client.CarraraClient.carraraVersion())
+                .containsEntry("provenance.client.javaVersion", System.getProperty("java.version"))
+                .containsEntry("provenance.client.os", System.getProperty("os.name"))
+                .containsEntry("provenance.client.arch", System.getProperty("os.arch"))
+                .containsEntry("provenance.server.javaVersion", System.getProperty("java.version"))
                 .containsKeys("sha256", "uri", "created_at");
         assertThat(json.exitCode()).as(json.toString()).isZero();
         JsonNode parsed = JSON.readTree(json.out());

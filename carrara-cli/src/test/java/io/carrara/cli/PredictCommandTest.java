@@ -50,7 +50,7 @@ class PredictCommandTest {
         ModelArchive.pack(MODEL.resolve("model"), zip);
         StoredBlob blob = server.registry().blobStore().put(new ByteArrayInputStream(zip.toByteArray()), Long.MAX_VALUE);
         instance = server.registry().createInstance(new ModelRef("demand", "trips"),
-                new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"), Map.of(), Map.of()), "setup");
+                new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"), Map.of(), null), "setup");
         CommandResult deployed = CommandResult.run("deploy", "fraud-scorer", "--instance", instance.id().toString(),
                 "--server", server.uri().toString());
         assertThat(deployed.exitCode()).as(deployed.toString()).isZero();

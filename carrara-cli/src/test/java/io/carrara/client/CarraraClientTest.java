@@ -222,12 +222,16 @@ class CarraraClientTest {
         assertThat(instance.artifact().format()).isEqualTo(ArtifactFormat.OPAQUE);
         assertThat(totals).containsExactly(instance.artifact().size());
         assertThat(instance.metadata()).containsExactly(Map.entry("city", "nyc"));
+        // The client still sends a format-1 flat map; the server files its runtime keys under provenance.client.
         assertThat(instance.provenance())
-                .containsEntry("carraraVersion", CarraraClient.carraraVersion())
-                .containsEntry("javaVersion", System.getProperty("java.version"))
-                .containsEntry("os", System.getProperty("os.name"))
-                .containsEntry("arch", System.getProperty("os.arch"))
+                .containsEntry("formatVersion", 2)
+                .containsEntry("uploader", "alice")
                 .doesNotContainKey(CarraraClient.FILE_NAME_KEY);
+        assertThat(instance.provenance().get("client")).isEqualTo(Map.of(
+                "carraraVersion", CarraraClient.carraraVersion(),
+                "javaVersion", System.getProperty("java.version"),
+                "os", System.getProperty("os.name"),
+                "arch", System.getProperty("os.arch")));
         assertThat(client.getInstance(instance.id())).isEqualTo(instance);
         assertThat(written).isEqualTo(work.resolve("copy").toAbsolutePath());
         assertThat(Files.readString(written.resolve("metadata.json"))).isEqualTo("{}");

@@ -1123,7 +1123,7 @@ public final class CarraraClient {
     // ---- local files
 
     private static String fileNameOf(Instance instance) {
-        String name = instance.provenance().get(FILE_NAME_KEY);
+        String name = instance.provenance().get(FILE_NAME_KEY) instanceof String value ? value : null;
         // The name comes from whoever uploaded; accept a plain file name and nothing that could escape.
         if (name == null || name.isEmpty() || name.equals(".") || name.equals("..")
                 || name.contains("/") || name.contains("\\") || name.indexOf('\0') >= 0) {

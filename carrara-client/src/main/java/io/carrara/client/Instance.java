@@ -9,7 +9,9 @@ import java.util.UUID;
 /**
  * One immutable version of a model. {@code dependencies} maps each upstream model's full name to
  * the upstream instance this one was built against; {@code previousInstance} and the
- * {@code deprecated*} fields other than {@code deprecated} may be null.
+ * {@code deprecated*} fields other than {@code deprecated} may be null. {@code provenance} is the
+ * server's provenance document (format 2: {@code fileName}, {@code client}, {@code server},
+ * {@code training}, ... as nested maps).
  */
 public record Instance(
         UUID id,
@@ -21,7 +23,7 @@ public record Instance(
         UUID previousInstance,
         Artifact artifact,
         Map<String, String> metadata,
-        Map<String, String> provenance,
+        Map<String, Object> provenance,
         Map<String, UUID> dependencies,
         boolean deprecated,
         String deprecatedReason,

@@ -22,6 +22,7 @@ import io.carrara.registry.model.NewMetric;
 import io.carrara.registry.model.NewModel;
 import io.carrara.registry.model.NewProject;
 import io.carrara.registry.model.Page;
+import io.carrara.registry.model.Provenance;
 import io.carrara.spi.blob.StoredBlob;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.ModelRef;
@@ -189,7 +190,8 @@ abstract class AbstractModelRegistryTest {
         StoredBlob blob = blob("model-v1");
 
         Instance first = registry.createInstance(ref, new NewInstance(new ArtifactSpec(blob.sha256(), "opaque", null),
-                Map.of("city", "nyc", "trainingData", "hive://trips/2026-11-01"), Map.of("framework", "spark-4.1.0")), USER);
+                Map.of("city", "nyc", "trainingData", "hive://trips/2026-11-01"),
+                Provenance.fromVersion1(Map.of("framework", "spark-4.1.0"))), USER);
         Instance second = registry.createInstance(ref, upload(blob("model-v2")), USER);
 
         assertThat(first.version()).isEqualTo(1);
@@ -200,10 +202,11 @@ abstract class AbstractModelRegistryTest {
         assertThat(first.artifact().size()).isEqualTo("model-v1".length());
         assertThat(first.artifact().packaging().wireName()).isEqualTo("file");
         assertThat(first.metadata()).containsEntry("city", "nyc").containsEntry("trainingData", "hive://trips/2026-11-01");
-        assertThat(first.provenance())
-                .containsEntry("framework", "spark-4.1.0")
-                .containsEntry("uploader", USER)
-                .containsKeys("carraraVersion", "javaVersion", "os", "arch", "uploadedAt");
+        // Provenance is typed since format 2: a format-1 request's own keys land in extra, the server's runtime in server.
+        assertThat(first.provenance().extra()).containsEntry("framework", "spark-4.1.0");
+        assertThat(first.provenance().uploader()).isEqualTo(USER);
+        assertThat(first.provenance().uploadedAt()).isEqualTo(first.createdAt());
+        assertThat(first.provenance().server()).containsKeys("carraraVersion", "javaVersion", "os", "arch");
         assertThat(registry.getInstance(first.id())).isEqualTo(first);
         assertThat(registry.listInstances(ref, 10, 0).items()).extracting(Instance::version).containsExactly(2, 1);
         try (InputStream in = registry.openArtifact(first.id())) {
@@ -384,7 +387,11 @@ abstract class AbstractModelRegistryTest {
         assertThat(b2.previousInstance()).isEqualTo(b1.id());
         assertThat(b2.artifact()).isEqualTo(b1.artifact());
         assertThat(b2.dependencies()).containsEntry("p/a", a2.id());
-        assertThat(b2.provenance()).containsEntry("propagatedFrom", a2.id().toString());
+        assertThat(b2.provenance().propagatedFrom()).isEqualTo(a2.id());
+        assertThat(b2.provenance().propagatedAt()).isEqualTo(a2.createdAt());
+        // The propagated instance keeps who uploaded the artifact, and when.
+        assertThat(b2.provenance().uploadedAt()).isEqualTo(b1.provenance().uploadedAt());
+        assertThat(b1.provenance().propagatedFrom()).isNull();
         assertThat(c2.dependencies()).containsEntry("p/a", a2.id());
         // The diamond's bottom gets exactly one new instance that sees both new upstream instances.
         assertThat(dInstances).hasSize(2);
@@ -516,6 +523,87 @@ abstract class AbstractModelRegistryTest {
     }
 
     // ------------------------------------------------------------ helpers
+
+    // ------------------------------------------------------------ provenance formats
+
+    @Test
+    void readsAFormatOneProvenanceRowUpgraded() throws IOException {
+        registry.createProject(new NewProject("demand", null), USER);
+        ModelRef ref = model("demand", "m");
+        String stored = golden("instance-provenance-v1.json");
+        UUID id = UUID.randomUUID();
+        // A row as the registry wrote it before format 2, inserted by SQL.
+        database.jdbi().useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO instances (instance_id, model_id, version, created_at, created_by, reason, previous_instance_id,
+                                               artifact_sha256, artifact_size, artifact_format, artifact_packaging, artifact_uri,
+                                               metadata, provenance, deprecated)
+                        SELECT ?, m.model_id, 1, ?, 'alice', 'upload', NULL, ?, 5, 'opaque', 'file', 'file:///blobs/x', '{}', ?, ?
+                        FROM models m WHERE m.name = 'm'""")
+                .bind(0, id.toString()).bind(1, java.time.LocalDateTime.parse("2026-12-06T19:58:12.123456"))
+                .bind(2, "0".repeat(64)).bind(3, stored).bind(4, false)
+                .execute());
+
+        Provenance provenance = registry.getInstance(id).provenance();
+
+        assertThat(provenance.uploader()).isEqualTo("alice");
+        assertThat(provenance.uploadedAt()).isEqualTo(java.time.Instant.parse("2026-12-06T19:58:12.123456Z"));
+        assertThat(provenance.fileName()).isEqualTo("model.txt");
+        assertThat(provenance.client()).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("arch", "amd64",
+                "carraraVersion", "0.1.0-SNAPSHOT", "javaVendor", "Eclipse Adoptium", "javaVersion", "17.0.15", "os", "Linux",
+                "osVersion", "6.8.0-49-generic")));
+        assertThat(provenance.server()).isEmpty();
+        assertThat(provenance.training()).isNull();
+        assertThat(provenance.propagatedFrom()).isEqualTo(UUID.fromString("6f1c2a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"));
+        assertThat(provenance.propagatedAt()).isEqualTo(java.time.Instant.parse("2026-12-06T19:58:13.402117Z"));
+        assertThat(provenance.extra()).containsExactly(Map.entry("framework", "spark-4.1.0"));
+        assertThat(registry.listInstances(ref, 10, 0).items()).extracting(Instance::id).containsExactly(id);
+    }
+
+    @Test
+    void storesFormatTwoProvenanceAndReadsItBack() throws IOException {
+        registry.createProject(new NewProject("demand", null), USER);
+        ModelRef ref = model("demand", "m");
+        Provenance sent = Provenance.ofClient("model.txt", Map.of("carraraVersion", "0.1.0", "os", "Linux"),
+                new Provenance.Training("hive://trips/2026-11-01", "git:abc123", Map.of("split", 42L, "init", -7L),
+                        Map.of("scikit-learn", "1.5.2")),
+                Map.of("team", "pricing"));
+
+        Instance instance = registry.createInstance(ref, new NewInstance(new ArtifactSpec(blob("x").sha256(), "opaque", null),
+                null, sent), USER);
+
+        Provenance stored = registry.getInstance(instance.id()).provenance();
+        assertThat(stored).isEqualTo(instance.provenance());
+        assertThat(stored).isEqualTo(sent.uploaded(USER, instance.createdAt(), stored.server()));
+        assertThat(stored.server()).containsKeys("carraraVersion", "javaVersion", "javaVendor", "os", "osVersion", "arch");
+        String row = database.jdbi().withHandle(handle -> handle
+                .createQuery("SELECT provenance FROM instances WHERE instance_id = ?").bind(0, instance.id().toString())
+                .mapTo(String.class).one());
+        JsonNode json = RegistryJson.readTree(row);
+        assertThat(json.get("formatVersion").asInt()).isEqualTo(2);
+        assertThat(json.at("/training/seeds/split").asLong()).isEqualTo(42L);
+        assertThat(json.has("propagatedFrom")).isFalse();
+    }
+
+    @Test
+    void refusesProvenanceThatOnlyTheServerRecords() throws IOException {
+        String sha = blob("x").sha256();
+        ArtifactSpec artifact = new ArtifactSpec(sha, "opaque", null);
+        Provenance uploaded = Provenance.empty().uploaded("mallory", java.time.Instant.now(), Map.of());
+        Provenance claimsServer = Provenance.empty().uploaded(null, null, Map.of("os", "Plan9"));
+        Provenance propagated = Provenance.empty().propagated(UUID.randomUUID(), java.time.Instant.now());
+
+        assertError(() -> new NewInstance(artifact, null, uploaded), "INVALID_ARGUMENT", "provenance.uploader");
+        assertError(() -> new NewInstance(artifact, null, claimsServer), "INVALID_ARGUMENT", "provenance.server");
+        assertError(() -> new NewInstance(artifact, null, propagated), "INVALID_ARGUMENT", "provenance.propagatedFrom");
+        assertError(() -> new NewInstance(artifact, null, Provenance.fromVersion1(Map.of("uploader", "mallory"))),
+                "INVALID_ARGUMENT", "provenance.uploader");
+    }
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = AbstractModelRegistryTest.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), UTF_8).strip();
+        }
+    }
 
     private ModelRef model(String project, String name) {
         return registry.createModel(project, NewModel.named(name), USER).ref();

@@ -74,6 +74,27 @@ class CarraraServerTest {
         assertThat(instance.get("createdBy").asText()).isEqualTo("alice");
         assertThat(instance.get("artifact").get("format").asText()).isEqualTo("opaque");
         assertThat(instance.get("createdAt").asText()).endsWith("Z");
+        JsonNode provenance = instance.get("provenance");
+        assertThat(provenance.get("formatVersion").asInt()).isEqualTo(2);
+        assertThat(provenance.get("uploader").asText()).isEqualTo("alice");
+        assertThat(provenance.at("/server/javaVersion").asText()).isEqualTo(System.getProperty("java.version"));
+        assertThat(provenance.has("training")).isFalse();
+
+        HttpResponse<String> trained = send(HttpRequest.newBuilder(uri("/api/v1/projects/demand/models/eta/instances"))
+                .header("X-Carrara-User", "alice").header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString("{\"artifact\":{\"sha256\":\"" + sha + "\",\"format\":\"opaque\"},"
+                        + "\"provenance\":{\"formatVersion\":2,\"fileName\":\"model.txt\",\"client\":{\"os\":\"Linux\"},"
+                        + "\"training\":{\"dataRef\":\"hive://trips\",\"seeds\":{\"split\":42},"
+                        + "\"frameworks\":{\"scikit-learn\":\"1.5.2\"}},\"extra\":{\"team\":\"pricing\"}}}")));
+        assertThat(trained.statusCode()).as(trained.body()).isEqualTo(201);
+        JsonNode trainedProvenance = json(trained).get("provenance");
+        assertThat(trainedProvenance.get("fileName").asText()).isEqualTo("model.txt");
+        assertThat(trainedProvenance.at("/client/os").asText()).isEqualTo("Linux");
+        assertThat(trainedProvenance.at("/training/seeds/split").asLong()).isEqualTo(42L);
+        assertThat(trainedProvenance.at("/training/frameworks/scikit-learn").asText()).isEqualTo("1.5.2");
+        assertThat(trainedProvenance.at("/extra/team").asText()).isEqualTo("pricing");
+        String trainedId = json(trained).get("id").asText();
+        assertThat(json(get("/api/v1/instances/" + trainedId)).get("provenance")).isEqualTo(trainedProvenance);
 
         HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(uri("/api/v1/instances/" + id + "/artifact")).build(),
                 BodyHandlers.ofByteArray());
@@ -112,6 +133,18 @@ class CarraraServerTest {
         assertError(post("/api/v1/projects/demand/models/eta/instances",
                 "{\"artifact\":{\"sha256\":\"" + "a".repeat(64) + "\",\"format\":\"opaque\"}}"), 400, "BLOB_MISSING",
                 "artifact.sha256");
+        // Refused by the request records' own constructors; the 400 still names the field.
+        assertError(post("/api/v1/projects", "{\"name\":\"bad name!\"}"), 400, "INVALID_ARGUMENT", "name");
+        assertError(post("/api/v1/projects/demand/models/eta/instances",
+                "{\"artifact\":{\"sha256\":\"xyz\",\"format\":\"opaque\"}}"), 400, "INVALID_ARGUMENT", "artifact.sha256");
+        assertError(post("/api/v1/projects/demand/models/eta/instances", "{\"artifact\":{\"sha256\":\"" + "a".repeat(64)
+                + "\",\"format\":\"opaque\"},\"provenance\":{\"formatVersion\":2,\"uploader\":\"mallory\"}}"),
+                400, "INVALID_ARGUMENT", "provenance.uploader");
+        assertError(post("/api/v1/projects/demand/models/eta/instances", "{\"artifact\":{\"sha256\":\"" + "a".repeat(64)
+                + "\",\"format\":\"opaque\"},\"provenance\":{\"formatVersion\":2,\"training\":{\"seeds\":{\"split\":\"x\"}}}}"),
+                400, "INVALID_ARGUMENT", "provenance.training.seeds.split");
+        assertError(post("/api/v1/instances/00000000-0000-0000-0000-000000000000/metrics", "{\"name\":\"mae\",\"scope\":\"someday\","
+                + "\"value\":1}"), 400, "INVALID_ARGUMENT", "scope");
         assertError(send(HttpRequest.newBuilder(uri("/api/v1/projects")).header("Content-Type", "application/json")
                 .PUT(BodyPublishers.ofString("{}"))), 405, "METHOD_NOT_ALLOWED", null);
         HttpResponse<String> unknownRoute = get("/api/v1/nothing-here");

@@ -61,6 +61,6 @@ public final class TestModels {
             throw new UncheckedIOException(e);
         }
         return registry.createInstance(model,
-                new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"), metadata, Map.of()), "tests");
+                new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "spark-pipeline", "zip"), metadata, null), "tests");
     }
 }

@@ -30,7 +30,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -58,10 +56,6 @@ import org.jdbi.v3.core.Jdbi;
  * failed call throws {@link CarraraException} naming the offending field and writes nothing.
  */
 public final class DeploymentRegistry {
-    private static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final int MAX_LOOKUPS = 100;
-    private static final int MAX_PARTITIONS = 1000;
-    private static final int MAX_PARTITION_VALUE = 256;
     private static final int MAX_REASON = 4_000;
     // Format of the routing and features JSON columns; readers branch on it when it changes.
     private static final int DOCUMENT_VERSION = 1;
@@ -101,12 +95,13 @@ public final class DeploymentRegistry {
     public DeployOutcome deploy(NewDeployment request, String user, DeploymentCheck check) {
         requireNonNull(request, "request is null");
         requireNonNull(check, "check is null");
-        String name = Names.checkName(request.name(), "name");
+        // The request checked its own shape when it was built; defaults are filled in here.
+        String name = request.name();
         ModelRef requestedModel = request.model() == null ? null : ModelRef.parse(request.model(), "model");
-        RoutingRequest routingRequest = checkRouting(request);
-        List<FeatureLookup> features = checkFeatures(request.features());
-        MissingFeatures missingFeatures = parseMissingFeatures(request.missingFeatures());
-        double logSampleRate = checkLogSampleRate(request.logSampleRate());
+        RoutingRequest routingRequest = RoutingRequest.of(request);
+        List<FeatureLookup> features = request.features() == null ? List.of() : request.features();
+        MissingFeatures missingFeatures = "reject".equals(request.missingFeatures()) ? MissingFeatures.REJECT : MissingFeatures.NULL;
+        double logSampleRate = request.logSampleRate() == null ? 0.0 : request.logSampleRate();
         String by = checkUser(user);
         Proposal proposal = database.inTransaction(handle -> propose(handle, name, requestedModel, routingRequest, features,
                 missingFeatures, logSampleRate, by, false));
@@ -315,6 +310,14 @@ public final class DeploymentRegistry {
 
         record Partitioned(String field, Map<String, UUID> instances, UUID fallback) implements RoutingRequest {}
 
+        /** The routing {@code request} asks for (which it checked for shape). */
+        static RoutingRequest of(NewDeployment request) {
+            if (request.partitionBy() != null) {
+                return new Partitioned(request.partitionBy(), request.instances(), request.fallback());
+            }
+            return Boolean.TRUE.equals(request.latest()) ? new Latest() : new Pinned(request.instance());
+        }
+
         /** The request that deploys exactly {@code routing} again. */
         static RoutingRequest of(Routing routing) {
             if (routing instanceof Routing.Partitioned partitioned) {
@@ -324,132 +327,12 @@ public final class DeploymentRegistry {
         }
     }
 
-    private static RoutingRequest checkRouting(NewDeployment request) {
-        boolean latest = Boolean.TRUE.equals(request.latest());
-        int choices = (request.instance() != null ? 1 : 0) + (latest ? 1 : 0) + (request.partitionBy() != null ? 1 : 0);
-        if (choices != 1) {
-            String field = request.instance() != null ? "instance" : latest ? "latest" : "partitionBy";
-            throw new CarraraException(INVALID_ARGUMENT,
-                    "give exactly one way of routing: instance (a UUID), latest: true, or partitionBy with instances and"
-                            + " default", field);
-        }
-        if (request.partitionBy() == null) {
-            if (request.instances() != null && !request.instances().isEmpty()) {
-                throw new CarraraException(INVALID_ARGUMENT,
-                        "instances by value need partitionBy, the field whose value picks the instance", "instances");
-            }
-            if (request.fallback() != null) {
-                throw new CarraraException(INVALID_ARGUMENT,
-                        "default is the instance for values without one of their own; it needs partitionBy", "default");
-            }
-            return latest ? new RoutingRequest.Latest() : new RoutingRequest.Pinned(request.instance());
-        }
-        String field = request.partitionBy();
-        if (field.isBlank() || field.length() > 128) {
-            throw new CarraraException(INVALID_ARGUMENT, "partitionBy must name a field of the row in 1 to 128 characters",
-                    "partitionBy");
-        }
-        if (request.instances() == null || request.instances().isEmpty()) {
-            throw new CarraraException(INVALID_ARGUMENT,
-                    "instances is required with partitionBy: map values of " + field + " to instances, e.g."
-                            + " {\"nyc\": \"<uuid>\"}", "instances");
-        }
-        if (request.instances().size() > MAX_PARTITIONS) {
-            throw new CarraraException(INVALID_ARGUMENT, "instances has more than " + MAX_PARTITIONS + " entries",
-                    "instances");
-        }
-        Map<String, UUID> instances = new TreeMap<>();
-        for (Map.Entry<String, UUID> entry : request.instances().entrySet()) {
-            String value = entry.getKey();
-            if (value == null || value.isEmpty() || value.length() > MAX_PARTITION_VALUE) {
-                throw new CarraraException(INVALID_ARGUMENT,
-                        "each value of instances must be 1 to " + MAX_PARTITION_VALUE + " characters", "instances");
-            }
-            if (entry.getValue() == null) {
-                throw new CarraraException(INVALID_ARGUMENT, "instances." + value + " has no instance id",
-                        "instances." + value);
-            }
-            instances.put(value, entry.getValue());
-        }
-        if (request.fallback() == null) {
-            throw new CarraraException(INVALID_ARGUMENT,
-                    "default is required with partitionBy: the instance for any other value of " + field
-                            + ", a missing field or null", "default");
-        }
-        return new RoutingRequest.Partitioned(field, instances, request.fallback());
-    }
-
-    private static List<FeatureLookup> checkFeatures(List<FeatureLookup> lookups) {
-        if (lookups == null) {
-            return List.of();
-        }
-        if (lookups.size() > MAX_LOOKUPS) {
-            throw new CarraraException(INVALID_ARGUMENT, "features has more than " + MAX_LOOKUPS + " lookups", "features");
-        }
-        Map<String, String> lookupOfFeature = new HashMap<>();
-        for (int i = 0; i < lookups.size(); i++) {
-            String at = "features[" + i + "]";
-            FeatureLookup lookup = lookups.get(i);
-            if (lookup == null) {
-                throw new CarraraException(INVALID_ARGUMENT, at + " is null", at);
-            }
-            Names.checkName(lookup.group(), at + ".group");
-            if (lookup.key().isBlank() || lookup.key().length() > 128) {
-                throw new CarraraException(INVALID_ARGUMENT,
-                        at + ".key must name the row field holding the entity key, in 1 to 128 characters", at + ".key");
-            }
-            if (lookup.features().isEmpty()) {
-                throw new CarraraException(INVALID_ARGUMENT,
-                        at + ".features is empty: name the features of " + lookup.group() + " to join", at + ".features");
-            }
-            for (String feature : lookup.features()) {
-                if (feature == null || !FEATURE_NAME.matcher(feature).matches()) {
-                    throw new CarraraException(INVALID_ARGUMENT,
-                            at + ".features: '" + feature + "' is not a feature name: use 1 to 128 letters, digits, '_',"
-                                    + " '.' or '-', not starting with '.' or '-'", at + ".features");
-                }
-                String previous = lookupOfFeature.put(feature, at);
-                if (previous != null) {
-                    // Each feature becomes a column of the row under its own name, so two lookups cannot both add it.
-                    throw new CarraraException(INVALID_ARGUMENT,
-                            "feature " + feature + " is looked up by both " + previous + " and " + at
-                                    + "; each becomes a column named after it, so look it up once", at + ".features");
-                }
-            }
-        }
-        return List.copyOf(lookups);
-    }
-
-    private static MissingFeatures parseMissingFeatures(String value) {
-        if (value == null || value.equals("null")) {
-            return MissingFeatures.NULL;
-        }
-        if (value.equals("reject")) {
-            return MissingFeatures.REJECT;
-        }
-        throw new CarraraException(INVALID_ARGUMENT,
-                "missingFeatures '" + value + "' is not one of null (the row gets nulls) or reject (the row gets a 4xx)",
-                "missingFeatures");
-    }
-
     private static MissingFeatures parseStoredMissingFeatures(String value) {
         return MissingFeatures.valueOf(value.toUpperCase(Locale.ROOT));
     }
 
     private static String wireName(MissingFeatures value) {
         return value.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static double checkLogSampleRate(Double value) {
-        if (value == null) {
-            return 0.0;
-        }
-        if (!(value >= 0.0 && value <= 1.0)) {
-            throw new CarraraException(INVALID_ARGUMENT,
-                    "logSampleRate must be between 0 (log nothing) and 1 (log every prediction), not " + value,
-                    "logSampleRate");
-        }
-        return value;
     }
 
     private static String checkUser(String user) {

@@ -10,7 +10,7 @@ import java.util.UUID;
 /**
  * One trained, immutable version of a model. {@code dependencies} is the snapshot of which
  * upstream instance (by upstream model, {@code project/model}) it was built against; {@code reason}
- * is {@code upload} or {@code dependency-update}.
+ * is {@code upload} or {@code dependency-update}; {@code provenance} says where it comes from.
  */
 public record Instance(
         UUID id,
@@ -22,7 +22,7 @@ public record Instance(
         UUID previousInstance,
         Artifact artifact,
         Map<String, String> metadata,
-        Map<String, String> provenance,
+        Provenance provenance,
         Map<String, UUID> dependencies,
         boolean deprecated,
         String deprecatedReason,
@@ -39,7 +39,7 @@ public record Instance(
         requireNonNull(reason, "reason is null");
         requireNonNull(artifact, "artifact is null");
         metadata = SortedMaps.copyOf(metadata);
-        provenance = SortedMaps.copyOf(provenance);
+        requireNonNull(provenance, "provenance is null");
         dependencies = SortedMaps.copyOf(dependencies);
     }
 }

@@ -1,4 +1,14 @@
 package io.carrara.registry.model;
 
-/** A request to create a project; validated by the registry, which names the bad field. */
-public record NewProject(String name, String description) {}
+import io.carrara.spi.model.Names;
+
+/**
+ * A request to create a project: a valid name and an optional description of at most
+ * {@value FieldChecks#MAX_TEXT} characters; an invalid one is refused here, naming the field.
+ */
+public record NewProject(String name, String description) {
+    public NewProject {
+        Names.checkName(name, "name");
+        FieldChecks.checkText(description, "description");
+    }
+}

@@ -86,7 +86,7 @@ public final class ArtifactApi {
 
     /** The uploaded file's own name when the client recorded one, else the instance id. */
     private static String downloadName(Instance instance) {
-        String fileName = instance.provenance().get("fileName");
+        String fileName = instance.provenance().fileName();
         if (instance.artifact().packaging() == io.carrara.registry.model.ArtifactPackaging.ZIP || fileName == null
                 || fileName.isBlank()) {
             return instance.id() + (instance.artifact().packaging() == io.carrara.registry.model.ArtifactPackaging.ZIP

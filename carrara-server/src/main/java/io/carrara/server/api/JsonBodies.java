@@ -4,6 +4,7 @@ import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import io.carrara.registry.json.RegistryJson;
@@ -23,22 +24,41 @@ final class JsonBodies {
         RequestBodies.requireJson(request.headers());
         try {
             return RegistryJson.mapper().readValue(body, type);
-        } catch (UnrecognizedPropertyException e) {
-            throw new CarraraException(INVALID_ARGUMENT,
-                    "unknown field '" + e.getPropertyName() + "'; known fields: " + e.getKnownPropertyIds().stream()
-                            .map(Object::toString).sorted().collect(Collectors.joining(", ")),
-                    path(e));
-        } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
-            String field = path(e);
-            throw new CarraraException(INVALID_ARGUMENT, (field == null ? "" : "field '" + field + "': ") + "'" + e.getValue()
-                    + "' is not " + describe(e.getTargetType()), field);
         } catch (JsonMappingException e) {
-            String field = path(e);
-            throw new CarraraException(INVALID_ARGUMENT,
-                    (field == null ? "" : "field '" + field + "': ") + e.getOriginalMessage(), field);
+            // A request record refuses a bad value in its constructor, naming the field; Jackson wraps that refusal.
+            CarraraException refusal = refusalIn(e);
+            if (refusal != null) {
+                throw refusal;
+            }
+            throw mappingError(e);
         } catch (JsonProcessingException e) {
             throw new CarraraException(INVALID_ARGUMENT, "the request body is not valid JSON: " + e.getOriginalMessage(), "body");
         }
+    }
+
+    private static CarraraException refusalIn(Throwable error) {
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof CarraraException refusal) {
+                return refusal;
+            }
+        }
+        return null;
+    }
+
+    private static CarraraException mappingError(JsonMappingException error) {
+        String field = path(error);
+        if (error instanceof UnrecognizedPropertyException e) {
+            return new CarraraException(INVALID_ARGUMENT,
+                    "unknown field '" + e.getPropertyName() + "'; known fields: " + e.getKnownPropertyIds().stream()
+                            .map(Object::toString).sorted().collect(Collectors.joining(", ")),
+                    field);
+        }
+        if (error instanceof InvalidFormatException e) {
+            return new CarraraException(INVALID_ARGUMENT, (field == null ? "" : "field '" + field + "': ") + "'" + e.getValue()
+                    + "' is not " + describe(e.getTargetType()), field);
+        }
+        return new CarraraException(INVALID_ARGUMENT,
+                (field == null ? "" : "field '" + field + "': ") + error.getOriginalMessage(), field);
     }
 
     private static String describe(Class<?> type) {

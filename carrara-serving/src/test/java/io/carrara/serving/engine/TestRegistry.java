@@ -60,7 +60,7 @@ final class TestRegistry implements AutoCloseable {
         try {
             StoredBlob blob = blobs.put(new ByteArrayInputStream(bytes), Long.MAX_VALUE);
             return registry.createInstance(model, new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), format, packaging),
-                    Map.of(), Map.of()), "alice");
+                    Map.of(), null), "alice");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
