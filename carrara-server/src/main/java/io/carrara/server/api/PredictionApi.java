@@ -20,6 +20,7 @@ import io.carrara.pipeline.json.JsonRows;
 import io.carrara.serving.predict.InferenceBackend;
 import io.carrara.serving.predict.PredictionRequest;
 import io.carrara.serving.predict.PredictionResult;
+import io.carrara.serving.predict.RowError;
 import io.carrara.server.http.RequestBodies;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
@@ -102,9 +103,9 @@ public final class PredictionApi {
                     }
                     case FAILED -> {
                         out.writeStartObject();
-                        out.writeStringField("error", row.error().orElse("the row could not be scored"));
-                        if (row.column().isPresent()) {
-                            out.writeStringField("column", row.column().get());
+                        out.writeStringField("error", row.error().map(RowError::message).orElse("the row could not be scored"));
+                        if (row.error().flatMap(RowError::column).isPresent()) {
+                            out.writeStringField("column", row.error().flatMap(RowError::column).get());
                         }
                         out.writeEndObject();
                     }

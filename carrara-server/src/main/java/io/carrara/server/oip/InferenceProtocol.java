@@ -12,6 +12,7 @@ import io.carrara.serving.predict.InferenceBackend;
 import io.carrara.serving.predict.ModelStatus;
 import io.carrara.serving.predict.PredictionRequest;
 import io.carrara.serving.predict.PredictionResult;
+import io.carrara.serving.predict.RowError;
 import io.carrara.spi.error.CarraraException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -247,8 +248,8 @@ public final class InferenceProtocol {
         for (int i = 0; i < result.rows().size(); i++) {
             PredictionResult.Row row = result.rows().get(i);
             switch (row.status()) {
-                case FAILED -> failures.add("row " + i + row.column().map(column -> ", column " + column).orElse("") + ": "
-                        + row.error().orElse("failed"));
+                case FAILED -> failures.add("row " + i + row.error().flatMap(RowError::column).map(column -> ", column " + column)
+                        .orElse("") + ": " + row.error().map(RowError::message).orElse("failed"));
                 case SKIPPED -> skipped.add(i);
                 case SCORED -> { }
             }
