@@ -38,7 +38,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * {"rows": [{...}, {...}], "instance": "UUID"?}
- * → {"predictions": [{input fields + added columns} | {"skipped": true} | {"error": "...", "column": "x"}],
+ * → {"predictions": [{input fields + added columns} | {"skipped": true}
+ *                   | {"error": "...", "code": "ROW_INVALID", "number": 131077, "type": "INVALID_INPUT", "message": "...", "column": "x"}],
  *    "instance": "UUID" (when one instance scored every row), "instances": [...], "predictionIds": [...]}
  * }</pre>
  *
@@ -101,14 +102,7 @@ public final class PredictionApi {
                         out.writeBooleanField("skipped", true);
                         out.writeEndObject();
                     }
-                    case FAILED -> {
-                        out.writeStartObject();
-                        out.writeStringField("error", row.error().map(RowError::message).orElse("the row could not be scored"));
-                        if (row.error().flatMap(RowError::column).isPresent()) {
-                            out.writeStringField("column", row.error().flatMap(RowError::column).get());
-                        }
-                        out.writeEndObject();
-                    }
+                    case FAILED -> out.writeTree(failed(row.error().orElseThrow()));
                 }
             }
             out.writeEndArray();
@@ -134,6 +128,16 @@ public final class PredictionApi {
             throw new IllegalStateException("cannot write a prediction response", e);
         }
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, bytes.toByteArray());
+    }
+
+    /**
+     * A failed row: {@code "error"} (its message, which clients before the error protocol read) and
+     * then the row error's identity. A tree, not streamed: failed rows are few and small.
+     */
+    private static ObjectNode failed(RowError error) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("error", ApiErrors.bounded(error.message(), ApiErrors.MAX_MESSAGE_CHARS));
+        return RowErrorJson.put(node, error);
     }
 
     private static JsonNode readBody(AggregatedHttpRequest request) {

@@ -140,6 +140,13 @@ class PredictionEndToEndTest {
         JsonNode predictions = JSON.readTree(mixed.body()).get("predictions");
         assertThat(predictions.get(0).has("prediction")).isTrue();
         assertThat(predictions.get(1).get("error").asText()).contains("distance");
+        // The row's error carries the same identity as a request's error body, and its column.
+        JsonNode rowError = predictions.get(1);
+        assertThat(rowError.get("code").asText()).isEqualTo("ROW_INVALID");
+        assertThat(rowError.get("number").asInt()).isEqualTo(131077);
+        assertThat(rowError.get("type").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(rowError.get("column").asText()).isEqualTo("distance");
+        assertThat(rowError.get("message").asText()).isEqualTo(rowError.get("error").asText());
     }
 
     private void awaitReady(String name) throws Exception {
