@@ -109,6 +109,7 @@ class PredictionEndToEndTest {
         assertThat(items.get(0).get("input").get("city").isTextual()).isTrue();
         assertThat(items.get(0).get("output").has("probability")).isTrue();
         assertThat(items.get(0).has("latencyMicros")).isTrue();
+        assertThat(items.get(0).get("formatVersion").asInt()).isEqualTo(1);
         HttpResponse<String> badFrom = get("/api/v1/deployments/fraud-scorer/predictions?from=yesterday");
         assertThat(badFrom.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badFrom.body()).get("field").asText()).isEqualTo("from");
