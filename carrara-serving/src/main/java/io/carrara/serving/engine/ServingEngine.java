@@ -47,7 +47,9 @@ import java.util.function.Supplier;
  * feature join → model (from the {@link ModelCache}) → result, with sampled predictions queued to
  * the prediction log. The server tells it about deployments ({@link #apply} at start,
  * {@link #deploymentChanged} and {@link #undeployed} on registry events); each deployment's state is
- * compiled then (router, feature join, meters), so a request only reads it.
+ * compiled then (router, feature join, meters), so a request only reads it. A request is planned
+ * ({@link PredictionPlan}: each row's instance, the groups, the rows refused), the plan is scored
+ * ({@link PlanScorer}) and the scored rows are sampled into the log ({@link PredictionSampler}).
  *
  * <pre>{@code
  * ModelCache cache = new ModelCache(ModelCacheConfig.defaults(home.resolve("models")), registry, ModelRuntimes.discover());

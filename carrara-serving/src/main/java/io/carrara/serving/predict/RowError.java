@@ -13,6 +13,11 @@ import java.util.Optional;
  * value and the fix, and the input column at fault when there is one. The other rows of the
  * request are unaffected.
  *
+ * <p>It lives in carrara-serving, beside {@link io.carrara.serving.runtime.ScoredRow} and the
+ * {@link io.carrara.serving.runtime.ModelRuntime} seam that every runtime implements, rather than in
+ * carrara-spi: runtimes produce it through that seam, and the pipeline keeps its own
+ * {@code RowException}, which {@link #of} turns into one.
+ *
  * <pre>{@code
  * RowError error = RowError.of(rowException);   // ROW_INVALID, "unseen label 'x' in column city; …", column city
  * }</pre>
