@@ -11,7 +11,12 @@ public enum ServingErrorCode implements ErrorCodeSupplier {
     /** An instance's model could not be fetched or loaded; the reason is kept and retried after a backoff. */
     MODEL_UNAVAILABLE(0x0003_0002, ErrorType.UNAVAILABLE),
     /** No runtime serves the instance's artifact format (opaque artifacts, or python before its runtime exists). */
-    FORMAT_UNSUPPORTED(0x0003_0003, ErrorType.INVALID_INPUT);
+    FORMAT_UNSUPPORTED(0x0003_0003, ErrorType.INVALID_INPUT),
+    /**
+     * A row's online features are not in the store and its deployment rejects such rows
+     * ({@code missingFeatures: reject}), or the row lacks the key field to look them up; a row error.
+     */
+    FEATURE_MISSING(0x0003_0004, ErrorType.INVALID_INPUT);
 
     private final ErrorCode errorCode;
 

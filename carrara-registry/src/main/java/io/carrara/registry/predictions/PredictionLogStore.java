@@ -47,8 +47,9 @@ public final class PredictionLogStore {
             int written = 0;
             for (int start = 0; start < predictions.size(); start += BATCH_SIZE) {
                 PreparedBatch batch = handle.prepareBatch("""
-                        INSERT INTO predictions (prediction_id, deployment, instance_id, input, output, latency_micros, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)""");
+                        INSERT INTO predictions (prediction_id, deployment, instance_id, input, output, latency_micros, created_at,
+                                                 format_version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""");
                 for (LoggedPrediction prediction : predictions.subList(start, Math.min(start + BATCH_SIZE, predictions.size()))) {
                     batch.bind(0, prediction.id())
                             .bind(1, prediction.deployment())
@@ -57,6 +58,7 @@ public final class PredictionLogStore {
                             .bind(4, RegistryJson.write(prediction.output()))
                             .bind(5, prediction.latencyMicros())
                             .bind(6, toDb(prediction.createdAt().truncatedTo(ChronoUnit.MICROS)))
+                            .bind(7, prediction.formatVersion())
                             .add();
                 }
                 for (int count : batch.execute()) {
@@ -84,7 +86,7 @@ public final class PredictionLogStore {
             throw new CarraraException(INVALID_ARGUMENT, "to (" + to + ") is before from (" + from + ")", "to");
         }
         return database.jdbi().withHandle(handle -> handle.createQuery("""
-                        SELECT prediction_id, deployment, instance_id, input, output, latency_micros, created_at
+                        SELECT prediction_id, deployment, instance_id, input, output, latency_micros, created_at, format_version
                         FROM predictions WHERE deployment = ? AND created_at >= ? AND created_at < ?
                         ORDER BY created_at, prediction_id LIMIT ?""")
                 .bind(0, deployment).bind(1, toDb(from)).bind(2, toDb(to)).bind(3, limit)
@@ -95,7 +97,8 @@ public final class PredictionLogStore {
                         RegistryJson.readTree(rs.getString("input")),
                         RegistryJson.readTree(rs.getString("output")),
                         rs.getLong("latency_micros"),
-                        fromDb(rs.getObject("created_at", LocalDateTime.class))))
+                        fromDb(rs.getObject("created_at", LocalDateTime.class)),
+                        rs.getInt("format_version")))
                 .list());
     }
 }

@@ -98,6 +98,24 @@ abstract class AbstractPredictionLogStoreTest {
     }
 
     @Test
+    void everyPredictionCarriesItsFormatVersionAndRowsLoggedBeforeTheColumnReadAsVersionOne() {
+        log.insertAll(List.of(prediction("p1", "eta", T0)));
+        // A row as a server before V5 wrote it: no format_version, which the migration's default fills in.
+        database.jdbi().useHandle(handle -> handle.execute("""
+                INSERT INTO predictions (prediction_id, deployment, instance_id, input, output, latency_micros, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""", "p0", "eta", INSTANCE.toString(), "{\"city\":\"nyc\"}", "{\"prediction\":1.0}", 5,
+                io.carrara.registry.db.DatabaseTimes.toDb(T0.minusSeconds(1))));
+
+        List<LoggedPrediction> found = log.find("eta", T0.minusSeconds(1), T0.plusSeconds(1), 10);
+
+        assertThat(found).extracting(LoggedPrediction::id).containsExactly("p0", "p1");
+        assertThat(found).extracting(LoggedPrediction::formatVersion).containsExactly(1, LoggedPrediction.FORMAT_VERSION);
+        assertThat(found.get(0).input().get("city").asText()).isEqualTo("nyc");
+        assertThatThrownBy(() -> new LoggedPrediction("p2", "eta", INSTANCE, found.get(0).input(), found.get(0).output(), 1, T0, 0))
+                .isInstanceOf(CarraraException.class).hasMessageContaining("formatVersion");
+    }
+
+    @Test
     void refusesBadQueriesAndValues() {
         assertThatThrownBy(() -> log.find("eta", T0, T0.plusSeconds(1), 0)).isInstanceOf(CarraraException.class)
                 .hasMessageContaining("limit");

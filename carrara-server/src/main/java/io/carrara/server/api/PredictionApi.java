@@ -20,6 +20,7 @@ import io.carrara.pipeline.json.JsonRows;
 import io.carrara.serving.predict.InferenceBackend;
 import io.carrara.serving.predict.PredictionRequest;
 import io.carrara.serving.predict.PredictionResult;
+import io.carrara.serving.predict.RowError;
 import io.carrara.server.http.RequestBodies;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
@@ -37,7 +38,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * {"rows": [{...}, {...}], "instance": "UUID"?}
- * → {"predictions": [{input fields + added columns} | {"skipped": true} | {"error": "...", "column": "x"}],
+ * → {"predictions": [{input fields + added columns} | {"skipped": true}
+ *                   | {"error": "...", "code": "ROW_INVALID", "number": 131077, "type": "INVALID_INPUT", "message": "...", "column": "x"}],
  *    "instance": "UUID" (when one instance scored every row), "instances": [...], "predictionIds": [...]}
  * }</pre>
  *
@@ -100,14 +102,7 @@ public final class PredictionApi {
                         out.writeBooleanField("skipped", true);
                         out.writeEndObject();
                     }
-                    case FAILED -> {
-                        out.writeStartObject();
-                        out.writeStringField("error", row.error().orElse("the row could not be scored"));
-                        if (row.column().isPresent()) {
-                            out.writeStringField("column", row.column().get());
-                        }
-                        out.writeEndObject();
-                    }
+                    case FAILED -> out.writeTree(failed(row.error().orElseThrow()));
                 }
             }
             out.writeEndArray();
@@ -133,6 +128,16 @@ public final class PredictionApi {
             throw new IllegalStateException("cannot write a prediction response", e);
         }
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, bytes.toByteArray());
+    }
+
+    /**
+     * A failed row: {@code "error"} (its message, which clients before the error protocol read) and
+     * then the row error's identity. A tree, not streamed: failed rows are few and small.
+     */
+    private static ObjectNode failed(RowError error) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("error", ApiErrors.bounded(error.message(), ApiErrors.MAX_MESSAGE_CHARS));
+        return RowErrorJson.put(node, error);
     }
 
     private static JsonNode readBody(AggregatedHttpRequest request) {

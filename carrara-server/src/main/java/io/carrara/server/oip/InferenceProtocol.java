@@ -12,6 +12,7 @@ import io.carrara.serving.predict.InferenceBackend;
 import io.carrara.serving.predict.ModelStatus;
 import io.carrara.serving.predict.PredictionRequest;
 import io.carrara.serving.predict.PredictionResult;
+import io.carrara.serving.predict.RowError;
 import io.carrara.spi.error.CarraraException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,7 +33,7 @@ import java.util.stream.Collectors;
  * scores them, and the columns the pipeline adds come back as output tensors. Version = instance
  * id, which pins the instance. It adds no serving logic: routing, features and logging stay in
  * the backend. Errors are {@link CarraraException}s: INVALID_ARGUMENT for a malformed tensor or a
- * row that fails or is skipped, NOT_FOUND for an unknown model or version, UNAVAILABLE for a model
+ * row that fails (a {@link RowsNotScoredException} with the first rows' own errors) or is skipped, NOT_FOUND for an unknown model or version, UNAVAILABLE for a model
  * that is not ready.
  */
 public final class InferenceProtocol {
@@ -243,12 +244,18 @@ public final class InferenceProtocol {
 
     private static void checkEveryRowScored(String model, ModelStatus status, List<Tensor> inputs, PredictionResult result) {
         List<String> failures = new ArrayList<>();
+        List<RowsNotScoredException.FailedRow> failed = new ArrayList<>();
         List<Integer> skipped = new ArrayList<>();
         for (int i = 0; i < result.rows().size(); i++) {
             PredictionResult.Row row = result.rows().get(i);
             switch (row.status()) {
-                case FAILED -> failures.add("row " + i + row.column().map(column -> ", column " + column).orElse("") + ": "
-                        + row.error().orElse("failed"));
+                case FAILED -> {
+                    RowError error = row.error().orElseThrow();
+                    failures.add("row " + i + error.column().map(column -> ", column " + column).orElse("") + ": " + error.message());
+                    if (failed.size() < MAX_REPORTED_ROWS) {
+                        failed.add(new RowsNotScoredException.FailedRow(i, error));
+                    }
+                }
                 case SKIPPED -> skipped.add(i);
                 case SCORED -> { }
             }
@@ -261,9 +268,9 @@ public final class InferenceProtocol {
         String hint = missing.isEmpty() ? "" : " (inputs not sent, so null in every row: " + String.join(", ", missing) + ")";
         if (!failures.isEmpty()) {
             String shown = failures.stream().limit(MAX_REPORTED_ROWS).collect(Collectors.joining("; "));
-            throw new CarraraException(INVALID_ARGUMENT, failures.size() + " of " + result.rows().size()
+            throw new RowsNotScoredException(failures.size() + " of " + result.rows().size()
                     + " rows failed to score" + hint + ": " + shown
-                    + (failures.size() > MAX_REPORTED_ROWS ? "; ..." : ""), "inputs");
+                    + (failures.size() > MAX_REPORTED_ROWS ? "; ..." : ""), failed);
         }
         throw new CarraraException(INVALID_ARGUMENT, "rows " + skipped.stream().limit(MAX_REPORTED_ROWS * 4L)
                 .map(String::valueOf).collect(Collectors.joining(", ")) + (skipped.size() > MAX_REPORTED_ROWS * 4 ? ", ..." : "")

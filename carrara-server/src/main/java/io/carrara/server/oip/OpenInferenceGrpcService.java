@@ -125,6 +125,29 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
         return StatusProto.toStatusRuntimeException(richStatus(status, code, message, field));
     }
 
+    /**
+     * The status of {@link #withDetails} for a batch whose rows failed to score: after the request's
+     * {@code ErrorInfo}, one per reported row, whose reason is the row error's code and whose metadata
+     * holds {@code row} (from 0), {@code number}, {@code type}, {@code message} and {@code column} (when
+     * the error names one).
+     */
+    static StatusRuntimeException withDetails(Status status, RowsNotScoredException error) {
+        com.google.rpc.Status.Builder rich = richStatus(status, error.errorCode(), error.getMessage(), error.field().orElse(null))
+                .toBuilder();
+        for (RowsNotScoredException.FailedRow row : error.rows()) {
+            ErrorCode code = row.error().code();
+            ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(code.name()).setDomain(ERROR_DOMAIN)
+                    .putMetadata("row", Integer.toString(row.row()))
+                    .putMetadata("number", Integer.toString(code.code()))
+                    .putMetadata("type", code.type().name())
+                    .putMetadata("message", io.carrara.server.api.ApiErrors.bounded(row.error().message(),
+                            io.carrara.server.api.ApiErrors.MAX_MESSAGE_CHARS));
+            row.error().column().ifPresent(column -> info.putMetadata("column", column));
+            rich.addDetails(Any.pack(info.build()));
+        }
+        return StatusProto.toStatusRuntimeException(rich.build());
+    }
+
     /** The {@code google.rpc.Status} of {@link #withDetails}, for callers that hand gRPC a status and trailers. */
     static com.google.rpc.Status richStatus(Status status, ErrorCode code, String message, String field) {
         String description = io.carrara.server.api.ApiErrors.bounded(message, io.carrara.server.api.ApiErrors.MAX_MESSAGE_CHARS);
@@ -165,7 +188,9 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
             if (status == Status.INTERNAL) {
                 log.error("gRPC inference call failed: {}", e.getMessage(), e);
             }
-            response.onError(withDetails(status, e.errorCode(), e.getMessage(), e.field().orElse(null)));
+            response.onError(e instanceof RowsNotScoredException failed
+                    ? withDetails(status, failed)
+                    : withDetails(status, e.errorCode(), e.getMessage(), e.field().orElse(null)));
             return;
         } catch (RuntimeException e) {
             log.error("gRPC inference call failed unexpectedly", e);

@@ -16,6 +16,7 @@ import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
+import io.carrara.server.api.RowErrorJson;
 import io.carrara.server.http.RequestBodies;
 import io.carrara.serving.ServingErrorCode;
 import io.carrara.serving.predict.ModelStatus;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Open Inference Protocol's REST endpoints under {@code /v2}: health, server and model
  * metadata, and inference. Failures answer {@code {"error": "..."}} with 400, 404 or 503, as the
- * protocol prescribes; see docs/api.md.
+ * protocol prescribes, with Carrara's error identity beside it, and for a batch whose rows failed to
+ * score, {@code "rows"}: each reported row's own error ({@code row} and the row error's identity,
+ * see {@link RowErrorJson}); see docs/api.md.
  */
 public final class OpenInferenceRestApi {
     private final InferenceProtocol protocol;
@@ -169,8 +172,14 @@ public final class OpenInferenceRestApi {
                 if (carrara.errorCode().type() == io.carrara.spi.error.ErrorType.INTERNAL) {
                     log.error("request {} failed: {}", ctx.id(), carrara.getMessage(), carrara);
                 }
-                return json(HttpStatus.valueOf(carrara.errorCode().type().httpStatus()),
-                        JsonTensors.error(carrara.errorCode(), carrara.getMessage(), carrara.field().orElse(null)));
+                ObjectNode body = JsonTensors.error(carrara.errorCode(), carrara.getMessage(), carrara.field().orElse(null));
+                if (carrara instanceof RowsNotScoredException failed) {
+                    ArrayNode rows = body.putArray("rows");
+                    for (RowsNotScoredException.FailedRow row : failed.rows()) {
+                        RowErrorJson.put(rows.addObject().put("row", row.row()), row.error());
+                    }
+                }
+                return json(HttpStatus.valueOf(carrara.errorCode().type().httpStatus()), body);
             }
             if (error instanceof IllegalArgumentException) {
                 return json(HttpStatus.BAD_REQUEST, JsonTensors.error(StandardErrorCode.INVALID_ARGUMENT.toErrorCode(),

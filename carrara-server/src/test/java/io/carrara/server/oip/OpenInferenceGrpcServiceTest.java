@@ -170,6 +170,27 @@ class OpenInferenceGrpcServiceTest {
                         .setContents(InferTensorContents.newBuilder().addFp64Contents(1.0).addFp64Contents(2.0)))
                 .build();
         assertStatus(() -> stub.modelInfer(badRow), Status.Code.INVALID_ARGUMENT, "row 0, column features");
+        // Each failed row's own error follows the request's in the details.
+        assertThatThrownBy(() -> stub.modelInfer(badRow)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            com.google.rpc.Status rich = io.grpc.protobuf.StatusProto.fromThrowable(e);
+            assertThat(rich).isNotNull();
+            assertThat(rich.getDetailsCount()).isEqualTo(2);
+            com.google.rpc.ErrorInfo request;
+            com.google.rpc.ErrorInfo row;
+            try {
+                request = rich.getDetails(0).unpack(com.google.rpc.ErrorInfo.class);
+                row = rich.getDetails(1).unpack(com.google.rpc.ErrorInfo.class);
+            } catch (com.google.protobuf.InvalidProtocolBufferException invalid) {
+                throw new AssertionError(invalid);
+            }
+            assertThat(request.getReason()).isEqualTo("INVALID_ARGUMENT");
+            assertThat(request.getMetadataMap()).containsEntry("field", "inputs");
+            assertThat(row.getReason()).isEqualTo("ROW_INVALID");
+            assertThat(row.getDomain()).isEqualTo("carrara.io");
+            assertThat(row.getMetadataMap()).containsEntry("row", "0").containsEntry("number", "131077")
+                    .containsEntry("type", "INVALID_INPUT").containsEntry("column", "features");
+            assertThat(row.getMetadataMap().get("message")).contains("features");
+        });
         // Carrara's own code travels in the status details, as gRPC's rich error model puts it.
         assertThatThrownBy(() -> stub.modelReady(ModelReadyRequest.newBuilder().setName("nope").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

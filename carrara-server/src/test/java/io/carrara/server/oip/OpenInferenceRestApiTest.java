@@ -216,6 +216,30 @@ class OpenInferenceRestApiTest {
     }
 
     @Test
+    void aBatchRefusedForFailedRowsListsEachRowsOwnErrorIdentity() throws Exception {
+        String body = "{\"inputs\":[{\"name\":\"features\",\"datatype\":\"FP64\",\"shape\":[2,4],"
+                + "\"data\":[[1.0,2.0,0.0,0.0],[1.0,2.0,0.0,0.0]]}]}";
+
+        HttpResponse<String> response = post("/v2/models/bare/infer", body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode error = JSON.readTree(response.body());
+        assertThat(error.get("code").asText()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(error.get("field").asText()).isEqualTo("inputs");
+        JsonNode rows = error.get("rows");
+        assertThat(rows).as(response.body()).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            JsonNode row = rows.get(i);
+            assertThat(row.get("row").asInt()).isEqualTo(i);
+            assertThat(row.get("code").asText()).isEqualTo("ROW_INVALID");
+            assertThat(row.get("number").asInt()).isEqualTo(131077);
+            assertThat(row.get("type").asText()).isEqualTo("INVALID_INPUT");
+            assertThat(row.get("column").asText()).isEqualTo("features");
+            assertThat(row.get("message").asText()).contains("size 4");
+        }
+    }
+
+    @Test
     void refusesABatchWithRowsASkipStageDrops() throws Exception {
         GoldenRows rows = GoldenRows.scored("trips-logistic-regression", input -> true);
         ObjectNode request = request(tripsSchema(), rows, false);

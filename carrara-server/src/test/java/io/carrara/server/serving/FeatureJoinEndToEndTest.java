@@ -109,6 +109,9 @@ abstract class FeatureJoinEndToEndTest {
         assertThat(predictions.get(cases.size()).get("error").asText())
                 .contains("feature group trip_stats has no distance for key '424242'");
         assertThat(predictions.get(cases.size()).get("column").asText()).as("the row error names its column").isEqualTo("distance");
+        assertThat(predictions.get(cases.size()).get("code").asText()).isEqualTo("FEATURE_MISSING");
+        assertThat(predictions.get(cases.size()).get("number").asInt()).isEqualTo(0x0003_0004);
+        assertThat(predictions.get(cases.size()).get("type").asText()).isEqualTo("INVALID_INPUT");
 
         // The log keeps the input after the join: what the model saw.
         List<LoggedPrediction> logged = List.of();

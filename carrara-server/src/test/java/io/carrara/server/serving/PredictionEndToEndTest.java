@@ -109,6 +109,7 @@ class PredictionEndToEndTest {
         assertThat(items.get(0).get("input").get("city").isTextual()).isTrue();
         assertThat(items.get(0).get("output").has("probability")).isTrue();
         assertThat(items.get(0).has("latencyMicros")).isTrue();
+        assertThat(items.get(0).get("formatVersion").asInt()).isEqualTo(1);
         HttpResponse<String> badFrom = get("/api/v1/deployments/fraud-scorer/predictions?from=yesterday");
         assertThat(badFrom.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badFrom.body()).get("field").asText()).isEqualTo("from");
@@ -140,6 +141,13 @@ class PredictionEndToEndTest {
         JsonNode predictions = JSON.readTree(mixed.body()).get("predictions");
         assertThat(predictions.get(0).has("prediction")).isTrue();
         assertThat(predictions.get(1).get("error").asText()).contains("distance");
+        // The row's error carries the same identity as a request's error body, and its column.
+        JsonNode rowError = predictions.get(1);
+        assertThat(rowError.get("code").asText()).isEqualTo("ROW_INVALID");
+        assertThat(rowError.get("number").asInt()).isEqualTo(131077);
+        assertThat(rowError.get("type").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(rowError.get("column").asText()).isEqualTo("distance");
+        assertThat(rowError.get("message").asText()).isEqualTo(rowError.get("error").asText());
     }
 
     private void awaitReady(String name) throws Exception {

@@ -1,11 +1,13 @@
 package io.carrara.serving.engine;
 
+import static io.carrara.serving.ServingErrorCode.FEATURE_MISSING;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.registry.deploy.Deployment.MissingFeatures;
 import io.carrara.registry.deploy.FeatureLookup;
 import io.carrara.serving.features.FeatureStore;
 import io.carrara.serving.features.FeatureValues;
+import io.carrara.serving.predict.RowError;
 import io.carrara.spi.error.CarraraException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,22 +15,23 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * Completes rows with online features before scoring: for each {@link FeatureLookup}, the rows'
  * values of its key field are read from the feature store in one {@code getAll} per request, and
  * each named feature becomes a column of the row. A feature the store does not have is null, or
- * with {@link MissingFeatures#REJECT} fails that row with a message naming the group and key.
+ * with {@link MissingFeatures#REJECT} fails that row ({@code FEATURE_MISSING}) with a message naming
+ * the group and key.
  * Request rows are not changed: a joined row is a copy.
  */
 final class FeatureJoin {
-    /** The rows after the join; {@code errors[i]} is set when row {@code i} was rejected. */
-    record Joined(List<Map<String, Object>> rows, List<Optional<Rejection>> errors) {}
-
-    /** Why a row was rejected, and the column at fault: the missing feature, or the missing key field. */
-    record Rejection(String message, String column) {}
+    /**
+     * The rows after the join; {@code errors} is null when no row was rejected, else {@code errors[i]}
+     * is set (FEATURE_MISSING, naming the missing feature or key field as the column) when row
+     * {@code i} was. An array, not a list of optionals: most requests reject nothing.
+     */
+    record Joined(List<Map<String, Object>> rows, RowError[] errors) {}
 
     private final List<FeatureLookup> lookups;
     private final MissingFeatures missing;
@@ -41,10 +44,10 @@ final class FeatureJoin {
     }
 
     Joined join(List<Map<String, Object>> rows) {
-        List<Optional<Rejection>> errors = new ArrayList<>(java.util.Collections.nCopies(rows.size(), Optional.empty()));
         if (lookups.isEmpty()) {
-            return new Joined(rows, errors);
+            return new Joined(rows, null);
         }
+        RowError[] errors = null;
         List<Map<String, Object>> joined = new ArrayList<>(rows.size());
         rows.forEach(row -> joined.add(new LinkedHashMap<>(row)));
         for (FeatureLookup lookup : lookups) {
@@ -70,8 +73,11 @@ final class FeatureJoin {
                 for (String feature : lookup.features()) {
                     Object value = features.get(feature);
                     row.put(feature, value);
-                    if (value == null && missing == MissingFeatures.REJECT && errors.get(i).isEmpty()) {
-                        errors.set(i, Optional.of(rejection(lookup, feature, keys[i], rows.get(i).get(lookup.key()))));
+                    if (value == null && missing == MissingFeatures.REJECT && (errors == null || errors[i] == null)) {
+                        if (errors == null) {
+                            errors = new RowError[rows.size()];
+                        }
+                        errors[i] = rejection(lookup, feature, keys[i], rows.get(i).get(lookup.key()));
                     }
                 }
             }
@@ -92,13 +98,13 @@ final class FeatureJoin {
         }
     }
 
-    private static Rejection rejection(FeatureLookup lookup, String feature, String key, Object value) {
+    private static RowError rejection(FeatureLookup lookup, String feature, String key, Object value) {
         if (key == null) {
-            return new Rejection("feature group " + lookup.group() + " needs the key field " + lookup.key() + ", which is "
+            return new RowError(FEATURE_MISSING, "feature group " + lookup.group() + " needs the key field " + lookup.key() + ", which is "
                     + (value == null ? "missing or null" : "not a valid key") + " in this row; send " + lookup.key(),
                     lookup.key());
         }
-        return new Rejection("feature group " + lookup.group() + " has no " + feature + " for key '" + key + "' (field "
+        return new RowError(FEATURE_MISSING, "feature group " + lookup.group() + " has no " + feature + " for key '" + key + "' (field "
                 + lookup.key() + "); write it with PUT /api/v1/features/" + lookup.group() + "/" + key
                 + " or let the deployment read missing features as null", feature);
     }

@@ -10,8 +10,6 @@ import io.carrara.registry.deploy.Deployment;
 import io.carrara.registry.model.Instance;
 import io.carrara.serving.engine.ServingEngineConfig.LoadMode;
 import io.carrara.serving.features.FeatureStore;
-import io.carrara.serving.log.LoggedPrediction;
-import io.carrara.serving.log.PredictionIds;
 import io.carrara.serving.log.PredictionLog;
 import io.carrara.serving.log.PredictionSink;
 import io.carrara.serving.predict.InferenceBackend;
@@ -30,11 +28,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,7 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -53,7 +47,9 @@ import java.util.function.Supplier;
  * feature join → model (from the {@link ModelCache}) → result, with sampled predictions queued to
  * the prediction log. The server tells it about deployments ({@link #apply} at start,
  * {@link #deploymentChanged} and {@link #undeployed} on registry events); each deployment's state is
- * compiled then (router, feature join, meters), so a request only reads it.
+ * compiled then (router, feature join, meters), so a request only reads it. A request is planned
+ * ({@link PredictionPlan}: each row's instance, the groups, the rows refused), the plan is scored
+ * ({@link PlanScorer}) and the scored rows are sampled into the log ({@link PredictionSampler}).
  *
  * <pre>{@code
  * ModelCache cache = new ModelCache(ModelCacheConfig.defaults(home.resolve("models")), registry, ModelRuntimes.discover());
@@ -80,6 +76,8 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
     private final FeatureStore features;
     private final MeterRegistry meters;
     private final PredictionLog log;
+    private final PlanScorer scorer;
+    private final PredictionSampler sampler;
     private final ExecutorService loader;
     private final ConcurrentMap<String, Served> deployments = new ConcurrentHashMap<>();
     private final ConcurrentMap<UUID, Instance> instances = new ConcurrentHashMap<>();
@@ -105,6 +103,8 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
         this.meters = requireNonNull(meters, "meters is null");
         this.log = new PredictionLog(requireNonNull(sink, "sink is null"), config.logQueueCapacity(), config.logBatchSize(),
                 (deployment, count) -> dropCounter(deployment).increment(count));
+        this.scorer = new PlanScorer(cache);
+        this.sampler = new PredictionSampler(log);
         this.loader = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "model-loader");
             thread.setDaemon(true);
@@ -295,96 +295,36 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
         log.close();
     }
 
+    /**
+     * The request path: check the pin, plan (feature join, routing, grouping, rows refused), score
+     * the plan, count the failed rows, then sample and queue to the prediction log.
+     */
     private PredictionResult predict(Served served, PredictionRequest request, long start) {
-        List<Map<String, Object>> rows = request.rows();
         Optional<UUID> pinned = request.instance();
-        pinned.ifPresent(id -> checkPin(served, id));
-        FeatureJoin.Joined joined = served.join.join(rows);
+        if (pinned.isPresent()) {
+            checkPin(served, pinned.get());
+        }
+        PredictionPlan plan = PredictionPlan.of(served.join.join(request.rows()), served.router, pinned);
+        ScoredRow[] outcomes = scorer.score(plan);
+        countFailures(served, outcomes);
+        String[] predictionIds = sampler.sample(outcomes, served.deployment.logSampleRate());
+        if (predictionIds != null) {
+            long latencyMicros = (System.nanoTime() - start) / 1_000;
+            served.meters.logged.increment(sampler.log(served.deployment.name(), plan, outcomes, predictionIds, latencyMicros));
+        }
+        return plan.result(outcomes, predictionIds);
+    }
 
-        int count = rows.size();
-        UUID[] routed = new UUID[count];
-        Map<UUID, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < count; i++) {
-            routed[i] = pinned.isPresent() ? pinned.get() : served.router.route(joined.rows().get(i));
-            if (joined.errors().get(i).isEmpty()) {
-                groups.computeIfAbsent(routed[i], id -> new ArrayList<>()).add(i);
-            }
-        }
-
-        Map<UUID, LoadedModel> models = new LinkedHashMap<>();
-        Map<UUID, CarraraException> unavailable = new LinkedHashMap<>();
-        for (UUID id : groups.keySet()) {
-            try {
-                models.put(id, cache.get(id));
-            } catch (CarraraException e) {
-                unavailable.put(id, e);
-            }
-        }
-        if (models.isEmpty() && !unavailable.isEmpty()) {
-            throw unavailable.values().iterator().next();
-        }
-
-        PredictionResult.Row[] results = new PredictionResult.Row[count];
-        for (int i = 0; i < count; i++) {
-            Optional<FeatureJoin.Rejection> rejected = joined.errors().get(i);
-            if (rejected.isPresent()) {
-                results[i] = failed(routed[i], rejected.get().message(), Optional.of(rejected.get().column()));
-            }
-        }
-        List<Integer> sampled = new ArrayList<>();
-        double sampleRate = served.deployment.logSampleRate();
-        for (Map.Entry<UUID, List<Integer>> group : groups.entrySet()) {
-            UUID id = group.getKey();
-            List<Integer> indices = group.getValue();
-            CarraraException error = unavailable.get(id);
-            if (error != null) {
-                indices.forEach(i -> results[i] = failed(id, error.getMessage(), Optional.empty()));
-                continue;
-            }
-            List<Map<String, Object>> input = new ArrayList<>(indices.size());
-            indices.forEach(i -> input.add(joined.rows().get(i)));
-            List<ScoredRow> scored = models.get(id).score(input);
-            for (int k = 0; k < indices.size(); k++) {
-                int i = indices.get(k);
-                ScoredRow row = scored.get(k);
-                boolean logged = row.status() == Status.SCORED && sampleRate > 0
-                        && (sampleRate >= 1.0 || ThreadLocalRandom.current().nextDouble() < sampleRate);
-                Optional<String> predictionId = logged ? Optional.of(PredictionIds.next()) : Optional.empty();
-                if (logged) {
-                    sampled.add(i);
-                }
-                results[i] = new PredictionResult.Row(row.status(), id, row.output(), row.added(), predictionId, row.error(), row.column());
-            }
-        }
-
+    private static void countFailures(Served served, ScoredRow[] outcomes) {
         long failures = 0;
-        for (PredictionResult.Row row : results) {
-            if (row.status() == Status.FAILED) {
+        for (ScoredRow outcome : outcomes) {
+            if (outcome.status() == Status.FAILED) {
                 failures++;
             }
         }
         if (failures > 0) {
             served.meters.rowErrors.increment(failures);
         }
-        if (!sampled.isEmpty()) {
-            long latencyMicros = (System.nanoTime() - start) / 1_000;
-            Instant now = Instant.now();
-            for (int i : sampled) {
-                PredictionResult.Row row = results[i];
-                Map<String, Object> output = new LinkedHashMap<>();
-                Map<String, Object> values = row.output().orElseThrow();
-                row.added().forEach(field -> output.put(field.name(), values.get(field.name())));
-                if (log.offer(new LoggedPrediction(row.predictionId().orElseThrow(), served.deployment.name(), row.instance(),
-                        joined.rows().get(i), output, latencyMicros, now))) {
-                    served.meters.logged.increment();
-                }
-            }
-        }
-        return new PredictionResult(List.of(results));
-    }
-
-    private static PredictionResult.Row failed(UUID instance, String error, Optional<String> column) {
-        return new PredictionResult.Row(Status.FAILED, instance, Optional.empty(), List.of(), Optional.empty(), Optional.of(error), column);
     }
 
     /** A request may pin any instance of the deployment's model; remembered per deployment revision. */

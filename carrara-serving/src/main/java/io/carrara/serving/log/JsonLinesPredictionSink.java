@@ -3,6 +3,7 @@ package io.carrara.serving.log;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
@@ -13,12 +14,19 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * Appends predictions to a JSON Lines file, one object per prediction: {@code id}, {@code deployment},
- * {@code instance}, {@code time} (ISO-8601), {@code latencyMicros}, {@code input} and {@code output}
- * with values as {@code carrara score} prints them (vectors as arrays, NaN as "NaN"). Each batch is
- * flushed before the next is taken. For a server without a database, and for inspecting logs by hand.
+ * Appends predictions to a JSON Lines file, one object per prediction: {@code formatVersion}
+ * ({@value #FORMAT_VERSION}), {@code id}, {@code deployment}, {@code instance}, {@code time}
+ * (ISO-8601), {@code latencyMicros}, {@code input} and {@code output} with values as
+ * {@code carrara score} prints them (vectors as arrays, NaN as "NaN"). Each batch is flushed before
+ * the next is taken. For a server without a database, and for inspecting logs by hand.
+ *
+ * <p>A reader branches on {@link #formatVersion(JsonNode)}: lines written before the field existed
+ * have none and are version 1, whose fields are exactly those above.
  */
 public final class JsonLinesPredictionSink implements PredictionSink, AutoCloseable {
+    /** The format of the lines written now; raise it when a field changes meaning or encoding. */
+    public static final int FORMAT_VERSION = 1;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -37,6 +45,7 @@ public final class JsonLinesPredictionSink implements PredictionSink, AutoClosea
     public void write(List<LoggedPrediction> batch) throws IOException {
         for (LoggedPrediction prediction : batch) {
             ObjectNode line = JSON.createObjectNode();
+            line.put("formatVersion", FORMAT_VERSION);
             line.put("id", prediction.id());
             line.put("deployment", prediction.deployment());
             line.put("instance", prediction.instance().toString());
@@ -48,6 +57,15 @@ public final class JsonLinesPredictionSink implements PredictionSink, AutoClosea
             writer.write('\n');
         }
         writer.flush();
+    }
+
+    /**
+     * The format version of a line read back: its {@code formatVersion}, or 1 for a line without one
+     * (written before the field existed, in version 1's format).
+     */
+    public static int formatVersion(JsonNode line) {
+        JsonNode version = line.get("formatVersion");
+        return version == null || version.isNull() ? 1 : version.asInt();
     }
 
     public Path file() {

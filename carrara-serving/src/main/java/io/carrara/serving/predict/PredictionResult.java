@@ -23,8 +23,8 @@ public record PredictionResult(List<Row> rows) {
     /**
      * @param instance the instance that scored (or would have scored) the row
      * @param predictionId set when the prediction was sampled into the prediction log
-     * @param error for a failed row: the message, naming the column and the fix
-     * @param column for a failed row: the input column at fault, when one is
+     * @param error for a failed row: its code, the message naming the column and the fix, and the
+     *     input column at fault when one is
      */
     public record Row(
             Status status,
@@ -32,8 +32,7 @@ public record PredictionResult(List<Row> rows) {
             Optional<Map<String, Object>> output,
             List<Field> added,
             Optional<String> predictionId,
-            Optional<String> error,
-            Optional<String> column) {
+            Optional<RowError> error) {
         public Row {
             requireNonNull(status, "status is null");
             requireNonNull(instance, "instance is null");
@@ -41,7 +40,6 @@ public record PredictionResult(List<Row> rows) {
             added = List.copyOf(requireNonNull(added, "added is null"));
             requireNonNull(predictionId, "predictionId is null");
             requireNonNull(error, "error is null");
-            requireNonNull(column, "column is null");
         }
     }
 }

@@ -7,7 +7,7 @@ import io.carrara.pipeline.RowResult;
 import io.carrara.pipeline.SparkPipeline;
 import io.carrara.pipeline.error.ModelException;
 import io.carrara.pipeline.error.PipelineErrorCode;
-import io.carrara.pipeline.error.RowException;
+import io.carrara.serving.predict.RowError;
 import io.carrara.spi.schema.DataType;
 import io.carrara.spi.schema.Field;
 import io.carrara.spi.schema.Schema;
@@ -78,7 +78,7 @@ final class SparkPipelineModel implements LoadedModel {
             bindings.put(shape, binding);
         }
         if (binding.error != null) {
-            ScoredRow failed = ScoredRow.failed(binding.error.getMessage(), binding.error.field());
+            ScoredRow failed = ScoredRow.failed(RowError.of(binding.error));
             return java.util.Collections.nCopies(rows.size(), failed);
         }
         latest = binding;
@@ -95,10 +95,7 @@ final class SparkPipelineModel implements LoadedModel {
             scored.add(switch (result.status()) {
                 case SCORED -> ScoredRow.scored(result.row().orElseThrow(), binding.added);
                 case SKIPPED -> ScoredRow.skipped();
-                case FAILED -> {
-                    RowException error = result.error().orElseThrow();
-                    yield ScoredRow.failed(error.getMessage(), Optional.of(error.column()));
-                }
+                case FAILED -> ScoredRow.failed(RowError.of(result.error().orElseThrow()));
             });
         }
         return scored;

@@ -18,6 +18,7 @@ import io.carrara.serving.predict.ModelStatus;
 import io.carrara.serving.predict.PredictionRequest;
 import io.carrara.serving.predict.PredictionResult;
 import io.carrara.serving.predict.PredictionResult.Status;
+import io.carrara.serving.predict.RowError;
 import io.carrara.serving.runtime.GoldenModels;
 import io.carrara.serving.runtime.ModelRuntimes;
 import io.carrara.spi.error.CarraraException;
@@ -188,8 +189,13 @@ class ServingEngineTest {
                 List.of(with(row, "trip", "t1"), with(row, "trip", "t9"), row), Optional.empty()));
 
         assertThat(result.rows()).extracting(PredictionResult.Row::status).containsExactly(Status.SCORED, Status.FAILED, Status.FAILED);
-        assertThat(result.rows().get(1).error().orElseThrow()).contains("feature group trip_stats has no distance for key 't9'");
-        assertThat(result.rows().get(2).error().orElseThrow()).contains("needs the key field trip");
+        assertThat(result.rows().get(1).error().orElseThrow().message())
+                .contains("feature group trip_stats has no distance for key 't9'");
+        assertThat(result.rows().get(2).error().orElseThrow().message()).contains("needs the key field trip");
+        assertThat(result.rows().get(1).error().orElseThrow())
+                .extracting(RowError::code, RowError::column)
+                .containsExactly(ServingErrorCode.FEATURE_MISSING.toErrorCode(), Optional.of("distance"));
+        assertThat(result.rows().get(2).error().orElseThrow().column()).contains("trip");
         assertThat(meters.get("carrara.predictions.errors").tags("deployment", "fares", "kind", "row").counter().count()).isEqualTo(2);
     }
 

@@ -48,6 +48,19 @@ class PredictionLogTest {
         assertThat(first.get("input").get("row").asInt()).isZero();
         assertThat(first.get("output").get("probability").toString()).isEqualTo("[0.25,\"NaN\"]");
         assertThat(first.get("latencyMicros").asLong()).isEqualTo(1500);
+        assertThat(first.get("formatVersion").asInt()).isEqualTo(1);
+        assertThat(JsonLinesPredictionSink.formatVersion(first)).isEqualTo(JsonLinesPredictionSink.FORMAT_VERSION);
+    }
+
+    @Test
+    void aLineWithoutAFormatVersionIsVersionOne() throws Exception {
+        // As every server before the field wrote them.
+        JsonNode old = JSON.readTree("""
+                {"id": "p1", "deployment": "fraud", "instance": "6f1c4a2e-0000-4000-8000-000000000001",
+                 "time": "2026-11-22T03:00:00Z", "latencyMicros": 1500, "input": {"row": 0}, "output": {"prediction": 1.0}}""");
+
+        assertThat(JsonLinesPredictionSink.formatVersion(old)).isEqualTo(1);
+        assertThat(JsonLinesPredictionSink.formatVersion(JSON.readTree("{\"formatVersion\": 2}"))).isEqualTo(2);
     }
 
     @Test

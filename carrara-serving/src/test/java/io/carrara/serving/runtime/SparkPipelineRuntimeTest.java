@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.pipeline.error.PipelineErrorCode;
 import io.carrara.pipeline.json.JsonRows;
 import io.carrara.spi.schema.Field;
 import io.carrara.spi.schema.Schema;
@@ -61,8 +62,9 @@ class SparkPipelineRuntimeTest {
         List<ScoredRow> scored = model.score(rows);
 
         assertThat(scored).extracting(ScoredRow::status).containsExactly(Status.SCORED, Status.FAILED, Status.SCORED);
-        assertThat(scored.get(1).column()).contains("distance");
-        assertThat(scored.get(1).error().orElseThrow()).contains("column distance expects a number");
+        assertThat(scored.get(1).error().orElseThrow().column()).contains("distance");
+        assertThat(scored.get(1).error().orElseThrow().message()).contains("column distance expects a number");
+        assertThat(scored.get(1).error().orElseThrow().code()).isEqualTo(PipelineErrorCode.ROW_INVALID.toErrorCode());
     }
 
     @Test
@@ -73,7 +75,8 @@ class SparkPipelineRuntimeTest {
         List<ScoredRow> scored = model.score(List.of(row, row));
 
         assertThat(scored).extracting(ScoredRow::status).containsOnly(Status.FAILED);
-        assertThat(scored.get(0).error().orElseThrow()).contains("city");
+        assertThat(scored.get(0).error().orElseThrow().message()).contains("city");
+        assertThat(scored.get(0).error().orElseThrow().code()).isEqualTo(PipelineErrorCode.SCHEMA_MISMATCH.toErrorCode());
     }
 
     @Test
