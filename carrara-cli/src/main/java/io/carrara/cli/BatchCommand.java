@@ -3,7 +3,7 @@ package io.carrara.cli;
 import io.carrara.client.BatchJob;
 import io.carrara.client.BatchJobRequest;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Page;
+import io.carrara.api.Page;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -153,9 +153,11 @@ final class InstanceCommand extends GroupCommand {
             out().println("deprecated instance " + instance.id() + " of " + instance.model() + ": "
                     + instance.deprecatedReason());
             // Deprecation does not touch deployments: say which still serve the instance and how to move them.
-            for (io.carrara.client.Deployment deployment : client.listDeployments()) {
-                boolean serves = id.equals(deployment.instance()) || id.equals(deployment.fallback())
-                        || (deployment.instances() != null && deployment.instances().containsValue(id));
+            for (io.carrara.api.deploy.Deployment deployment : client.listDeployments()) {
+                boolean serves = deployment.routing() instanceof io.carrara.api.deploy.Routing.Pinned pinned
+                        ? id.equals(pinned.instance())
+                        : deployment.routing() instanceof io.carrara.api.deploy.Routing.Partitioned partitioned
+                                && (id.equals(partitioned.fallback()) || partitioned.instances().containsValue(id));
                 if (serves) {
                     err().println("warning: deployment " + deployment.name() + " still serves this instance; redeploy it"
                             + " with another (carrara deploy " + deployment.name() + " --model " + deployment.model()

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
 import io.carrara.client.Instance;
-import io.carrara.client.Page;
+import io.carrara.api.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

@@ -4,7 +4,7 @@ import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Page;
+import io.carrara.api.Page;
 import io.carrara.client.Workflow;
 import io.carrara.client.WorkflowRun;
 import io.carrara.spi.error.CarraraException;

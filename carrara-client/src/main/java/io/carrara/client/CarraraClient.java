@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carrara.api.Page;
+import io.carrara.api.deploy.Deployment;
+import io.carrara.api.deploy.DeploymentDefinition;
+import io.carrara.api.deploy.DeploymentRevision;
 import io.carrara.spi.archive.ModelArchive;
 import io.carrara.spi.blob.BlobDigests;
 import io.carrara.spi.blob.StoredBlob;
@@ -436,36 +440,15 @@ public final class CarraraClient {
 
     // ---- deployments
 
-    /** Creates the deployment or replaces its configuration; {@link Deployment#outcome()} says which, or unchanged. */
+    /**
+     * Creates the deployment or replaces its configuration; {@link Deployment#outcome()} says which, or
+     * unchanged. The server checks the definition and names the field at fault.
+     */
     public Deployment deploy(DeploymentDefinition definition) {
         requireNonNull(definition, "definition is null");
-        ObjectNode body = json.createObjectNode().put("name", definition.name());
-        if (definition.model() != null) {
-            body.put("model", definition.model().toString());
-        }
-        if (definition.instance() != null) {
-            body.put("instance", definition.instance().toString());
-        }
-        if (definition.latest()) {
-            body.put("latest", true);
-        }
-        if (definition.partitionBy() != null) {
-            body.put("partitionBy", definition.partitionBy());
-            ObjectNode instances = body.putObject("instances");
-            definition.instances().forEach((value, id) -> instances.put(value, id.toString()));
-        }
-        if (definition.fallback() != null) {
-            body.put("default", definition.fallback().toString());
-        }
-        if (!definition.features().isEmpty()) {
-            body.set("features", json.valueToTree(definition.features()));
-        }
-        putIfPresent(body, "missingFeatures", definition.missingFeatures());
-        if (definition.logSampleRate() != null) {
-            body.put("logSampleRate", definition.logSampleRate());
-        }
+        Names.checkName(definition.name(), "name");
         // The server loads the deployment's models before it answers, which may take minutes for a large artifact.
-        return call(request("/api/v1/deployments").header("Content-Type", "application/json").POST(jsonBody(body)),
+        return call(request("/api/v1/deployments").header("Content-Type", "application/json").POST(jsonBody(definition)),
                 type(Deployment.class), max(requestTimeout, DEPLOY_TIMEOUT));
     }
 
@@ -1042,7 +1025,7 @@ public final class CarraraClient {
         return node;
     }
 
-    private HttpRequest.BodyPublisher jsonBody(JsonNode body) {
+    private HttpRequest.BodyPublisher jsonBody(Object body) {
         try {
             return HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body));
         } catch (IOException e) {

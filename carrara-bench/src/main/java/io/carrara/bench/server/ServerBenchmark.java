@@ -12,9 +12,10 @@ import io.carrara.bench.pipeline.Trips.Trip;
 import io.carrara.bench.pipeline.TripsModels;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraClientException;
-import io.carrara.client.DeploymentDefinition;
+import io.carrara.api.deploy.DeploymentDefinition;
 import io.carrara.client.FeatureLoadReport;
-import io.carrara.client.FeatureLookup;
+import io.carrara.api.deploy.FeatureLookup;
+import io.carrara.api.deploy.MissingFeatures;
 import io.carrara.client.Instance;
 import io.carrara.client.InstanceDefinition;
 import io.carrara.client.ModelDefinition;
@@ -466,7 +467,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         }
         String name = "bench-" + run + "-trips-features";
         deploy(client, DeploymentDefinition.pinned(name, instance.id())
-                .withFeatures(List.of(new FeatureLookup(group, "id", List.of(TripsRequests.FEATURE))), "reject"), trips.get(0),
+                .withFeatures(List.of(new FeatureLookup(group, "id", List.of(TripsRequests.FEATURE))), MissingFeatures.REJECT), trips.get(0),
                 deployed);
         Trip trip = trips.get(trips.size() - 1);
         JsonNode withLookup = predictOne(client, name, trip, false);

@@ -1,7 +1,8 @@
-package io.carrara.client;
+package io.carrara.api.deploy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.carrara.api.WireCopies;
 import java.util.List;
 
 /**
@@ -13,6 +14,6 @@ public record FeatureLookup(String group, String key, List<String> features) {
     public FeatureLookup {
         requireNonNull(group, "group is null");
         requireNonNull(key, "key is null");
-        features = Copies.list(features);
+        features = WireCopies.list(features);
     }
 }
