@@ -1,6 +1,6 @@
 package io.carrara.cli;
 
-import io.carrara.client.BatchJob;
+import io.carrara.api.batch.BatchJob;
 import io.carrara.client.BatchJobRequest;
 import io.carrara.client.CarraraClient;
 import io.carrara.api.Page;
@@ -102,7 +102,7 @@ final class BatchCommand extends GroupCommand {
         private static void showProgress(JobBar bar, BatchJob job) {
             BatchJob.Progress progress = job.progress();
             if (progress == null) {
-                bar.update(0, 0, job.status());
+                bar.update(0, 0, job.status().wireName());
             } else {
                 bar.update(progress.tasksCompleted(), progress.tasksTotal(), progress.phase());
             }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
 import io.carrara.client.FeatureEntity;
-import io.carrara.client.FeatureLoadReport;
+import io.carrara.api.feature.FeatureLoadReport;
 import io.carrara.spi.error.CarraraException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.carrara.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.carrara.client.Artifact;
+import io.carrara.api.registry.Artifact;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.Instance;
+import io.carrara.api.registry.Instance;
 import io.carrara.spi.model.ArtifactFormat;
 import io.carrara.spi.model.ModelRef;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ final class InstanceCommand extends GroupCommand {
             }
             // The same prefixes as the search language, so a line shows how to filter on it.
             instance.metadata().forEach((key, value) -> table.row("meta." + key, value));
-            instance.provenance().forEach((key, value) -> table.row("provenance." + key, value));
+            instance.provenance().toVersion1().forEach((key, value) -> table.row("provenance." + key, value));
             instance.dependencies().forEach((upstream, upstreamId) -> table.row("dependency." + upstream, upstreamId));
             table.print(out());
         }

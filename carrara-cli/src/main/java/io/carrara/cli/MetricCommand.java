@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.Metric;
+import io.carrara.api.registry.Metric;
 import io.carrara.client.MetricDefinition;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.carrara.cli;
 
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Model;
+import io.carrara.api.registry.Model;
 import io.carrara.client.ModelDefinition;
 import io.carrara.spi.model.ModelRef;
 import java.util.ArrayList;

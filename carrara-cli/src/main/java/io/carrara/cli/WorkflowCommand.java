@@ -5,8 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.carrara.client.CarraraClient;
 import io.carrara.api.Page;
-import io.carrara.client.Workflow;
-import io.carrara.client.WorkflowRun;
+import io.carrara.api.workflow.Workflow;
+import io.carrara.api.workflow.StepStatus;
+import io.carrara.api.workflow.WorkflowRun;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -345,7 +346,7 @@ final class WorkflowCommand extends GroupCommand {
         WorkflowRun run = started;
         try (JobBar bar = JobBar.on(command.err(), "workflow")) {
             while (true) {
-                long done = run.steps().stream().filter(step -> "succeeded".equals(step.status())).count();
+                long done = run.steps().stream().filter(step -> step.status() == StepStatus.SUCCEEDED).count();
                 bar.update(done, run.steps().size(), currentStep(run));
                 if (run.finished()) {
                     break;
@@ -368,9 +369,9 @@ final class WorkflowCommand extends GroupCommand {
     }
 
     private static String currentStep(WorkflowRun run) {
-        return run.steps().stream().filter(step -> "running".equals(step.status())).findFirst()
+        return run.steps().stream().filter(step -> step.status() == StepStatus.RUNNING).findFirst()
                 .map(step -> step.name() + (step.attempts() > 1 ? " (attempt " + step.attempts() + ")" : ""))
-                .orElse(run.status());
+                .orElse(run.status().wireName());
     }
 
     /** A run as name-value lines, then a table of its steps. */

@@ -3,7 +3,7 @@ package io.carrara.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carrara.client.CarraraClient;
-import io.carrara.client.WorkflowRun;
+import io.carrara.api.workflow.WorkflowRun;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.server.config.ServerSettings;
@@ -122,11 +122,11 @@ class BatchEndToEndTest {
         WorkflowRun run = null;
         while (run == null && System.nanoTime() < deadline) {
             run = client().workflowRuns("every-two-seconds", 10, 0).items().stream()
-                    .filter(candidate -> candidate.status().equals("succeeded")).findFirst().orElse(null);
+                    .filter(candidate -> candidate.status() == io.carrara.api.workflow.RunStatus.SUCCEEDED).findFirst().orElse(null);
             Thread.sleep(500);
         }
         assertThat(run).as("a scheduled run succeeded").isNotNull();
-        assertThat(run.trigger()).isEqualTo("schedule");
+        assertThat(run.trigger()).isEqualTo(io.carrara.api.workflow.Trigger.SCHEDULE);
         assertOk(carrara("workflow", "unregister", "every-two-seconds"));
     }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.Event;
+import io.carrara.api.registry.Event;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.spi.model.ModelRef;
@@ -360,7 +360,7 @@ class CarraraCliTest {
         assertThat(lines.get(2).split(" +"))
                 .startsWith("roc", "validation", "{\"fpr\":[0,0.5,1],\"tpr\":[0,0.8,1]}").endsWith("alice", "-");
         assertThat(lines).hasSize(3);
-        assertThat(client().listMetrics(UUID.fromString(id)).get(1).data())
+        assertThat((Object) JSON.valueToTree(client().listMetrics(UUID.fromString(id)).get(1).data()))
                 .isEqualTo(JSON.readTree(Files.readString(curve)));
     }
 

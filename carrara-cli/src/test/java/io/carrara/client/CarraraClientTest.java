@@ -6,6 +6,15 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.api.Page;
+import io.carrara.api.health.Health;
+import io.carrara.api.registry.Event;
+import io.carrara.api.registry.Instance;
+import io.carrara.api.registry.Lineage;
+import io.carrara.api.registry.Metric;
+import io.carrara.api.registry.Model;
+import io.carrara.api.registry.NewProvenance;
+import io.carrara.api.registry.Packaging;
+import io.carrara.api.registry.Project;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.spi.blob.BlobDigests;
@@ -66,7 +75,7 @@ class CarraraClientTest {
     void reportsHealth() {
         Health health = client.health();
 
-        assertThat(health.status()).isEqualTo("ok");
+        assertThat(health.status()).isEqualTo(io.carrara.api.health.HealthStatus.OK);
         assertThat(health.version()).isNotBlank();
     }
 
@@ -127,7 +136,7 @@ class CarraraClientTest {
                 .dependsOn(upstream)
                 .build());
 
-        assertThat(model).isEqualTo(client.getModel(model.ref()));
+        assertThat(model).isEqualTo(client.getModel(new ModelRef(model.project(), model.name())));
         assertThat(model.fullName()).isEqualTo(project + "/eta");
         assertThat(model.description()).isEqualTo("minutes to pickup");
         assertThat(model.owner()).isEqualTo("carol");
@@ -155,7 +164,7 @@ class CarraraClientTest {
         Lineage lineage = client.lineage(upstream);
 
         assertThat(added.dependsOn()).containsExactly(upstream.toString());
-        assertThat(lineage.downstream()).extracting(Lineage.Node::model).containsExactly(downstream.toString());
+        assertThat(lineage.downstream()).extracting(Lineage.DownstreamNode::model).containsExactly(downstream.toString());
         assertThatThrownBy(() -> client.addDependency(upstream, downstream))
                 .asInstanceOf(type(CarraraClientException.class))
                 .satisfies(e -> {
@@ -220,15 +229,15 @@ class CarraraClientTest {
         assertThat(instance.reason()).isEqualTo("upload");
         assertThat(instance.createdBy()).isEqualTo("alice");
         assertThat(instance.artifact().packaging()).isEqualTo(Packaging.ZIP);
-        assertThat(instance.artifact().format()).isEqualTo(ArtifactFormat.OPAQUE);
+        assertThat(instance.artifact().format()).isEqualTo(ArtifactFormat.OPAQUE.wireName());
         assertThat(totals).containsExactly(instance.artifact().size());
         assertThat(instance.metadata()).containsExactly(Map.entry("city", "nyc"));
-        assertThat(instance.provenance())
+        assertThat(instance.provenance().client())
                 .containsEntry("carraraVersion", CarraraClient.carraraVersion())
                 .containsEntry("javaVersion", System.getProperty("java.version"))
                 .containsEntry("os", System.getProperty("os.name"))
-                .containsEntry("arch", System.getProperty("os.arch"))
-                .doesNotContainKey(CarraraClient.FILE_NAME_KEY);
+                .containsEntry("arch", System.getProperty("os.arch"));
+        assertThat(instance.provenance().fileName()).isNull();
         assertThat(client.getInstance(instance.id())).isEqualTo(instance);
         assertThat(written).isEqualTo(work.resolve("copy").toAbsolutePath());
         assertThat(Files.readString(written.resolve("metadata.json"))).isEqualTo("{}");
@@ -293,7 +302,7 @@ class CarraraClientTest {
         assertThat(mae.metadata()).containsExactly(Map.entry("window", "7d"));
         assertThat(mae.recordedBy()).isEqualTo("alice");
         assertThat(roc.value()).isNull();
-        assertThat(roc.data()).isEqualTo(json.readTree("{\"fpr\": [0, 1]}"));
+        assertThat((Object) json.valueToTree(roc.data())).isEqualTo(json.readTree("{\"fpr\": [0, 1]}"));
         assertThat(client.listMetrics(instance.id())).containsExactly(mae, roc);
         assertThatThrownBy(() -> new MetricDefinition("both", null, 1.0, json.readTree("[]"), Map.of()))
                 .isInstanceOf(CarraraException.class).hasMessageContaining("exactly one");
@@ -365,7 +374,8 @@ class CarraraClientTest {
                 .asInstanceOf(type(CarraraClientException.class))
                 .satisfies(e -> assertThat(e.errorCode()).isEqualTo(StandardErrorCode.ALREADY_EXISTS.toErrorCode()));
         assertThatThrownBy(() -> client.createInstance(new ModelRef(project, "missing"),
-                        new InstanceDefinition("0".repeat(64), ArtifactFormat.OPAQUE, Packaging.FILE, Map.of(), Map.of())))
+                        new InstanceDefinition("0".repeat(64), ArtifactFormat.OPAQUE, Packaging.FILE, Map.of(),
+                                new NewProvenance(null, Map.of(), null, Map.of()))))
                 .isInstanceOf(CarraraClientException.class);
     }
 

@@ -11,9 +11,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carrara.api.Page;
+import io.carrara.api.batch.BatchJob;
 import io.carrara.api.deploy.Deployment;
 import io.carrara.api.deploy.DeploymentDefinition;
 import io.carrara.api.deploy.DeploymentRevision;
+import io.carrara.api.registry.Artifact;
+import io.carrara.api.registry.Deprecation;
+import io.carrara.api.registry.Event;
+import io.carrara.api.registry.Instance;
+import io.carrara.api.registry.Lineage;
+import io.carrara.api.registry.Metric;
+import io.carrara.api.registry.Model;
+import io.carrara.api.registry.NewMetric;
+import io.carrara.api.registry.NewProject;
+import io.carrara.api.registry.NewProvenance;
+import io.carrara.api.registry.Packaging;
+import io.carrara.api.registry.Project;
+import io.carrara.api.feature.FeatureLoadReport;
+import io.carrara.api.health.Health;
+import io.carrara.api.table.ImportResult;
+import io.carrara.api.table.TableDescription;
+import io.carrara.api.table.TableSummary;
+import io.carrara.api.workflow.NewWorkflowRun;
+import io.carrara.api.workflow.Workflow;
+import io.carrara.api.workflow.WorkflowBackfill;
+import io.carrara.api.workflow.WorkflowRun;
 import io.carrara.spi.archive.ModelArchive;
 import io.carrara.spi.blob.BlobDigests;
 import io.carrara.spi.blob.StoredBlob;
@@ -82,8 +104,6 @@ public final class CarraraClient {
     public static final String SHA256_HEADER = "X-Carrara-Sha256";
     /** The header in which a table export reports how many rows it streams. */
     public static final String ROWS_HEADER = "X-Carrara-Rows";
-    /** Provenance key under which {@link #upload} records the name of an uploaded file. */
-    public static final String FILE_NAME_KEY = "fileName";
     /** The file name {@link #download} uses when an artifact's original name is unknown or unsafe. */
     public static final String DEFAULT_FILE_NAME = "artifact";
 
@@ -136,9 +156,8 @@ public final class CarraraClient {
 
     public Project createProject(String name, String description) {
         Names.checkName(name, "project");
-        ObjectNode body = json.createObjectNode().put("name", name);
-        putIfPresent(body, "description", description);
-        return call(request("/api/v1/projects").header("Content-Type", "application/json").POST(jsonBody(body)), type(Project.class));
+        return call(request("/api/v1/projects").header("Content-Type", "application/json")
+                .POST(jsonBody(new NewProject(name, description))), type(Project.class));
     }
 
     public Project getProject(String name) {
@@ -159,27 +178,8 @@ public final class CarraraClient {
     public Model createModel(ModelRef model, ModelDefinition definition) {
         requireNonNull(model, "model is null");
         requireNonNull(definition, "definition is null");
-        ObjectNode body = json.createObjectNode().put("name", model.name());
-        putIfPresent(body, "description", definition.description());
-        putIfPresent(body, "owner", definition.owner());
-        putIfPresent(body, "type", definition.type());
-        if (!definition.features().isEmpty()) {
-            definition.features().forEach(body.putArray("features")::add);
-        }
-        if (!definition.hyperparameters().isEmpty()) {
-            body.set("hyperparameters", stringMap(definition.hyperparameters()));
-        }
-        if (!definition.tags().isEmpty()) {
-            definition.tags().forEach(body.putArray("tags")::add);
-        }
-        if (definition.previousModel() != null) {
-            body.put("previousModel", definition.previousModel().toString());
-        }
-        if (!definition.dependsOn().isEmpty()) {
-            ArrayNode dependsOn = body.putArray("dependsOn");
-            definition.dependsOn().forEach(upstream -> dependsOn.add(upstream.toString()));
-        }
-        return call(request(projectPath(model.project()) + "/models").header("Content-Type", "application/json").POST(jsonBody(body)), type(Model.class));
+        return call(request(projectPath(model.project()) + "/models").header("Content-Type", "application/json")
+                .POST(jsonBody(definition.toRequest(model.name()))), type(Model.class));
     }
 
     public Model getModel(ModelRef model) {
@@ -240,21 +240,15 @@ public final class CarraraClient {
     /** Commits a new instance whose artifact is already a blob; most callers want {@link #upload}. */
     public Instance createInstance(ModelRef model, InstanceDefinition definition) {
         requireNonNull(definition, "definition is null");
-        ObjectNode body = json.createObjectNode();
-        body.putObject("artifact")
-                .put("sha256", definition.sha256())
-                .put("format", definition.format().wireName())
-                .put("packaging", definition.packaging().wireName());
-        body.set("metadata", stringMap(definition.metadata()));
-        body.set("provenance", stringMap(definition.provenance()));
-        return call(request(modelPath(model) + "/instances").header("Content-Type", "application/json").POST(jsonBody(body)), type(Instance.class));
+        return call(request(modelPath(model) + "/instances").header("Content-Type", "application/json")
+                .POST(jsonBody(definition.toRequest())), type(Instance.class));
     }
 
     /**
      * Uploads a model as a new instance, blob first. A directory travels as a deterministic ZIP
      * ({@link ModelArchive#pack}, packaging {@code zip}), a file as is (packaging {@code file}, its
-     * name kept in the provenance under {@value #FILE_NAME_KEY}). The client adds its own
-     * provenance: {@code carraraVersion}, {@code javaVersion}, {@code os} and {@code arch}.
+     * name kept in the provenance's {@code fileName}). The client records itself in the provenance's
+     * {@code client}: {@code carraraVersion}, {@code javaVersion}, {@code os} and {@code arch}.
      */
     public Instance upload(
             ModelRef model,
@@ -273,7 +267,7 @@ public final class CarraraClient {
         }
         // Fail on an unknown model before moving any bytes.
         getModel(model);
-        Map<String, String> provenance = clientProvenance();
+        String fileName = null;
         StoredBlob blob;
         Packaging packaging;
         if (Files.isDirectory(fileOrDirectory)) {
@@ -288,10 +282,11 @@ public final class CarraraClient {
         } else {
             packaging = Packaging.FILE;
             checkReadableFile(fileOrDirectory);
-            provenance.put(FILE_NAME_KEY, fileOrDirectory.getFileName().toString());
+            fileName = fileOrDirectory.getFileName().toString();
             blob = sendBlob(fileOrDirectory, sha256Of(fileOrDirectory), progress);
         }
-        return createInstance(model, new InstanceDefinition(blob.sha256(), format, packaging, metadata, provenance));
+        return createInstance(model, new InstanceDefinition(blob.sha256(), format, packaging, metadata,
+                new NewProvenance(fileName, clientProvenance(), null, Map.of())));
     }
 
     public Instance getInstance(UUID id) {
@@ -382,25 +377,18 @@ public final class CarraraClient {
 
     public Instance deprecate(UUID id, String reason) {
         requireNonNull(reason, "reason is null");
-        ObjectNode body = json.createObjectNode().put("reason", reason);
-        return call(request(instancePath(id) + "/deprecate").header("Content-Type", "application/json").POST(jsonBody(body)), type(Instance.class));
+        return call(request(instancePath(id) + "/deprecate").header("Content-Type", "application/json")
+                .POST(jsonBody(new Deprecation(reason))), type(Instance.class));
     }
 
     // ---- metrics
 
     public Metric addMetric(UUID instance, MetricDefinition metric) {
         requireNonNull(metric, "metric is null");
-        ObjectNode body = json.createObjectNode().put("name", metric.name());
-        putIfPresent(body, "scope", metric.scope());
-        if (metric.value() != null) {
-            body.put("value", metric.value());
-        } else {
-            body.set("data", metric.data());
-        }
-        if (!metric.metadata().isEmpty()) {
-            body.set("metadata", stringMap(metric.metadata()));
-        }
-        return call(request(instancePath(instance) + "/metrics").header("Content-Type", "application/json").POST(jsonBody(body)), type(Metric.class));
+        NewMetric body = new NewMetric(metric.name(), metric.scope(), metric.value(), metric.data(),
+                metric.metadata().isEmpty() ? null : metric.metadata());
+        return call(request(instancePath(instance) + "/metrics").header("Content-Type", "application/json")
+                .POST(jsonBody(body)), type(Metric.class));
     }
 
     /** A page of an instance's metrics, oldest first. */
@@ -732,19 +720,7 @@ public final class CarraraClient {
     /** Queues a batch prediction; the job answered is {@code queued}: follow it with {@link #batchJob}. */
     public BatchJob submitBatchJob(BatchJobRequest job) {
         requireNonNull(job, "job is null");
-        ObjectNode body = json.createObjectNode();
-        if (job.instance() != null) {
-            body.put("instance", job.instance().toString());
-        } else {
-            body.put("deployment", job.deployment());
-        }
-        body.put("query", job.query())
-                .put("output", job.output())
-                .put("executionDate", job.executionDate().toString());
-        if (!job.columns().isEmpty()) {
-            job.columns().forEach(body.putArray("columns")::add);
-        }
-        return call(request("/api/v1/batch/jobs").header("Content-Type", "application/json").POST(jsonBody(body)),
+        return call(request("/api/v1/batch/jobs").header("Content-Type", "application/json").POST(jsonBody(job.toRequest())),
                 type(BatchJob.class));
     }
 
@@ -806,10 +782,7 @@ public final class CarraraClient {
         checkDefinition(definition);
         requireNonNull(executionDate, "executionDate is null");
         requireNonNull(instance, "instance is null");
-        ObjectNode body = json.createObjectNode()
-                .put("definition", definition)
-                .put("executionDate", executionDate.toString());
-        instance.ifPresent(id -> body.put("instance", id.toString()));
+        NewWorkflowRun body = new NewWorkflowRun(definition, executionDate, instance.orElse(null));
         return call(request("/api/v1/workflow-runs").header("Content-Type", "application/json").POST(jsonBody(body)),
                 type(WorkflowRun.class));
     }
@@ -824,11 +797,7 @@ public final class CarraraClient {
             throw new CarraraException(INVALID_ARGUMENT,
                     "from " + from + " is after to " + to + "; a backfill runs the dates from..to inclusive", "from");
         }
-        ObjectNode body = json.createObjectNode()
-                .put("definition", definition)
-                .put("from", from.toString())
-                .put("to", to.toString());
-        instance.ifPresent(id -> body.put("instance", id.toString()));
+        WorkflowBackfill body = new WorkflowBackfill(definition, from, to, instance.orElse(null));
         JsonNode answer = call(request("/api/v1/workflow-runs/backfill").header("Content-Type", "application/json")
                 .POST(jsonBody(body)), type(JsonNode.class));
         // The API's lists are {"items": [...]}; a bare array is read too.
@@ -1106,7 +1075,7 @@ public final class CarraraClient {
     // ---- local files
 
     private static String fileNameOf(Instance instance) {
-        String name = instance.provenance().get(FILE_NAME_KEY);
+        String name = instance.provenance().fileName();
         // The name comes from whoever uploaded; accept a plain file name and nothing that could escape.
         if (name == null || name.isEmpty() || name.equals(".") || name.equals("..")
                 || name.contains("/") || name.contains("\\") || name.indexOf('\0') >= 0) {

@@ -8,15 +8,16 @@ import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.client.limit.ConcurrencyLimit;
 import com.linecorp.armeria.client.limit.ConcurrencyLimitingClient;
+import io.carrara.api.deploy.DeploymentDefinition;
+import io.carrara.api.deploy.FeatureLookup;
+import io.carrara.api.deploy.MissingFeatures;
+import io.carrara.api.registry.NewProvenance;
 import io.carrara.bench.pipeline.Trips.Trip;
 import io.carrara.bench.pipeline.TripsModels;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraClientException;
-import io.carrara.api.deploy.DeploymentDefinition;
-import io.carrara.client.FeatureLoadReport;
-import io.carrara.api.deploy.FeatureLookup;
-import io.carrara.api.deploy.MissingFeatures;
-import io.carrara.client.Instance;
+import io.carrara.api.feature.FeatureLoadReport;
+import io.carrara.api.registry.Instance;
 import io.carrara.client.InstanceDefinition;
 import io.carrara.client.ModelDefinition;
 import io.carrara.client.TransferProgress;
@@ -356,7 +357,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         for (int i = 1; i <= coldStarts; i++) {
             Instance instance = i == 1 ? uploaded : client.createInstance(MODEL, new InstanceDefinition(uploaded.artifact().sha256(),
                     ArtifactFormat.SPARK_PIPELINE, uploaded.artifact().packaging(), Map.of("benchmark", run, "coldStart",
-                            Integer.toString(i)), CarraraClient.clientProvenance()));
+                            Integer.toString(i)), new NewProvenance(null, CarraraClient.clientProvenance(), null, Map.of())));
             String name = "bench-" + run + "-cold-" + i;
             long started = System.nanoTime();
             client.deploy(DeploymentDefinition.pinned(name, instance.id()));

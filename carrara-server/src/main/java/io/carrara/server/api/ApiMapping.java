@@ -1,5 +1,21 @@
 package io.carrara.server.api;
 
+import io.carrara.api.Page;
+import io.carrara.api.batch.BatchJob;
+import io.carrara.api.batch.BatchJobStatus;
+import io.carrara.api.feature.FeatureLoadReport;
+import io.carrara.api.table.ImportResult;
+import io.carrara.api.table.TableColumn;
+import io.carrara.api.table.TableDescription;
+import io.carrara.api.table.TableSummary;
+import io.carrara.api.workflow.RunStatus;
+import io.carrara.api.workflow.StepStatus;
+import io.carrara.api.workflow.Trigger;
+import io.carrara.api.workflow.Workflow;
+import io.carrara.api.workflow.WorkflowRun;
+import io.carrara.batch.BatchJobInfo;
+import io.carrara.batch.workflow.WorkflowInfo;
+import io.carrara.batch.workflow.WorkflowRunInfo;
 import io.carrara.api.deploy.DeployOutcome;
 import io.carrara.api.deploy.Deployment;
 import io.carrara.api.deploy.DeploymentDefinition;
@@ -8,8 +24,24 @@ import io.carrara.api.deploy.FeatureLookup;
 import io.carrara.api.deploy.MissingFeatures;
 import io.carrara.api.deploy.RevisionAction;
 import io.carrara.api.deploy.Routing;
+import io.carrara.api.registry.Artifact;
+import io.carrara.api.registry.Event;
+import io.carrara.api.registry.Instance;
+import io.carrara.api.registry.Lineage;
+import io.carrara.api.registry.Metric;
+import io.carrara.api.registry.Model;
+import io.carrara.api.registry.NewInstance;
+import io.carrara.api.registry.NewMetric;
+import io.carrara.api.registry.NewModel;
+import io.carrara.api.registry.NewProject;
+import io.carrara.api.registry.Packaging;
+import io.carrara.api.registry.Project;
+import io.carrara.api.registry.Provenance;
 import io.carrara.registry.deploy.NewDeployment;
+import io.carrara.registry.json.RegistryJson;
+import io.carrara.spi.model.ModelRef;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The one place where the API's wire records ({@code carrara-api}) meet the registry's and the batch
@@ -18,6 +50,150 @@ import java.util.List;
  */
 final class ApiMapping {
     private ApiMapping() {}
+
+    static <T, R> Page<R> page(io.carrara.registry.model.Page<T> page, Function<T, R> item) {
+        return new Page<>(page.items().stream().map(item).toList(), page.nextOffset());
+    }
+
+    static <T, R> Page<R> page(List<T> items, Function<T, R> item) {
+        return new Page<>(items.stream().map(item).toList(), null);
+    }
+
+    // ---- projects, models, instances, metrics, events
+
+    static io.carrara.registry.model.NewProject newProject(NewProject request) {
+        return new io.carrara.registry.model.NewProject(request.name(), request.description());
+    }
+
+    static Project project(io.carrara.registry.model.Project project) {
+        return new Project(project.name(), project.description(), project.createdAt(), project.createdBy());
+    }
+
+    static io.carrara.registry.model.NewModel newModel(NewModel request) {
+        return new io.carrara.registry.model.NewModel(request.name(), request.description(), request.owner(), request.type(),
+                request.features(), request.hyperparameters(), request.tags(), request.previousModel(), request.dependsOn());
+    }
+
+    static Model model(io.carrara.registry.model.Model model) {
+        return new Model(model.project(), model.name(), model.ref().toString(), model.description(), model.owner(),
+                model.type(), model.features(), model.hyperparameters(), model.tags(), name(model.previousModel()),
+                names(model.nextModels()), names(model.dependsOn()), names(model.dependents()), model.createdAt(),
+                model.createdBy());
+    }
+
+    /**
+     * The request as the registry takes it. Until the registry keeps typed provenance, a format-2
+     * provenance is stored as format 1's flat map ({@link io.carrara.api.registry.NewProvenance#toVersion1}).
+     */
+    static io.carrara.registry.model.NewInstance newInstance(NewInstance request) {
+        NewInstance.ArtifactSpec artifact = request.artifact();
+        return new io.carrara.registry.model.NewInstance(artifact == null ? null
+                        : new io.carrara.registry.model.NewInstance.ArtifactSpec(artifact.sha256(), artifact.format(),
+                                artifact.packaging()),
+                request.metadata(), request.provenance() == null ? null : request.provenance().toVersion1());
+    }
+
+    /** The instance on the wire; its provenance, stored as format 1's flat map, is answered in format 2. */
+    static Instance instance(io.carrara.registry.model.Instance instance) {
+        io.carrara.registry.model.Artifact artifact = instance.artifact();
+        return new Instance(instance.id(), instance.model().toString(), instance.version(), instance.createdAt(),
+                instance.createdBy(), instance.reason(), instance.previousInstance(),
+                new Artifact(artifact.sha256(), artifact.size(), artifact.format().wireName(),
+                        Packaging.fromWireName(artifact.packaging().wireName()), artifact.uri()),
+                instance.metadata(), Provenance.fromVersion1(instance.provenance()), instance.dependencies(),
+                instance.deprecated(), instance.deprecatedReason(), instance.deprecatedAt(), instance.deprecatedBy());
+    }
+
+    static io.carrara.registry.model.NewMetric newMetric(NewMetric request) {
+        return new io.carrara.registry.model.NewMetric(request.name(), request.scope(), request.value(),
+                request.data() == null ? null : RegistryJson.mapper().valueToTree(request.data()), request.metadata());
+    }
+
+    static Metric metric(io.carrara.registry.model.Metric metric) {
+        return new Metric(metric.id(), metric.instance(), metric.name(), metric.scope(), metric.value(), metric.data(),
+                metric.metadata(), metric.recordedAt(), metric.recordedBy());
+    }
+
+    static Event event(io.carrara.registry.model.Event event) {
+        return new Event(event.id(), event.type(), event.project(), event.model(), event.instance(), event.payload(),
+                event.createdAt());
+    }
+
+    static Lineage lineage(io.carrara.registry.model.Lineage lineage) {
+        return new Lineage(lineage.model().toString(), lineage.upstream().stream().map(ApiMapping::upstream).toList(),
+                lineage.downstream().stream().map(ApiMapping::downstream).toList(),
+                lineage.instances().stream().map(ApiMapping::instance).toList());
+    }
+
+    private static Lineage.UpstreamNode upstream(io.carrara.registry.model.Lineage.UpstreamNode node) {
+        return new Lineage.UpstreamNode(node.model().toString(), node.upstream().stream().map(ApiMapping::upstream).toList());
+    }
+
+    private static Lineage.DownstreamNode downstream(io.carrara.registry.model.Lineage.DownstreamNode node) {
+        return new Lineage.DownstreamNode(node.model().toString(),
+                node.downstream().stream().map(ApiMapping::downstream).toList());
+    }
+
+    private static String name(ModelRef model) {
+        return model == null ? null : model.toString();
+    }
+
+    private static List<String> names(List<ModelRef> models) {
+        return models.stream().map(ModelRef::toString).toList();
+    }
+
+    // ---- tables, batch jobs, workflows, feature loads
+
+    static ImportResult importResult(io.carrara.spark.table.ImportResult result) {
+        return new ImportResult(result.table().toString(), result.rowsImported(), result.rowsInTable(),
+                result.columns().stream().map(ApiMapping::tableColumn).toList());
+    }
+
+    static TableSummary tableSummary(io.carrara.spark.table.TableSummary summary) {
+        return new TableSummary(summary.name().toString(), summary.type());
+    }
+
+    static TableDescription tableDescription(io.carrara.spark.table.TableDescription description) {
+        return new TableDescription(description.name().toString(), description.type(),
+                description.columns().stream().map(ApiMapping::tableColumn).toList(), description.partitionColumns(),
+                description.rows().isPresent() ? description.rows().getAsLong() : null);
+    }
+
+    private static TableColumn tableColumn(io.carrara.spark.table.TableColumn column) {
+        return new TableColumn(column.name(), column.type(), column.nullable(), column.partition());
+    }
+
+    static BatchJob batchJob(BatchJobInfo job) {
+        BatchJobInfo.Progress progress = job.progress();
+        BatchJobInfo.ErrorInfo error = job.error();
+        return new BatchJob(job.id(), BatchJobStatus.fromWireName(job.status().wireName()), job.model(), job.instance(),
+                job.deployment(), job.query(), job.output(), job.errors(), job.executionDate(), job.columns(),
+                new BatchJob.Progress(progress.phase(), progress.tasksCompleted(), progress.tasksTotal()),
+                job.result() == null ? null : RegistryJson.mapper().convertValue(job.result(), BatchJob.Result.class),
+                error == null ? null : new BatchJob.Error(error.code(), error.message(), error.field()), job.submittedAt(),
+                job.submittedBy(), job.startedAt(), job.finishedAt(), job.workflowRun(), job.step());
+    }
+
+    static Workflow workflow(WorkflowInfo workflow) {
+        return new Workflow(workflow.name(), workflow.schedule(), workflow.definition(), workflow.registeredAt(),
+                workflow.registeredBy(), workflow.nextRunAt());
+    }
+
+    static WorkflowRun workflowRun(WorkflowRunInfo run) {
+        return new WorkflowRun(run.id(), run.workflow(), run.executionDate(), Trigger.fromWireName(run.trigger().wireName()),
+                run.instance(), RunStatus.fromWireName(run.status().wireName()),
+                run.window() == null ? null : new WorkflowRun.Window(run.window().start(), run.window().end()),
+                run.createdAt(), run.createdBy(), run.startedAt(), run.finishedAt(), run.error(),
+                run.steps().stream().map(step -> new WorkflowRun.Step(step.name(), step.kind(), step.output(),
+                        StepStatus.fromWireName(step.status().wireName()), step.attempts(), step.startedAt(),
+                        step.finishedAt(), step.rowsWritten(), step.batchJob(), step.error())).toList());
+    }
+
+    static FeatureLoadReport featureLoadReport(io.carrara.serving.features.FeatureLoadReport report) {
+        return new FeatureLoadReport(report.loaded(), report.failed(), report.errors().stream()
+                .map(error -> new FeatureLoadReport.LineError(error.line(), error.field(), error.message())).toList(),
+                report.errorsTruncated());
+    }
 
     // ---- deployments
 

@@ -1,20 +1,24 @@
-package io.carrara.client;
+package io.carrara.api.registry;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.api.WireCopies;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A recorded measurement of an instance: either a number ({@code value}) or structured JSON ({@code data}). */
+/**
+ * A recorded measurement of an instance: a number ({@code value}) or structured JSON ({@code data}:
+ * maps, lists, strings, numbers and booleans as Jackson reads any JSON). {@code scope} is
+ * {@code training}, {@code validation} or {@code production}.
+ */
 public record Metric(
         long id,
         UUID instance,
         String name,
         String scope,
         Double value,
-        JsonNode data,
+        Object data,
         Map<String, String> metadata,
         Instant recordedAt,
         String recordedBy) {
@@ -22,8 +26,6 @@ public record Metric(
         requireNonNull(instance, "instance is null");
         requireNonNull(name, "name is null");
         requireNonNull(recordedAt, "recordedAt is null");
-        // JSON null for "data" arrives as a NullNode; treat it like an absent field.
-        data = data == null || data.isNull() ? null : data;
-        metadata = Copies.map(metadata);
+        metadata = WireCopies.map(metadata);
     }
 }

@@ -1,4 +1,4 @@
-package io.carrara.client;
+package io.carrara.api.workflow;
 
 import static java.util.Objects.requireNonNull;
 

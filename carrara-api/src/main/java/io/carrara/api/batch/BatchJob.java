@@ -1,7 +1,8 @@
-package io.carrara.client;
+package io.carrara.api.batch;
 
 import static java.util.Objects.requireNonNull;
 
+import io.carrara.api.WireCopies;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,7 +18,7 @@ import java.util.UUID;
  */
 public record BatchJob(
         UUID id,
-        String status,
+        BatchJobStatus status,
         String model,
         UUID instance,
         String deployment,
@@ -35,24 +36,20 @@ public record BatchJob(
         Instant finishedAt,
         UUID workflowRun,
         String step) {
-    public static final String QUEUED = "queued";
-    public static final String RUNNING = "running";
-    public static final String SUCCEEDED = "succeeded";
-    public static final String FAILED = "failed";
 
     public BatchJob {
         requireNonNull(id, "id is null");
         requireNonNull(status, "status is null");
-        columns = Copies.list(columns);
+        columns = WireCopies.list(columns);
     }
 
     /** Succeeded or failed: polling it again will not change it. */
     public boolean finished() {
-        return SUCCEEDED.equals(status) || FAILED.equals(status);
+        return status == BatchJobStatus.SUCCEEDED || status == BatchJobStatus.FAILED;
     }
 
     public boolean failed() {
-        return FAILED.equals(status);
+        return status == BatchJobStatus.FAILED;
     }
 
     /** How long the job has run: the result's own figure, else from start to finish (or to {@code now} while running). */
@@ -72,8 +69,16 @@ public record BatchJob(
      */
     public record Progress(String phase, long tasksCompleted, long tasksTotal) {}
 
-    /** The row counts of a finished job: rows scored plus skipped plus failed make the rows read. */
+    /**
+     * What a finished job did: where it wrote, for which model and instance, and the row counts (rows
+     * scored plus skipped plus failed make the rows read).
+     */
     public record Result(
+            String output,
+            String errors,
+            LocalDate executionDate,
+            String model,
+            UUID instance,
             long rowsRead,
             long rowsScored,
             long rowsSkipped,

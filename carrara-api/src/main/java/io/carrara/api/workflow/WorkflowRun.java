@@ -1,7 +1,8 @@
-package io.carrara.client;
+package io.carrara.api.workflow;
 
 import static java.util.Objects.requireNonNull;
 
+import io.carrara.api.WireCopies;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,9 +21,9 @@ public record WorkflowRun(
         UUID id,
         String workflow,
         LocalDate executionDate,
-        String trigger,
+        Trigger trigger,
         UUID instance,
-        String status,
+        RunStatus status,
         Window window,
         Instant createdAt,
         String createdBy,
@@ -33,16 +34,16 @@ public record WorkflowRun(
     public WorkflowRun {
         requireNonNull(id, "id is null");
         requireNonNull(status, "status is null");
-        steps = Copies.list(steps);
+        steps = WireCopies.list(steps);
     }
 
     /** Succeeded or failed: polling it again will not change it (until a retry). */
     public boolean finished() {
-        return "succeeded".equals(status) || "failed".equals(status);
+        return status == RunStatus.SUCCEEDED || status == RunStatus.FAILED;
     }
 
     public boolean failed() {
-        return "failed".equals(status);
+        return status == RunStatus.FAILED;
     }
 
     /** From start to finish, or to {@code now} while running; empty before it starts. */
@@ -59,7 +60,7 @@ public record WorkflowRun(
             String name,
             String kind,
             String output,
-            String status,
+            StepStatus status,
             int attempts,
             Instant startedAt,
             Instant finishedAt,

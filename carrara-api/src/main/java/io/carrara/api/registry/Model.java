@@ -1,16 +1,19 @@
-package io.carrara.client;
+package io.carrara.api.registry;
 
 import static java.util.Objects.requireNonNull;
 
-import io.carrara.spi.model.ModelRef;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.carrara.api.WireCopies;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A model as the server reports it. Model references ({@code previousModel}, {@code nextModels},
- * {@code dependsOn}, {@code dependents}) are full names, {@code project/model}.
+ * A model as the server answers it. Model references ({@code fullName}, {@code previousModel},
+ * {@code nextModels}, {@code dependsOn}, {@code dependents}) are full names, {@code project/model}.
  */
+@JsonPropertyOrder({"fullName", "description", "owner", "type", "features", "hyperparameters", "tags", "previousModel",
+        "nextModels", "dependsOn", "dependents", "createdAt", "createdBy", "project", "name"})
 public record Model(
         String project,
         String name,
@@ -32,15 +35,11 @@ public record Model(
         requireNonNull(name, "name is null");
         requireNonNull(createdAt, "createdAt is null");
         fullName = fullName == null ? project + "/" + name : fullName;
-        features = Copies.list(features);
-        hyperparameters = Copies.map(hyperparameters);
-        tags = Copies.list(tags);
-        nextModels = Copies.list(nextModels);
-        dependsOn = Copies.list(dependsOn);
-        dependents = Copies.list(dependents);
-    }
-
-    public ModelRef ref() {
-        return new ModelRef(project, name);
+        features = WireCopies.list(features);
+        hyperparameters = WireCopies.map(hyperparameters);
+        tags = WireCopies.list(tags);
+        nextModels = WireCopies.list(nextModels);
+        dependsOn = WireCopies.list(dependsOn);
+        dependents = WireCopies.list(dependents);
     }
 }

@@ -1,0 +1,96 @@
+package io.carrara.api.registry;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.carrara.api.WireCopies;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The provenance an upload sends. Format 2 is {@code {"fileName"?, "client": {…}, "training"?: {…},
+ * "extra": {…}}}; format 1, which older clients send, is one flat string map and is read into the same
+ * fields as {@link Provenance#fromVersion1} reads a stored one (the file name, the client's JVM and
+ * machine, the rest in {@code extra}). A body is format 2 when one of its values is an object.
+ */
+public record NewProvenance(String fileName, Map<String, String> client, Provenance.Training training,
+        Map<String, String> extra) {
+    public NewProvenance {
+        client = WireCopies.map(client);
+        extra = WireCopies.map(extra);
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static NewProvenance fromWire(Map<String, Object> body) {
+        if (body == null) {
+            return new NewProvenance(null, Map.of(), null, Map.of());
+        }
+        boolean version2 = body.values().stream().anyMatch(value -> value instanceof Map);
+        if (!version2) {
+            Map<String, String> flat = new TreeMap<>();
+            body.forEach((key, value) -> flat.put(key, value == null ? null : value.toString()));
+            Map<String, String> client = new TreeMap<>();
+            Map<String, String> extra = new TreeMap<>();
+            flat.forEach((key, value) -> {
+                if (!key.equals("fileName")) {
+                    (Provenance.VERSION1_CLIENT_KEYS.contains(key) ? client : extra).put(key, value);
+                }
+            });
+            return new NewProvenance(flat.get("fileName"), client, null, extra);
+        }
+        Map<String, String> extra = new TreeMap<>(strings(body.get("extra")));
+        body.forEach((key, value) -> {
+            if (!(value instanceof Map) && !key.equals("fileName") && value != null) {
+                extra.put(key, value.toString());
+            }
+        });
+        return new NewProvenance(body.get("fileName") == null ? null : body.get("fileName").toString(),
+                strings(body.get("client")), training(body.get("training")), extra);
+    }
+
+    /**
+     * The flat string map of format 1: {@code fileName}, the client's values and {@code extra} under
+     * their own keys, the training under {@code training.*}. Reads back through {@link #fromWire} and
+     * {@link Provenance#fromVersion1} to the same fields, the training aside.
+     */
+    public Map<String, String> toVersion1() {
+        return new Provenance(Provenance.FORMAT_VERSION, null, null, fileName, client, Map.of(), training, null, null, extra)
+                .toVersion1();
+    }
+
+    /** Format 2, as a client sends it. */
+    @JsonValue
+    Map<String, Object> toWire() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (fileName != null) {
+            body.put("fileName", fileName);
+        }
+        body.put("client", client);
+        if (training != null) {
+            body.put("training", training);
+        }
+        body.put("extra", extra);
+        return body;
+    }
+
+    private static Map<String, String> strings(Object value) {
+        Map<String, String> strings = new TreeMap<>();
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((key, item) -> strings.put(String.valueOf(key), item == null ? null : item.toString()));
+        }
+        return strings;
+    }
+
+    private static Provenance.Training training(Object value) {
+        if (!(value instanceof Map<?, ?> map)) {
+            return null;
+        }
+        Map<String, Long> seeds = new TreeMap<>();
+        if (map.get("seeds") instanceof Map<?, ?> given) {
+            given.forEach((name, seed) -> seeds.put(String.valueOf(name),
+                    seed instanceof Number number ? number.longValue() : Long.parseLong(String.valueOf(seed))));
+        }
+        return new Provenance.Training(map.get("dataRef") == null ? null : map.get("dataRef").toString(),
+                map.get("codeRef") == null ? null : map.get("codeRef").toString(), seeds, strings(map.get("frameworks")));
+    }
+}
