@@ -65,7 +65,7 @@ final class DeployCommand extends ClientCommand {
         DeploymentDefinition definition = definition()
                 .withFeatures(features.isEmpty() ? null : features.stream().map(this::lookup).toList(), missingFeatures)
                 .withLogSampleRate(logSampleRate);
-        Deployment deployment = client.deploy(definition);
+        Deployment deployment = client.deployments().deploy(definition);
         String what = deployment.outcome() == null ? "updated deployment " : switch (deployment.outcome()) {
             case CREATED -> "created deployment ";
             case UNCHANGED -> "unchanged deployment ";

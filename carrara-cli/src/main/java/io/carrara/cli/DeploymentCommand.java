@@ -29,7 +29,7 @@ final class DeploymentCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader("name", "model", "routing", "revision", "updated_at", "updated_by");
-            for (Deployment deployment : client.listDeployments()) {
+            for (Deployment deployment : client.deployments().list()) {
                 table.row(deployment.name(), deployment.model(), routingSummary(deployment.routing()), deployment.revision(), deployment.updatedAt(),
                         deployment.updatedBy());
             }
@@ -47,7 +47,7 @@ final class DeploymentCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            Deployment deployment = client.getDeployment(name);
+            Deployment deployment = client.deployments().get(name);
             if (json) {
                 ObjectMapper mapper = CarraraJson.newObjectMapper();
                 out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(deployment));
@@ -85,7 +85,7 @@ final class DeploymentCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader("revision", "action", "changed_at", "changed_by", "changed", "routing");
-            List<DeploymentRevision> revisions = client.deploymentHistory(name);
+            List<DeploymentRevision> revisions = client.deployments().history(name);
             for (DeploymentRevision revision : revisions) {
                 table.row(revision.revision(), revision.action().wireName(), revision.changedAt(), revision.changedBy(),
                         revision.changed().isEmpty() ? "-" : String.join(",", revision.changed()),
@@ -116,7 +116,7 @@ final class DeploymentCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            for (com.fasterxml.jackson.databind.JsonNode prediction : client.loggedPredictions(name, from, to, limit)) {
+            for (com.fasterxml.jackson.databind.JsonNode prediction : client.deployments().loggedPredictions(name, from, to, limit)) {
                 out().println(prediction.toString());
             }
         }
@@ -129,7 +129,7 @@ final class DeploymentCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            DeploymentRevision revision = client.undeploy(name);
+            DeploymentRevision revision = client.deployments().undeploy(name);
             out().println("undeployed " + revision.name() + " (revision " + revision.revision() + ")");
         }
     }

@@ -52,7 +52,7 @@ final class InstanceCommand extends GroupCommand {
         void execute(CarraraClient client) {
             Instance instance;
             try (TransferBar bar = TransferBar.on(err(), "upload")) {
-                instance = client.upload(model, path, format, metadata, bar);
+                instance = client.instances().upload(model, path, format, metadata, bar);
             }
             out().println(instance.id());
         }
@@ -68,7 +68,7 @@ final class InstanceCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            Instance instance = client.getInstance(id);
+            Instance instance = client.instances().get(id);
             if (json) {
                 ObjectMapper mapper = CarraraJson.newObjectMapper();
                 out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(instance));
@@ -109,7 +109,7 @@ final class InstanceCommand extends GroupCommand {
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader(
                     "id", "version", "created_at", "created_by", "format", "reason", "deprecated");
-            for (Instance instance : client.listInstances(model)) {
+            for (Instance instance : client.instances().list(model)) {
                 table.row(instance.id(), instance.version(), instance.createdAt(), instance.createdBy(),
                         instance.artifact().format(), instance.reason(), instance.deprecated() ? "yes" : "no");
             }
@@ -133,7 +133,7 @@ final class InstanceCommand extends GroupCommand {
         void execute(CarraraClient client) {
             Path written;
             try (TransferBar bar = TransferBar.on(err(), "download")) {
-                written = client.download(id, directory, bar);
+                written = client.instances().download(id, directory, bar);
             }
             out().println(written);
         }
@@ -149,11 +149,11 @@ final class InstanceCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            Instance instance = client.deprecate(id, reason);
+            Instance instance = client.instances().deprecate(id, reason);
             out().println("deprecated instance " + instance.id() + " of " + instance.model() + ": "
                     + instance.deprecatedReason());
             // Deprecation does not touch deployments: say which still serve the instance and how to move them.
-            for (io.carrara.api.deploy.Deployment deployment : client.listDeployments()) {
+            for (io.carrara.api.deploy.Deployment deployment : client.deployments().list()) {
                 boolean serves = deployment.routing() instanceof io.carrara.api.deploy.Routing.Pinned pinned
                         ? id.equals(pinned.instance())
                         : deployment.routing() instanceof io.carrara.api.deploy.Routing.Partitioned partitioned

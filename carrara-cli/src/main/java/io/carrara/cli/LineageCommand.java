@@ -20,7 +20,7 @@ final class LineageCommand extends ClientCommand {
 
     @Override
     void execute(CarraraClient client) {
-        Lineage lineage = client.lineage(model);
+        Lineage lineage = client.models().lineage(model);
         out().println("model " + lineage.model());
         out().println("upstream:");
         printTree(lineage.upstream(), Lineage.UpstreamNode::model, Lineage.UpstreamNode::upstream, 1);

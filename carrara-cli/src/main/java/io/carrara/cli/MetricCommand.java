@@ -64,7 +64,7 @@ final class MetricCommand extends GroupCommand {
             MetricDefinition definition = value != null
                     ? MetricDefinition.numeric(name, scope, parseNumber(value), metadata)
                     : MetricDefinition.structured(name, scope, readJson(file), metadata);
-            Metric metric = client.addMetric(instance, definition);
+            Metric metric = client.instances().addMetric(instance, definition);
             out().println("recorded " + metric.name() + " = " + Display.metricValue(metric)
                     + " (" + metric.scope() + ") for instance " + metric.instance());
         }
@@ -119,7 +119,7 @@ final class MetricCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader("name", "scope", "value", "recorded_at", "recorded_by", "metadata");
-            for (Metric metric : client.listMetrics(instance)) {
+            for (Metric metric : client.instances().listMetrics(instance)) {
                 table.row(metric.name(), metric.scope(), Display.metricValue(metric), metric.recordedAt(),
                         metric.recordedBy(), Display.keyValues(metric.metadata()));
             }

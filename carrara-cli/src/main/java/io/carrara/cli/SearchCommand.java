@@ -34,7 +34,7 @@ final class SearchCommand extends ClientCommand {
 
     @Override
     void execute(CarraraClient client) throws Exception {
-        Page<Instance> page = client.search(filter, limit, offset);
+        Page<Instance> page = client.instances().search(filter, limit, offset);
         if (json) {
             ObjectMapper mapper = CarraraJson.newObjectMapper();
             for (Instance instance : page.items()) {

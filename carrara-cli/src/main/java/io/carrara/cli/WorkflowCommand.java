@@ -104,7 +104,7 @@ final class WorkflowCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) throws Exception {
             String definition = readDefinition(file);
-            WorkflowRun run = client.runWorkflow(definition, executionDate, Optional.ofNullable(instance));
+            WorkflowRun run = client.workflows().run(definition, executionDate, Optional.ofNullable(instance));
             follow(this, client, run, noWait, json);
         }
     }
@@ -145,7 +145,7 @@ final class WorkflowCommand extends GroupCommand {
                         "--from " + from + " is after --to " + to + "; a backfill runs the dates from --from to --to inclusive");
             }
             String definition = readDefinition(file);
-            List<WorkflowRun> runs = new ArrayList<>(client.backfillWorkflow(definition, from, to, Optional.ofNullable(instance)));
+            List<WorkflowRun> runs = new ArrayList<>(client.workflows().backfill(definition, from, to, Optional.ofNullable(instance)));
             if (noWait) {
                 TextTable table = TextTable.withHeader("execution_date", "run");
                 runs.forEach(run -> table.row(run.executionDate(), run.id()));
@@ -163,11 +163,11 @@ final class WorkflowCommand extends GroupCommand {
                             break;
                         }
                         pause();
-                        run = client.workflowRun(run.id());
+                        run = client.workflows().getRun(run.id());
                     }
                     runs.set(i, run);
                     if (i + 1 < runs.size()) {
-                        runs.set(i + 1, client.workflowRun(runs.get(i + 1).id()));
+                        runs.set(i + 1, client.workflows().getRun(runs.get(i + 1).id()));
                     }
                 }
                 bar.update(runs.size(), runs.size(), "done");
@@ -206,7 +206,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            Workflow workflow = client.registerWorkflow(readDefinition(file));
+            Workflow workflow = client.workflows().register(readDefinition(file));
             if (json) {
                 out().println(Display.prettyJson(workflow));
                 return;
@@ -228,7 +228,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            List<Workflow> workflows = client.workflows();
+            List<Workflow> workflows = client.workflows().list();
             if (json) {
                 for (Workflow workflow : workflows) {
                     out().println(Display.jsonLine(workflow));
@@ -251,7 +251,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            client.unregisterWorkflow(name);
+            client.workflows().unregister(name);
             out().println("unregistered workflow " + name + "; its runs stay");
         }
     }
@@ -272,7 +272,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            Page<WorkflowRun> page = client.workflowRuns(name, limit, offset);
+            Page<WorkflowRun> page = client.workflows().runs(name, limit, offset);
             if (json) {
                 for (WorkflowRun run : page.items()) {
                     out().println(Display.jsonLine(run));
@@ -303,7 +303,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            WorkflowRun run = client.workflowRun(id);
+            WorkflowRun run = client.workflows().getRun(id);
             if (json) {
                 out().println(Display.prettyJson(run));
             } else {
@@ -329,7 +329,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            follow(this, client, client.retryWorkflowRun(id), noWait, json);
+            follow(this, client, client.workflows().retry(id), noWait, json);
         }
     }
 
@@ -352,7 +352,7 @@ final class WorkflowCommand extends GroupCommand {
                     break;
                 }
                 command.pause();
-                run = client.workflowRun(run.id());
+                run = client.workflows().getRun(run.id());
             }
         }
         if (json) {

@@ -77,7 +77,7 @@ class BatchEndToEndTest {
                 "--where", "execution_date = '2026-11-01'");
         assertOk(export);
         List<String> lines = Files.readAllLines(exported);
-        long written = client().batchJobs(1, 0).items().get(0).result().rowsWritten();
+        long written = client().batch().list(1, 0).items().get(0).result().rowsWritten();
         assertThat(lines).as("the re-run replaced the partition").hasSize((int) written + 1);
         assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line).contains(first));
 
@@ -121,7 +121,7 @@ class BatchEndToEndTest {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         WorkflowRun run = null;
         while (run == null && System.nanoTime() < deadline) {
-            run = client().workflowRuns("every-two-seconds", 10, 0).items().stream()
+            run = client().workflows().runs("every-two-seconds", 10, 0).items().stream()
                     .filter(candidate -> candidate.status() == io.carrara.api.workflow.RunStatus.SUCCEEDED).findFirst().orElse(null);
             Thread.sleep(500);
         }

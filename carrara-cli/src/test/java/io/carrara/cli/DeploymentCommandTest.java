@@ -70,7 +70,7 @@ class DeploymentCommandTest {
         assertThat(updated.exitCode()).as(updated.toString()).isZero();
         assertThat(updated.out()).isEqualTo("updated deployment " + name + " (revision 2): " + model + ", instance " + v2 + "\n");
 
-        Deployment deployment = client().getDeployment(name);
+        Deployment deployment = client().deployments().get(name);
         assertThat(deployment.features()).containsExactly(
                 new FeatureLookup("driver_stats", "driver_id", List.of("trips_7d", "rating")),
                 new FeatureLookup("city_stats", "city", List.of("surge")));
@@ -128,7 +128,7 @@ class DeploymentCommandTest {
         assertThat(deprecated.exitCode()).as(deprecated.toString()).isZero();
         assertThat(deprecated.err()).isEqualTo("warning: deployment " + name + " still serves this instance; redeploy it with"
                 + " another (carrara deploy " + name + " --model " + model + " --latest, or --instance ID)\n");
-        assertThat(client().getDeployment(name).routing()).isEqualTo(new Routing.Pinned(served));
+        assertThat(client().deployments().get(name).routing()).isEqualTo(new Routing.Pinned(served));
         assertThat(quiet.exitCode()).isZero();
         assertThat(quiet.err()).isEmpty();
     }
@@ -147,7 +147,7 @@ class DeploymentCommandTest {
         assertThat(created.exitCode()).as(created.toString()).isZero();
         assertThat(created.out()).isEqualTo("created deployment " + name + " (revision 1): " + model + ", by city: nyc="
                 + nyc + ", sf=" + sf + ", default " + fallback + "\n");
-        Deployment deployment = client().getDeployment(name);
+        Deployment deployment = client().deployments().get(name);
         assertThat(deployment.routing().type()).isEqualTo("partitioned");
         assertThat(((Routing.Partitioned) deployment.routing()).instances()).isEqualTo(Map.of("nyc", nyc, "sf", sf));
         assertThat(((Routing.Partitioned) deployment.routing()).fallback()).isEqualTo(fallback);
@@ -192,7 +192,7 @@ class DeploymentCommandTest {
             assertThat(result.out()).as(args.toString()).isEmpty();
             assertThat(result.err()).as(args.toString()).doesNotContain("\tat ");
         }
-        assertThat(client().listDeployments()).extracting(Deployment::name).doesNotContain("x");
+        assertThat(client().deployments().list()).extracting(Deployment::name).doesNotContain("x");
     }
 
     private static void assertFailure(CommandResult result, String messagePart, String fieldPart) {
