@@ -1,9 +1,9 @@
 package io.carrara.cli;
 
+import io.carrara.api.Page;
 import io.carrara.api.batch.BatchJob;
 import io.carrara.client.BatchJobRequest;
 import io.carrara.client.CarraraClient;
-import io.carrara.api.Page;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -2,10 +2,10 @@ package io.carrara.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.carrara.client.CarraraJson;
 import io.carrara.api.registry.Instance;
 import io.carrara.api.registry.Metric;
 import io.carrara.api.workflow.WorkflowRun;
+import io.carrara.client.CarraraJson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

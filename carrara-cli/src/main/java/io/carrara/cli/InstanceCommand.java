@@ -2,9 +2,9 @@ package io.carrara.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.api.registry.Artifact;
+import io.carrara.api.registry.Instance;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.api.registry.Instance;
 import io.carrara.spi.model.ArtifactFormat;
 import io.carrara.spi.model.ModelRef;
 import java.nio.file.Path;

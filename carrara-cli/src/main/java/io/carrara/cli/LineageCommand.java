@@ -1,8 +1,8 @@
 package io.carrara.cli;
 
-import io.carrara.client.CarraraClient;
 import io.carrara.api.registry.Instance;
 import io.carrara.api.registry.Lineage;
+import io.carrara.client.CarraraClient;
 import io.carrara.spi.model.ModelRef;
 import java.util.List;
 import java.util.function.Function;

@@ -4,9 +4,9 @@ import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.api.registry.Metric;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.api.registry.Metric;
 import io.carrara.client.MetricDefinition;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
@@ -18,10 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code carrara metric add|list}. */
 @Command(name = "metric", description = "Record and list an instance's metrics.",

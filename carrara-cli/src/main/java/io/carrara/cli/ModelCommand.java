@@ -1,12 +1,12 @@
 package io.carrara.cli;
 
-import io.carrara.client.CarraraClient;
 import io.carrara.api.registry.Model;
+import io.carrara.client.CarraraClient;
 import io.carrara.client.ModelDefinition;
 import io.carrara.spi.model.ModelRef;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.carrara.cli;
 
-import io.carrara.client.CarraraClient;
 import io.carrara.api.registry.Project;
+import io.carrara.client.CarraraClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

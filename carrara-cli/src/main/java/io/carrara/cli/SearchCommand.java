@@ -1,10 +1,10 @@
 package io.carrara.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.Page;
+import io.carrara.api.registry.Instance;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.api.registry.Instance;
-import io.carrara.api.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

@@ -2,12 +2,12 @@ package io.carrara.cli;
 
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
-import io.carrara.client.CarraraClient;
 import io.carrara.api.table.ImportResult;
 import io.carrara.api.table.TableColumn;
 import io.carrara.api.table.TableDescription;
-import io.carrara.client.TableFormat;
 import io.carrara.api.table.TableSummary;
+import io.carrara.client.CarraraClient;
+import io.carrara.client.TableFormat;
 import io.carrara.spi.error.CarraraException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -3,11 +3,11 @@ package io.carrara.cli;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.carrara.client.CarraraClient;
 import io.carrara.api.Page;
-import io.carrara.api.workflow.Workflow;
 import io.carrara.api.workflow.StepStatus;
+import io.carrara.api.workflow.Workflow;
 import io.carrara.api.workflow.WorkflowRun;
+import io.carrara.client.CarraraClient;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,10 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code carrara workflow run|backfill|register|list|unregister|runs|status|retry}. The commands

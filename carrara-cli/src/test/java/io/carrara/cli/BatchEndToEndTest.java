@@ -2,8 +2,8 @@ package io.carrara.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carrara.client.CarraraClient;
 import io.carrara.api.workflow.WorkflowRun;
+import io.carrara.client.CarraraClient;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.server.config.ServerSettings;

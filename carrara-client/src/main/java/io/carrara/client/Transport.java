@@ -6,9 +6,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.api.Page;
+import io.carrara.api.error.ErrorBody;
 import io.carrara.spi.blob.BlobDigests;
 import io.carrara.spi.blob.StoredBlob;
 import io.carrara.spi.error.CarraraException;
@@ -186,15 +186,9 @@ final class Transport {
 
     CarraraClientException errorOf(int status, byte[] body) {
         try {
-            JsonNode error = json.readTree(body);
-            if (error != null && error.hasNonNull("code") && error.hasNonNull("message")) {
-                JsonNode field = error.get("field");
-                ErrorCode code = CarraraClientException.fromWire(error.get("code").asText(),
-                        error.hasNonNull("number") && error.get("number").canConvertToInt() ? error.get("number").asInt() : null,
-                        error.hasNonNull("type") ? error.get("type").asText() : null, status);
-                return new CarraraClientException(code, error.get("message").asText(),
-                        field == null || field.isNull() ? null : field.asText(), status, null);
-            }
+            ErrorBody error = json.readValue(body, ErrorBody.class);
+            ErrorCode code = CarraraClientException.fromWire(error.code(), error.number(), error.type(), status);
+            return new CarraraClientException(code, error.message(), error.field(), status, null);
         } catch (IOException e) {
             // Not Carrara's error body (a proxy's HTML page, say); report the status and the text below.
         }

@@ -3,11 +3,10 @@ package io.carrara.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.carrara.api.workflow.WorkflowRun;
-import io.carrara.api.workflow.RunStatus;
 import io.carrara.api.workflow.StepStatus;
 import io.carrara.api.workflow.Trigger;
 import io.carrara.api.workflow.Workflow;
+import io.carrara.api.workflow.WorkflowRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -11,13 +11,13 @@ import com.linecorp.armeria.client.limit.ConcurrencyLimitingClient;
 import io.carrara.api.deploy.DeploymentDefinition;
 import io.carrara.api.deploy.FeatureLookup;
 import io.carrara.api.deploy.MissingFeatures;
+import io.carrara.api.feature.FeatureLoadReport;
+import io.carrara.api.registry.Instance;
 import io.carrara.api.registry.NewProvenance;
 import io.carrara.bench.pipeline.Trips.Trip;
 import io.carrara.bench.pipeline.TripsModels;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraClientException;
-import io.carrara.api.feature.FeatureLoadReport;
-import io.carrara.api.registry.Instance;
 import io.carrara.client.InstanceDefinition;
 import io.carrara.client.ModelDefinition;
 import io.carrara.client.TransferProgress;
@@ -52,9 +52,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Load benchmark of the online prediction server (issue 4) against the LR trips pipeline: starts

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The deployment endpoints under {@code /api/v1/deployments}; see docs/api.md. A deployment answers
