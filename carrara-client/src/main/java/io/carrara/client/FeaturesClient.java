@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.api.feature.FeatureEntity;
 import io.carrara.api.feature.FeatureLoadReport;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.Names;

@@ -2,6 +2,7 @@ package io.carrara.api.batch;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.carrara.api.WireCopies;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,8 +72,9 @@ public record BatchJob(
 
     /**
      * What a finished job did: where it wrote, for which model and instance, and the row counts (rows
-     * scored plus skipped plus failed make the rows read).
+     * scored plus skipped plus failed make the rows read). A count a newer server adds is ignored.
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Result(
             String output,
             String errors,

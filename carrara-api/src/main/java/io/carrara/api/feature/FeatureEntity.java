@@ -1,4 +1,4 @@
-package io.carrara.client;
+package io.carrara.api.feature;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One entity's features from the online feature store: whole numbers as {@code Long}, decimals as
- * {@code Double}, text, booleans, lists of those, and null for an asked-for feature that is missing.
+ * One entity's features from the online feature store, as every feature endpoint answers: numbers,
+ * text, booleans, lists of those, and null for an asked-for feature that is missing. The Java client
+ * gives whole numbers as {@code Long} and decimals as {@code Double}.
  */
 public record FeatureEntity(String group, String key, Map<String, Object> features) {
     public FeatureEntity {
