@@ -1,9 +1,9 @@
 package io.carrara.cli;
 
-import io.carrara.client.BatchJob;
+import io.carrara.api.Page;
+import io.carrara.api.batch.BatchJob;
 import io.carrara.client.BatchJobRequest;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Page;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -74,7 +74,7 @@ final class BatchCommand extends GroupCommand {
                     ? BatchJobRequest.ofInstance(scorer.instance, query, output, executionDate)
                     : BatchJobRequest.ofDeployment(scorer.deployment, query, output, executionDate))
                     .withColumns(columns);
-            BatchJob job = client.submitBatchJob(request);
+            BatchJob job = client.batch().submit(request);
             if (noWait) {
                 out().println(job.id());
                 return;
@@ -84,7 +84,7 @@ final class BatchCommand extends GroupCommand {
                 showProgress(bar, job);
                 while (!job.finished()) {
                     pause();
-                    job = client.batchJob(job.id());
+                    job = client.batch().get(job.id());
                     showProgress(bar, job);
                 }
             }
@@ -102,7 +102,7 @@ final class BatchCommand extends GroupCommand {
         private static void showProgress(JobBar bar, BatchJob job) {
             BatchJob.Progress progress = job.progress();
             if (progress == null) {
-                bar.update(0, 0, job.status());
+                bar.update(0, 0, job.status().wireName());
             } else {
                 bar.update(progress.tasksCompleted(), progress.tasksTotal(), progress.phase());
             }
@@ -119,7 +119,7 @@ final class BatchCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            BatchJob job = client.batchJob(id);
+            BatchJob job = client.batch().get(id);
             if (json) {
                 out().println(Display.prettyJson(job));
             } else {
@@ -136,7 +136,7 @@ final class BatchCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            BatchJob job = client.cancelBatchJob(id);
+            BatchJob job = client.batch().cancel(id);
             out().println("cancelling batch job " + job.id() + " (" + job.status() + "); see it end with carrara batch status "
                     + job.id());
         }
@@ -155,7 +155,7 @@ final class BatchCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            Page<BatchJob> page = client.batchJobs(limit, offset);
+            Page<BatchJob> page = client.batch().list(limit, offset);
             if (json) {
                 for (BatchJob job : page.items()) {
                     out().println(Display.jsonLine(job));

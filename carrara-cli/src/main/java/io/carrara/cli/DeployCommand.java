@@ -1,9 +1,9 @@
 package io.carrara.cli;
 
+import io.carrara.api.deploy.Deployment;
+import io.carrara.api.deploy.DeploymentDefinition;
+import io.carrara.api.deploy.FeatureLookup;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Deployment;
-import io.carrara.client.DeploymentDefinition;
-import io.carrara.client.FeatureLookup;
 import io.carrara.spi.model.ModelRef;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,10 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code carrara deploy NAME ...}: create a deployment or replace its configuration as a new revision. */
 @Command(name = "deploy",
@@ -63,17 +63,16 @@ final class DeployCommand extends ClientCommand {
     @Override
     void execute(CarraraClient client) {
         DeploymentDefinition definition = definition()
-                .withFeatures(features.stream().map(this::lookup).toList(), missingFeatures)
+                .withFeatures(features.isEmpty() ? null : features.stream().map(this::lookup).toList(), missingFeatures)
                 .withLogSampleRate(logSampleRate);
-        Deployment deployment = client.deploy(definition);
-        String what = switch (deployment.outcome() == null ? "" : deployment.outcome()) {
-            case "created" -> "created deployment ";
-            case "unchanged" -> "unchanged deployment ";
-            default -> "updated deployment ";
+        Deployment deployment = client.deployments().deploy(definition);
+        String what = deployment.outcome() == null ? "updated deployment " : switch (deployment.outcome()) {
+            case CREATED -> "created deployment ";
+            case UNCHANGED -> "unchanged deployment ";
+            case UPDATED -> "updated deployment ";
         };
         out().println(what + deployment.name() + " (revision " + deployment.revision() + "): "
-                + DeploymentCommand.describeRouting(deployment.model(), deployment.routing(), deployment.instance(),
-                        deployment.partitionBy(), deployment.instances(), deployment.fallback()));
+                + DeploymentCommand.describeRouting(deployment.model(), deployment.routing()));
     }
 
     private DeploymentDefinition definition() {
@@ -88,7 +87,8 @@ final class DeployCommand extends ClientCommand {
                     throw usage("--instance names " + instance.substring(0, equals) + " twice");
                 }
             }
-            return new DeploymentDefinition(name, model, null, latest, partitionBy, byValue, fallback, null, null, null);
+            return new DeploymentDefinition(name, modelName(), null, latest ? true : null, partitionBy, byValue, fallback,
+                    null, null, null);
         }
         if (instances.size() > 1) {
             throw usage("--instance is given " + instances.size() + " times: route by a field with --partition-by, or give one");
@@ -103,7 +103,11 @@ final class DeployCommand extends ClientCommand {
             }
             instance = uuid(instances.get(0), "--instance");
         }
-        return new DeploymentDefinition(name, model, instance, latest, null, null, null, null, null, null);
+        return new DeploymentDefinition(name, modelName(), instance, latest ? true : null, null, null, null, null, null, null);
+    }
+
+    private String modelName() {
+        return model == null ? null : model.toString();
     }
 
     private FeatureLookup lookup(String value) {

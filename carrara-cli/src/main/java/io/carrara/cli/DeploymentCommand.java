@@ -1,14 +1,13 @@
 package io.carrara.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.deploy.Deployment;
+import io.carrara.api.deploy.DeploymentRevision;
+import io.carrara.api.deploy.FeatureLookup;
+import io.carrara.api.deploy.Routing;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.Deployment;
-import io.carrara.client.DeploymentRevision;
-import io.carrara.client.FeatureLookup;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,9 +29,8 @@ final class DeploymentCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader("name", "model", "routing", "revision", "updated_at", "updated_by");
-            for (Deployment deployment : client.listDeployments()) {
-                table.row(deployment.name(), deployment.model(), routingSummary(deployment.routing(), deployment.instance(),
-                        deployment.partitionBy(), deployment.instances()), deployment.revision(), deployment.updatedAt(),
+            for (Deployment deployment : client.deployments().list()) {
+                table.row(deployment.name(), deployment.model(), routingSummary(deployment.routing()), deployment.revision(), deployment.updatedAt(),
                         deployment.updatedBy());
             }
             table.print(out());
@@ -49,7 +47,7 @@ final class DeploymentCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            Deployment deployment = client.getDeployment(name);
+            Deployment deployment = client.deployments().get(name);
             if (json) {
                 ObjectMapper mapper = CarraraJson.newObjectMapper();
                 out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(deployment));
@@ -58,18 +56,18 @@ final class DeploymentCommand extends GroupCommand {
             TextTable table = TextTable.keyValue()
                     .row("name", deployment.name())
                     .row("model", deployment.model())
-                    .row("routing", deployment.routing());
-            if (deployment.instance() != null) {
-                table.row("instance", deployment.instance());
-            } else {
-                table.row("partition_by", deployment.partitionBy());
-                deployment.instances().forEach((value, id) -> table.row("instance." + value, id));
-                table.row("default", deployment.fallback());
+                    .row("routing", deployment.routing().type());
+            if (deployment.routing() instanceof Routing.Partitioned partitioned) {
+                table.row("partition_by", partitioned.field());
+                partitioned.instances().forEach((value, id) -> table.row("instance." + value, id));
+                table.row("default", partitioned.fallback());
+            } else if (deployment.routing() instanceof Routing.Pinned pinned) {
+                table.row("instance", pinned.instance());
             }
             for (FeatureLookup lookup : deployment.features()) {
                 table.row("features." + lookup.group(), lookup.key() + ": " + String.join(",", lookup.features()));
             }
-            table.row("missing_features", deployment.missingFeatures())
+            table.row("missing_features", deployment.missingFeatures().wireName())
                     .row("log_sample_rate", deployment.logSampleRate())
                     .row("revision", deployment.revision())
                     .row("updated_at", deployment.updatedAt())
@@ -87,11 +85,11 @@ final class DeploymentCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader("revision", "action", "changed_at", "changed_by", "changed", "routing");
-            List<DeploymentRevision> revisions = client.deploymentHistory(name);
+            List<DeploymentRevision> revisions = client.deployments().history(name);
             for (DeploymentRevision revision : revisions) {
-                table.row(revision.revision(), revision.action(), revision.changedAt(), revision.changedBy(),
+                table.row(revision.revision(), revision.action().wireName(), revision.changedAt(), revision.changedBy(),
                         revision.changed().isEmpty() ? "-" : String.join(",", revision.changed()),
-                        routingSummary(revision.routing(), revision.instance(), revision.partitionBy(), revision.instances()));
+                        routingSummary(revision.routing()));
             }
             table.print(out());
             for (DeploymentRevision revision : revisions) {
@@ -118,7 +116,7 @@ final class DeploymentCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            for (com.fasterxml.jackson.databind.JsonNode prediction : client.loggedPredictions(name, from, to, limit)) {
+            for (com.fasterxml.jackson.databind.JsonNode prediction : client.deployments().loggedPredictions(name, from, to, limit)) {
                 out().println(prediction.toString());
             }
         }
@@ -131,26 +129,25 @@ final class DeploymentCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            DeploymentRevision revision = client.undeploy(name);
+            DeploymentRevision revision = client.deployments().undeploy(name);
             out().println("undeployed " + revision.name() + " (revision " + revision.revision() + ")");
         }
     }
 
     /** One line: {@code demand/eta, instance <uuid>} or {@code demand/eta, by city: nyc=<uuid>, default <uuid>}. */
-    static String describeRouting(String model, String routing, UUID instance, String partitionBy,
-            Map<String, UUID> instances, UUID fallback) {
-        if ("partitioned".equals(routing)) {
-            return model + ", by " + partitionBy + ": " + instances.entrySet().stream()
+    static String describeRouting(String model, Routing routing) {
+        if (routing instanceof Routing.Partitioned partitioned) {
+            return model + ", by " + partitioned.field() + ": " + partitioned.instances().entrySet().stream()
                     .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", "))
-                    + ", default " + fallback;
+                    + ", default " + partitioned.fallback();
         }
-        return model + ", instance " + instance;
+        return model + ", instance " + (routing instanceof Routing.Pinned pinned ? pinned.instance() : null);
     }
 
-    private static String routingSummary(String routing, UUID instance, String partitionBy, Map<String, UUID> instances) {
-        if ("partitioned".equals(routing)) {
-            return "by " + partitionBy + " (" + instances.size() + " values + default)";
+    private static String routingSummary(Routing routing) {
+        if (routing instanceof Routing.Partitioned partitioned) {
+            return "by " + partitioned.field() + " (" + partitioned.instances().size() + " values + default)";
         }
-        return "instance " + instance;
+        return "instance " + (routing instanceof Routing.Pinned pinned ? pinned.instance() : null);
     }
 }

@@ -2,10 +2,10 @@ package io.carrara.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.registry.Instance;
+import io.carrara.api.registry.Metric;
+import io.carrara.api.workflow.WorkflowRun;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.Instance;
-import io.carrara.client.Metric;
-import io.carrara.client.WorkflowRun;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -38,8 +38,16 @@ final class Display {
         if (metric.value() != null) {
             return number(metric.value());
         }
-        String data = metric.data().toString();
+        String data = compactJson(metric.data());
         return data.length() <= MAX_DATA_CHARS ? data : data.substring(0, MAX_DATA_CHARS - 3) + "...";
+    }
+
+    private static String compactJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(value);
+        }
     }
 
     /** A double without a needless {@code .0}: 5, 4.2, 1.0E-10. */

@@ -5,10 +5,10 @@ import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.feature.FeatureEntity;
+import io.carrara.api.feature.FeatureLoadReport;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.FeatureEntity;
-import io.carrara.client.FeatureLoadReport;
 import io.carrara.spi.error.CarraraException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ final class FeatureCommand extends GroupCommand {
             if (values == null) {
                 throw new CarraraException(INVALID_ARGUMENT, "JSON must be an object of features, not null", "features");
             }
-            out().println(JSON.writeValueAsString(client.putFeatures(group, key, values).features()));
+            out().println(JSON.writeValueAsString(client.features().put(group, key, values).features()));
         }
     }
 
@@ -69,7 +69,7 @@ final class FeatureCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws JsonProcessingException {
-            FeatureEntity entity = client.getFeatures(group, key, features);
+            FeatureEntity entity = client.features().get(group, key, features);
             out().println(JSON.writeValueAsString(entity.features()));
         }
     }
@@ -84,7 +84,7 @@ final class FeatureCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            client.deleteFeatures(group, key);
+            client.features().delete(group, key);
             out().println("deleted " + group + "/" + key);
         }
     }
@@ -112,7 +112,7 @@ final class FeatureCommand extends GroupCommand {
             String chosen = format != null ? format.toLowerCase(Locale.ROOT) : formatOf(file);
             FeatureLoadReport report;
             try (TransferBar bar = TransferBar.on(err(), "loading " + file.getFileName())) {
-                report = client.loadFeatures(group, file, keyColumn, chosen, bar);
+                report = client.features().load(group, file, keyColumn, chosen, bar);
             }
             for (FeatureLoadReport.LineError error : report.errors()) {
                 err().println("line " + error.line() + ": " + error.message()

@@ -1,10 +1,10 @@
 package io.carrara.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.carrara.client.Artifact;
+import io.carrara.api.registry.Artifact;
+import io.carrara.api.registry.Instance;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.Instance;
 import io.carrara.spi.model.ArtifactFormat;
 import io.carrara.spi.model.ModelRef;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ final class InstanceCommand extends GroupCommand {
         void execute(CarraraClient client) {
             Instance instance;
             try (TransferBar bar = TransferBar.on(err(), "upload")) {
-                instance = client.upload(model, path, format, metadata, bar);
+                instance = client.instances().upload(model, path, format, metadata, bar);
             }
             out().println(instance.id());
         }
@@ -68,7 +68,7 @@ final class InstanceCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            Instance instance = client.getInstance(id);
+            Instance instance = client.instances().get(id);
             if (json) {
                 ObjectMapper mapper = CarraraJson.newObjectMapper();
                 out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(instance));
@@ -94,7 +94,9 @@ final class InstanceCommand extends GroupCommand {
             }
             // The same prefixes as the search language, so a line shows how to filter on it.
             instance.metadata().forEach((key, value) -> table.row("meta." + key, value));
-            printFlat(table, "provenance.", instance.provenance());
+            // The provenance document, nested parts flattened: provenance.client.javaVersion.
+            printFlat(table, "provenance.", CarraraJson.newObjectMapper().convertValue(instance.provenance(),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
             instance.dependencies().forEach((upstream, upstreamId) -> table.row("dependency." + upstream, upstreamId));
             table.print(out());
         }
@@ -122,7 +124,7 @@ final class InstanceCommand extends GroupCommand {
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader(
                     "id", "version", "created_at", "created_by", "format", "reason", "deprecated");
-            for (Instance instance : client.listInstances(model)) {
+            for (Instance instance : client.instances().list(model)) {
                 table.row(instance.id(), instance.version(), instance.createdAt(), instance.createdBy(),
                         instance.artifact().format(), instance.reason(), instance.deprecated() ? "yes" : "no");
             }
@@ -146,7 +148,7 @@ final class InstanceCommand extends GroupCommand {
         void execute(CarraraClient client) {
             Path written;
             try (TransferBar bar = TransferBar.on(err(), "download")) {
-                written = client.download(id, directory, bar);
+                written = client.instances().download(id, directory, bar);
             }
             out().println(written);
         }
@@ -162,13 +164,15 @@ final class InstanceCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            Instance instance = client.deprecate(id, reason);
+            Instance instance = client.instances().deprecate(id, reason);
             out().println("deprecated instance " + instance.id() + " of " + instance.model() + ": "
                     + instance.deprecatedReason());
             // Deprecation does not touch deployments: say which still serve the instance and how to move them.
-            for (io.carrara.client.Deployment deployment : client.listDeployments()) {
-                boolean serves = id.equals(deployment.instance()) || id.equals(deployment.fallback())
-                        || (deployment.instances() != null && deployment.instances().containsValue(id));
+            for (io.carrara.api.deploy.Deployment deployment : client.deployments().list()) {
+                boolean serves = deployment.routing() instanceof io.carrara.api.deploy.Routing.Pinned pinned
+                        ? id.equals(pinned.instance())
+                        : deployment.routing() instanceof io.carrara.api.deploy.Routing.Partitioned partitioned
+                                && (id.equals(partitioned.fallback()) || partitioned.instances().containsValue(id));
                 if (serves) {
                     err().println("warning: deployment " + deployment.name() + " still serves this instance; redeploy it"
                             + " with another (carrara deploy " + deployment.name() + " --model " + deployment.model()

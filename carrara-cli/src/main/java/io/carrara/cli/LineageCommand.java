@@ -1,8 +1,8 @@
 package io.carrara.cli;
 
+import io.carrara.api.registry.Instance;
+import io.carrara.api.registry.Lineage;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Instance;
-import io.carrara.client.Lineage;
 import io.carrara.spi.model.ModelRef;
 import java.util.List;
 import java.util.function.Function;
@@ -20,12 +20,12 @@ final class LineageCommand extends ClientCommand {
 
     @Override
     void execute(CarraraClient client) {
-        Lineage lineage = client.lineage(model);
+        Lineage lineage = client.models().lineage(model);
         out().println("model " + lineage.model());
         out().println("upstream:");
-        printTree(lineage.upstream(), Lineage.Node::upstream, 1);
+        printTree(lineage.upstream(), Lineage.UpstreamNode::model, Lineage.UpstreamNode::upstream, 1);
         out().println("downstream:");
-        printTree(lineage.downstream(), Lineage.Node::downstream, 1);
+        printTree(lineage.downstream(), Lineage.DownstreamNode::model, Lineage.DownstreamNode::downstream, 1);
         out().println("instances, newest first:");
         TextTable table = TextTable.withHeader(
                 "id", "version", "created_at", "reason", "previous", "dependencies", "deprecated");
@@ -36,13 +36,13 @@ final class LineageCommand extends ClientCommand {
         table.print(out());
     }
 
-    private void printTree(List<Lineage.Node> nodes, Function<Lineage.Node, List<Lineage.Node>> children, int depth) {
+    private <N> void printTree(List<N> nodes, Function<N, String> model, Function<N, List<N>> children, int depth) {
         if (nodes.isEmpty() && depth == 1) {
             out().println(INDENT + "(none)");
         }
-        for (Lineage.Node node : nodes) {
-            out().println(INDENT.repeat(depth) + node.model());
-            printTree(children.apply(node), children, depth + 1);
+        for (N node : nodes) {
+            out().println(INDENT.repeat(depth) + model.apply(node));
+            printTree(children.apply(node), model, children, depth + 1);
         }
     }
 }

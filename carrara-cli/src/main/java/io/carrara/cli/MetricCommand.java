@@ -4,9 +4,9 @@ import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.api.registry.Metric;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.Metric;
 import io.carrara.client.MetricDefinition;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
@@ -18,10 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code carrara metric add|list}. */
 @Command(name = "metric", description = "Record and list an instance's metrics.",
@@ -64,7 +64,7 @@ final class MetricCommand extends GroupCommand {
             MetricDefinition definition = value != null
                     ? MetricDefinition.numeric(name, scope, parseNumber(value), metadata)
                     : MetricDefinition.structured(name, scope, readJson(file), metadata);
-            Metric metric = client.addMetric(instance, definition);
+            Metric metric = client.instances().addMetric(instance, definition);
             out().println("recorded " + metric.name() + " = " + Display.metricValue(metric)
                     + " (" + metric.scope() + ") for instance " + metric.instance());
         }
@@ -119,7 +119,7 @@ final class MetricCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader("name", "scope", "value", "recorded_at", "recorded_by", "metadata");
-            for (Metric metric : client.listMetrics(instance)) {
+            for (Metric metric : client.instances().listMetrics(instance)) {
                 table.row(metric.name(), metric.scope(), Display.metricValue(metric), metric.recordedAt(),
                         metric.recordedBy(), Display.keyValues(metric.metadata()));
             }

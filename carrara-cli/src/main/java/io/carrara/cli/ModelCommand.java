@@ -1,12 +1,12 @@
 package io.carrara.cli;
 
+import io.carrara.api.registry.Model;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Model;
 import io.carrara.client.ModelDefinition;
 import io.carrara.spi.model.ModelRef;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,7 +67,7 @@ final class ModelCommand extends GroupCommand {
                     .previousModel(previous)
                     .dependsOn(dependsOn)
                     .build();
-            Model created = client.createModel(model, definition);
+            Model created = client.models().create(model, definition);
             out().println("created model " + created.fullName());
         }
     }
@@ -79,7 +79,7 @@ final class ModelCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            Model shown = client.getModel(model);
+            Model shown = client.models().get(model);
             TextTable.keyValue()
                     .row("model", shown.fullName())
                     .row("description", shown.description())
@@ -106,7 +106,7 @@ final class ModelCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader("model", "type", "owner", "depends_on", "created_at", "description");
-            for (Model model : client.listModels(project)) {
+            for (Model model : client.models().list(project)) {
                 table.row(model.fullName(), model.type(), model.owner(), String.join(",", model.dependsOn()),
                         model.createdAt(), model.description());
             }
@@ -125,7 +125,7 @@ final class ModelCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            Model updated = client.addDependency(model, upstream);
+            Model updated = client.models().addDependency(model, upstream);
             out().println(updated.fullName() + " depends on " + String.join(", ", updated.dependsOn()));
         }
     }
@@ -141,7 +141,7 @@ final class ModelCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            Model updated = client.removeDependency(model, upstream);
+            Model updated = client.models().removeDependency(model, upstream);
             out().println(updated.fullName() + " no longer depends on " + upstream
                     + (updated.dependsOn().isEmpty() ? "" : "; it depends on " + String.join(", ", updated.dependsOn())));
         }

@@ -101,7 +101,7 @@ final class PredictCommand extends ClientCommand {
         if (rows.isEmpty()) {
             return;
         }
-        JsonNode predictions = client.predict(deployment, rows, instance).get("predictions");
+        JsonNode predictions = client.predictions().predict(deployment, rows, instance).get("predictions");
         for (int i = 0; i < rows.size(); i++) {
             JsonNode prediction = predictions.get(i);
             if (prediction.has("error")) {

@@ -1,7 +1,7 @@
 package io.carrara.cli;
 
+import io.carrara.api.registry.Project;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Project;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,7 +21,7 @@ final class ProjectCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            Project project = client.createProject(name, description);
+            Project project = client.projects().create(name, description);
             out().println("created project " + project.name());
         }
     }
@@ -31,7 +31,7 @@ final class ProjectCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TextTable table = TextTable.withHeader("name", "created_at", "created_by", "description");
-            for (Project project : client.listProjects()) {
+            for (Project project : client.projects().list()) {
                 table.row(project.name(), project.createdAt(), project.createdBy(), project.description());
             }
             table.print(out());

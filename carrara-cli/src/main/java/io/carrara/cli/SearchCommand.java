@@ -1,10 +1,10 @@
 package io.carrara.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.Page;
+import io.carrara.api.registry.Instance;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.Instance;
-import io.carrara.client.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -34,7 +34,7 @@ final class SearchCommand extends ClientCommand {
 
     @Override
     void execute(CarraraClient client) throws Exception {
-        Page<Instance> page = client.search(filter, limit, offset);
+        Page<Instance> page = client.instances().search(filter, limit, offset);
         if (json) {
             ObjectMapper mapper = CarraraJson.newObjectMapper();
             for (Instance instance : page.items()) {

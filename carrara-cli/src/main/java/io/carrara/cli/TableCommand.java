@@ -2,12 +2,12 @@ package io.carrara.cli;
 
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
+import io.carrara.api.table.ImportResult;
+import io.carrara.api.table.TableColumn;
+import io.carrara.api.table.TableDescription;
+import io.carrara.api.table.TableSummary;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.ImportResult;
-import io.carrara.client.TableColumn;
-import io.carrara.client.TableDescription;
 import io.carrara.client.TableFormat;
-import io.carrara.client.TableSummary;
 import io.carrara.spi.error.CarraraException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ final class TableCommand extends GroupCommand {
             TableFormat chosen = format != null ? format : formatOf(file);
             ImportResult result;
             try (TransferBar bar = TransferBar.on(err(), "importing " + file.getFileName())) {
-                result = client.importTable(file, table, chosen, inferSchema, Optional.ofNullable(schema), append, bar);
+                result = client.tables().importFile(file, table, chosen, inferSchema, Optional.ofNullable(schema), append, bar);
             }
             if (json) {
                 out().println(Display.prettyJson(result));
@@ -104,7 +104,7 @@ final class TableCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) {
             TableFormat chosen = format != null ? format : formatOf(output);
-            long rows = client.exportTable(table, chosen, Optional.ofNullable(where), output);
+            long rows = client.tables().export(table, chosen, Optional.ofNullable(where), output);
             out().println("wrote " + (rows >= 0 ? rows + " rows of " : "") + table + " to " + output);
         }
     }
@@ -119,7 +119,7 @@ final class TableCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            List<TableSummary> tables = client.listTables(Optional.ofNullable(database));
+            List<TableSummary> tables = client.tables().list(Optional.ofNullable(database));
             if (json) {
                 for (TableSummary table : tables) {
                     out().println(Display.jsonLine(table));
@@ -145,7 +145,7 @@ final class TableCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            TableDescription description = client.describeTable(table, count);
+            TableDescription description = client.tables().describe(table, count);
             if (json) {
                 out().println(Display.prettyJson(description));
                 return;

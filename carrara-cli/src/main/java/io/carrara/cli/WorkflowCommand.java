@@ -3,10 +3,11 @@ package io.carrara.cli;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.carrara.api.Page;
+import io.carrara.api.workflow.StepStatus;
+import io.carrara.api.workflow.Workflow;
+import io.carrara.api.workflow.WorkflowRun;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Page;
-import io.carrara.client.Workflow;
-import io.carrara.client.WorkflowRun;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,10 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code carrara workflow run|backfill|register|list|unregister|runs|status|retry}. The commands
@@ -103,7 +104,7 @@ final class WorkflowCommand extends GroupCommand {
         @Override
         void execute(CarraraClient client) throws Exception {
             String definition = readDefinition(file);
-            WorkflowRun run = client.runWorkflow(definition, executionDate, Optional.ofNullable(instance));
+            WorkflowRun run = client.workflows().run(definition, executionDate, Optional.ofNullable(instance));
             follow(this, client, run, noWait, json);
         }
     }
@@ -144,7 +145,7 @@ final class WorkflowCommand extends GroupCommand {
                         "--from " + from + " is after --to " + to + "; a backfill runs the dates from --from to --to inclusive");
             }
             String definition = readDefinition(file);
-            List<WorkflowRun> runs = new ArrayList<>(client.backfillWorkflow(definition, from, to, Optional.ofNullable(instance)));
+            List<WorkflowRun> runs = new ArrayList<>(client.workflows().backfill(definition, from, to, Optional.ofNullable(instance)));
             if (noWait) {
                 TextTable table = TextTable.withHeader("execution_date", "run");
                 runs.forEach(run -> table.row(run.executionDate(), run.id()));
@@ -162,11 +163,11 @@ final class WorkflowCommand extends GroupCommand {
                             break;
                         }
                         pause();
-                        run = client.workflowRun(run.id());
+                        run = client.workflows().getRun(run.id());
                     }
                     runs.set(i, run);
                     if (i + 1 < runs.size()) {
-                        runs.set(i + 1, client.workflowRun(runs.get(i + 1).id()));
+                        runs.set(i + 1, client.workflows().getRun(runs.get(i + 1).id()));
                     }
                 }
                 bar.update(runs.size(), runs.size(), "done");
@@ -205,7 +206,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            Workflow workflow = client.registerWorkflow(readDefinition(file));
+            Workflow workflow = client.workflows().register(readDefinition(file));
             if (json) {
                 out().println(Display.prettyJson(workflow));
                 return;
@@ -227,7 +228,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            List<Workflow> workflows = client.workflows();
+            List<Workflow> workflows = client.workflows().list();
             if (json) {
                 for (Workflow workflow : workflows) {
                     out().println(Display.jsonLine(workflow));
@@ -250,7 +251,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            client.unregisterWorkflow(name);
+            client.workflows().unregister(name);
             out().println("unregistered workflow " + name + "; its runs stay");
         }
     }
@@ -271,7 +272,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            Page<WorkflowRun> page = client.workflowRuns(name, limit, offset);
+            Page<WorkflowRun> page = client.workflows().runs(name, limit, offset);
             if (json) {
                 for (WorkflowRun run : page.items()) {
                     out().println(Display.jsonLine(run));
@@ -302,7 +303,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            WorkflowRun run = client.workflowRun(id);
+            WorkflowRun run = client.workflows().getRun(id);
             if (json) {
                 out().println(Display.prettyJson(run));
             } else {
@@ -328,7 +329,7 @@ final class WorkflowCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            follow(this, client, client.retryWorkflowRun(id), noWait, json);
+            follow(this, client, client.workflows().retry(id), noWait, json);
         }
     }
 
@@ -345,13 +346,13 @@ final class WorkflowCommand extends GroupCommand {
         WorkflowRun run = started;
         try (JobBar bar = JobBar.on(command.err(), "workflow")) {
             while (true) {
-                long done = run.steps().stream().filter(step -> "succeeded".equals(step.status())).count();
+                long done = run.steps().stream().filter(step -> step.status() == StepStatus.SUCCEEDED).count();
                 bar.update(done, run.steps().size(), currentStep(run));
                 if (run.finished()) {
                     break;
                 }
                 command.pause();
-                run = client.workflowRun(run.id());
+                run = client.workflows().getRun(run.id());
             }
         }
         if (json) {
@@ -368,9 +369,9 @@ final class WorkflowCommand extends GroupCommand {
     }
 
     private static String currentStep(WorkflowRun run) {
-        return run.steps().stream().filter(step -> "running".equals(step.status())).findFirst()
+        return run.steps().stream().filter(step -> step.status() == StepStatus.RUNNING).findFirst()
                 .map(step -> step.name() + (step.attempts() > 1 ? " (attempt " + step.attempts() + ")" : ""))
-                .orElse(run.status());
+                .orElse(run.status().wireName());
     }
 
     /** A run as name-value lines, then a table of its steps. */

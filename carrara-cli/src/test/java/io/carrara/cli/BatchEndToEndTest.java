@@ -2,8 +2,8 @@ package io.carrara.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carrara.api.workflow.WorkflowRun;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.WorkflowRun;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.server.config.ServerSettings;
@@ -77,7 +77,7 @@ class BatchEndToEndTest {
                 "--where", "execution_date = '2026-11-01'");
         assertOk(export);
         List<String> lines = Files.readAllLines(exported);
-        long written = client().batchJobs(1, 0).items().get(0).result().rowsWritten();
+        long written = client().batch().list(1, 0).items().get(0).result().rowsWritten();
         assertThat(lines).as("the re-run replaced the partition").hasSize((int) written + 1);
         assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line).contains(first));
 
@@ -121,12 +121,12 @@ class BatchEndToEndTest {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         WorkflowRun run = null;
         while (run == null && System.nanoTime() < deadline) {
-            run = client().workflowRuns("every-two-seconds", 10, 0).items().stream()
-                    .filter(candidate -> candidate.status().equals("succeeded")).findFirst().orElse(null);
+            run = client().workflows().runs("every-two-seconds", 10, 0).items().stream()
+                    .filter(candidate -> candidate.status() == io.carrara.api.workflow.RunStatus.SUCCEEDED).findFirst().orElse(null);
             Thread.sleep(500);
         }
         assertThat(run).as("a scheduled run succeeded").isNotNull();
-        assertThat(run.trigger()).isEqualTo("schedule");
+        assertThat(run.trigger()).isEqualTo(io.carrara.api.workflow.Trigger.SCHEDULE);
         assertOk(carrara("workflow", "unregister", "every-two-seconds"));
     }
 

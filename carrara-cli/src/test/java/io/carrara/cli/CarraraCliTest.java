@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.registry.Event;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
-import io.carrara.client.Event;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.spi.model.ModelRef;
@@ -81,7 +81,7 @@ class CarraraCliTest {
                 "--user", "bob");
 
         assertThat(created.exitCode()).as(created.toString()).isZero();
-        assertThat(client().getProject(name).createdBy()).isEqualTo("bob");
+        assertThat(client().projects().get(name).createdBy()).isEqualTo("bob");
     }
 
     @Test
@@ -363,7 +363,7 @@ class CarraraCliTest {
         assertThat(lines.get(2).split(" +"))
                 .startsWith("roc", "validation", "{\"fpr\":[0,0.5,1],\"tpr\":[0,0.8,1]}").endsWith("alice", "-");
         assertThat(lines).hasSize(3);
-        assertThat(client().listMetrics(UUID.fromString(id)).get(1).data())
+        assertThat((Object) JSON.valueToTree(client().instances().listMetrics(UUID.fromString(id)).get(1).data()))
                 .isEqualTo(JSON.readTree(Files.readString(curve)));
     }
 
@@ -380,7 +380,7 @@ class CarraraCliTest {
         assertThat(neither.err()).contains("Missing VALUE or --file FILE").contains("Usage: carrara metric add");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("not both");
-        assertThat(client().listMetrics(UUID.fromString(id))).isEmpty();
+        assertThat(client().instances().listMetrics(UUID.fromString(id))).isEmpty();
     }
 
     // ---- search
@@ -520,8 +520,8 @@ class CarraraCliTest {
         assertFailure(badJson, "is not valid JSON");
         assertFailure(unknownInstance, "");
         assertThat(eventCount()).isEqualTo(eventsBefore);
-        assertThat(client().listInstances(ModelRef.parse(model, "model"))).hasSize(1);
-        assertThat(client().listMetrics(UUID.fromString(id))).isEmpty();
+        assertThat(client().instances().list(ModelRef.parse(model, "model"))).hasSize(1);
+        assertThat(client().instances().listMetrics(UUID.fromString(id))).isEmpty();
     }
 
     @Test
@@ -652,7 +652,7 @@ class CarraraCliTest {
         long count = 0;
         long after = 0;
         while (true) {
-            List<Event> events = client().events(after, 1000).items();
+            List<Event> events = client().events().list(after, 1000).items();
             if (events.isEmpty()) {
                 return count;
             }

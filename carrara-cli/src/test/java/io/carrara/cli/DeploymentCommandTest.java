@@ -3,11 +3,13 @@ package io.carrara.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carrara.api.deploy.Deployment;
+import io.carrara.api.deploy.FeatureLookup;
+import io.carrara.api.deploy.MissingFeatures;
+import io.carrara.api.deploy.Routing;
 import io.carrara.client.CarraraClient;
-import io.carrara.client.Deployment;
-import io.carrara.client.FeatureLookup;
-import io.carrara.registry.model.NewInstance;
 import io.carrara.registry.model.NewInstance.ArtifactSpec;
+import io.carrara.registry.model.NewInstance;
 import io.carrara.registry.model.NewModel;
 import io.carrara.registry.model.NewProject;
 import io.carrara.server.CarraraServer;
@@ -68,11 +70,11 @@ class DeploymentCommandTest {
         assertThat(updated.exitCode()).as(updated.toString()).isZero();
         assertThat(updated.out()).isEqualTo("updated deployment " + name + " (revision 2): " + model + ", instance " + v2 + "\n");
 
-        Deployment deployment = client().getDeployment(name);
+        Deployment deployment = client().deployments().get(name);
         assertThat(deployment.features()).containsExactly(
                 new FeatureLookup("driver_stats", "driver_id", List.of("trips_7d", "rating")),
                 new FeatureLookup("city_stats", "city", List.of("surge")));
-        assertThat(deployment.missingFeatures()).isEqualTo("reject");
+        assertThat(deployment.missingFeatures()).isEqualTo(MissingFeatures.REJECT);
         assertThat(deployment.logSampleRate()).isEqualTo(0.1);
         assertThat(deployment.updatedBy()).isEqualTo("alice");
 
@@ -126,7 +128,7 @@ class DeploymentCommandTest {
         assertThat(deprecated.exitCode()).as(deprecated.toString()).isZero();
         assertThat(deprecated.err()).isEqualTo("warning: deployment " + name + " still serves this instance; redeploy it with"
                 + " another (carrara deploy " + name + " --model " + model + " --latest, or --instance ID)\n");
-        assertThat(client().getDeployment(name).instance()).isEqualTo(served);
+        assertThat(client().deployments().get(name).routing()).isEqualTo(new Routing.Pinned(served));
         assertThat(quiet.exitCode()).isZero();
         assertThat(quiet.err()).isEmpty();
     }
@@ -145,10 +147,10 @@ class DeploymentCommandTest {
         assertThat(created.exitCode()).as(created.toString()).isZero();
         assertThat(created.out()).isEqualTo("created deployment " + name + " (revision 1): " + model + ", by city: nyc="
                 + nyc + ", sf=" + sf + ", default " + fallback + "\n");
-        Deployment deployment = client().getDeployment(name);
-        assertThat(deployment.routing()).isEqualTo("partitioned");
-        assertThat(deployment.instances()).isEqualTo(Map.of("nyc", nyc, "sf", sf));
-        assertThat(deployment.fallback()).isEqualTo(fallback);
+        Deployment deployment = client().deployments().get(name);
+        assertThat(deployment.routing().type()).isEqualTo("partitioned");
+        assertThat(((Routing.Partitioned) deployment.routing()).instances()).isEqualTo(Map.of("nyc", nyc, "sf", sf));
+        assertThat(((Routing.Partitioned) deployment.routing()).fallback()).isEqualTo(fallback);
         CommandResult shown = carrara("deployment", "show", name);
         assertThat(shown.out()).contains("partition_by", "city").contains("instance.nyc", nyc.toString())
                 .contains("default", fallback.toString());
@@ -190,7 +192,7 @@ class DeploymentCommandTest {
             assertThat(result.out()).as(args.toString()).isEmpty();
             assertThat(result.err()).as(args.toString()).doesNotContain("\tat ");
         }
-        assertThat(client().listDeployments()).extracting(Deployment::name).doesNotContain("x");
+        assertThat(client().deployments().list()).extracting(Deployment::name).doesNotContain("x");
     }
 
     private static void assertFailure(CommandResult result, String messagePart, String fieldPart) {

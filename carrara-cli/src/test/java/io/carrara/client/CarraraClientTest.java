@@ -5,6 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.Page;
+import io.carrara.api.health.Health;
+import io.carrara.api.registry.Event;
+import io.carrara.api.registry.Instance;
+import io.carrara.api.registry.Lineage;
+import io.carrara.api.registry.Metric;
+import io.carrara.api.registry.Model;
+import io.carrara.api.registry.NewProvenance;
+import io.carrara.api.registry.Packaging;
+import io.carrara.api.registry.Project;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.spi.blob.BlobDigests;
@@ -65,7 +75,7 @@ class CarraraClientTest {
     void reportsHealth() {
         Health health = client.health();
 
-        assertThat(health.status()).isEqualTo("ok");
+        assertThat(health.status()).isEqualTo(io.carrara.api.health.HealthStatus.OK);
         assertThat(health.version()).isNotBlank();
     }
 
@@ -74,20 +84,20 @@ class CarraraClientTest {
         String named = uniqueName("named");
         String unnamed = uniqueName("unnamed");
 
-        client.createProject(named, "with a user");
-        CarraraClient.builder(server.uri()).build().createProject(unnamed, null);
+        client.projects().create(named, "with a user");
+        CarraraClient.builder(server.uri()).build().projects().create(unnamed, null);
 
-        assertThat(client.getProject(named).createdBy()).isEqualTo("alice");
-        assertThat(client.getProject(named).description()).isEqualTo("with a user");
-        assertThat(client.getProject(unnamed).createdBy()).isEqualTo("anonymous");
+        assertThat(client.projects().get(named).createdBy()).isEqualTo("alice");
+        assertThat(client.projects().get(named).description()).isEqualTo("with a user");
+        assertThat(client.projects().get(unnamed).createdBy()).isEqualTo("anonymous");
     }
 
     @Test
     void listsEveryProject() {
         List<String> names = List.of(uniqueName("listed"), uniqueName("listed"), uniqueName("listed"));
-        names.forEach(name -> client.createProject(name, null));
+        names.forEach(name -> client.projects().create(name, null));
 
-        List<Project> all = client.listProjects();
+        List<Project> all = client.projects().list();
 
         assertThat(all).extracting(Project::name).containsAll(names).doesNotHaveDuplicates();
     }
@@ -96,17 +106,17 @@ class CarraraClientTest {
     void pagesThroughInstancesNewestFirst() throws IOException {
         ModelRef model = newModel();
         Path file = Files.writeString(work.resolve("model.bin"), "weights");
-        Instance first = client.upload(model, file, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
-        Instance second = client.upload(model, file, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
+        Instance first = client.instances().upload(model, file, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
+        Instance second = client.instances().upload(model, file, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
 
-        Page<Instance> newest = client.listInstances(model, 1, 0);
-        Page<Instance> oldest = client.listInstances(model, 1, 1);
+        Page<Instance> newest = client.instances().list(model, 1, 0);
+        Page<Instance> oldest = client.instances().list(model, 1, 1);
 
         assertThat(newest.items()).extracting(Instance::id).containsExactly(second.id());
         assertThat(newest.nextOffset()).isEqualTo(1);
         assertThat(oldest.items()).extracting(Instance::id).containsExactly(first.id());
         assertThat(oldest.hasMore()).isFalse();
-        assertThat(client.listInstances(model)).extracting(Instance::id).containsExactly(second.id(), first.id());
+        assertThat(client.instances().list(model)).extracting(Instance::id).containsExactly(second.id(), first.id());
     }
 
     @Test
@@ -114,10 +124,10 @@ class CarraraClientTest {
         String project = newProject();
         ModelRef previous = new ModelRef(project, "eta_v0");
         ModelRef upstream = new ModelRef(project, "demand");
-        client.createModel(previous, ModelDefinition.empty());
-        client.createModel(upstream, ModelDefinition.empty());
+        client.models().create(previous, ModelDefinition.empty());
+        client.models().create(upstream, ModelDefinition.empty());
 
-        Model model = client.createModel(new ModelRef(project, "eta"), ModelDefinition.builder()
+        Model model = client.models().create(new ModelRef(project, "eta"), ModelDefinition.builder()
                 .description("minutes to pickup").owner("carol").type("regressor")
                 .feature("city").feature("distance_km")
                 .hyperparameter("maxDepth", "5").hyperparameter("eta", "0.1")
@@ -126,7 +136,7 @@ class CarraraClientTest {
                 .dependsOn(upstream)
                 .build());
 
-        assertThat(model).isEqualTo(client.getModel(model.ref()));
+        assertThat(model).isEqualTo(client.models().get(new ModelRef(model.project(), model.name())));
         assertThat(model.fullName()).isEqualTo(project + "/eta");
         assertThat(model.description()).isEqualTo("minutes to pickup");
         assertThat(model.owner()).isEqualTo("carol");
@@ -138,8 +148,8 @@ class CarraraClientTest {
         assertThat(model.previousModel()).isEqualTo(previous.toString());
         assertThat(model.dependsOn()).containsExactly(upstream.toString());
         assertThat(model.createdBy()).isEqualTo("alice");
-        assertThat(client.getModel(previous).nextModels()).containsExactly(model.fullName());
-        assertThat(client.listModels(project)).extracting(Model::name).containsExactlyInAnyOrder("eta_v0", "demand", "eta");
+        assertThat(client.models().get(previous).nextModels()).containsExactly(model.fullName());
+        assertThat(client.models().list(project)).extracting(Model::name).containsExactlyInAnyOrder("eta_v0", "demand", "eta");
     }
 
     @Test
@@ -147,15 +157,15 @@ class CarraraClientTest {
         String project = newProject();
         ModelRef upstream = new ModelRef(project, "upstream");
         ModelRef downstream = new ModelRef(project, "downstream");
-        client.createModel(upstream, ModelDefinition.empty());
-        client.createModel(downstream, ModelDefinition.empty());
+        client.models().create(upstream, ModelDefinition.empty());
+        client.models().create(downstream, ModelDefinition.empty());
 
-        Model added = client.addDependency(downstream, upstream);
-        Lineage lineage = client.lineage(upstream);
+        Model added = client.models().addDependency(downstream, upstream);
+        Lineage lineage = client.models().lineage(upstream);
 
         assertThat(added.dependsOn()).containsExactly(upstream.toString());
-        assertThat(lineage.downstream()).extracting(Lineage.Node::model).containsExactly(downstream.toString());
-        assertThatThrownBy(() -> client.addDependency(upstream, downstream))
+        assertThat(lineage.downstream()).extracting(Lineage.DownstreamNode::model).containsExactly(downstream.toString());
+        assertThatThrownBy(() -> client.models().addDependency(upstream, downstream))
                 .asInstanceOf(type(CarraraClientException.class))
                 .satisfies(e -> {
                     assertThat(e.code()).isEqualTo("DEPENDENCY_CYCLE");
@@ -163,8 +173,8 @@ class CarraraClientTest {
                     assertThat(e.errorCode().type()).isEqualTo(ErrorType.CONFLICT);
                     assertThat(e.getMessage()).contains(upstream.toString());
                 });
-        assertThat(client.removeDependency(downstream, upstream).dependsOn()).isEmpty();
-        assertThat(client.getModel(upstream).dependents()).isEmpty();
+        assertThat(client.models().removeDependency(downstream, upstream).dependsOn()).isEmpty();
+        assertThat(client.models().get(upstream).dependents()).isEmpty();
     }
 
     @Test
@@ -184,7 +194,7 @@ class CarraraClientTest {
             }
         };
 
-        StoredBlob blob = client.uploadBlob(new ByteArrayInputStream(bytes), progress);
+        StoredBlob blob = client.instances().uploadBlob(new ByteArrayInputStream(bytes), progress);
 
         assertThat(blob.sha256()).isEqualTo(BlobDigests.hex(BlobDigests.newSha256().digest(bytes)));
         assertThat(blob.size()).isEqualTo(bytes.length);
@@ -211,28 +221,27 @@ class CarraraClientTest {
         };
 
         // Opaque: these files are no Spark save, and a spark-pipeline upload must be one.
-        Instance instance = client.upload(model, directory, ArtifactFormat.OPAQUE, Map.of("city", "nyc"), progress);
-        Path written = client.download(instance.id(), work.resolve("copy"), TransferProgress.NONE);
+        Instance instance = client.instances().upload(model, directory, ArtifactFormat.OPAQUE, Map.of("city", "nyc"), progress);
+        Path written = client.instances().download(instance.id(), work.resolve("copy"), TransferProgress.NONE);
 
         assertThat(instance.model()).isEqualTo(model.toString());
         assertThat(instance.version()).isEqualTo(1);
         assertThat(instance.reason()).isEqualTo("upload");
         assertThat(instance.createdBy()).isEqualTo("alice");
         assertThat(instance.artifact().packaging()).isEqualTo(Packaging.ZIP);
-        assertThat(instance.artifact().format()).isEqualTo(ArtifactFormat.OPAQUE);
+        assertThat(instance.artifact().format()).isEqualTo(ArtifactFormat.OPAQUE.wireName());
         assertThat(totals).containsExactly(instance.artifact().size());
         assertThat(instance.metadata()).containsExactly(Map.entry("city", "nyc"));
-        // The client still sends a format-1 flat map; the server files its runtime keys under provenance.client.
-        assertThat(instance.provenance())
-                .containsEntry("formatVersion", 2)
-                .containsEntry("uploader", "alice")
-                .doesNotContainKey(CarraraClient.FILE_NAME_KEY);
-        assertThat(instance.provenance().get("client")).isEqualTo(Map.of(
+        // The client sends format 2: its runtime under provenance.client; the server adds who and when.
+        assertThat(instance.provenance().formatVersion()).isEqualTo(2);
+        assertThat(instance.provenance().uploader()).isEqualTo("alice");
+        assertThat(instance.provenance().client()).isEqualTo(Map.of(
                 "carraraVersion", CarraraClient.carraraVersion(),
                 "javaVersion", System.getProperty("java.version"),
                 "os", System.getProperty("os.name"),
                 "arch", System.getProperty("os.arch")));
-        assertThat(client.getInstance(instance.id())).isEqualTo(instance);
+        assertThat(instance.provenance().fileName()).isNull();
+        assertThat(client.instances().get(instance.id())).isEqualTo(instance);
         assertThat(written).isEqualTo(work.resolve("copy").toAbsolutePath());
         assertThat(Files.readString(written.resolve("metadata.json"))).isEqualTo("{}");
         assertThat(Files.mismatch(written.resolve("stages/0/data.bin"), directory.resolve("stages/0/data.bin")))
@@ -245,20 +254,20 @@ class CarraraClientTest {
         Path directory = Files.createDirectories(work.resolve("model"));
         Files.writeString(directory.resolve("a.txt"), "a");
 
-        Instance first = client.upload(model, directory, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
-        Instance second = client.upload(model, directory, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
+        Instance first = client.instances().upload(model, directory, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
+        Instance second = client.instances().upload(model, directory, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
 
         assertThat(second.artifact().sha256()).isEqualTo(first.artifact().sha256());
         assertThat(second.version()).isEqualTo(2);
         assertThat(second.previousInstance()).isEqualTo(first.id());
-        assertThat(client.listInstances(model)).extracting(Instance::id).containsExactly(second.id(), first.id());
+        assertThat(client.instances().list(model)).extracting(Instance::id).containsExactly(second.id(), first.id());
     }
 
     @Test
     void refusesToDownloadACorruptedArtifactAndWritesNothing() throws IOException {
         ModelRef model = newModel();
         Path file = Files.write(work.resolve("weights.bin"), randomBytes(100_000, 3));
-        Instance instance = client.upload(model, file, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
+        Instance instance = client.instances().upload(model, file, ArtifactFormat.OPAQUE, Map.of(), TransferProgress.NONE);
         Path blob = Path.of(URI.create(instance.artifact().uri()));
         // Same length, different bytes: only the hash can tell.
         Files.write(blob, randomBytes(100_000, 4));
@@ -267,7 +276,7 @@ class CarraraClientTest {
         // client could pick that connection from its pool for the next test's request.
         CarraraClient downloader = CarraraClient.builder(server.uri()).build();
 
-        assertThatThrownBy(() -> downloader.download(instance.id(), target, TransferProgress.NONE))
+        assertThatThrownBy(() -> downloader.instances().download(instance.id(), target, TransferProgress.NONE))
                 .asInstanceOf(type(CarraraClientException.class))
                 .satisfies(e -> {
                     assertThat(e.code()).isEqualTo("BLOB_CORRUPTED");
@@ -282,12 +291,12 @@ class CarraraClientTest {
     @Test
     void recordsNumericAndStructuredMetrics() throws IOException {
         ModelRef model = newModel();
-        Instance instance = client.upload(model, Files.writeString(work.resolve("m"), "m"), ArtifactFormat.OPAQUE,
+        Instance instance = client.instances().upload(model, Files.writeString(work.resolve("m"), "m"), ArtifactFormat.OPAQUE,
                 Map.of(), TransferProgress.NONE);
         ObjectMapper json = CarraraJson.newObjectMapper();
 
-        Metric mae = client.addMetric(instance.id(), MetricDefinition.numeric("mae", "validation", 4.2, Map.of("window", "7d")));
-        Metric roc = client.addMetric(instance.id(),
+        Metric mae = client.instances().addMetric(instance.id(), MetricDefinition.numeric("mae", "validation", 4.2, Map.of("window", "7d")));
+        Metric roc = client.instances().addMetric(instance.id(),
                 MetricDefinition.structured("roc", "validation", json.readTree("{\"fpr\": [0, 1]}"), Map.of()));
 
         assertThat(mae.value()).isEqualTo(4.2);
@@ -296,8 +305,8 @@ class CarraraClientTest {
         assertThat(mae.metadata()).containsExactly(Map.entry("window", "7d"));
         assertThat(mae.recordedBy()).isEqualTo("alice");
         assertThat(roc.value()).isNull();
-        assertThat(roc.data()).isEqualTo(json.readTree("{\"fpr\": [0, 1]}"));
-        assertThat(client.listMetrics(instance.id())).containsExactly(mae, roc);
+        assertThat((Object) json.valueToTree(roc.data())).isEqualTo(json.readTree("{\"fpr\": [0, 1]}"));
+        assertThat(client.instances().listMetrics(instance.id())).containsExactly(mae, roc);
         assertThatThrownBy(() -> new MetricDefinition("both", null, 1.0, json.readTree("[]"), Map.of()))
                 .isInstanceOf(CarraraException.class).hasMessageContaining("exactly one");
     }
@@ -305,16 +314,16 @@ class CarraraClientTest {
     @Test
     void searchesAndReportsSyntaxErrorsWithTheirCode() throws IOException {
         ModelRef model = newModel();
-        Instance nyc = client.upload(model, Files.writeString(work.resolve("a"), "a"), ArtifactFormat.OPAQUE,
+        Instance nyc = client.instances().upload(model, Files.writeString(work.resolve("a"), "a"), ArtifactFormat.OPAQUE,
                 Map.of("city", "nyc"), TransferProgress.NONE);
-        client.upload(model, Files.writeString(work.resolve("b"), "b"), ArtifactFormat.OPAQUE,
+        client.instances().upload(model, Files.writeString(work.resolve("b"), "b"), ArtifactFormat.OPAQUE,
                 Map.of("city", "sf"), TransferProgress.NONE);
 
-        Page<Instance> found = client.search("model = '" + model.name() + "' AND meta.city = 'nyc'", null, null);
+        Page<Instance> found = client.instances().search("model = '" + model.name() + "' AND meta.city = 'nyc'", null, null);
 
         assertThat(found.items()).extracting(Instance::id).containsExactly(nyc.id());
         assertThat(found.hasMore()).isFalse();
-        assertThatThrownBy(() -> client.search("model = = 'x'", 10, 0))
+        assertThatThrownBy(() -> client.instances().search("model = = 'x'", 10, 0))
                 .asInstanceOf(type(CarraraClientException.class))
                 .satisfies(e -> {
                     assertThat(e.code()).isEqualTo("SEARCH_SYNTAX");
@@ -328,10 +337,10 @@ class CarraraClientTest {
     @Test
     void deprecatesAnInstance() throws IOException {
         ModelRef model = newModel();
-        Instance instance = client.upload(model, Files.writeString(work.resolve("a"), "a"), ArtifactFormat.OPAQUE,
+        Instance instance = client.instances().upload(model, Files.writeString(work.resolve("a"), "a"), ArtifactFormat.OPAQUE,
                 Map.of(), TransferProgress.NONE);
 
-        Instance deprecated = client.deprecate(instance.id(), "leaks the label");
+        Instance deprecated = client.instances().deprecate(instance.id(), "leaks the label");
 
         assertThat(deprecated.deprecated()).isTrue();
         assertThat(deprecated.deprecatedReason()).isEqualTo("leaks the label");
@@ -344,7 +353,7 @@ class CarraraClientTest {
         long before = lastEventId();
         String project = newProject();
 
-        List<Event> events = client.events(before, 100).items();
+        List<Event> events = client.events().list(before, 100).items();
 
         assertThat(events).isNotEmpty().allSatisfy(event -> assertThat(event.id()).isGreaterThan(before));
         assertThat(events).anySatisfy(event -> {
@@ -357,24 +366,25 @@ class CarraraClientTest {
     void reportsServerErrorsWithCodeFieldAndStatus() {
         String project = newProject();
 
-        assertThatThrownBy(() -> client.getModel(new ModelRef(project, "missing")))
+        assertThatThrownBy(() -> client.models().get(new ModelRef(project, "missing")))
                 .asInstanceOf(type(CarraraClientException.class))
                 .satisfies(e -> {
                     assertThat(e.code()).isEqualTo("NOT_FOUND");
                     assertThat(e.httpStatus()).isEqualTo(404);
                     assertThat(e.getMessage()).contains("missing");
                 });
-        assertThatThrownBy(() -> client.createProject(project, null))
+        assertThatThrownBy(() -> client.projects().create(project, null))
                 .asInstanceOf(type(CarraraClientException.class))
                 .satisfies(e -> assertThat(e.errorCode()).isEqualTo(StandardErrorCode.ALREADY_EXISTS.toErrorCode()));
-        assertThatThrownBy(() -> client.createInstance(new ModelRef(project, "missing"),
-                        new InstanceDefinition("0".repeat(64), ArtifactFormat.OPAQUE, Packaging.FILE, Map.of(), Map.of())))
+        assertThatThrownBy(() -> client.instances().create(new ModelRef(project, "missing"),
+                        new InstanceDefinition("0".repeat(64), ArtifactFormat.OPAQUE, Packaging.FILE, Map.of(),
+                                new NewProvenance(null, Map.of(), null, Map.of()))))
                 .isInstanceOf(CarraraClientException.class);
     }
 
     @Test
     void checksNamesBeforeSendingAnything() {
-        assertThatThrownBy(() -> client.createProject("no spaces", null))
+        assertThatThrownBy(() -> client.projects().create("no spaces", null))
                 .isInstanceOf(CarraraException.class)
                 .isNotInstanceOf(CarraraClientException.class)
                 .satisfies(e -> assertThat(((CarraraException) e).field()).hasValue("project"));
@@ -384,7 +394,7 @@ class CarraraClientTest {
     void refusesAMissingPathBeforeContactingTheServer() {
         CarraraClient unreachable = CarraraClient.builder(URI.create("http://127.0.0.1:9")).build();
 
-        assertThatThrownBy(() -> unreachable.upload(new ModelRef("p", "m"), work.resolve("missing"), ArtifactFormat.OPAQUE,
+        assertThatThrownBy(() -> unreachable.instances().upload(new ModelRef("p", "m"), work.resolve("missing"), ArtifactFormat.OPAQUE,
                         Map.of(), TransferProgress.NONE))
                 .isInstanceOf(CarraraException.class)
                 .hasMessageContaining("does not exist");
@@ -400,7 +410,7 @@ class CarraraClientTest {
     private static long lastEventId() {
         long after = 0;
         while (true) {
-            List<Event> events = client.events(after, 1000).items();
+            List<Event> events = client.events().list(after, 1000).items();
             if (events.isEmpty()) {
                 return after;
             }
@@ -414,13 +424,13 @@ class CarraraClientTest {
 
     private static String newProject() {
         String name = uniqueName("project");
-        client.createProject(name, null);
+        client.projects().create(name, null);
         return name;
     }
 
     private static ModelRef newModel() {
         ModelRef model = new ModelRef(newProject(), "model");
-        client.createModel(model, ModelDefinition.empty());
+        client.models().create(model, ModelDefinition.empty());
         return model;
     }
 

@@ -3,6 +3,7 @@ package io.carrara.client;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
+import io.carrara.api.batch.NewBatchJob;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.Names;
 import java.time.LocalDate;
@@ -60,5 +61,10 @@ public record BatchJobRequest(
 
     public BatchJobRequest withColumns(List<String> columns) {
         return new BatchJobRequest(instance, deployment, query, output, executionDate, columns);
+    }
+
+    /** The body of {@code POST /api/v1/batch/jobs}; no columns means all of them. */
+    public NewBatchJob toRequest() {
+        return new NewBatchJob(instance, deployment, query, output, executionDate, columns.isEmpty() ? null : columns);
     }
 }

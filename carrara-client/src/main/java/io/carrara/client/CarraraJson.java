@@ -15,7 +15,7 @@ import io.carrara.spi.model.ArtifactFormat;
 import java.io.IOException;
 
 /**
- * The JSON mapping of the API's objects: ISO-8601 times, formats and packagings by their wire
+ * The JSON mapping of the API's objects: ISO-8601 times, artifact formats by their wire
  * names, and unknown properties ignored so that an older client keeps working with a newer server.
  */
 public final class CarraraJson {
@@ -34,19 +34,6 @@ public final class CarraraJson {
             @Override
             public ArtifactFormat deserialize(JsonParser parser, DeserializationContext context) throws IOException {
                 return ArtifactFormat.fromWireName(parser.getValueAsString());
-            }
-        });
-        wireNames.addSerializer(Packaging.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(Packaging value, JsonGenerator generator, SerializerProvider provider)
-                    throws IOException {
-                generator.writeString(value.wireName());
-            }
-        });
-        wireNames.addDeserializer(Packaging.class, new JsonDeserializer<>() {
-            @Override
-            public Packaging deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-                return Packaging.fromWireName(parser.getValueAsString());
             }
         });
         return new ObjectMapper()

@@ -2,6 +2,9 @@ package io.carrara.client;
 
 import static java.util.Objects.requireNonNull;
 
+import io.carrara.api.registry.NewInstance;
+import io.carrara.api.registry.NewProvenance;
+import io.carrara.api.registry.Packaging;
 import io.carrara.spi.blob.BlobDigests;
 import io.carrara.spi.model.ArtifactFormat;
 import java.util.Map;
@@ -15,12 +18,18 @@ public record InstanceDefinition(
         ArtifactFormat format,
         Packaging packaging,
         Map<String, String> metadata,
-        Map<String, String> provenance) {
+        NewProvenance provenance) {
     public InstanceDefinition {
         BlobDigests.checkSha256(sha256);
         requireNonNull(format, "format is null");
         requireNonNull(packaging, "packaging is null");
         metadata = Copies.map(metadata);
-        provenance = Copies.map(provenance);
+        requireNonNull(provenance, "provenance is null");
+    }
+
+    /** The body of {@code POST …/instances}. */
+    public NewInstance toRequest() {
+        return new NewInstance(new NewInstance.ArtifactSpec(sha256, format.wireName(), packaging.wireName()), metadata,
+                provenance);
     }
 }

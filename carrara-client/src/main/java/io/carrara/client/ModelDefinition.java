@@ -1,5 +1,6 @@
 package io.carrara.client;
 
+import io.carrara.api.registry.NewModel;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.spi.model.ModelRef;
@@ -32,6 +33,14 @@ public record ModelDefinition(
         hyperparameters = Copies.map(hyperparameters);
         tags = Copies.list(tags);
         dependsOn = Copies.list(dependsOn);
+    }
+
+    /** The body of {@code POST …/models} for a model named {@code name}; empty lists and maps are left out. */
+    public NewModel toRequest(String name) {
+        return new NewModel(name, description, owner, type, features.isEmpty() ? null : features,
+                hyperparameters.isEmpty() ? null : hyperparameters, tags.isEmpty() ? null : tags,
+                previousModel == null ? null : previousModel.toString(),
+                dependsOn.isEmpty() ? null : dependsOn.stream().map(ModelRef::toString).toList());
     }
 
     public static ModelDefinition empty() {

@@ -3,6 +3,8 @@ package io.carrara.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.batch.BatchJob;
+import io.carrara.api.batch.BatchJobStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -39,7 +41,7 @@ class BatchJobTest {
         assertThat(job.executionDate()).isEqualTo(LocalDate.of(2026, 11, 1));
         assertThat(job.columns()).containsExactly("prediction", "probability");
         assertThat(job.progress()).isEqualTo(new BatchJob.Progress("done", 8, 8));
-        assertThat(job.result()).isEqualTo(new BatchJob.Result(1000, 990, 2, 8, 990, 10,
+        assertThat(job.result()).isEqualTo(new BatchJob.Result(null, null, null, null, null, 1000, 990, 2, 8, 990, 10,
                 Instant.parse("2026-11-22T03:12:32.123456Z"), 5321));
         assertThat(job.error()).isNull();
         assertThat(job.submittedBy()).isEqualTo("alice");
@@ -88,7 +90,7 @@ class BatchJobTest {
 
     @Test
     void writesAsItReads() throws Exception {
-        BatchJob job = new BatchJob(UUID.randomUUID(), "running", "demand/eta", UUID.randomUUID(), null, "SELECT 1",
+        BatchJob job = new BatchJob(UUID.randomUUID(), BatchJobStatus.RUNNING, "demand/eta", UUID.randomUUID(), null, "SELECT 1",
                 "ml.p", "ml.p_errors", LocalDate.of(2026, 11, 1), null, new BatchJob.Progress("scoring", 3, 8), null, null,
                 Instant.parse("2026-11-22T03:12:26Z"), "alice", Instant.parse("2026-11-22T03:12:27Z"), null, null, null);
 

@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.carrara.api.Page;
+import io.carrara.api.batch.BatchJob;
+import io.carrara.api.table.ImportResult;
+import io.carrara.api.table.TableColumn;
+import io.carrara.api.table.TableSummary;
+import io.carrara.api.workflow.WorkflowRun;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -113,7 +119,7 @@ class CarraraClientWireTest {
             }
         };
 
-        ImportResult result = client.importTable(csv, "ml.trips", TableFormat.CSV, false,
+        ImportResult result = client.tables().importFile(csv, "ml.trips", TableFormat.CSV, false,
                 Optional.of("city STRING, distance_km DOUBLE"), true, progress);
 
         assertThat(received.method()).isEqualTo("POST");
@@ -131,11 +137,11 @@ class CarraraClientWireTest {
     void refusesABadTableNameOrSchemaBeforeSending() throws Exception {
         Path csv = Files.writeString(work.resolve("trips.csv"), "a\n1\n");
 
-        assertThatThrownBy(() -> client.importTable(csv, "ml.trips/../x", TableFormat.CSV, false, Optional.empty(), false,
+        assertThatThrownBy(() -> client.tables().importFile(csv, "ml.trips/../x", TableFormat.CSV, false, Optional.empty(), false,
                 TransferProgress.NONE)).hasMessageContaining("not a table name like ml.trips");
-        assertThatThrownBy(() -> client.importTable(csv, "ml.trips", TableFormat.CSV, true, Optional.of("a INT"), false,
+        assertThatThrownBy(() -> client.tables().importFile(csv, "ml.trips", TableFormat.CSV, true, Optional.of("a INT"), false,
                 TransferProgress.NONE)).hasMessageContaining("not both");
-        assertThatThrownBy(() -> client.importTable(work.resolve("missing.csv"), "ml.trips", TableFormat.CSV, false,
+        assertThatThrownBy(() -> client.tables().importFile(work.resolve("missing.csv"), "ml.trips", TableFormat.CSV, false,
                 Optional.empty(), false, TransferProgress.NONE)).hasMessageContaining("missing.csv does not exist");
         assertThat(received).isNull();
     }
@@ -143,16 +149,16 @@ class CarraraClientWireTest {
     @Test
     void listsAndDescribesTables() {
         answer = Answer.json(200, "{\"items\": [{\"name\": \"ml.trips\", \"type\": \"MANAGED\"}], \"nextOffset\": null}");
-        assertThat(client.listTables(Optional.of("ml"))).containsExactly(new TableSummary("ml.trips", "MANAGED"));
+        assertThat(client.tables().list(Optional.of("ml"))).containsExactly(new TableSummary("ml.trips", "MANAGED"));
         assertThat(received.pathAndQuery()).isEqualTo("/api/v1/tables?database=ml");
 
-        client.listTables(Optional.empty());
+        client.tables().list(Optional.empty());
         assertThat(received.pathAndQuery()).isEqualTo("/api/v1/tables");
 
         answer = Answer.json(200, "{\"name\": \"ml.trips\", \"type\": \"MANAGED\", \"columns\": [], \"rows\": 7}");
-        assertThat(client.describeTable("ml.trips", true).rows()).isEqualTo(7L);
+        assertThat(client.tables().describe("ml.trips", true).rows()).isEqualTo(7L);
         assertThat(received.pathAndQuery()).isEqualTo("/api/v1/tables/ml.trips?rows=true");
-        client.describeTable("ml.trips", false);
+        client.tables().describe("ml.trips", false);
         assertThat(received.pathAndQuery()).isEqualTo("/api/v1/tables/ml.trips");
     }
 
@@ -162,7 +168,7 @@ class CarraraClientWireTest {
         answer = new Answer(200, Map.of("Content-Type", "application/x-ndjson", CarraraClient.ROWS_HEADER, "2"),
                 "{\"a\":1}\n{\"a\":2}\n".getBytes(UTF_8), false);
 
-        long rows = client.exportTable("ml.predictions", TableFormat.JSONL, Optional.of("a > 0"), output);
+        long rows = client.tables().export("ml.predictions", TableFormat.JSONL, Optional.of("a > 0"), output);
 
         assertThat(rows).isEqualTo(2);
         assertThat(Files.readString(output)).isEqualTo("{\"a\":1}\n{\"a\":2}\n");
@@ -175,7 +181,7 @@ class CarraraClientWireTest {
         Path output = Files.writeString(work.resolve("out.csv"), "old\n");
         answer = Answer.json(404, "{\"code\": \"NOT_FOUND\", \"message\": \"no table ml.nope\", \"field\": \"table\"}");
 
-        assertThatThrownBy(() -> client.exportTable("ml.nope", TableFormat.CSV, Optional.empty(), output))
+        assertThatThrownBy(() -> client.tables().export("ml.nope", TableFormat.CSV, Optional.empty(), output))
                 .isInstanceOf(CarraraClientException.class).hasMessage("no table ml.nope")
                 .satisfies(e -> assertThat(((CarraraClientException) e).code()).isEqualTo("NOT_FOUND"));
         assertThat(Files.readString(output)).isEqualTo("old\n");
@@ -183,7 +189,7 @@ class CarraraClientWireTest {
 
         Path fresh = work.resolve("fresh.csv");
         answer = new Answer(200, Map.of("Content-Type", "text/csv"), "a\n1\n".getBytes(UTF_8), true);
-        assertThatThrownBy(() -> client.exportTable("ml.p", TableFormat.CSV, Optional.empty(), fresh))
+        assertThatThrownBy(() -> client.tables().export("ml.p", TableFormat.CSV, Optional.empty(), fresh))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("wrote nothing");
         assertThat(filesIn(work)).containsExactly("out.csv");
     }
@@ -195,7 +201,7 @@ class CarraraClientWireTest {
         UUID id = UUID.randomUUID();
         answer = Answer.json(202, "{\"id\": \"" + id + "\", \"status\": \"queued\", \"executionDate\": \"2026-11-01\"}");
 
-        BatchJob job = client.submitBatchJob(BatchJobRequest.ofDeployment("eta-live", "SELECT * FROM ml.trips",
+        BatchJob job = client.batch().submit(BatchJobRequest.ofDeployment("eta-live", "SELECT * FROM ml.trips",
                 "ml.trip_predictions", LocalDate.of(2026, 11, 1)).withColumns(List.of("prediction")));
 
         assertThat(job.id()).isEqualTo(id);
@@ -205,7 +211,7 @@ class CarraraClientWireTest {
                  "executionDate": "2026-11-01", "columns": ["prediction"]}"""));
 
         answer = Answer.json(200, "{\"items\": [], \"nextOffset\": null}");
-        client.batchJobs(20, 40);
+        client.batch().list(20, 40);
         assertThat(received.pathAndQuery()).isEqualTo("/api/v1/batch/jobs?limit=20&offset=40");
     }
 
@@ -214,30 +220,30 @@ class CarraraClientWireTest {
     @Test
     void registersAndUnregistersAWorkflow() {
         answer = Answer.json(201, "{\"name\": \"trips\", \"schedule\": \"0 3 * * *\", \"definition\": \"name: trips\"}");
-        assertThat(client.registerWorkflow("name: trips\n").schedule()).isEqualTo("0 3 * * *");
+        assertThat(client.workflows().register("name: trips\n").schedule()).isEqualTo("0 3 * * *");
         assertThat(received.contentType()).isEqualTo("application/yaml");
         assertThat(received.text()).isEqualTo("name: trips\n");
 
         answer = new Answer(204, Map.of(), new byte[0], false);
-        client.unregisterWorkflow("trips");
+        client.workflows().unregister("trips");
         assertThat(received.method()).isEqualTo("DELETE");
         assertThat(received.pathAndQuery()).isEqualTo("/api/v1/workflows/trips");
 
-        assertThatThrownBy(() -> client.registerWorkflow("  ")).hasMessageContaining("definition is empty");
+        assertThatThrownBy(() -> client.workflows().register("  ")).hasMessageContaining("definition is empty");
     }
 
     @Test
     void runsAndBackfillsAWorkflow() throws Exception {
         UUID instance = UUID.randomUUID();
         answer = Answer.json(202, RUN.formatted(UUID.randomUUID(), "2026-11-01"));
-        client.runWorkflow("name: trips\n", LocalDate.of(2026, 11, 1), Optional.of(instance));
+        client.workflows().run("name: trips\n", LocalDate.of(2026, 11, 1), Optional.of(instance));
         assertThat(received.pathAndQuery()).isEqualTo("/api/v1/workflow-runs");
         assertThat(JSON.readTree(received.body())).isEqualTo(JSON.readTree(
                 "{\"definition\": \"name: trips\\n\", \"executionDate\": \"2026-11-01\", \"instance\": \"" + instance + "\"}"));
 
         answer = Answer.json(202, "{\"items\": [" + RUN.formatted(UUID.randomUUID(), "2026-11-01") + ","
                 + RUN.formatted(UUID.randomUUID(), "2026-11-02") + "], \"nextOffset\": null}");
-        List<WorkflowRun> runs = client.backfillWorkflow("name: trips\n", LocalDate.of(2026, 11, 1),
+        List<WorkflowRun> runs = client.workflows().backfill("name: trips\n", LocalDate.of(2026, 11, 1),
                 LocalDate.of(2026, 11, 2), Optional.empty());
         assertThat(runs).extracting(WorkflowRun::executionDate)
                 .containsExactly(LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 2));
@@ -247,10 +253,10 @@ class CarraraClientWireTest {
         assertThat(body.has("instance")).isFalse();
 
         answer = Answer.json(202, "[" + RUN.formatted(UUID.randomUUID(), "2026-11-03") + "]");
-        assertThat(client.backfillWorkflow("name: trips\n", LocalDate.of(2026, 11, 3), LocalDate.of(2026, 11, 3),
+        assertThat(client.workflows().backfill("name: trips\n", LocalDate.of(2026, 11, 3), LocalDate.of(2026, 11, 3),
                 Optional.empty())).hasSize(1);
 
-        assertThatThrownBy(() -> client.backfillWorkflow("name: trips\n", LocalDate.of(2026, 11, 3),
+        assertThatThrownBy(() -> client.workflows().backfill("name: trips\n", LocalDate.of(2026, 11, 3),
                 LocalDate.of(2026, 11, 1), Optional.empty())).hasMessageContaining("from 2026-11-03 is after to 2026-11-01");
     }
 
@@ -258,12 +264,12 @@ class CarraraClientWireTest {
     void retriesAndListsRuns() {
         UUID id = UUID.randomUUID();
         answer = Answer.json(202, RUN.formatted(id, "2026-11-01"));
-        assertThat(client.retryWorkflowRun(id).id()).isEqualTo(id);
+        assertThat(client.workflows().retry(id).id()).isEqualTo(id);
         assertThat(received.method()).isEqualTo("POST");
         assertThat(received.pathAndQuery()).isEqualTo("/api/v1/workflow-runs/" + id + "/retry");
 
         answer = Answer.json(200, "{\"items\": [" + RUN.formatted(id, "2026-11-01") + "], \"nextOffset\": 1}");
-        Page<WorkflowRun> page = client.workflowRuns("trips", 1, 0);
+        Page<WorkflowRun> page = client.workflows().runs("trips", 1, 0);
         assertThat(page.nextOffset()).isEqualTo(1);
         assertThat(received.pathAndQuery()).isEqualTo("/api/v1/workflows/trips/runs?limit=1&offset=0");
     }

@@ -3,6 +3,10 @@ package io.carrara.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.table.ImportResult;
+import io.carrara.api.table.TableColumn;
+import io.carrara.api.table.TableDescription;
+import io.carrara.api.table.TableSummary;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

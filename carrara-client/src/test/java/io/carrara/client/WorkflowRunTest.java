@@ -3,6 +3,10 @@ package io.carrara.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.workflow.StepStatus;
+import io.carrara.api.workflow.Trigger;
+import io.carrara.api.workflow.Workflow;
+import io.carrara.api.workflow.WorkflowRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -35,7 +39,7 @@ class WorkflowRunTest {
         assertThat(run.id()).isEqualTo(UUID.fromString("1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9"));
         assertThat(run.workflow()).isEqualTo("trip_eta_daily");
         assertThat(run.executionDate()).isEqualTo(LocalDate.of(2026, 11, 1));
-        assertThat(run.trigger()).isEqualTo("backfill");
+        assertThat(run.trigger()).isEqualTo(Trigger.BACKFILL);
         assertThat(run.instance()).isEqualTo(UUID.fromString("0d9b8a7c-6e5f-4a3b-2c1d-0e9f8a7b6c5d"));
         assertThat(run.finished()).isTrue();
         assertThat(run.failed()).isTrue();
@@ -72,7 +76,7 @@ class WorkflowRunTest {
         assertThat(run.finished()).isFalse();
         assertThat(run.instance()).isNull();
         assertThat(run.elapsed(Instant.now())).isEmpty();
-        assertThat(run.steps().get(0).status()).isEqualTo("pending");
+        assertThat(run.steps().get(0).status()).isEqualTo(StepStatus.PENDING);
         assertThat(run.steps().get(0).elapsed(Instant.now())).isEmpty();
     }
 

@@ -8,14 +8,16 @@ import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.client.limit.ConcurrencyLimit;
 import com.linecorp.armeria.client.limit.ConcurrencyLimitingClient;
+import io.carrara.api.deploy.DeploymentDefinition;
+import io.carrara.api.deploy.FeatureLookup;
+import io.carrara.api.deploy.MissingFeatures;
+import io.carrara.api.feature.FeatureLoadReport;
+import io.carrara.api.registry.Instance;
+import io.carrara.api.registry.NewProvenance;
 import io.carrara.bench.pipeline.Trips.Trip;
 import io.carrara.bench.pipeline.TripsModels;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraClientException;
-import io.carrara.client.DeploymentDefinition;
-import io.carrara.client.FeatureLoadReport;
-import io.carrara.client.FeatureLookup;
-import io.carrara.client.Instance;
 import io.carrara.client.InstanceDefinition;
 import io.carrara.client.ModelDefinition;
 import io.carrara.client.TransferProgress;
@@ -50,9 +52,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Load benchmark of the online prediction server (issue 4) against the LR trips pipeline: starts
@@ -297,7 +299,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         ClientFactory factory = ClientFactory.builder().workerGroup(clientThreads).build();
         try {
             ensureModel(client);
-            Instance instance = client.upload(MODEL, modelDirectory, ArtifactFormat.SPARK_PIPELINE, Map.of("benchmark", run),
+            Instance instance = client.instances().upload(MODEL, modelDirectory, ArtifactFormat.SPARK_PIPELINE, Map.of("benchmark", run),
                     TransferProgress.NONE);
             out.printf("uploaded %s as instance %s of %s (%,d bytes)%n%n", modelDirectory.getFileName(), instance.id(), MODEL,
                     instance.artifact().size());
@@ -353,12 +355,12 @@ public final class ServerBenchmark implements Callable<Integer> {
         MarkdownTable table = new MarkdownTable("#", "what was deployed", "deploy call", "deploy → first prediction",
                 "server model load", "predict attempts").textColumns(2);
         for (int i = 1; i <= coldStarts; i++) {
-            Instance instance = i == 1 ? uploaded : client.createInstance(MODEL, new InstanceDefinition(uploaded.artifact().sha256(),
+            Instance instance = i == 1 ? uploaded : client.instances().create(MODEL, new InstanceDefinition(uploaded.artifact().sha256(),
                     ArtifactFormat.SPARK_PIPELINE, uploaded.artifact().packaging(), Map.of("benchmark", run, "coldStart",
-                            Integer.toString(i)), CarraraClient.clientProvenance()));
+                            Integer.toString(i)), new NewProvenance(null, CarraraClient.clientProvenance(), null, Map.of())));
             String name = "bench-" + run + "-cold-" + i;
             long started = System.nanoTime();
-            client.deploy(DeploymentDefinition.pinned(name, instance.id()));
+            client.deployments().deploy(DeploymentDefinition.pinned(name, instance.id()));
             long deployedAt = System.nanoTime();
             deployed.add(name);
             int attempts = awaitPrediction(client, name, trip, Duration.ofSeconds(120));
@@ -394,7 +396,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         while (System.nanoTime() < deadline) {
             attempts++;
             try {
-                JsonNode answer = client.predict(deployment, List.of(row), null);
+                JsonNode answer = client.predictions().predict(deployment, List.of(row), null);
                 if (answer.path("predictions").path(0).path("prediction").isNumber()) {
                     return attempts;
                 }
@@ -415,14 +417,14 @@ public final class ServerBenchmark implements Callable<Integer> {
 
     private static void ensureModel(CarraraClient client) {
         try {
-            client.createProject(MODEL.project(), "load benchmarks");
+            client.projects().create(MODEL.project(), "load benchmarks");
         } catch (CarraraClientException e) {
             if (e.httpStatus() != 409) {
                 throw e;
             }
         }
         try {
-            client.createModel(MODEL, ModelDefinition.empty());
+            client.models().create(MODEL, ModelDefinition.empty());
         } catch (CarraraClientException e) {
             if (e.httpStatus() != 409) {
                 throw e;
@@ -432,7 +434,7 @@ public final class ServerBenchmark implements Callable<Integer> {
 
     /** Deploys and waits until the deployment predicts {@code trip} (the lookup, if any, overwrites its distance). */
     private static void deploy(CarraraClient client, DeploymentDefinition definition, Trip trip, List<String> deployed) {
-        client.deploy(definition);
+        client.deployments().deploy(definition);
         deployed.add(definition.name());
         awaitPrediction(client, definition.name(), trip, Duration.ofSeconds(120));
     }
@@ -450,7 +452,7 @@ public final class ServerBenchmark implements Callable<Integer> {
             lines = Files.createTempFile("carrara-bench-features-", ".jsonl");
             Files.write(lines, trips.stream().map(TripsRequests::featureLine).toList(), StandardCharsets.UTF_8);
             long started = System.nanoTime();
-            FeatureLoadReport report = client.loadFeatures(group, lines, "id", "jsonl", TransferProgress.NONE);
+            FeatureLoadReport report = client.features().load(group, lines, "id", "jsonl", TransferProgress.NONE);
             if (report.loaded() != trips.size() || report.failed() != 0) {
                 throw new IllegalStateException("loading features into " + group + " loaded " + report.loaded() + " of "
                         + trips.size() + " rows; errors: " + report.errors());
@@ -466,7 +468,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         }
         String name = "bench-" + run + "-trips-features";
         deploy(client, DeploymentDefinition.pinned(name, instance.id())
-                .withFeatures(List.of(new FeatureLookup(group, "id", List.of(TripsRequests.FEATURE))), "reject"), trips.get(0),
+                .withFeatures(List.of(new FeatureLookup(group, "id", List.of(TripsRequests.FEATURE))), MissingFeatures.REJECT), trips.get(0),
                 deployed);
         Trip trip = trips.get(trips.size() - 1);
         JsonNode withLookup = predictOne(client, name, trip, false);
@@ -485,7 +487,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         while (true) {
             try {
                 JsonNode row = JSON.readTree(TripsRequests.rowsBody(trip, withDistance)).path("rows").path(0);
-                JsonNode prediction = client.predict(deployment, List.of(row), null).path("predictions").path(0);
+                JsonNode prediction = client.predictions().predict(deployment, List.of(row), null).path("predictions").path(0);
                 if (!prediction.path("prediction").isNumber()) {
                     throw new IllegalStateException(deployment + " did not predict row " + trip.id() + ": " + prediction);
                 }
@@ -504,7 +506,7 @@ public final class ServerBenchmark implements Callable<Integer> {
     private void cleanUp(CarraraClient client, List<String> deployed, String featureGroup, List<Trip> trips) {
         for (String name : deployed) {
             try {
-                client.undeploy(name);
+                client.deployments().undeploy(name);
             } catch (RuntimeException e) {
                 out.println("could not undeploy " + name + ": " + e.getMessage());
             }
@@ -513,7 +515,7 @@ public final class ServerBenchmark implements Callable<Integer> {
             int removed = 0;
             for (Trip trip : trips) {
                 try {
-                    client.deleteFeatures(featureGroup, trip.id());
+                    client.features().delete(featureGroup, trip.id());
                     removed++;
                 } catch (CarraraClientException e) {
                     if (e.httpStatus() != 404) {

@@ -12,11 +12,11 @@ import com.linecorp.armeria.server.annotation.Header;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
-import io.carrara.batch.BatchJobInfo;
+import io.carrara.api.Page;
+import io.carrara.api.batch.BatchJob;
+import io.carrara.api.batch.NewBatchJob;
 import io.carrara.batch.BatchJobService;
 import io.carrara.batch.BatchJobSpec;
-import io.carrara.registry.model.Page;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,37 +30,35 @@ public final class BatchApi {
         this.jobs = requireNonNull(jobs, "jobs is null");
     }
 
-    /** The body of {@code POST /batch/jobs}. */
-    public record BatchJobRequest(UUID instance, String deployment, String query, String output, LocalDate executionDate,
-            List<String> columns) {}
-
     @Post("/batch/jobs")
-    public ResponseEntity<BatchJobInfo> submit(AggregatedHttpRequest request, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        BatchJobRequest body = JsonBodies.read(request, BatchJobRequest.class);
+    public ResponseEntity<BatchJob> submit(AggregatedHttpRequest request, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+        NewBatchJob body = JsonBodies.read(request, NewBatchJob.class);
         BatchJobSpec spec = new BatchJobSpec(Optional.ofNullable(body.instance()),
                 Optional.ofNullable(body.deployment()).filter(value -> !value.isBlank()), body.query(), body.output(),
                 body.executionDate(), body.columns() == null ? List.of() : body.columns());
-        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), jobs.submit(spec, user.orElse("anonymous")));
+        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), ApiMapping.batchJob(jobs.submit(spec, user.orElse("anonymous"))));
     }
 
     @Get("/batch/jobs")
-    public Page<BatchJobInfo> list(@Param("limit") Optional<String> limitParameter,
+    public Page<BatchJob> list(@Param("limit") Optional<String> limitParameter,
             @Param("offset") Optional<String> offsetParameter) {
         int limit = ApiParameters.integer(limitParameter, "limit", 100);
         int offset = ApiParameters.integer(offsetParameter, "offset", 0);
         ApiParameters.checkPage(limit, offset);
-        return Page.fromOverfetch(jobs.list(limit + 1, offset), limit, offset);
+        return ApiMapping.page(io.carrara.registry.model.Page.fromOverfetch(jobs.list(limit + 1, offset), limit, offset),
+                ApiMapping::batchJob);
     }
 
     @Get("/batch/jobs/{id}")
-    public BatchJobInfo get(@Param("id") String id) {
-        return jobs.get(jobId(id));
+    public BatchJob get(@Param("id") String id) {
+        return ApiMapping.batchJob(jobs.get(jobId(id)));
     }
 
     /** Cancels a queued or running job of this server; it ends as failed with the error {@code CANCELLED}. */
     @Post("/batch/jobs/{id}/cancel")
-    public ResponseEntity<BatchJobInfo> cancel(@Param("id") String id, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), jobs.cancel(jobId(id), user.orElse("anonymous")));
+    public ResponseEntity<BatchJob> cancel(@Param("id") String id, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED),
+                ApiMapping.batchJob(jobs.cancel(jobId(id), user.orElse("anonymous"))));
     }
 
     private static UUID jobId(String id) {

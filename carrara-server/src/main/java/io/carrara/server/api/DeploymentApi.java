@@ -3,8 +3,6 @@ package io.carrara.server.api;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ResponseEntity;
@@ -16,26 +14,19 @@ import com.linecorp.armeria.server.annotation.Header;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
+import io.carrara.api.Page;
+import io.carrara.api.deploy.Deployment;
+import io.carrara.api.deploy.DeploymentDefinition;
+import io.carrara.api.deploy.DeploymentRevision;
 import io.carrara.registry.deploy.DeployOutcome;
-import io.carrara.registry.deploy.Deployment;
 import io.carrara.registry.deploy.DeploymentRegistry;
-import io.carrara.registry.deploy.DeploymentRevision;
-import io.carrara.registry.deploy.FeatureLookup;
-import io.carrara.registry.deploy.NewDeployment;
-import io.carrara.registry.deploy.Routing;
-import io.carrara.registry.model.Page;
 import io.carrara.registry.predictions.LoggedPrediction;
 import io.carrara.registry.predictions.PredictionLogStore;
 import io.carrara.spi.error.CarraraException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * The deployment endpoints under {@code /api/v1/deployments}; see docs/api.md. A deployment answers
@@ -67,97 +58,32 @@ public final class DeploymentApi {
         this.listener = requireNonNull(listener, "listener is null");
     }
 
-    /** A deployment on the wire; {@code outcome} is set only in the answer to a deploy. */
-    public record DeploymentView(
-            String name,
-            String model,
-            String routing,
-            UUID instance,
-            String partitionBy,
-            Map<String, UUID> instances,
-            @JsonProperty("default") UUID fallback,
-            List<FeatureLookup> features,
-            String missingFeatures,
-            double logSampleRate,
-            int revision,
-            Instant updatedAt,
-            String updatedBy,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String outcome) {
-
-        static DeploymentView of(Deployment deployment, String outcome) {
-            RoutingView routing = RoutingView.of(deployment.routing());
-            return new DeploymentView(deployment.name(), deployment.model().toString(), routing.type(), routing.instance(),
-                    routing.partitionBy(), routing.instances(), routing.fallback(), deployment.features(),
-                    wireName(deployment.missingFeatures()), deployment.logSampleRate(), deployment.revision(),
-                    deployment.updatedAt(), deployment.updatedBy(), outcome);
-        }
-    }
-
-    /** One entry of a deployment's history on the wire. */
-    public record RevisionView(
-            String name,
-            int revision,
-            String action,
-            String model,
-            String routing,
-            UUID instance,
-            String partitionBy,
-            Map<String, UUID> instances,
-            @JsonProperty("default") UUID fallback,
-            List<FeatureLookup> features,
-            String missingFeatures,
-            double logSampleRate,
-            List<String> changed,
-            Instant changedAt,
-            String changedBy,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
-
-        static RevisionView of(DeploymentRevision revision) {
-            RoutingView routing = RoutingView.of(revision.routing());
-            return new RevisionView(revision.name(), revision.revision(), revision.action().wireName(),
-                    revision.model().toString(), routing.type(), routing.instance(), routing.partitionBy(),
-                    routing.instances(), routing.fallback(), revision.features(), wireName(revision.missingFeatures()),
-                    revision.logSampleRate(), revision.changed(), revision.changedAt(), revision.changedBy(),
-                    revision.reason());
-        }
-    }
-
-    private record RoutingView(String type, UUID instance, String partitionBy, Map<String, UUID> instances, UUID fallback) {
-        static RoutingView of(Routing routing) {
-            if (routing instanceof Routing.Partitioned partitioned) {
-                return new RoutingView("partitioned", null, partitioned.field(), new TreeMap<>(partitioned.instances()),
-                        partitioned.fallback());
-            }
-            return new RoutingView("pinned", ((Routing.Pinned) routing).instance(), null, null, null);
-        }
-    }
-
     @Post("/deployments")
-    public ResponseEntity<DeploymentView> deploy(AggregatedHttpRequest request,
+    public ResponseEntity<Deployment> deploy(AggregatedHttpRequest request,
             @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        DeployOutcome outcome = deployments.deploy(JsonBodies.read(request, NewDeployment.class), user.orElse(null),
+        DeploymentDefinition definition = JsonBodies.read(request, DeploymentDefinition.class);
+        DeployOutcome outcome = deployments.deploy(ApiMapping.newDeployment(definition), user.orElse(null),
                 listener::check);
         if (outcome.kind() != DeployOutcome.Kind.UNCHANGED) {
             listener.changed(outcome.deployment());
         }
         HttpStatus status = outcome.kind() == DeployOutcome.Kind.CREATED ? HttpStatus.CREATED : HttpStatus.OK;
-        return ResponseEntity.of(ResponseHeaders.of(status),
-                DeploymentView.of(outcome.deployment(), outcome.kind().name().toLowerCase(Locale.ROOT)));
+        return ResponseEntity.of(ResponseHeaders.of(status), ApiMapping.deployment(outcome));
     }
 
     @Get("/deployments")
-    public Page<DeploymentView> list() {
-        return new Page<>(deployments.list().stream().map(deployment -> DeploymentView.of(deployment, null)).toList(), null);
+    public Page<Deployment> list() {
+        return new Page<>(deployments.list().stream().map(ApiMapping::deployment).toList(), null);
     }
 
     @Get("/deployments/{name}")
-    public DeploymentView get(@Param("name") String name) {
-        return DeploymentView.of(deployments.get(name), null);
+    public Deployment get(@Param("name") String name) {
+        return ApiMapping.deployment(deployments.get(name));
     }
 
     @Get("/deployments/{name}/history")
-    public Page<RevisionView> history(@Param("name") String name) {
-        return new Page<>(deployments.history(name).stream().map(RevisionView::of).toList(), null);
+    public Page<DeploymentRevision> history(@Param("name") String name) {
+        return new Page<>(deployments.history(name).stream().map(ApiMapping::revision).toList(), null);
     }
 
     /**
@@ -185,13 +111,9 @@ public final class DeploymentApi {
     }
 
     @Delete("/deployments/{name}")
-    public RevisionView undeploy(@Param("name") String name, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        RevisionView revision = RevisionView.of(deployments.undeploy(name, user.orElse(null)));
+    public DeploymentRevision undeploy(@Param("name") String name, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+        DeploymentRevision revision = ApiMapping.revision(deployments.undeploy(name, user.orElse(null)));
         listener.undeployed(name);
         return revision;
-    }
-
-    private static String wireName(Deployment.MissingFeatures value) {
-        return value.name().toLowerCase(Locale.ROOT);
     }
 }

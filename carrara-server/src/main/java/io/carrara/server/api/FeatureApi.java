@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import com.linecorp.armeria.server.annotation.Put;
+import io.carrara.api.feature.FeatureEntity;
 import io.carrara.server.http.RequestBodies;
 import io.carrara.serving.features.FeatureStore;
 import io.carrara.serving.features.FeatureValues;
@@ -29,9 +30,6 @@ public final class FeatureApi {
     public FeatureApi(FeatureStore store) {
         this.store = requireNonNull(store, "store is null");
     }
-
-    /** One entity's features, as every feature endpoint answers. */
-    public record FeatureEntity(String group, String key, Map<String, Object> features) {}
 
     @Put("/features/{group}/{key}")
     public FeatureEntity put(@Param("group") String group, @Param("key") String key, AggregatedHttpRequest request) {

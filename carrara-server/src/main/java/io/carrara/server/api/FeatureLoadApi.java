@@ -8,11 +8,10 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
-import io.carrara.server.http.RequestBodies;
 import io.carrara.server.http.RequestBodies.DataFile;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.serving.features.FeatureFileFormat;
 import io.carrara.serving.features.FeatureFileLoader;
-import io.carrara.serving.features.FeatureLoadReport;
 import io.carrara.serving.features.FeatureStore;
 import io.carrara.serving.features.FeatureValues;
 import io.carrara.spi.error.CarraraException;
@@ -34,7 +33,7 @@ public final class FeatureLoadApi {
 
     @Post("/features/{group}")
     @ProducesJson
-    public FeatureLoadReport load(@Param("group") String group, @Param("key") Optional<String> key,
+    public io.carrara.api.feature.FeatureLoadReport load(@Param("group") String group, @Param("key") Optional<String> key,
             @Param("format") Optional<String> format, HttpRequest request) throws IOException {
         FeatureValues.checkGroup(group);
         String keyColumn = key.filter(value -> !value.isBlank()).orElseThrow(() -> new CarraraException(INVALID_ARGUMENT,
@@ -51,7 +50,7 @@ public final class FeatureLoadApi {
                 public void close() {}
             };
             try {
-                return loader.load(group, keyColumn, fileFormat, unclosable);
+                return ApiMapping.featureLoadReport(loader.load(group, keyColumn, fileFormat, unclosable));
             } catch (RuntimeException e) {
                 // Read what the client is still sending (bounded by the request limit), so that it gets this answer
                 // instead of a connection closed under it.

@@ -2,12 +2,13 @@ package io.carrara.server.api;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ResponseEntity;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.ProducesJson;
+import io.carrara.api.health.Health;
+import io.carrara.api.health.HealthStatus;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.serving.features.FeatureStore;
 import java.time.Duration;
@@ -33,15 +34,11 @@ public final class HealthApi {
         this.version = requireNonNull(version, "version is null");
     }
 
-    /** The answer: overall status, version, and each store {@code up} or {@code down}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Health(String status, String version, String database, String features) {}
-
     @Get("/health")
     public ResponseEntity<Health> health() {
         boolean databaseUp = database.reachable(PROBE_TIMEOUT);
         boolean featuresUp = features.available();
-        String status = !databaseUp ? "unavailable" : featuresUp ? "ok" : "degraded";
+        HealthStatus status = !databaseUp ? HealthStatus.UNAVAILABLE : featuresUp ? HealthStatus.OK : HealthStatus.DEGRADED;
         return ResponseEntity.of(ResponseHeaders.of(databaseUp ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE),
                 new Health(status, version, databaseUp ? "up" : "down", featuresUp ? "up" : "down"));
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
+import io.carrara.api.InvalidWireValue;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.server.http.RequestBodies;
 import io.carrara.spi.error.CarraraException;
@@ -30,6 +31,12 @@ final class JsonBodies {
             if (refusal != null) {
                 throw refusal;
             }
+            InvalidWireValue invalid = invalidValueIn(e);
+            if (invalid != null) {
+                String at = path(e);
+                throw new CarraraException(INVALID_ARGUMENT, invalid.getMessage(),
+                        at == null ? invalid.field() : at + "." + invalid.field());
+            }
             throw mappingError(e);
         } catch (JsonProcessingException e) {
             throw new CarraraException(INVALID_ARGUMENT, "the request body is not valid JSON: " + e.getOriginalMessage(), "body");
@@ -40,6 +47,16 @@ final class JsonBodies {
         for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             if (cause instanceof CarraraException refusal) {
                 return refusal;
+            }
+        }
+        return null;
+    }
+
+    /** A carrara-api record's refusal of a value, naming the field inside the record. */
+    private static InvalidWireValue invalidValueIn(Throwable error) {
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof InvalidWireValue invalid) {
+                return invalid;
             }
         }
         return null;

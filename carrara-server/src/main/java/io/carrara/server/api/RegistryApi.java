@@ -13,18 +13,19 @@ import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import com.linecorp.armeria.server.annotation.Put;
 import com.linecorp.armeria.server.annotation.StatusCode;
+import io.carrara.api.Page;
+import io.carrara.api.registry.Deprecation;
+import io.carrara.api.registry.Event;
+import io.carrara.api.registry.Instance;
+import io.carrara.api.registry.Lineage;
+import io.carrara.api.registry.Metric;
+import io.carrara.api.registry.Model;
+import io.carrara.api.registry.NewInstance;
+import io.carrara.api.registry.NewMetric;
+import io.carrara.api.registry.NewModel;
+import io.carrara.api.registry.NewProject;
+import io.carrara.api.registry.Project;
 import io.carrara.registry.ModelRegistry;
-import io.carrara.registry.model.Event;
-import io.carrara.registry.model.Instance;
-import io.carrara.registry.model.Lineage;
-import io.carrara.registry.model.Metric;
-import io.carrara.registry.model.Model;
-import io.carrara.registry.model.NewInstance;
-import io.carrara.registry.model.NewMetric;
-import io.carrara.registry.model.NewModel;
-import io.carrara.registry.model.NewProject;
-import io.carrara.registry.model.Page;
-import io.carrara.registry.model.Project;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.ModelRef;
 import java.util.Optional;
@@ -41,55 +42,55 @@ public final class RegistryApi {
         this.registry = requireNonNull(registry, "registry is null");
     }
 
-    /** The body of {@code POST /instances/{id}/deprecate}. */
-    public record Deprecation(String reason) {}
-
     @Post("/projects")
     @StatusCode(201)
     public Project createProject(AggregatedHttpRequest request, @Header(USER_HEADER) Optional<String> user) {
-        return registry.createProject(JsonBodies.read(request, NewProject.class), user.orElse(null));
+        return ApiMapping.project(registry.createProject(ApiMapping.newProject(JsonBodies.read(request, NewProject.class)),
+                user.orElse(null)));
     }
 
     @Get("/projects")
     public Page<Project> listProjects() {
-        return new Page<>(registry.listProjects(), null);
+        return ApiMapping.page(registry.listProjects(), ApiMapping::project);
     }
 
     @Get("/projects/{project}")
     public Project getProject(@Param("project") String project) {
-        return registry.getProject(project);
+        return ApiMapping.project(registry.getProject(project));
     }
 
     @Post("/projects/{project}/models")
     @StatusCode(201)
     public Model createModel(@Param("project") String project, AggregatedHttpRequest request,
             @Header(USER_HEADER) Optional<String> user) {
-        return registry.createModel(project, JsonBodies.read(request, NewModel.class), user.orElse(null));
+        return ApiMapping.model(registry.createModel(project, ApiMapping.newModel(JsonBodies.read(request, NewModel.class)),
+                user.orElse(null)));
     }
 
     @Get("/projects/{project}/models")
     public Page<Model> listModels(@Param("project") String project) {
-        return new Page<>(registry.listModels(project), null);
+        return ApiMapping.page(registry.listModels(project), ApiMapping::model);
     }
 
     @Get("/projects/{project}/models/{model}")
     public Model getModel(@Param("project") String project, @Param("model") String model) {
-        return registry.getModel(new ModelRef(project, model));
+        return ApiMapping.model(registry.getModel(new ModelRef(project, model)));
     }
 
     @Put("/projects/{project}/models/{model}/dependencies/{upstreamProject}/{upstreamModel}")
     public Model addDependency(@Param("project") String project, @Param("model") String model,
             @Param("upstreamProject") String upstreamProject, @Param("upstreamModel") String upstreamModel,
             @Header(USER_HEADER) Optional<String> user) {
-        return registry.addDependency(new ModelRef(project, model), upstream(upstreamProject, upstreamModel), user.orElse(null));
+        return ApiMapping.model(registry.addDependency(new ModelRef(project, model), upstream(upstreamProject, upstreamModel),
+                user.orElse(null)));
     }
 
     @Delete("/projects/{project}/models/{model}/dependencies/{upstreamProject}/{upstreamModel}")
     public Model removeDependency(@Param("project") String project, @Param("model") String model,
             @Param("upstreamProject") String upstreamProject, @Param("upstreamModel") String upstreamModel,
             @Header(USER_HEADER) Optional<String> user) {
-        return registry.removeDependency(new ModelRef(project, model), upstream(upstreamProject, upstreamModel),
-                user.orElse(null));
+        return ApiMapping.model(registry.removeDependency(new ModelRef(project, model),
+                upstream(upstreamProject, upstreamModel), user.orElse(null)));
     }
 
     @Get("/projects/{project}/models/{model}/lineage")
@@ -97,7 +98,7 @@ public final class RegistryApi {
             @Param("limit") Optional<String> limitParameter) {
         int limit = ApiParameters.integer(limitParameter, "limit", 100);
         ApiParameters.checkLimit(limit);
-        return registry.lineage(new ModelRef(project, model), limit);
+        return ApiMapping.lineage(registry.lineage(new ModelRef(project, model), limit));
     }
 
     @Post("/projects/{project}/models/{model}/instances")
@@ -105,7 +106,8 @@ public final class RegistryApi {
     public Instance createInstance(@Param("project") String project, @Param("model") String model,
             AggregatedHttpRequest request, @Header(USER_HEADER) Optional<String> user) {
         ModelRef ref = new ModelRef(project, model);
-        return registry.createInstance(ref, JsonBodies.read(request, NewInstance.class), user.orElse(null));
+        return ApiMapping.instance(registry.createInstance(ref,
+                ApiMapping.newInstance(JsonBodies.read(request, NewInstance.class)), user.orElse(null)));
     }
 
     @Get("/projects/{project}/models/{model}/instances")
@@ -113,19 +115,20 @@ public final class RegistryApi {
             @Param("limit") Optional<String> limitParameter, @Param("offset") Optional<String> offsetParameter) {
         int limit = ApiParameters.integer(limitParameter, "limit", 100);
         int offset = ApiParameters.integer(offsetParameter, "offset", 0);
-        return registry.listInstances(new ModelRef(project, model), limit, offset);
+        return ApiMapping.page(registry.listInstances(new ModelRef(project, model), limit, offset), ApiMapping::instance);
     }
 
     @Get("/instances/{id}")
     public Instance getInstance(@Param("id") String id) {
-        return registry.getInstance(parseId(id));
+        return ApiMapping.instance(registry.getInstance(parseId(id)));
     }
 
     @Post("/instances/{id}/deprecate")
     public Instance deprecate(@Param("id") String id, AggregatedHttpRequest request,
             @Header(USER_HEADER) Optional<String> user) {
         UUID instance = parseId(id);
-        return registry.deprecate(instance, JsonBodies.read(request, Deprecation.class).reason(), user.orElse(null));
+        return ApiMapping.instance(
+                registry.deprecate(instance, JsonBodies.read(request, Deprecation.class).reason(), user.orElse(null)));
     }
 
     @Post("/instances/{id}/metrics")
@@ -133,12 +136,13 @@ public final class RegistryApi {
     public Metric addMetric(@Param("id") String id, AggregatedHttpRequest request,
             @Header(USER_HEADER) Optional<String> user) {
         UUID instance = parseId(id);
-        return registry.addMetric(instance, JsonBodies.read(request, NewMetric.class), user.orElse(null));
+        return ApiMapping.metric(registry.addMetric(instance, ApiMapping.newMetric(JsonBodies.read(request, NewMetric.class)),
+                user.orElse(null)));
     }
 
     @Get("/instances/{id}/metrics")
     public Page<Metric> listMetrics(@Param("id") String id) {
-        return new Page<>(registry.listMetrics(parseId(id)), null);
+        return ApiMapping.page(registry.listMetrics(parseId(id)), ApiMapping::metric);
     }
 
     @Get("/search")
@@ -148,13 +152,13 @@ public final class RegistryApi {
         Integer pageLimit = limit.filter(value -> !value.isBlank()).isPresent() ? ApiParameters.integer(limit, "limit", 0) : null;
         Integer pageOffset = offset.filter(value -> !value.isBlank()).isPresent()
                 ? ApiParameters.integer(offset, "offset", 0) : null;
-        return registry.search(query, pageLimit, pageOffset);
+        return ApiMapping.page(registry.search(query, pageLimit, pageOffset), ApiMapping::instance);
     }
 
     @Get("/events")
     public Page<Event> events(@Param("after") Optional<String> after, @Param("limit") Optional<String> limit) {
-        return new Page<>(registry.events(ApiParameters.whole(after, "after", 0), ApiParameters.integer(limit, "limit", 100)),
-                null);
+        return ApiMapping.page(registry.events(ApiParameters.whole(after, "after", 0), ApiParameters.integer(limit, "limit", 100)),
+                ApiMapping::event);
     }
 
     static UUID parseId(String id) {

@@ -16,21 +16,19 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
+import io.carrara.api.Page;
+import io.carrara.api.table.ImportResult;
+import io.carrara.api.table.TableDescription;
+import io.carrara.api.table.TableSummary;
 import io.carrara.batch.TableService;
-import io.carrara.registry.model.Page;
-import io.carrara.server.http.RequestBodies;
 import io.carrara.server.http.RequestBodies.DataFile;
+import io.carrara.server.http.RequestBodies;
 import io.carrara.spark.table.ExportResult;
 import io.carrara.spark.table.FileFormat;
-import io.carrara.spark.table.ImportResult;
-import io.carrara.spark.table.TableColumn;
-import io.carrara.spark.table.TableDescription;
-import io.carrara.spark.table.TableSummary;
 import io.carrara.spi.error.CarraraException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -42,25 +40,9 @@ public final class TableApi {
         this.tables = requireNonNull(tables, "tables is null");
     }
 
-    /** A table's import, as the API answers it. */
-    public record ImportView(String table, long rowsImported, long rowsInTable, List<TableColumn> columns) {
-        static ImportView of(ImportResult result) {
-            return new ImportView(result.table().toString(), result.rowsImported(), result.rowsInTable(), result.columns());
-        }
-    }
-
-    public record SummaryView(String name, String type) {}
-
-    public record DescriptionView(String name, String type, List<TableColumn> columns, List<String> partitionColumns, Long rows) {
-        static DescriptionView of(TableDescription description) {
-            return new DescriptionView(description.name().toString(), description.type(), description.columns(),
-                    description.partitionColumns(), description.rows().isPresent() ? description.rows().getAsLong() : null);
-        }
-    }
-
     @Post("/tables/{table}/import")
     @ProducesJson
-    public ResponseEntity<ImportView> importFile(@Param("table") String table, @Param("format") Optional<String> format,
+    public ResponseEntity<ImportResult> importFile(@Param("table") String table, @Param("format") Optional<String> format,
             @Param("inferSchema") Optional<String> inferSchemaParameter, @Param("schema") Optional<String> schema,
             @Param("append") Optional<String> appendParameter, HttpRequest request) throws IOException {
         boolean inferSchema = ApiParameters.bool(inferSchemaParameter, "inferSchema", false);
@@ -69,24 +51,22 @@ public final class TableApi {
                 .map(named -> named == FileFormat.CSV ? DataFile.CSV : DataFile.JSON_LINES)) == DataFile.CSV
                 ? FileFormat.CSV : FileFormat.JSON_LINES;
         try (InputStream body = request.toInputStream(object -> object instanceof HttpData data ? data : HttpData.empty())) {
-            ImportResult result = tables.importFile(body, table, fileFormat, inferSchema,
+            io.carrara.spark.table.ImportResult result = tables.importFile(body, table, fileFormat, inferSchema,
                     schema.filter(value -> !value.isBlank()), append);
-            return ResponseEntity.of(ResponseHeaders.of(HttpStatus.CREATED), ImportView.of(result));
+            return ResponseEntity.of(ResponseHeaders.of(HttpStatus.CREATED), ApiMapping.importResult(result));
         }
     }
 
     @Get("/tables")
     @ProducesJson
-    public Page<SummaryView> list(@Param("database") Optional<String> database) {
-        List<TableSummary> summaries = tables.list(database.filter(value -> !value.isBlank()));
-        return new Page<>(summaries.stream().map(summary -> new SummaryView(summary.name().toString(), summary.type())).toList(),
-                null);
+    public Page<TableSummary> list(@Param("database") Optional<String> database) {
+        return ApiMapping.page(tables.list(database.filter(value -> !value.isBlank())), ApiMapping::tableSummary);
     }
 
     @Get("/tables/{table}")
     @ProducesJson
-    public DescriptionView describe(@Param("table") String table, @Param("rows") Optional<String> rows) {
-        return DescriptionView.of(tables.describe(table, ApiParameters.bool(rows, "rows", false)));
+    public TableDescription describe(@Param("table") String table, @Param("rows") Optional<String> rows) {
+        return ApiMapping.tableDescription(tables.describe(table, ApiParameters.bool(rows, "rows", false)));
     }
 
     /** The rows, streamed from a staged export that is deleted once sent (or abandoned). */

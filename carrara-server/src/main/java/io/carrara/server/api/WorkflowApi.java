@@ -15,16 +15,17 @@ import com.linecorp.armeria.server.annotation.Header;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
-import io.carrara.batch.workflow.WorkflowInfo;
+import io.carrara.api.Page;
+import io.carrara.api.workflow.NewWorkflowRun;
+import io.carrara.api.workflow.Workflow;
+import io.carrara.api.workflow.WorkflowBackfill;
+import io.carrara.api.workflow.WorkflowRun;
 import io.carrara.batch.workflow.WorkflowRunInfo;
 import io.carrara.batch.workflow.WorkflowService;
-import io.carrara.registry.model.Page;
 import io.carrara.server.http.RequestBodies;
 import io.carrara.spi.error.CarraraException;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /** The workflow endpoints under {@code /api/v1/workflows} and {@code /api/v1/workflow-runs}; see docs/api.md. */
 @ProducesJson
@@ -35,15 +36,9 @@ public final class WorkflowApi {
         this.workflows = requireNonNull(workflows, "workflows is null");
     }
 
-    /** The body of {@code POST /workflow-runs}. */
-    public record RunRequest(String definition, LocalDate executionDate, UUID instance) {}
-
-    /** The body of {@code POST /workflow-runs/backfill}. */
-    public record BackfillRequest(String definition, LocalDate from, LocalDate to, UUID instance) {}
-
     /** Registers the workflow whose YAML is the body. */
     @Post("/workflows")
-    public ResponseEntity<WorkflowInfo> register(AggregatedHttpRequest request, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+    public ResponseEntity<Workflow> register(AggregatedHttpRequest request, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
         String yaml = request.contentUtf8();
         if (yaml.isBlank()) {
             throw new CarraraException(INVALID_ARGUMENT, "the body must be the workflow's YAML text; see carrara workflow --help",
@@ -52,17 +47,17 @@ public final class WorkflowApi {
         RequestBodies.requireType(request.headers(), RequestBodies.YAML, RequestBodies.YAML_ALIAS, RequestBodies.YAML_TEXT);
         WorkflowService.Registered registered = workflows.register(yaml, user.orElse("anonymous"));
         return ResponseEntity.of(ResponseHeaders.of(registered.created() ? HttpStatus.CREATED : HttpStatus.OK),
-                registered.workflow());
+                ApiMapping.workflow(registered.workflow()));
     }
 
     @Get("/workflows")
-    public Page<WorkflowInfo> list() {
-        return new Page<>(workflows.list(), null);
+    public Page<Workflow> list() {
+        return ApiMapping.page(workflows.list(), ApiMapping::workflow);
     }
 
     @Get("/workflows/{name}")
-    public WorkflowInfo get(@Param("name") String name) {
-        return workflows.get(name);
+    public Workflow get(@Param("name") String name) {
+        return ApiMapping.workflow(workflows.get(name));
     }
 
     @Delete("/workflows/{name}")
@@ -72,39 +67,41 @@ public final class WorkflowApi {
     }
 
     @Get("/workflows/{name}/runs")
-    public Page<WorkflowRunInfo> runs(@Param("name") String name, @Param("limit") Optional<String> limitParameter,
+    public Page<WorkflowRun> runs(@Param("name") String name, @Param("limit") Optional<String> limitParameter,
             @Param("offset") Optional<String> offsetParameter) {
         int limit = ApiParameters.integer(limitParameter, "limit", 100);
         int offset = ApiParameters.integer(offsetParameter, "offset", 0);
         ApiParameters.checkPage(limit, offset);
-        return Page.fromOverfetch(workflows.runs(name, limit + 1, offset), limit, offset);
+        return ApiMapping.page(io.carrara.registry.model.Page.fromOverfetch(workflows.runs(name, limit + 1, offset), limit, offset),
+                ApiMapping::workflowRun);
     }
 
     @Post("/workflow-runs")
-    public ResponseEntity<WorkflowRunInfo> run(AggregatedHttpRequest request, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        RunRequest body = JsonBodies.read(request, RunRequest.class);
-        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), workflows.run(definition(body.definition()),
-                body.executionDate(), Optional.ofNullable(body.instance()), user.orElse("anonymous")));
+    public ResponseEntity<WorkflowRun> run(AggregatedHttpRequest request, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+        NewWorkflowRun body = JsonBodies.read(request, NewWorkflowRun.class);
+        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), ApiMapping.workflowRun(workflows.run(
+                definition(body.definition()), body.executionDate(), Optional.ofNullable(body.instance()),
+                user.orElse("anonymous"))));
     }
 
     @Post("/workflow-runs/backfill")
-    public ResponseEntity<Page<WorkflowRunInfo>> backfill(AggregatedHttpRequest request,
+    public ResponseEntity<Page<WorkflowRun>> backfill(AggregatedHttpRequest request,
             @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        BackfillRequest body = JsonBodies.read(request, BackfillRequest.class);
+        WorkflowBackfill body = JsonBodies.read(request, WorkflowBackfill.class);
         List<WorkflowRunInfo> runs = workflows.backfill(definition(body.definition()), body.from(), body.to(),
                 Optional.ofNullable(body.instance()), user.orElse("anonymous"));
-        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), new Page<>(runs, null));
+        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), ApiMapping.page(runs, ApiMapping::workflowRun));
     }
 
     @Post("/workflow-runs/{id}/retry")
-    public ResponseEntity<WorkflowRunInfo> retry(@Param("id") String id, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED),
-                workflows.retry(ApiParameters.uuid(id, "id", "a workflow run id"), user.orElse("anonymous")));
+    public ResponseEntity<WorkflowRun> retry(@Param("id") String id, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+        return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), ApiMapping.workflowRun(
+                workflows.retry(ApiParameters.uuid(id, "id", "a workflow run id"), user.orElse("anonymous"))));
     }
 
     @Get("/workflow-runs/{id}")
-    public WorkflowRunInfo getRun(@Param("id") String id) {
-        return workflows.getRun(ApiParameters.uuid(id, "id", "a workflow run id"));
+    public WorkflowRun getRun(@Param("id") String id) {
+        return ApiMapping.workflowRun(workflows.getRun(ApiParameters.uuid(id, "id", "a workflow run id")));
     }
 
     private static String definition(String value) {
