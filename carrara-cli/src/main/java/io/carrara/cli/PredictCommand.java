@@ -1,8 +1,9 @@
 package io.carrara.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carrara.api.error.ErrorBody;
+import io.carrara.api.predict.PredictResponse;
 import io.carrara.client.CarraraClient;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.error.StandardErrorCode;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,16 +103,16 @@ final class PredictCommand extends ClientCommand {
         if (rows.isEmpty()) {
             return;
         }
-        JsonNode predictions = client.predictions().predict(deployment, rows, instance).get("predictions");
+        PredictResponse answer = client.predictions().predict(deployment, rows, instance);
         for (int i = 0; i < rows.size(); i++) {
-            JsonNode prediction = predictions.get(i);
-            if (prediction.has("error")) {
-                fail(lines.get(i), prediction.get("error").asText()
-                        + (prediction.has("column") ? " (column: " + prediction.get("column").asText() + ")" : ""));
-            } else if (prediction.path("skipped").asBoolean(false) && prediction.size() == 1) {
+            Optional<ErrorBody> error = answer.error(i);
+            if (error.isPresent()) {
+                fail(lines.get(i), error.get().message()
+                        + (error.get().column() != null ? " (column: " + error.get().column() + ")" : ""));
+            } else if (answer.skipped(i)) {
                 skipped++;
             } else {
-                writer.write(JSON.writeValueAsString(prediction));
+                writer.write(JSON.writeValueAsString(answer.predictions().get(i)));
                 writer.write('\n');
                 scored++;
             }

@@ -40,7 +40,7 @@ import java.util.Optional;
  *         Map.of("city", "nyc"), TransferProgress.NONE);
  * client.instances().addMetric(instance.id(), MetricDefinition.numeric("mae", "validation", 4.2, Map.of()));
  * client.deployments().deploy(DeploymentDefinition.pinned("eta-live", instance.id()));
- * JsonNode answer = client.predictions().predict("eta-live", rows, null);
+ * PredictResponse answer = client.predictions().predict("eta-live", rows, null);
  * client.instances().download(instance.id(), Path.of("copy/"), TransferProgress.NONE);
  * }</pre>
  *

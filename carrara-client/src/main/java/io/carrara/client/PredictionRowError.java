@@ -2,7 +2,8 @@ package io.carrara.client;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.api.error.ErrorBody;
+import io.carrara.api.predict.PredictResponse;
 import io.carrara.spi.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * there is one.
  *
  * <pre>{@code
- * JsonNode answer = client.predict("fares", rows, null);
+ * PredictResponse answer = client.predictions().predict("fares", rows, null);
  * List<Optional<PredictionRowError>> errors = PredictionRowError.inAnswer(answer);   // one per row
  * errors.get(1).ifPresent(error -> System.out.println(error.code().name() + " " + error.column().orElse("") + ": " + error.message()));
  * }</pre>
@@ -31,41 +32,29 @@ public record PredictionRowError(ErrorCode code, String message, Optional<String
         requireNonNull(column, "column is null");
     }
 
-    /**
-     * The error of one entry of an answer's {@code predictions}, empty for a scored or skipped row.
-     * A server older than the error protocol sends only {@code error} and {@code column}: the code is
-     * then {@code ROW_INVALID} numbered 0, as the client numbers any code it cannot rebuild.
-     */
-    public static Optional<PredictionRowError> of(JsonNode prediction) {
-        requireNonNull(prediction, "prediction is null");
-        JsonNode error = prediction.get("error");
-        if (error == null || error.isNull()) {
-            return Optional.empty();
-        }
-        JsonNode number = prediction.get("number");
-        JsonNode type = prediction.get("type");
-        ErrorCode code = CarraraClientException.fromWire(
-                prediction.hasNonNull("code") ? prediction.get("code").asText() : UNNAMED_CODE,
-                number != null && number.canConvertToInt() ? number.asInt() : null,
-                type != null && type.isTextual() ? type.asText() : null,
-                400);
-        String message = prediction.hasNonNull("message") ? prediction.get("message").asText() : error.asText();
-        JsonNode column = prediction.get("column");
-        return Optional.of(new PredictionRowError(code, message,
-                column == null || column.isNull() ? Optional.empty() : Optional.of(column.asText())));
+    /** The error of row {@code row} of a predict answer, empty for a scored or skipped row. */
+    public static Optional<PredictionRowError> of(PredictResponse answer, int row) {
+        requireNonNull(answer, "answer is null");
+        return answer.error(row).map(PredictionRowError::of);
     }
 
-    /** The error of each row of a predict answer ({@code {"predictions": [...]}}), in row order. */
-    public static List<Optional<PredictionRowError>> inAnswer(JsonNode answer) {
+    /** The error of each row of a predict answer, in row order. */
+    public static List<Optional<PredictionRowError>> inAnswer(PredictResponse answer) {
         requireNonNull(answer, "answer is null");
-        JsonNode predictions = answer.get("predictions");
-        if (predictions == null || !predictions.isArray()) {
-            throw new IllegalArgumentException("not a predict answer: it has no predictions array");
-        }
-        List<Optional<PredictionRowError>> errors = new ArrayList<>(predictions.size());
-        for (JsonNode prediction : predictions) {
-            errors.add(of(prediction));
+        List<Optional<PredictionRowError>> errors = new ArrayList<>(answer.predictions().size());
+        for (int i = 0; i < answer.predictions().size(); i++) {
+            errors.add(of(answer, i));
         }
         return Collections.unmodifiableList(errors);
+    }
+
+    /**
+     * A row's error body with its code rebuilt. A server older than the error protocol sends only the
+     * message and the column: the code is then {@code ROW_INVALID} numbered 0, as the client numbers
+     * any code it cannot rebuild.
+     */
+    static PredictionRowError of(ErrorBody error) {
+        ErrorCode code = CarraraClientException.fromWire(error.code(), error.number(), error.type(), 400);
+        return new PredictionRowError(code, error.message(), Optional.ofNullable(error.column()));
     }
 }

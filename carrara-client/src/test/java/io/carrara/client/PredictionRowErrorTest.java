@@ -3,8 +3,8 @@ package io.carrara.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.predict.PredictResponse;
 import io.carrara.spi.error.ErrorCode;
 import io.carrara.spi.error.ErrorType;
 import java.util.List;
@@ -17,7 +17,7 @@ class PredictionRowErrorTest {
 
     @Test
     void rebuildsEachFailedRowsCodeMessageAndColumn() throws Exception {
-        JsonNode answer = JSON.readTree("""
+        PredictResponse answer = JSON.readValue("""
                 {"predictions": [
                    {"city": "nyc", "prediction": 1.0},
                    {"skipped": true},
@@ -26,7 +26,7 @@ class PredictionRowErrorTest {
                    {"error": "instance 6f1c… failed to load", "code": "MODEL_UNAVAILABLE", "number": 196610,
                     "type": "UNAVAILABLE", "message": "instance 6f1c… failed to load"}],
                  "instances": [], "predictionIds": [null, null, null, null]}
-                """);
+                """, PredictResponse.class);
 
         List<Optional<PredictionRowError>> errors = PredictionRowError.inAnswer(answer);
 
@@ -42,9 +42,10 @@ class PredictionRowErrorTest {
 
     @Test
     void aRowErrorFromAServerBeforeTheErrorProtocolKeepsItsMessageAndColumn() throws Exception {
-        JsonNode prediction = JSON.readTree("{\"error\": \"column distance expects a number\", \"column\": \"distance\"}");
+        PredictResponse answer = JSON.readValue("{\"predictions\": [{\"error\": \"column distance expects a number\","
+                + " \"column\": \"distance\"}]}", PredictResponse.class);
 
-        PredictionRowError error = PredictionRowError.of(prediction).orElseThrow();
+        PredictionRowError error = PredictionRowError.of(answer, 0).orElseThrow();
 
         assertThat(error.code()).isEqualTo(new ErrorCode(0, "ROW_INVALID", ErrorType.INVALID_INPUT));
         assertThat(error.message()).isEqualTo("column distance expects a number");
@@ -52,8 +53,8 @@ class PredictionRowErrorTest {
     }
 
     @Test
-    void refusesWhatIsNoPredictAnswer() throws Exception {
-        assertThatThrownBy(() -> PredictionRowError.inAnswer(JSON.readTree("{\"rows\": []}")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("predictions");
+    void anAnswerWithoutPredictionsIsNoPredictAnswer() {
+        assertThatThrownBy(() -> JSON.readValue("{\"rows\": []}", PredictResponse.class))
+                .hasMessageContaining("predictions");
     }
 }

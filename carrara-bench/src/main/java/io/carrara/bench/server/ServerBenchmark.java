@@ -12,6 +12,7 @@ import io.carrara.api.deploy.DeploymentDefinition;
 import io.carrara.api.deploy.FeatureLookup;
 import io.carrara.api.deploy.MissingFeatures;
 import io.carrara.api.feature.FeatureLoadReport;
+import io.carrara.api.predict.PredictResponse;
 import io.carrara.api.registry.Instance;
 import io.carrara.api.registry.NewProvenance;
 import io.carrara.bench.pipeline.Trips.Trip;
@@ -396,8 +397,8 @@ public final class ServerBenchmark implements Callable<Integer> {
         while (System.nanoTime() < deadline) {
             attempts++;
             try {
-                JsonNode answer = client.predictions().predict(deployment, List.of(row), null);
-                if (answer.path("predictions").path(0).path("prediction").isNumber()) {
+                PredictResponse answer = client.predictions().predict(deployment, List.of(row), null);
+                if (answer.predictions().get(0).get("prediction") instanceof Number) {
                     return attempts;
                 }
                 throw new IllegalStateException(deployment + " answered without a prediction: " + answer);
@@ -487,11 +488,11 @@ public final class ServerBenchmark implements Callable<Integer> {
         while (true) {
             try {
                 JsonNode row = JSON.readTree(TripsRequests.rowsBody(trip, withDistance)).path("rows").path(0);
-                JsonNode prediction = client.predictions().predict(deployment, List.of(row), null).path("predictions").path(0);
-                if (!prediction.path("prediction").isNumber()) {
+                Map<String, Object> prediction = client.predictions().predict(deployment, List.of(row), null).predictions().get(0);
+                if (!(prediction.get("prediction") instanceof Number)) {
                     throw new IllegalStateException(deployment + " did not predict row " + trip.id() + ": " + prediction);
                 }
-                return prediction;
+                return JSON.valueToTree(prediction);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (CarraraClientException e) {

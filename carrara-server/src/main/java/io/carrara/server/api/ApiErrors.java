@@ -21,6 +21,7 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
+import io.carrara.api.error.ErrorBody;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.spi.error.CarraraException;
@@ -124,11 +125,13 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
      * "type": "INVALID_INPUT", "message": "…", "field": "…" | null}} (docs/api.md#errors).
      */
     public static String body(ErrorCode code, String message, String field) {
-        ObjectNode node = RegistryJson.mapper().createObjectNode();
-        put(node, code);
-        node.put("message", bounded(message, MAX_MESSAGE_CHARS));
-        node.put("field", field == null ? null : bounded(field, MAX_FIELD_CHARS));
-        return node.toString();
+        ErrorBody body = new ErrorBody(code.name(), code.code(), code.type().name(),
+                String.valueOf(bounded(message, MAX_MESSAGE_CHARS)), field == null ? null : bounded(field, MAX_FIELD_CHARS), null);
+        try {
+            return RegistryJson.mapper().writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an error body", e);
+        }
     }
 
     /** Writes a code's identity into an error object: its name, number and type. */

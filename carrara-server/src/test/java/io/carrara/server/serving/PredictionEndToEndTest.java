@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carrara.api.error.ErrorBody;
+import io.carrara.api.predict.PredictResponse;
 import io.carrara.registry.model.Instance;
 import io.carrara.registry.predictions.LoggedPrediction;
 import io.carrara.server.CarraraServer;
@@ -148,6 +150,16 @@ class PredictionEndToEndTest {
         assertThat(rowError.get("type").asText()).isEqualTo("INVALID_INPUT");
         assertThat(rowError.get("column").asText()).isEqualTo("distance");
         assertThat(rowError.get("message").asText()).isEqualTo(rowError.get("error").asText());
+        // The streamed answer is the carrara-api record the client reads, field for field (unknown fields refused).
+        PredictResponse answer = JSON.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(mixed.body(), PredictResponse.class);
+        assertThat(answer.predictions()).hasSize(2);
+        assertThat(answer.error(0)).isEmpty();
+        assertThat(answer.error(1)).contains(new ErrorBody("ROW_INVALID", 131077, "INVALID_INPUT",
+                rowError.get("message").asText(), null, "distance"));
+        assertThat(answer.instance()).isEqualTo(instance.id());
+        assertThat(answer.instances()).containsExactly(instance.id(), instance.id());
+        assertThat(answer.predictionIds()).hasSize(2);
     }
 
     private void awaitReady(String name) throws Exception {
