@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The metadata of a new instance whose artifact is already stored as a blob. Most callers use
- * {@link CarraraClient#upload} instead, which stores the blob first and then sends this.
+ * {@link InstancesClient#upload} instead, which stores the blob first and then sends this.
+ * {@code provenance} may be null: the request then carries none, and the server records only its own.
  */
 public record InstanceDefinition(
         String sha256,
@@ -24,7 +25,6 @@ public record InstanceDefinition(
         requireNonNull(format, "format is null");
         requireNonNull(packaging, "packaging is null");
         metadata = Copies.map(metadata);
-        requireNonNull(provenance, "provenance is null");
     }
 
     /** The body of {@code POST …/instances}. */

@@ -14,7 +14,7 @@ import io.carrara.api.deploy.MissingFeatures;
 import io.carrara.api.feature.FeatureLoadReport;
 import io.carrara.api.predict.PredictResponse;
 import io.carrara.api.registry.Instance;
-import io.carrara.api.registry.NewProvenance;
+import io.carrara.api.registry.Packaging;
 import io.carrara.bench.pipeline.Trips.Trip;
 import io.carrara.bench.pipeline.TripsModels;
 import io.carrara.client.CarraraClient;
@@ -23,6 +23,7 @@ import io.carrara.client.InstanceDefinition;
 import io.carrara.client.ModelDefinition;
 import io.carrara.client.TransferProgress;
 import io.carrara.server.oip.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
+import io.carrara.spi.archive.ModelArchive;
 import io.carrara.spi.model.ArtifactFormat;
 import io.carrara.spi.model.ModelRef;
 import java.io.IOException;
@@ -300,8 +301,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         ClientFactory factory = ClientFactory.builder().workerGroup(clientThreads).build();
         try {
             ensureModel(client);
-            Instance instance = client.instances().upload(MODEL, modelDirectory, ArtifactFormat.SPARK_PIPELINE, Map.of("benchmark", run),
-                    TransferProgress.NONE);
+            Instance instance = upload(client, modelDirectory);
             out.printf("uploaded %s as instance %s of %s (%,d bytes)%n%n", modelDirectory.getFileName(), instance.id(), MODEL,
                     instance.artifact().size());
             ServerMetrics metrics = new ServerMetrics(WebClient.builder(scheme("h1c", base)).factory(factory)
@@ -350,6 +350,28 @@ public final class ServerBenchmark implements Callable<Integer> {
         }
     }
 
+    /**
+     * Uploads the model as a zip without provenance, so that the same requests work against servers
+     * from before provenance format 2 (compare-servers.sh runs one generator against two servers).
+     */
+    private Instance upload(CarraraClient client, Path modelDirectory) {
+        try {
+            Path archive = Files.createTempFile("carrara-bench-", ".zip");
+            try {
+                try (java.io.OutputStream out = Files.newOutputStream(archive)) {
+                    ModelArchive.pack(modelDirectory, out);
+                }
+                String sha256 = client.instances().uploadBlob(archive, TransferProgress.NONE).sha256();
+                return client.instances().create(MODEL, new InstanceDefinition(sha256, ArtifactFormat.SPARK_PIPELINE,
+                        Packaging.ZIP, Map.of("benchmark", run), null));
+            } finally {
+                Files.deleteIfExists(archive);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pack " + modelDirectory, e);
+        }
+    }
+
     // ---- cold start
 
     private void coldStarts(CarraraClient client, ServerMetrics metrics, Instance uploaded, Trip trip, List<String> deployed) {
@@ -358,7 +380,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         for (int i = 1; i <= coldStarts; i++) {
             Instance instance = i == 1 ? uploaded : client.instances().create(MODEL, new InstanceDefinition(uploaded.artifact().sha256(),
                     ArtifactFormat.SPARK_PIPELINE, uploaded.artifact().packaging(), Map.of("benchmark", run, "coldStart",
-                            Integer.toString(i)), new NewProvenance(null, CarraraClient.clientProvenance(), null, Map.of())));
+                            Integer.toString(i)), null));
             String name = "bench-" + run + "-cold-" + i;
             long started = System.nanoTime();
             client.deployments().deploy(DeploymentDefinition.pinned(name, instance.id()));
