@@ -1,12 +1,15 @@
 package io.carrara.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.api.deploy.Deployment;
 import io.carrara.api.deploy.DeploymentRevision;
 import io.carrara.api.deploy.FeatureLookup;
 import io.carrara.api.deploy.Routing;
+import io.carrara.api.predict.LoggedPrediction;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -116,8 +119,13 @@ final class DeploymentCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) {
-            for (com.fasterxml.jackson.databind.JsonNode prediction : client.deployments().loggedPredictions(name, from, to, limit)) {
-                out().println(prediction.toString());
+            ObjectMapper json = CarraraJson.newObjectMapper();
+            for (LoggedPrediction prediction : client.deployments().loggedPredictions(name, from, to, limit)) {
+                try {
+                    out().println(json.writeValueAsString(prediction));
+                } catch (JsonProcessingException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
     }

@@ -2,11 +2,11 @@ package io.carrara.client;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.carrara.api.Page;
 import io.carrara.api.deploy.Deployment;
 import io.carrara.api.deploy.DeploymentDefinition;
 import io.carrara.api.deploy.DeploymentRevision;
+import io.carrara.api.predict.LoggedPrediction;
 import io.carrara.spi.model.Names;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -57,16 +57,15 @@ public final class DeploymentsClient {
 
     /**
      * The deployment's logged predictions made in {@code [from, to)}, oldest first, at most
-     * {@code limit}; each is {@code {"id", "deployment", "instance", "input", "output", "latencyMicros",
-     * "createdAt"}}. A null {@code from} or {@code to} leaves it to the server (the last 24 hours).
+     * {@code limit}. A null {@code from} or {@code to} leaves it to the server (the last 24 hours).
      */
-    public List<JsonNode> loggedPredictions(String name, Instant from, Instant to, int limit) {
+    public List<LoggedPrediction> loggedPredictions(String name, Instant from, Instant to, int limit) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("from", from);
         parameters.put("to", to);
         parameters.put("limit", limit);
-        Page<JsonNode> page = transport.call(transport.request(Transport.withQuery(Transport.deploymentPath(name) + "/predictions", parameters)).GET(),
-                transport.pageOf(JsonNode.class));
+        Page<LoggedPrediction> page = transport.call(transport.request(Transport.withQuery(Transport.deploymentPath(name) + "/predictions", parameters)).GET(),
+                transport.pageOf(LoggedPrediction.class));
         return page.items();
     }
 

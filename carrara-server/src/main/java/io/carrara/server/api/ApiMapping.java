@@ -12,6 +12,7 @@ import io.carrara.api.deploy.MissingFeatures;
 import io.carrara.api.deploy.RevisionAction;
 import io.carrara.api.deploy.Routing;
 import io.carrara.api.feature.FeatureLoadReport;
+import io.carrara.api.predict.LoggedPrediction;
 import io.carrara.api.registry.Artifact;
 import io.carrara.api.registry.Event;
 import io.carrara.api.registry.Instance;
@@ -231,6 +232,16 @@ final class ApiMapping {
             case UPDATED -> DeployOutcome.UPDATED;
             case UNCHANGED -> DeployOutcome.UNCHANGED;
         });
+    }
+
+    /** A logged prediction on the wire; its input and output are JSON objects as the log keeps them. */
+    static LoggedPrediction loggedPrediction(io.carrara.registry.predictions.LoggedPrediction logged) {
+        return new LoggedPrediction(logged.id(), logged.deployment(), logged.instance(), object(logged.input()),
+                object(logged.output()), logged.latencyMicros(), logged.createdAt(), logged.formatVersion());
+    }
+
+    private static java.util.Map<String, Object> object(com.fasterxml.jackson.databind.JsonNode node) {
+        return RegistryJson.mapper().convertValue(node, new com.fasterxml.jackson.core.type.TypeReference<>() {});
     }
 
     static DeploymentRevision revision(io.carrara.registry.deploy.DeploymentRevision revision) {

@@ -20,7 +20,6 @@ import io.carrara.api.deploy.DeploymentDefinition;
 import io.carrara.api.deploy.DeploymentRevision;
 import io.carrara.registry.deploy.DeployOutcome;
 import io.carrara.registry.deploy.DeploymentRegistry;
-import io.carrara.registry.predictions.LoggedPrediction;
 import io.carrara.registry.predictions.PredictionLogStore;
 import io.carrara.spi.error.CarraraException;
 import java.time.Duration;
@@ -93,12 +92,12 @@ public final class DeploymentApi {
      * microsecond come again.
      */
     @Get("/deployments/{name}/predictions")
-    public Page<LoggedPrediction> predictions(@Param("name") String name, @Param("from") Optional<String> from,
+    public Page<io.carrara.api.predict.LoggedPrediction> predictions(@Param("name") String name, @Param("from") Optional<String> from,
             @Param("to") Optional<String> to, @Param("limit") Optional<String> limitParameter) {
         int limit = ApiParameters.integer(limitParameter, "limit", 100);
         Instant until = to.map(value -> instant(value, "to")).orElseGet(Instant::now);
         Instant since = from.map(value -> instant(value, "from")).orElse(until.minus(Duration.ofDays(1)));
-        return new Page<>(predictions.find(name, since, until, limit), null);
+        return new Page<>(predictions.find(name, since, until, limit).stream().map(ApiMapping::loggedPrediction).toList(), null);
     }
 
     private static Instant instant(String value, String field) {

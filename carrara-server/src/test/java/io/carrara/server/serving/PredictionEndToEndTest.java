@@ -112,6 +112,14 @@ class PredictionEndToEndTest {
         assertThat(items.get(0).get("output").has("probability")).isTrue();
         assertThat(items.get(0).has("latencyMicros")).isTrue();
         assertThat(items.get(0).get("formatVersion").asInt()).isEqualTo(1);
+        // The page is the carrara-api record the client reads, field for field.
+        io.carrara.api.predict.LoggedPrediction first = JSON.copy().findAndRegisterModules()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .treeToValue(items.get(0), io.carrara.api.predict.LoggedPrediction.class);
+        assertThat(first.instance()).isEqualTo(instance.id());
+        assertThat(first.input().get("city")).isInstanceOf(String.class);
+        assertThat(first.output()).containsKey("probability");
+        assertThat(first.formatVersion()).isEqualTo(1);
         HttpResponse<String> badFrom = get("/api/v1/deployments/fraud-scorer/predictions?from=yesterday");
         assertThat(badFrom.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badFrom.body()).get("field").asText()).isEqualTo("from");
