@@ -2,7 +2,7 @@ package io.carrara.api.batch;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.carrara.api.WireEnums;
 
 /** Where a batch job is: queued, running, or finished (succeeded or failed); on the wire, and in text output, by its lower-case name. */
 public enum BatchJobStatus {
@@ -10,17 +10,12 @@ public enum BatchJobStatus {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnums.wireName(this);
     }
 
     @JsonCreator
     public static BatchJobStatus fromWireName(String wireName) {
-        for (BatchJobStatus value : values()) {
-            if (value.wireName().equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("'" + wireName + "' is not one of queued, running, succeeded, failed");
+        return WireEnums.fromWireName(BatchJobStatus.class, "status", wireName);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.carrara.api.deploy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.carrara.api.WireEnums;
 
 /** What a deploy did: created the deployment, changed it (a new revision), or found it configured so already. */
 public enum DeployOutcome {
@@ -10,16 +10,11 @@ public enum DeployOutcome {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnums.wireName(this);
     }
 
     @JsonCreator
     public static DeployOutcome fromWireName(String wireName) {
-        for (DeployOutcome value : values()) {
-            if (value.wireName().equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("outcome '" + wireName + "' is not created, updated or unchanged");
+        return WireEnums.fromWireName(DeployOutcome.class, "outcome", wireName);
     }
 }

@@ -2,7 +2,7 @@ package io.carrara.api.deploy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.carrara.api.WireEnums;
 
 /** What a row whose feature lookup finds nothing gets: nulls (the pipeline's null handling decides) or a 4xx. */
 public enum MissingFeatures {
@@ -10,16 +10,11 @@ public enum MissingFeatures {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnums.wireName(this);
     }
 
     @JsonCreator
     public static MissingFeatures fromWireName(String wireName) {
-        for (MissingFeatures value : values()) {
-            if (value.wireName().equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("missingFeatures '" + wireName + "' is not null or reject");
+        return WireEnums.fromWireName(MissingFeatures.class, "missingFeatures", wireName);
     }
 }

@@ -2,7 +2,7 @@ package io.carrara.api.deploy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.carrara.api.WireEnums;
 
 /** What a deployment revision did; its wire name is the lower-case name, as in the event type. */
 public enum RevisionAction {
@@ -12,16 +12,11 @@ public enum RevisionAction {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnums.wireName(this);
     }
 
     @JsonCreator
     public static RevisionAction fromWireName(String wireName) {
-        for (RevisionAction value : values()) {
-            if (value.wireName().equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("action '" + wireName + "' is not created, updated, undeployed or refused");
+        return WireEnums.fromWireName(RevisionAction.class, "action", wireName);
     }
 }

@@ -2,7 +2,7 @@ package io.carrara.api.health;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.carrara.api.WireEnums;
 
 /** The server's health: ok, degraded (the feature store is down) or unavailable (the database is down); on the wire, and in text output, by its lower-case name. */
 public enum HealthStatus {
@@ -10,17 +10,12 @@ public enum HealthStatus {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnums.wireName(this);
     }
 
     @JsonCreator
     public static HealthStatus fromWireName(String wireName) {
-        for (HealthStatus value : values()) {
-            if (value.wireName().equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("'" + wireName + "' is not one of ok, degraded, unavailable");
+        return WireEnums.fromWireName(HealthStatus.class, "status", wireName);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.carrara.api.InvalidWireValue;
 import io.carrara.api.WireCopies;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,8 +18,10 @@ import java.util.TreeMap;
 public record NewProvenance(String fileName, Map<String, String> client, Provenance.Training training,
         Map<String, String> extra) {
     /** What the server records itself; a client that sends one is refused, naming it. */
-    private static final java.util.List<String> SERVER_RECORDED =
-            java.util.List.of("uploader", "uploadedAt", "server", "propagatedFrom", "propagatedAt");
+    private static final List<String> SERVER_RECORDED =
+            List.of("uploader", "uploadedAt", "server", "propagatedFrom", "propagatedAt");
+    private static final List<String> VERSION2_FIELDS = List.of("formatVersion", "fileName", "client", "training", "extra");
+    private static final List<String> TRAINING_FIELDS = List.of("dataRef", "codeRef", "seeds", "frameworks");
 
     public NewProvenance {
         client = WireCopies.map(client);
@@ -38,25 +41,29 @@ public record NewProvenance(String fileName, Map<String, String> client, Provena
         }
         boolean version2 = body.containsKey("formatVersion") || body.values().stream().anyMatch(value -> value instanceof Map);
         if (!version2) {
-            Map<String, String> flat = new TreeMap<>();
-            body.forEach((key, value) -> flat.put(key, value == null ? null : value.toString()));
+            // Format 1: a flat map whose values are strings (numbers and booleans are taken as their text).
             Map<String, String> client = new TreeMap<>();
             Map<String, String> extra = new TreeMap<>();
-            flat.forEach((key, value) -> {
+            body.forEach((key, value) -> {
                 if (!key.equals("fileName")) {
-                    (Provenance.VERSION1_CLIENT_KEYS.contains(key) ? client : extra).put(key, value);
+                    (Provenance.VERSION1_CLIENT_KEYS.contains(key) ? client : extra).put(key, scalar(key, value));
                 }
             });
-            return new NewProvenance(flat.get("fileName"), client, null, extra);
+            return new NewProvenance(scalar("fileName", body.get("fileName")), client, null, extra);
         }
-        Map<String, String> extra = new TreeMap<>(strings(body.get("extra")));
-        body.forEach((key, value) -> {
-            if (!(value instanceof Map) && !key.equals("fileName") && !key.equals("formatVersion") && value != null) {
-                extra.put(key, value.toString());
+        for (String key : body.keySet()) {
+            if (!VERSION2_FIELDS.contains(key)) {
+                throw new InvalidWireValue(key, "unknown field 'provenance." + key + "'; a client may send "
+                        + String.join(", ", VERSION2_FIELDS));
             }
-        });
-        return new NewProvenance(body.get("fileName") == null ? null : body.get("fileName").toString(),
-                strings(body.get("client")), training(body.get("training")), extra);
+        }
+        Object version = body.get("formatVersion");
+        if (version != null && !(version instanceof Integer number && number == Provenance.FORMAT_VERSION)) {
+            throw new InvalidWireValue("formatVersion", "provenance.formatVersion " + version + " is not supported: send "
+                    + Provenance.FORMAT_VERSION + ", or a flat map of strings (format 1)");
+        }
+        return new NewProvenance(text("fileName", body.get("fileName")), strings("client", body.get("client")),
+                training(body.get("training")), strings("extra", body.get("extra")));
     }
 
     /**
@@ -84,24 +91,57 @@ public record NewProvenance(String fileName, Map<String, String> client, Provena
         return body;
     }
 
-    private static Map<String, String> strings(Object value) {
-        Map<String, String> strings = new TreeMap<>();
-        if (value instanceof Map<?, ?> map) {
-            map.forEach((key, item) -> strings.put(String.valueOf(key), item == null ? null : item.toString()));
+    /** A format-1 value: a string, or a number or boolean taken as its text. */
+    private static String scalar(String field, Object value) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value == null ? null : value.toString();
         }
+        throw new InvalidWireValue(field, "provenance." + field + " must be a string: format 1 is a flat map of strings");
+    }
+
+    private static String text(String field, Object value) {
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw new InvalidWireValue(field, "provenance." + field + " must be a string");
+    }
+
+    /** An object of strings at {@code field}; absent is empty. */
+    private static Map<String, String> strings(String field, Object value) {
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new InvalidWireValue(field, "provenance." + field + " must be a JSON object of strings");
+        }
+        Map<String, String> strings = new TreeMap<>();
+        map.forEach((key, item) -> strings.put(String.valueOf(key), text(field + "." + key, item)));
         return strings;
     }
 
     private static Provenance.Training training(Object value) {
-        if (!(value instanceof Map<?, ?> map)) {
+        if (value == null) {
             return null;
         }
-        Map<String, Long> seeds = new TreeMap<>();
-        if (map.get("seeds") instanceof Map<?, ?> given) {
-            given.forEach((name, seed) -> seeds.put(String.valueOf(name), seed(String.valueOf(name), seed)));
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new InvalidWireValue("training", "provenance.training must be a JSON object");
         }
-        return new Provenance.Training(map.get("dataRef") == null ? null : map.get("dataRef").toString(),
-                map.get("codeRef") == null ? null : map.get("codeRef").toString(), seeds, strings(map.get("frameworks")));
+        for (Object key : map.keySet()) {
+            if (!TRAINING_FIELDS.contains(String.valueOf(key))) {
+                throw new InvalidWireValue("training." + key, "unknown field 'provenance.training." + key + "'; known fields: "
+                        + String.join(", ", TRAINING_FIELDS));
+            }
+        }
+        Map<String, Long> seeds = new TreeMap<>();
+        Object given = map.get("seeds");
+        if (given != null && !(given instanceof Map)) {
+            throw new InvalidWireValue("training.seeds", "provenance.training.seeds must be a JSON object of whole numbers");
+        }
+        if (given instanceof Map<?, ?> named) {
+            named.forEach((name, seed) -> seeds.put(String.valueOf(name), seed(String.valueOf(name), seed)));
+        }
+        return new Provenance.Training(text("training.dataRef", map.get("dataRef")), text("training.codeRef", map.get("codeRef")),
+                seeds, strings("training.frameworks", map.get("frameworks")));
     }
 
     private static long seed(String name, Object seed) {

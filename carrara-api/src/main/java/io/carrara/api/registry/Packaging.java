@@ -2,7 +2,7 @@ package io.carrara.api.registry;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.carrara.api.WireEnums;
 
 /** How an artifact's bytes are laid out: one file as uploaded, or a directory packed as a deterministic ZIP. */
 public enum Packaging {
@@ -10,17 +10,12 @@ public enum Packaging {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnums.wireName(this);
     }
 
     @JsonCreator
     public static Packaging fromWireName(String wireName) {
-        for (Packaging value : values()) {
-            if (value.wireName().equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("packaging '" + wireName + "' is not file or zip");
+        return WireEnums.fromWireName(Packaging.class, "packaging", wireName);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.carrara.api.workflow;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.carrara.api.WireEnums;
 
 /** Where a workflow run is: queued, running, or finished (succeeded or failed); on the wire, and in text output, by its lower-case name. */
 public enum RunStatus {
@@ -10,17 +10,12 @@ public enum RunStatus {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnums.wireName(this);
     }
 
     @JsonCreator
     public static RunStatus fromWireName(String wireName) {
-        for (RunStatus value : values()) {
-            if (value.wireName().equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("'" + wireName + "' is not one of queued, running, succeeded, failed");
+        return WireEnums.fromWireName(RunStatus.class, "status", wireName);
     }
 
     @Override

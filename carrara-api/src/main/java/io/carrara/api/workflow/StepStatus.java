@@ -2,7 +2,7 @@ package io.carrara.api.workflow;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.carrara.api.WireEnums;
 
 /** Where one step of a workflow run is; on the wire, and in text output, by its lower-case name. */
 public enum StepStatus {
@@ -10,17 +10,12 @@ public enum StepStatus {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnums.wireName(this);
     }
 
     @JsonCreator
     public static StepStatus fromWireName(String wireName) {
-        for (StepStatus value : values()) {
-            if (value.wireName().equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("'" + wireName + "' is not one of pending, running, succeeded, failed");
+        return WireEnums.fromWireName(StepStatus.class, "status", wireName);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.carrara.api.workflow;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.carrara.api.WireEnums;
 
 /** What started a workflow run: a person, a backfill, or the schedule; on the wire, and in text output, by its lower-case name. */
 public enum Trigger {
@@ -10,17 +10,12 @@ public enum Trigger {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnums.wireName(this);
     }
 
     @JsonCreator
     public static Trigger fromWireName(String wireName) {
-        for (Trigger value : values()) {
-            if (value.wireName().equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("'" + wireName + "' is not one of manual, backfill, schedule");
+        return WireEnums.fromWireName(Trigger.class, "trigger", wireName);
     }
 
     @Override

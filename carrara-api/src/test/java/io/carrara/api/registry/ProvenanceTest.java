@@ -91,4 +91,20 @@ class ProvenanceTest {
         assertThat(provenance.fileName()).isEqualTo("model.txt");
         assertThat(provenance.extra()).isEmpty();
     }
+
+    @Test
+    void aFormat2UploadOfTheWrongShapeIsRefusedNamingTheField() {
+        assertThat(refusedField("{\"formatVersion\": 2, \"owner\": \"x\"}")).isEqualTo("owner");
+        assertThat(refusedField("{\"formatVersion\": 3}")).isEqualTo("formatVersion");
+        assertThat(refusedField("{\"formatVersion\": 2, \"client\": \"linux\"}")).isEqualTo("client");
+        assertThat(refusedField("{\"client\": {\"os\": {\"name\": \"Linux\"}}}")).isEqualTo("client.os");
+        assertThat(refusedField("{\"training\": {\"seed\": 1}}")).isEqualTo("training.seed");
+        assertThat(refusedField("{\"fileName\": [\"a\"]}")).isEqualTo("fileName");
+    }
+
+    private static String refusedField(String json) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> JSON.readValue(json, NewProvenance.class));
+        assertThat(thrown).as(json).rootCause().isInstanceOf(io.carrara.api.InvalidWireValue.class);
+        return ((io.carrara.api.InvalidWireValue) org.assertj.core.util.Throwables.getRootCause(thrown)).field();
+    }
 }

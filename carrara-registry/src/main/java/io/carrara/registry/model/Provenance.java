@@ -140,8 +140,8 @@ public record Provenance(
 
     /**
      * Reads a provenance in either format (see the class comment), naming the offending field under
-     * {@code provenance} when it is not one. Jackson uses it for request bodies; the registry for
-     * stored rows.
+     * {@code provenance} when it is not one: the registry's stored rows, and any JSON of it (the HTTP
+     * API reads uploads as carrara-api's {@code NewProvenance}, which holds the same rules).
      */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Provenance fromJson(JsonNode node) {
