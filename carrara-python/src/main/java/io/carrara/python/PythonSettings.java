@@ -1,0 +1,128 @@
+package io.carrara.python;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the Python runtime builds environments and runs workers, with defaults in one place:
+ * {@code PythonSettings.defaults(home)} keeps environments under {@code home/python/envs} and worker
+ * sockets under {@code home/python/run}.
+ *
+ * @param environments folder of the virtual environments, one per content hash
+ * @param sockets folder of the workers' Unix domain sockets
+ * @param interpreter the Python that builds environments, e.g. {@code python3} or {@code /usr/bin/python3.11}
+ * @param pipArguments passed to every {@code pip install} (e.g. {@code --index-url URL}, {@code --no-index},
+ *     {@code --find-links DIR}); empty means pip's own configuration
+ * @param workersPerInstance worker processes per loaded model
+ * @param requestTimeout deadline of one predict call; a worker past it is killed and restarted
+ * @param workerStartTimeout how long a worker may take to load, validate and answer READY
+ * @param buildTimeout how long one environment build may take before its processes are killed
+ * @param memoryLimitMib the worker's address-space limit (RLIMIT_AS), 0 for none
+ * @param sparkBatchSize rows per predict call when Spark scores a partition
+ */
+public record PythonSettings(
+        Path environments,
+        Path sockets,
+        String interpreter,
+        List<String> pipArguments,
+        int workersPerInstance,
+        Duration requestTimeout,
+        Duration workerStartTimeout,
+        Duration buildTimeout,
+        long memoryLimitMib,
+        int sparkBatchSize) {
+
+    public static final String DEFAULT_INTERPRETER = "python3";
+    public static final int DEFAULT_WORKERS_PER_INSTANCE = 1;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_WORKER_START_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(15);
+    public static final int DEFAULT_SPARK_BATCH_SIZE = 1000;
+
+    public PythonSettings {
+        requireNonNull(environments, "environments is null");
+        requireNonNull(sockets, "sockets is null");
+        requireNonNull(interpreter, "interpreter is null");
+        requireNonNull(requestTimeout, "requestTimeout is null");
+        requireNonNull(workerStartTimeout, "workerStartTimeout is null");
+        requireNonNull(buildTimeout, "buildTimeout is null");
+        pipArguments = List.copyOf(requireNonNull(pipArguments, "pipArguments is null"));
+        if (interpreter.isBlank()) {
+            throw new IllegalArgumentException("interpreter is blank");
+        }
+        if (workersPerInstance < 1) {
+            throw new IllegalArgumentException("workersPerInstance must be at least 1: " + workersPerInstance);
+        }
+        positive(requestTimeout, "requestTimeout");
+        positive(workerStartTimeout, "workerStartTimeout");
+        positive(buildTimeout, "buildTimeout");
+        if (memoryLimitMib < 0) {
+            throw new IllegalArgumentException("memoryLimitMib is negative: " + memoryLimitMib);
+        }
+        if (sparkBatchSize < 1) {
+            throw new IllegalArgumentException("sparkBatchSize must be at least 1: " + sparkBatchSize);
+        }
+    }
+
+    /** Environments under {@code home/python/envs}, sockets under {@code home/python/run}, every other value its default. */
+    public static PythonSettings defaults(Path home) {
+        Path python = requireNonNull(home, "home is null").resolve("python");
+        return new PythonSettings(python.resolve("envs"), python.resolve("run"), DEFAULT_INTERPRETER, List.of(),
+                DEFAULT_WORKERS_PER_INSTANCE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKER_START_TIMEOUT,
+                DEFAULT_BUILD_TIMEOUT, 0, DEFAULT_SPARK_BATCH_SIZE);
+    }
+
+    public PythonSettings withInterpreter(String value) {
+        return new PythonSettings(environments, sockets, value, pipArguments, workersPerInstance, requestTimeout,
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+    }
+
+    public PythonSettings withPipArguments(List<String> value) {
+        return new PythonSettings(environments, sockets, interpreter, value, workersPerInstance, requestTimeout,
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+    }
+
+    public PythonSettings withWorkersPerInstance(int value) {
+        return new PythonSettings(environments, sockets, interpreter, pipArguments, value, requestTimeout,
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+    }
+
+    public PythonSettings withRequestTimeout(Duration value) {
+        return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, value,
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+    }
+
+    public PythonSettings withWorkerStartTimeout(Duration value) {
+        return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
+                value, buildTimeout, memoryLimitMib, sparkBatchSize);
+    }
+
+    public PythonSettings withBuildTimeout(Duration value) {
+        return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
+                workerStartTimeout, value, memoryLimitMib, sparkBatchSize);
+    }
+
+    public PythonSettings withMemoryLimitMib(long value) {
+        return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
+                workerStartTimeout, buildTimeout, value, sparkBatchSize);
+    }
+
+    public PythonSettings withEnvironments(Path value) {
+        return new PythonSettings(value, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+    }
+
+    public PythonSettings withSockets(Path value) {
+        return new PythonSettings(environments, value, interpreter, pipArguments, workersPerInstance, requestTimeout,
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+    }
+
+    private static void positive(Duration duration, String name) {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + duration);
+        }
+    }
+}
