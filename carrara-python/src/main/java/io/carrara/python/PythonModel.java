@@ -1,0 +1,417 @@
+package io.carrara.python;
+
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.spi.error.CarraraException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loaded Python model: {@link PythonSettings#workersPerInstance()} supervised worker processes answering
+ * gRPC over Unix sockets, called round-robin. Thread-safe.
+ * <pre>{@code
+ * Environment env = environments.prepare(home, log::info);
+ * try (PythonModel model = PythonModel.start(home, env, settings, "breast_cancer/3f2a")) {
+ *     List<RowOutcome> outcomes = model.score(List.of(Map.of("mean_radius", 14.2)));
+ * }
+ * }</pre>
+ * A row that lacks an input or holds the wrong kind of value fails alone ({@link PythonErrorCode#INVALID_ROW});
+ * a predict that raises fails the rows of its call ({@link PythonErrorCode#PREDICT_FAILED}); a worker that dies or
+ * passes the request timeout fails the call with {@link PythonErrorCode#WORKER_UNAVAILABLE} and is restarted in
+ * the background with a growing backoff (1 s, 2 s, 4 s ... 60 s).
+ */
+public final class PythonModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PythonModel.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    private static final long MAX_BACKOFF_SECONDS = 60;
+    /** A Unix socket path holds at most 107 bytes (sun_path is 108 with its NUL). */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    private static final Set<PythonModel> OPEN = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger HOOK = new AtomicInteger();
+    private static volatile Path privateSocketDirectory;
+
+    /** How the model's workers are doing. */
+    public enum State {
+        /** Every worker answers. */
+        SERVING,
+        /** Some workers are restarting; the others answer. */
+        DEGRADED,
+        /** No worker answers right now; calls fail with WORKER_UNAVAILABLE until one is back. */
+        UNAVAILABLE,
+        CLOSED
+    }
+
+    /** The model's state, how many workers answer, how many restarts so far, and the last worker failure. */
+    public record Health(State state, int readyWorkers, int workers, long restarts, String lastFailure) {}
+
+    private final ModelHome home;
+    private final Environment env;
+    private final PythonSettings settings;
+    private final String label;
+    private final ArrowCodec codec;
+    private final BufferAllocator allocator;
+    private final Path socketDirectory;
+    private final List<Slot> slots = new ArrayList<>();
+    private final AtomicInteger next = new AtomicInteger();
+    private final ScheduledExecutorService restarts;
+    private volatile boolean closed;
+    private volatile String lastFailure;
+    private final java.util.concurrent.atomic.AtomicLong restartCount = new java.util.concurrent.atomic.AtomicLong();
+
+    /** One worker position: the current process, replaced on restart. */
+    private static final class Slot {
+        final int index;
+        WorkerProcess worker;
+        boolean restarting;
+        int failures;
+
+        Slot(int index) {
+            this.index = index;
+        }
+
+        synchronized WorkerProcess readyWorker() {
+            return restarting || worker == null ? null : worker;
+        }
+    }
+
+    private PythonModel(ModelHome home, Environment env, PythonSettings settings, String label) {
+        this.home = home;
+        this.env = env;
+        this.settings = settings;
+        this.label = label;
+        this.codec = new ArrowCodec(home);
+        this.allocator = new RootAllocator();
+        this.socketDirectory = socketDirectory(settings.sockets());
+        this.restarts = Executors.newScheduledThreadPool(1, runnable -> {
+            Thread thread = new Thread(runnable, "carrara-python-restart-" + label);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Starts the workers and waits until each has loaded the model, passed its validation and answers; fails
+     * with {@link PythonErrorCode#MODEL_LOAD_FAILED} or {@link PythonErrorCode#VALIDATION_FAILED} carrying the
+     * worker's last stderr lines. {@code label} tags the workers' log lines and errors, e.g. {@code model/instance}.
+     */
+    public static PythonModel start(ModelHome home, Environment env, PythonSettings settings, String label) {
+        requireNonNull(home, "home is null");
+        requireNonNull(env, "env is null");
+        requireNonNull(settings, "settings is null");
+        requireNonNull(label, "label is null");
+        registerShutdownHook();
+        PythonModel model = new PythonModel(home, env, settings, label);
+        OPEN.add(model);
+        try {
+            List<WorkerProcess> started = new ArrayList<>();
+            for (int i = 0; i < settings.workersPerInstance(); i++) {
+                Slot slot = new Slot(i);
+                model.slots.add(slot);
+                slot.worker = model.launch(slot);
+                started.add(slot.worker);
+            }
+            for (WorkerProcess worker : started) {
+                worker.awaitReady(settings.workerStartTimeout());
+            }
+            for (Slot slot : model.slots) {
+                model.watch(slot, slot.worker);
+            }
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public ModelHome home() {
+        return home;
+    }
+
+    /**
+     * Scores the rows in one call to the next worker: one outcome per row, in order. Throws
+     * {@link PythonErrorCode#WORKER_UNAVAILABLE} when the worker died or passed the request timeout.
+     */
+    public List<RowOutcome> score(List<Map<String, Object>> rows) {
+        requireNonNull(rows, "rows is null");
+        if (closed) {
+            throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, label + ": the model is closed");
+        }
+        RowOutcome[] outcomes = new RowOutcome[rows.size()];
+        List<Object[]> valid = new ArrayList<>(rows.size());
+        List<Integer> positions = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                valid.add(codec.convertRow(requireNonNull(rows.get(i), "row is null")));
+                positions.add(i);
+            } catch (ArrowCodec.RowError e) {
+                outcomes[i] = RowOutcome.failure(PythonErrorCode.INVALID_ROW, e.getMessage(), e.column);
+            }
+        }
+        if (!valid.isEmpty()) {
+            List<RowOutcome> answered = predict(valid);
+            for (int j = 0; j < positions.size(); j++) {
+                outcomes[positions.get(j)] = answered.get(j);
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private List<RowOutcome> predict(List<Object[]> rows) {
+        byte[] request = codec.encode(rows, allocator);
+        if (request.length > WorkerChannels.MAX_MESSAGE_BYTES) {
+            throw new CarraraException(PythonErrorCode.PREDICT_FAILED, label + ": " + rows.size() + " rows make a request of "
+                    + request.length + " bytes, over the 64 MiB a worker takes; send fewer rows a call");
+        }
+        Slot slot = null;
+        WorkerProcess worker = null;
+        int start = Math.floorMod(next.getAndIncrement(), slots.size());
+        for (int i = 0; i < slots.size() && worker == null; i++) {
+            slot = slots.get((start + i) % slots.size());
+            worker = slot.readyWorker();
+        }
+        if (worker == null) {
+            throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, label + ": every worker is restarting"
+                    + (lastFailure == null ? "" : " after: " + lastFailure) + "; retry in a few seconds");
+        }
+        byte[] answer;
+        try {
+            answer = WorkerChannels.call(worker.channel(), WorkerChannels.PREDICT, request, settings.requestTimeout());
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            String description = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
+            if (code == Status.Code.INVALID_ARGUMENT || code == Status.Code.FAILED_PRECONDITION || code == Status.Code.INTERNAL
+                    || code == Status.Code.RESOURCE_EXHAUSTED) {
+                return failAll(rows.size(), description);
+            }
+            String why = code == Status.Code.DEADLINE_EXCEEDED
+                    ? "the worker did not answer within " + settings.requestTimeout().toMillis() + " ms (the request timeout), so it was killed"
+                    : "the worker is gone (" + code + ": " + description + ")";
+            if (code == Status.Code.DEADLINE_EXCEEDED) {
+                worker.kill();
+            }
+            String message = label + ": " + why + " and is restarting" + worker.stderrSuffix();
+            failed(slot, worker, message);
+            throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, message);
+        }
+        try {
+            List<Map<String, Object>> outputs = codec.decode(answer, rows.size(), allocator);
+            List<RowOutcome> outcomes = new ArrayList<>(outputs.size());
+            outputs.forEach(output -> outcomes.add(RowOutcome.success(output)));
+            return outcomes;
+        } catch (IOException | RuntimeException e) {
+            return failAll(rows.size(), "the worker's answer cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static List<RowOutcome> failAll(int count, String message) {
+        RowOutcome failure = RowOutcome.failure(PythonErrorCode.PREDICT_FAILED, message, null);
+        List<RowOutcome> outcomes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            outcomes.add(failure);
+        }
+        return outcomes;
+    }
+
+    /** The workers' state as the supervisor knows it, without calling them. */
+    public Health health() {
+        if (closed) {
+            return new Health(State.CLOSED, 0, slots.size(), restartCount.get(), lastFailure);
+        }
+        int ready = 0;
+        for (Slot slot : slots) {
+            WorkerProcess worker = slot.readyWorker();
+            if (worker != null && worker.isAlive()) {
+                ready++;
+            }
+        }
+        State state = ready == slots.size() ? State.SERVING : ready == 0 ? State.UNAVAILABLE : State.DEGRADED;
+        return new Health(state, ready, slots.size(), restartCount.get(), lastFailure);
+    }
+
+    /** The process ids of the current workers (for tests and diagnostics). */
+    public List<Long> workerPids() {
+        List<Long> pids = new ArrayList<>();
+        for (Slot slot : slots) {
+            WorkerProcess worker;
+            synchronized (slot) {
+                worker = slot.worker;
+            }
+            if (worker != null && worker.isAlive()) {
+                pids.add(worker.pid());
+            }
+        }
+        return pids;
+    }
+
+    /** Stops every worker: stdin closed, SIGTERM, SIGKILL after a grace; removes their sockets. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        restarts.shutdownNow();
+        for (Slot slot : slots) {
+            WorkerProcess worker;
+            synchronized (slot) {
+                worker = slot.worker;
+                slot.restarting = true;
+            }
+            if (worker != null) {
+                worker.stop(STOP_GRACE);
+            }
+        }
+        OPEN.remove(this);
+        allocator.close();
+        LOG.info("[{}] closed", label);
+    }
+
+    private WorkerProcess launch(Slot slot) {
+        Path socket = socketDirectory.resolve("w-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".sock");
+        return WorkerProcess.start(home, env, settings, label + "#" + slot.index, socket);
+    }
+
+    /** A worker that dies on its own (a crash, the OOM killer) is restarted too, not only one a call found dead. */
+    private void watch(Slot slot, WorkerProcess worker) {
+        worker.onExit().thenRun(() -> {
+            if (!closed) {
+                failed(slot, worker, label + "#" + slot.index + ": the worker exited" + worker.stderrSuffix());
+            }
+        });
+    }
+
+    private void failed(Slot slot, WorkerProcess worker, String message) {
+        synchronized (slot) {
+            if (closed || slot.worker != worker || slot.restarting) {
+                return;
+            }
+            slot.restarting = true;
+            lastFailure = message;
+        }
+        LOG.warn("{}", message);
+        worker.kill();
+        worker.removeSocket();
+        scheduleRestart(slot);
+    }
+
+    private void scheduleRestart(Slot slot) {
+        long delay;
+        synchronized (slot) {
+            delay = Math.min(MAX_BACKOFF_SECONDS, 1L << Math.min(slot.failures, 6));
+            slot.failures++;
+        }
+        if (closed) {
+            return;
+        }
+        LOG.info("[{}#{}] restarting the worker in {} s", label, slot.index, delay);
+        try {
+            restarts.schedule(() -> restart(slot), delay, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closed meanwhile.
+        }
+    }
+
+    private void restart(Slot slot) {
+        if (closed) {
+            return;
+        }
+        WorkerProcess worker = null;
+        try {
+            worker = launch(slot);
+            worker.awaitReady(settings.workerStartTimeout());
+        } catch (RuntimeException e) {
+            lastFailure = e.getMessage();
+            LOG.warn("[{}#{}] restart failed: {}", label, slot.index, e.getMessage());
+            if (worker != null) {
+                worker.kill();
+                worker.removeSocket();
+            }
+            scheduleRestart(slot);
+            return;
+        }
+        synchronized (slot) {
+            if (closed) {
+                worker.stop(STOP_GRACE);
+                return;
+            }
+            slot.worker = worker;
+            slot.restarting = false;
+            slot.failures = 0;
+        }
+        restartCount.incrementAndGet();
+        watch(slot, worker);
+        LOG.info("[{}#{}] worker restarted, pid {}", label, slot.index, worker.pid());
+    }
+
+    /** The configured socket folder, or a private 0700 folder under java.io.tmpdir when its paths would be too long. */
+    private static Path socketDirectory(Path configured) {
+        Path directory = configured.toAbsolutePath().normalize();
+        String longest = directory.resolve("w-0123456789abcdef.sock").toString();
+        if (longest.getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH_BYTES) {
+            try {
+                Files.createDirectories(directory);
+                return directory;
+            } catch (IOException e) {
+                throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, "cannot create the worker socket folder " + directory
+                        + ": " + e.getMessage(), "sockets", e);
+            }
+        }
+        synchronized (PythonModel.class) {
+            if (privateSocketDirectory == null) {
+                try {
+                    privateSocketDirectory = Files.createTempDirectory("carrara-sockets-",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (IOException e) {
+                    throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, "cannot create a private socket folder under "
+                            + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), "sockets", e);
+                }
+                LOG.info("worker socket paths under {} would pass the 107 bytes a Unix socket path may hold; using {} instead",
+                        directory, privateSocketDirectory);
+            }
+            return privateSocketDirectory;
+        }
+    }
+
+    /** Kills the workers of models never closed when the JVM exits (their stdin closes too, but not before a hang ends). */
+    private static void registerShutdownHook() {
+        if (HOOK.compareAndSet(0, 1)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                for (PythonModel model : OPEN) {
+                    for (Slot slot : model.slots) {
+                        WorkerProcess worker = slot.worker;
+                        if (worker != null) {
+                            worker.kill();
+                            worker.removeSocket();
+                        }
+                    }
+                }
+            }, "carrara-python-shutdown"));
+        }
+    }
+}
