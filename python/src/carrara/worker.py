@@ -105,15 +105,18 @@ def _non_negative(text: str) -> int:
 
 
 def _watch_stdin() -> None:
-    stream = sys.stdin.buffer if sys.stdin is not None else None
-    if stream is None:
-        return
+    try:
+        descriptor = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # no stdin to watch (started detached): nothing tells us the server is gone
 
     def watch():
+        # os.read on the descriptor, not sys.stdin: a thread blocked inside the buffered reader holds
+        # its lock, and the interpreter aborts at shutdown when it cannot take it.
         try:
-            while stream.read1(65536) if hasattr(stream, "read1") else stream.read(1):
+            while os.read(descriptor, 65536):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         # os._exit, not sys.exit: no grace, no atexit, no waiting for a predict that may never end.
         os._exit(0)
