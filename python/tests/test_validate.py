@@ -194,3 +194,24 @@ def test_help_and_bad_arguments(make_home):
     assert bad.returncode == 2
     missing = run_validate(make_home().parent / "nowhere")
     assert missing.returncode == 3 and "no such folder" in missing.stderr
+
+
+def test_parquet_input(make_home):
+    import pyarrow
+    import pyarrow.parquet
+
+    home = make_home()
+    (home / "validation" / "input.jsonl").unlink()
+    pyarrow.parquet.write_table(pyarrow.table({"x": INPUT_XS, "label": ["a"] * len(INPUT_XS)}),
+                                home / "validation" / "input.parquet")
+    result = run_validate(home)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_model_imports_its_siblings(make_home):
+    model = ("import carrara\nfrom features import scale\n\nclass Scaled(carrara.DataFrameModel):\n"
+             "    def predict(self, df):\n        return scale(df)\n")
+    sibling = ("import numpy, pandas\n\ndef scale(df):\n"
+               "    return pandas.DataFrame({'probability': 1 / (1 + numpy.exp(-df['x'].to_numpy()))})\n")
+    result = run_validate(make_home(model=model, extra_files={"features.py": sibling}))
+    assert result.returncode == 0, result.stdout + result.stderr

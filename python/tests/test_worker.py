@@ -170,3 +170,18 @@ def test_load_failure_exits_3(make_home, start_worker):
 def test_bad_arguments_exit_2(make_home, start_worker):
     worker = start_worker(make_home(), "--memory-limit-mb", "lots", ready=False)
     assert worker.process.wait(timeout=30) == 2
+
+
+def test_memory_limit_applies_to_the_model(make_home, start_worker):
+    # 3.2 GB of address space: numpy.empty does not touch it, so only RLIMIT_AS refuses it.
+    model = ("import numpy\nimport carrara\n\nclass Greedy(carrara.DataFrameModel):\n    def __init__(self, home):\n"
+             "        self.buffer = numpy.empty(400_000_000)\n\n    def predict(self, df):\n        return df\n")
+    worker = start_worker(make_home(model=model), "--memory-limit-mb", "1024", ready=False)
+    assert worker.process.wait(timeout=30) == 3
+    assert "MemoryError at model.py:6" in worker.process.stderr.read().decode()
+
+
+def test_model_exiting_while_loading_exits_3(make_home, start_worker):
+    worker = start_worker(make_home(model="import sys\nsys.exit(0)\n"), ready=False)
+    assert worker.process.wait(timeout=30) == 3
+    assert "SystemExit at model.py:2" in worker.process.stderr.read().decode()
