@@ -215,3 +215,13 @@ def test_model_imports_its_siblings(make_home):
                "    return pandas.DataFrame({'probability': 1 / (1 + numpy.exp(-df['x'].to_numpy()))})\n")
     result = run_validate(make_home(model=model, extra_files={"features.py": sibling}))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_validation_input_that_does_not_fit_its_type_exits_3(make_home):
+    home = make_home()
+    config_file = home / "carrara.yaml"
+    config_file.write_text(config_file.read_text().replace("type: double", "type: int", 1))
+    result = run_validate(home)
+    assert result.returncode == 3, result.stdout + result.stderr
+    # -0.5 must not be truncated to 0 silently
+    assert "input.jsonl column 'x' row 1" in result.stderr and "truncated" in result.stderr
