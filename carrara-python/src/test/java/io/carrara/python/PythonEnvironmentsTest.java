@@ -98,6 +98,8 @@ class PythonEnvironmentsTest {
             List<String> again = new ArrayList<>();
             assertThat(environments(carrara).prepare(home, again::add)).isEqualTo(environment);
             assertThat(again).isEmpty();
+            // Each run builds its own (a fresh stand-in package); do not let them pile up in the shared folder.
+            PythonEnvironments.deleteTree(environment.directory());
         } finally {
             pool.shutdownNow();
         }

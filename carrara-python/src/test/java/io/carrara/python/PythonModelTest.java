@@ -140,7 +140,9 @@ class PythonModelTest {
         ModelHome home = ModelHome.read(dir);
         assertThat(environments.hash(home)).isEqualTo(env.hash());
 
-        try (PythonModel model = PythonModel.start(home, env, settings(), "test/tensor")) {
+        // A socket folder whose paths pass the 107 bytes a Unix socket path holds: the model falls back to a private one.
+        Path deep = temp.resolve("a-socket-folder-whose-path-is-much-too-long-for-a-unix-domain-socket-" + "x".repeat(40));
+        try (PythonModel model = PythonModel.start(home, env, settings().withSockets(deep), "test/tensor")) {
             List<RowOutcome> outcomes = model.score(List.of(
                     Map.of("pixels", List.of(List.of(1, 2), List.of(3, 4)), "scale", 0.5),
                     Map.of("pixels", new double[] {1, 1, 1, 1}, "scale", 2),
