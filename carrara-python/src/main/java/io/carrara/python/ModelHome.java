@@ -118,6 +118,19 @@ public final class ModelHome {
 
     /** Reads {@code dir/carrara.yaml} and checks the folder holds model.py, requirements.txt and validation/. */
     public static ModelHome read(Path dir) {
+        return read(dir, true);
+    }
+
+    /**
+     * Reads {@code dir/carrara.yaml} and checks what an environment is built from (requirements.txt,
+     * packages.txt), but not model.py or validation/: a home being trained has its environment before
+     * its artifacts and validation rows ({@code carrara python env}).
+     */
+    public static ModelHome readForEnvironment(Path dir) {
+        return read(dir, false);
+    }
+
+    private static ModelHome read(Path dir, boolean complete) {
         requireNonNull(dir, "dir is null");
         Path directory = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(directory)) {
@@ -157,7 +170,7 @@ public final class ModelHome {
         List<Column> outputs = readColumns(root.get("outputs"), "outputs", kind);
         Tolerance tolerance = readTolerance(root.get("tolerance"));
 
-        if (!Files.isRegularFile(directory.resolve(MODEL))) {
+        if (complete && !Files.isRegularFile(directory.resolve(MODEL))) {
             throw invalid(MODEL, MODEL + " is missing from the model home; it holds one class deriving from carrara."
                     + (kind == Kind.DATAFRAME ? "DataFrameModel" : "TensorModel"));
         }
@@ -166,11 +179,11 @@ public final class ModelHome {
                     + " (an empty file when it needs none beyond numpy, pandas and pyarrow)");
         }
         Path validation = directory.resolve(VALIDATION);
-        if (VALIDATION_INPUTS.stream().noneMatch(name -> Files.isRegularFile(validation.resolve(name)))) {
+        if (complete && VALIDATION_INPUTS.stream().noneMatch(name -> Files.isRegularFile(validation.resolve(name)))) {
             throw invalid(VALIDATION, VALIDATION + "/input.jsonl (or input.csv, input.parquet) is missing: the model's own rows are"
                     + " how every runtime proves it answers the same");
         }
-        if (!Files.isRegularFile(validation.resolve("expected.jsonl"))) {
+        if (complete && !Files.isRegularFile(validation.resolve("expected.jsonl"))) {
             throw invalid(VALIDATION, VALIDATION + "/expected.jsonl is missing: write the declared outputs the validation rows must give,"
                     + " one JSON object a line");
         }

@@ -120,18 +120,34 @@ public final class PythonEnvironments {
     }
 
     /**
-     * SHA-256 (hex) over the interpreter's major.minor.micro, the bytes of requirements.txt, setup.sh and
-     * packages.txt (absent = empty) and the carrara package's content hash: each part as its name, a NUL,
-     * its length, a NUL and its bytes.
+     * SHA-256 (hex) over the interpreter's major.minor.micro, the requirements of requirements.txt, the
+     * bytes of setup.sh and packages.txt (absent = empty) and the carrara package's content hash: each
+     * part as its name, a NUL, its length, a NUL and its bytes. The requirements are taken as pip takes
+     * them, one a line without comments, blank lines and surrounding spaces, in sorted order, so that
+     * two models whose files differ only in comments or order share one environment.
      */
     public String hash(ModelHome home) {
         MessageDigest digest = PythonPackage.sha256();
         part(digest, "python", interpreter().version().getBytes(StandardCharsets.UTF_8));
-        part(digest, ModelHome.REQUIREMENTS, home.bytesOf(ModelHome.REQUIREMENTS));
+        part(digest, ModelHome.REQUIREMENTS, requirementLines(home.bytesOf(ModelHome.REQUIREMENTS)));
         part(digest, ModelHome.SETUP, home.bytesOf(ModelHome.SETUP));
         part(digest, ModelHome.PACKAGES, home.bytesOf(ModelHome.PACKAGES));
         part(digest, "carrara", carraraPackage.contentHash().getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** requirements.txt as the sorted lines pip reads: comments (# to the end of a line), blanks and spaces gone. */
+    static byte[] requirementLines(byte[] requirements) {
+        List<String> lines = new ArrayList<>();
+        for (String line : new String(requirements, StandardCharsets.UTF_8).split("\\R")) {
+            int comment = line.indexOf('#');
+            String requirement = (comment >= 0 ? line.substring(0, comment) : line).strip();
+            if (!requirement.isEmpty()) {
+                lines.add(requirement);
+            }
+        }
+        java.util.Collections.sort(lines);
+        return String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The build interpreter's major.minor.micro, asked once. */

@@ -153,9 +153,13 @@ public final class PythonModel implements AutoCloseable {
         return home;
     }
 
+    /** Extra predict calls one score call may make to find the rows a refused call failed on (see predictIsolating). */
+    static final int MAX_ISOLATING_CALLS = 64;
+
     /**
-     * Scores the rows in one call to the next worker: one outcome per row, in order. Throws
-     * {@link PythonErrorCode#WORKER_UNAVAILABLE} when the worker died or passed the request timeout.
+     * Scores the rows in one call to the next worker (more only when the model refuses some rows):
+     * one outcome per row, in order. Throws {@link PythonErrorCode#WORKER_UNAVAILABLE} when the worker
+     * died or passed the request timeout.
      */
     public List<RowOutcome> score(List<Map<String, Object>> rows) {
         requireNonNull(rows, "rows is null");
@@ -174,12 +178,31 @@ public final class PythonModel implements AutoCloseable {
             }
         }
         if (!valid.isEmpty()) {
-            List<RowOutcome> answered = predict(valid);
+            List<RowOutcome> answered = predictIsolating(valid, new int[] {MAX_ISOLATING_CALLS});
             for (int j = 0; j < positions.size(); j++) {
                 outcomes[positions.get(j)] = answered.get(j);
             }
         }
         return List.of(outcomes);
+    }
+
+    /**
+     * {@link #predict}, but when the model refuses a call of several rows (predict raised, or answered
+     * against the contract), the rows are halved and asked again until the refused rows are alone, so
+     * that one bad row fails itself and not the rows sent with it, as a pipeline's row errors do. A
+     * model that refuses every row would make that 2n - 1 calls: after {@code budget[0]} extra calls
+     * the rows left fail with the model's message.
+     */
+    private List<RowOutcome> predictIsolating(List<Object[]> rows, int[] budget) {
+        List<RowOutcome> outcomes = predict(rows);
+        if (rows.size() == 1 || outcomes.get(0).isSuccess() || budget[0] < 2) {
+            return outcomes;
+        }
+        budget[0] -= 2;
+        int half = rows.size() / 2;
+        List<RowOutcome> isolated = new ArrayList<>(predictIsolating(rows.subList(0, half), budget));
+        isolated.addAll(predictIsolating(rows.subList(half, rows.size()), budget));
+        return isolated;
     }
 
     private List<RowOutcome> predict(List<Object[]> rows) {

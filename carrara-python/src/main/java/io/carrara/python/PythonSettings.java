@@ -110,6 +110,11 @@ public record PythonSettings(
                 workerStartTimeout, buildTimeout, value, sparkBatchSize);
     }
 
+    public PythonSettings withSparkBatchSize(int value) {
+        return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
+                workerStartTimeout, buildTimeout, memoryLimitMib, value);
+    }
+
     public PythonSettings withEnvironments(Path value) {
         return new PythonSettings(value, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
                 workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
