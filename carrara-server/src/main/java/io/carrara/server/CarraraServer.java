@@ -44,7 +44,9 @@ import io.carrara.serving.engine.ModelCache;
 import io.carrara.serving.engine.ServingEngine;
 import io.carrara.serving.features.FeatureStore;
 import io.carrara.serving.runtime.ModelRuntimes;
+import io.carrara.serving.runtime.PythonModelRuntime;
 import io.carrara.serving.runtime.RuntimeArtifactCheck;
+import io.carrara.serving.runtime.SparkPipelineRuntime;
 import io.carrara.spi.blob.BlobStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -175,7 +177,7 @@ public final class CarraraServer implements AutoCloseable {
                 log.atWarn().setMessage("the feature store does not answer; deployments that look up features are not ready"
                         + " until it does, the others serve").addKeyValue("features", featureStore.describe()).log();
             }
-            ModelRuntimes runtimes = ModelRuntimes.discover();
+            ModelRuntimes runtimes = new ModelRuntimes(List.of(new SparkPipelineRuntime(), new PythonModelRuntime(config.python())));
             ModelRegistry registry = new ModelRegistry(database, blobStore, RegistryHooks.NONE,
                     config.archiveLimits(), new RuntimeArtifactCheck(runtimes, scratch, config.archiveLimits()));
             DeploymentRegistry deployments = new DeploymentRegistry(database);

@@ -9,10 +9,12 @@ import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.engine.ModelCacheConfig;
 import io.carrara.serving.engine.ServingEngineConfig;
 import io.carrara.serving.engine.ServingEngineConfig.LoadMode;
+import io.carrara.python.PythonSettings;
 import io.carrara.spark.batch.SparkSettings;
 import io.carrara.spi.archive.ModelArchive;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,7 +44,8 @@ public record ServerConfig(
         int batchConcurrency,
         Duration workflowPoll,
         Set<String> allowedOrigins,
-        ModelArchive.Limits archiveLimits) {
+        ModelArchive.Limits archiveLimits,
+        PythonSettings python) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -58,6 +61,7 @@ public record ServerConfig(
         requireNonNull(workflowPoll, "workflowPoll is null");
         allowedOrigins = Set.copyOf(requireNonNull(allowedOrigins, "allowedOrigins is null"));
         requireNonNull(archiveLimits, "archiveLimits is null");
+        requireNonNull(python, "python is null");
         if (batchConcurrency < 1) {
             throw new IllegalArgumentException("batchConcurrency must be at least 1: " + batchConcurrency);
         }
@@ -101,7 +105,29 @@ public record ServerConfig(
                 settings.getInt("spark.concurrentJobs", 1, 64),
                 Duration.ofSeconds(settings.getLong("workflows.pollSeconds", 1, 3_600)),
                 settings.getList("http.allowedOrigins"),
-                archiveLimits);
+                archiveLimits,
+                python(settings));
+    }
+
+    /**
+     * Python models: environments under {@code home/python/envs} unless {@code python.environments}
+     * names a folder (several servers or a CLI on one machine can share it), worker sockets under
+     * {@code home/python/run}. {@code python.pipArguments} is split on whitespace, e.g.
+     * {@code --no-index --find-links /opt/wheels}.
+     */
+    private static PythonSettings python(ServerSettings settings) {
+        String environments = settings.get("python.environments");
+        String pipArguments = settings.get("python.pipArguments").trim();
+        PythonSettings python = PythonSettings.defaults(settings.home())
+                .withInterpreter(settings.get("python.interpreter"))
+                .withPipArguments(pipArguments.isEmpty() ? List.of() : List.of(pipArguments.split("\\s+")))
+                .withWorkersPerInstance(settings.getInt("python.workersPerInstance", 1, 64))
+                .withRequestTimeout(Duration.ofSeconds(settings.getLong("python.requestTimeoutSeconds", 1, 86_400)))
+                .withWorkerStartTimeout(Duration.ofSeconds(settings.getLong("python.workerStartTimeoutSeconds", 1, 86_400)))
+                .withBuildTimeout(Duration.ofSeconds(settings.getLong("python.buildTimeoutSeconds", 1, 86_400)))
+                .withMemoryLimitMib(settings.getLong("python.memoryLimitMib", 0, 1L << 40))
+                .withSparkBatchSize(settings.getInt("python.sparkBatchSize", 1, 1_000_000));
+        return environments.isEmpty() ? python : python.withEnvironments(Path.of(environments).toAbsolutePath().normalize());
     }
 
     /**

@@ -95,6 +95,15 @@ public final class ServerSettings {
         values.put("spark.concurrentJobs", "1");
         values.put("workflows.pollSeconds", "10");
         values.put("http.allowedOrigins", "");
+        values.put("python.environments", "");
+        values.put("python.interpreter", "python3");
+        values.put("python.pipArguments", "");
+        values.put("python.workersPerInstance", "1");
+        values.put("python.requestTimeoutSeconds", "30");
+        values.put("python.workerStartTimeoutSeconds", "120");
+        values.put("python.buildTimeoutSeconds", "900");
+        values.put("python.memoryLimitMib", "0");
+        values.put("python.sparkBatchSize", "1000");
         return Collections.unmodifiableMap(values);
     }
 

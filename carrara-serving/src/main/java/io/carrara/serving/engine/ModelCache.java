@@ -248,7 +248,7 @@ public final class ModelCache implements AutoCloseable {
         try {
             instance = registry.getInstance(id);
             directory = fetch(instance.artifact());
-            LoadedModel model = runtimes.load(instance.artifact().format(), directory, declaredInputs(instance));
+            LoadedModel model = runtimes.load(instance.artifact().format(), directory, declaredInputs(instance), id.toString());
             long bytes = (long) Math.min(Long.MAX_VALUE, sizeOnDisk(directory) * config.memoryFactor());
             estimatedBytes.addAndGet(bytes);
             Duration took = Duration.ofNanos(nanoTime.getAsLong() - start);
@@ -366,6 +366,22 @@ public final class ModelCache implements AutoCloseable {
                 LOG.info("unloaded instance {} ({} bytes estimated) to stay within the model memory budget of {} bytes",
                         victim, evicted.bytes, config.memoryBudgetBytes());
                 unload(victim, evicted);
+            }
+        }
+    }
+
+    /**
+     * Unloads the instance's model now if it runs outside this process ({@link LoadedModel#scoresInProcess}
+     * is false: python workers): no deployment serves it any more, and its processes hold memory the
+     * budget does not see. A model in this process stays cached until evicted, for the next deployment
+     * that routes to it.
+     */
+    public void release(UUID instance) {
+        synchronized (instanceLocks.computeIfAbsent(instance, key -> new Object())) {
+            Slot slot = slots.get(instance);
+            if (slot != null && slot.model != null && !slot.model.scoresInProcess() && slots.remove(instance, slot)) {
+                LOG.info("unloaded instance {}: no deployment serves it and its model runs in processes of its own", instance);
+                unload(instance, slot);
             }
         }
     }

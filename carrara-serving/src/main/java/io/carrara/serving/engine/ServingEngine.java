@@ -168,7 +168,8 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
 
     /**
      * Serves a new deployment or revision. Its instances' remembered load failures are forgotten, so a
-     * redeploy retries them; with eager loading they are loaded in the background, and the future
+     * redeploy retries them; the instances of the revision it replaces that nothing routes to any more
+     * are released (python workers stop); with eager loading they are loaded in the background, and the future
      * completes when that is done.
      */
     public synchronized CompletableFuture<Void> deploymentChanged(Deployment deployment) {
@@ -184,6 +185,9 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
                 new ConcurrentHashMap<>());
         router.instances().forEach(cache::retry);
         deployments.put(deployment.name(), served);
+        if (current != null) {
+            releaseUnrouted(current.router.instances());
+        }
         if (config.loadMode() == LoadMode.LAZY) {
             return CompletableFuture.completedFuture(null);
         }
@@ -209,7 +213,11 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
         }
     }
 
-    /** Stops serving a deployment; its models stay cached until evicted, as another deployment may use them. */
+    /**
+     * Stops serving a deployment. Its models stay cached until evicted, as another deployment may use
+     * them, but for those that run in processes of their own (python workers) and no other deployment
+     * routes to: those stop now.
+     */
     public synchronized void undeployed(String name) {
         Served served = deployments.remove(name);
         if (served != null) {
@@ -217,6 +225,16 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
             Counter drops = dropCounters.remove(name);
             if (drops != null) {
                 meters.remove(drops);
+            }
+            releaseUnrouted(served.router.instances());
+        }
+    }
+
+    /** Of {@code instances}, releases from the cache those no deployment routes to any more (see ModelCache#release). */
+    private void releaseUnrouted(Set<UUID> instances) {
+        for (UUID id : instances) {
+            if (deployments.values().stream().noneMatch(other -> other.router.instances().contains(id))) {
+                cache.release(id);
             }
         }
     }
@@ -272,8 +290,8 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
             return false;
         }
         for (UUID id : served.router.instances()) {
-            if (!cache.isLoaded(id)) {
-                return false;
+            if (!cache.peek(id).map(LoadedModel::scoresInProcess).orElse(false)) {
+                return false; // not loaded, or scored by another process (python workers): the call waits
             }
         }
         return true;

@@ -23,6 +23,15 @@ public interface LoadedModel extends AutoCloseable {
     List<Field> outputs();
 
     /**
+     * Whether {@link #score} computes in this thread and never waits (a compiled pipeline), so a
+     * protocol layer may call it on an event loop; false for a model scored by another process (a
+     * python worker), whose calls wait on a socket and must run on a blocking pool.
+     */
+    default boolean scoresInProcess() {
+        return true;
+    }
+
+    /**
      * Frees what the model holds outside the heap (a process, a native library). Called when the
      * cache evicts the model; requests already scoring with it must still complete.
      */

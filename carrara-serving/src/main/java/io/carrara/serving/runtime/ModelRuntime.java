@@ -32,6 +32,15 @@ public interface ModelRuntime {
     LoadedModel load(Path directory, Optional<Schema> inputs);
 
     /**
+     * Loads the artifact as {@link #load(Path, Optional)} does, for the instance {@code instance}: a
+     * runtime that runs processes of its own (python workers) names the instance in their logs and in
+     * the errors requests get. By default, the instance is not needed.
+     */
+    default LoadedModel load(Path directory, Optional<Schema> inputs, String instance) {
+        return load(directory, inputs);
+    }
+
+    /**
      * Checks an uploaded artifact's files without loading the model: that the format's own files are
      * there and name nothing outside {@code directory}. Runs when an instance is created, so a model
      * that cannot be read is refused then; throws a {@link io.carrara.spi.error.CarraraException}

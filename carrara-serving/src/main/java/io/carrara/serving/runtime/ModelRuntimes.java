@@ -58,6 +58,12 @@ public final class ModelRuntimes {
 
     /** Loads {@code directory} with the runtime of {@code format}; see {@link ModelRuntime#load}. */
     public LoadedModel load(ArtifactFormat format, Path directory, Optional<Schema> inputs) {
+        return load(format, directory, inputs, directory.getFileName() == null ? "" : directory.getFileName().toString());
+    }
+
+    /** Loads {@code directory}, the artifact of instance {@code instance}, with the runtime of {@code format}. */
+    public LoadedModel load(ArtifactFormat format, Path directory, Optional<Schema> inputs, String instance) {
+        requireNonNull(instance, "instance is null");
         requireNonNull(inputs, "inputs is null");
         requireNonNull(format, "format is null");
         requireNonNull(directory, "directory is null");
@@ -66,10 +72,9 @@ public final class ModelRuntimes {
             throw new CarraraException(FORMAT_UNSUPPORTED, switch (format) {
                 case OPAQUE -> "the artifact's format is opaque: Carrara stores it but cannot serve it;"
                         + " upload the model as spark-pipeline to deploy it";
-                case PYTHON -> "this server has no runtime for python artifacts yet; deploy a spark-pipeline instance";
                 default -> "this server has no runtime for " + format + " artifacts";
             }, "format");
         }
-        return runtime.load(directory, inputs);
+        return runtime.load(directory, inputs, instance);
     }
 }
