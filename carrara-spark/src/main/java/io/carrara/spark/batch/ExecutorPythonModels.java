@@ -7,7 +7,6 @@ import io.carrara.python.PythonModel;
 import io.carrara.python.PythonSettings;
 import io.carrara.spark.ShippedModel;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -36,12 +35,13 @@ final class ExecutorPythonModels {
     /** The started model of {@code shipped}, started (after building its environment if needed) on first use in this JVM. */
     static Loaded get(ShippedModel shipped, PythonSettings settings) {
         Loaded loaded = MODELS.get(shipped.digest());
-        if (loaded != null) {
+        if (loaded != null && loaded.model().health().state() != PythonModel.State.CLOSED) {
             return loaded;
         }
         synchronized (LOCKS.computeIfAbsent(shipped.digest(), digest -> new Object())) {
             loaded = MODELS.get(shipped.digest());
-            if (loaded != null) {
+            // A model closed under us (closeAll, or its JVM stopping) is started again rather than failing every task.
+            if (loaded != null && loaded.model().health().state() != PythonModel.State.CLOSED) {
                 return loaded;
             }
             ModelHome home = ModelHome.read(shipped.directory());
@@ -80,12 +80,8 @@ final class ExecutorPythonModels {
         }
     }
 
-    /** How many models this JVM has started and keeps (for tests). */
+    /** How many models this JVM keeps started (for tests). */
     static int size() {
         return MODELS.size();
-    }
-
-    static List<String> digests() {
-        return List.copyOf(MODELS.keySet());
     }
 }

@@ -138,8 +138,16 @@ class PythonBatchPredictionTest {
             assertThat(row.getString(1)).isEqualTo("failed");
             assertThat(row.getString(2)).contains("ValueError").contains("x1 out of range: 1000.0");
         });
-        // One model per executor JVM, reused by every partition.
-        assertThat(ExecutorPythonModels.size()).isGreaterThanOrEqualTo(1);
+
+        // One model per executor JVM, started once and reused by every partition and every later job.
+        PythonModel started = ExecutorPythonModels.get(io.carrara.spark.ShippedModel.read(dataframe), settings).model();
+        List<Long> workers = started.workerPids();
+        int models = ExecutorPythonModels.size();
+        BatchPrediction.run(spark, request("SELECT * FROM py.points WHERE id < 100", "py.again", dataframe, List.of()),
+                io.carrara.spark.sql.SqlPolicy.of(java.util.Optional.empty()), settings);
+        assertThat(ExecutorPythonModels.get(io.carrara.spark.ShippedModel.read(dataframe), settings).model()).isSameAs(started);
+        assertThat(started.workerPids()).isEqualTo(workers);
+        assertThat(ExecutorPythonModels.size()).isEqualTo(models);
     }
 
     @Test
