@@ -187,6 +187,11 @@ def _to_arrow(values: Any, target: pyarrow.DataType, declared: str, name: str,
     # Pandas marks a missing number as NaN; in a float column NaN is a value (NaN equals NaN in
     # validation), elsewhere it is the pandas way of saying null.
     from_pandas = not _holds_floats(target)
+    if isinstance(values, (list, tuple)):
+        # pyarrow converts a Python list of floats to an integer type by truncating 1.5 to 1 without
+        # a word, while from pandas and numpy it refuses; go through pandas so every source gets the
+        # same safe conversion.
+        values = pandas.Series(values, dtype=object if pyarrow.types.is_list(target) else None)
     try:
         return pyarrow.array(values, type=target, from_pandas=from_pandas)
     except _CONVERSION_ERRORS as whole_error:

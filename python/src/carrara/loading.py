@@ -41,7 +41,7 @@ def load_model(home) -> LoadedModel:
     model_class = _find_model_class(module, model_home)
     try:
         model = model_class.load(model_home.path)
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # a model calling sys.exit() while loading is a load failure too
         raise ModelHomeError(f"{model_home.model_file}: {model_class.__name__}.load(home) raised "
                              f"{describe_exception(error, model_home.model_file)}") from error
     return LoadedModel(home=model_home, model=model, model_class=model_class)
@@ -95,7 +95,7 @@ def _import_model_file(model_file: Path):
         location = last_model_frame(error, model_file) or MODEL_FILE
         raise ModelHomeError(f"{model_file}: import failed at {location}: {type(error).__name__}: {error}; "
                              f"add the missing package to requirements.txt (pinned with ==) or put the module next to {MODEL_FILE}") from error
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         _restore(previous)
         raise ModelHomeError(f"{model_file}: importing it raised {describe_exception(error, model_file)}") from error
     return module

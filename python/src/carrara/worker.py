@@ -53,23 +53,18 @@ def main(argv=None) -> int:
             return EXIT_LOAD_FAILED
 
     try:
-        loaded = load_model(arguments.home)
+        predictor = _load_and_validate(arguments)
     except ModelHomeError as error:
         print(f"carrara worker: the model cannot load: {error}", file=sys.stderr)
         return EXIT_LOAD_FAILED
-    for warning in loaded.home.warnings:
-        print(f"carrara worker: warning: {warning}", file=sys.stderr)
-    predictor = Predictor(loaded)
-
-    if not arguments.skip_validation:
-        try:
-            report = run_validation(predictor)
-        except ModelHomeError as error:
-            print(f"carrara worker: the validation rows cannot be read: {error}", file=sys.stderr)
-            return EXIT_LOAD_FAILED
-        if not report.ok:
-            print(f"carrara worker: validation differs, not serving:\n{report}", file=sys.stderr)
-            return EXIT_VALIDATION_DIFFERS
+    except MemoryError:
+        print(f"carrara worker: the model ran out of memory while loading or validating under --memory-limit-mb "
+              f"{arguments.memory_limit_mb} (RLIMIT_AS counts address space: libraries, thread stacks and allocator "
+              "arenas too, not only data); raise the model's memory limit", file=sys.stderr)
+        return EXIT_LOAD_FAILED
+    except _ValidationDiffers as differs:
+        print(f"carrara worker: validation differs, not serving:\n{differs.report}", file=sys.stderr)
+        return EXIT_VALIDATION_DIFFERS
 
     try:
         server = _start_server(predictor, arguments.socket)
@@ -81,6 +76,25 @@ def main(argv=None) -> int:
     server.wait_for_termination()
     _remove_socket(arguments.socket)
     return 0
+
+
+class _ValidationDiffers(Exception):
+    def __init__(self, report):
+        super().__init__(str(report))
+        self.report = report
+
+
+def _load_and_validate(arguments) -> Predictor:
+    loaded = load_model(arguments.home)
+    for warning in loaded.home.warnings:
+        print(f"carrara worker: warning: {warning}", file=sys.stderr)
+    # Validation goes through this very predictor, so it proves what serving will answer.
+    predictor = Predictor(loaded)
+    if not arguments.skip_validation:
+        report = run_validation(predictor)
+        if not report.ok:
+            raise _ValidationDiffers(report)
+    return predictor
 
 
 def _parse_arguments(argv):
@@ -105,15 +119,18 @@ def _non_negative(text: str) -> int:
 
 
 def _watch_stdin() -> None:
-    stream = sys.stdin.buffer if sys.stdin is not None else None
-    if stream is None:
-        return
+    try:
+        descriptor = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # no stdin to watch (started detached): nothing tells us the server is gone
 
     def watch():
+        # os.read on the descriptor, not sys.stdin: a thread blocked inside the buffered reader holds
+        # its lock, and the interpreter aborts at shutdown when it cannot take it.
         try:
-            while stream.read1(65536) if hasattr(stream, "read1") else stream.read(1):
+            while os.read(descriptor, 65536):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         # os._exit, not sys.exit: no grace, no atexit, no waiting for a predict that may never end.
         os._exit(0)

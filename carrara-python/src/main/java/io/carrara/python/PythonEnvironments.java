@@ -301,11 +301,15 @@ public final class PythonEnvironments {
                 lines = List.copyOf(tail);
             }
             String why = result.timedOut()
-                    ? "did not finish within the build timeout (" + settings.buildTimeout().toMinutes() + " min) and was killed"
+                    ? "did not finish within the build timeout (" + describe(settings.buildTimeout()) + ") and was killed"
                     : "failed with exit status " + result.exitStatus();
             throw new CarraraException(PythonErrorCode.ENVIRONMENT_FAILED, "environment " + hash + ": " + what + " " + why
                     + lastLines(lines) + "\nThe whole log is " + hash + ".failed.log in the environments folder.");
         }
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toSeconds() < 120 ? duration.toSeconds() + " s" : duration.toMinutes() + " min";
     }
 
     private static String lastLines(List<String> lines) {

@@ -96,10 +96,11 @@ public final class PythonValidation {
                         example.path("actual").toString()));
             }
             JsonNode max = difference.path("maxAbsoluteDifference");
+            // Non-finite differences come as the strings "NaN" and "Infinity".
+            Double maxAbsolute = max.isNumber() ? Double.valueOf(max.doubleValue())
+                    : max.isTextual() ? Double.valueOf(max.textValue()) : null;
             differences.add(new ValidationReport.ColumnDifference(difference.path("column").asText(),
-                    difference.path("differingRows").asInt(), max.isNumber() ? max.doubleValue()
-                            : max.isTextual() ? Double.valueOf(max.textValue()) : null,
-                    examples));
+                    difference.path("differingRows").asInt(), maxAbsolute, examples));
         }
         List<String> warnings = new ArrayList<>();
         root.path("warnings").forEach(warning -> warnings.add(warning.asText()));

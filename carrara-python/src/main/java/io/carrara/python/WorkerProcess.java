@@ -158,6 +158,12 @@ final class WorkerProcess {
     void kill() {
         ChildProcesses.killTree(process.toHandle());
         closeChannel();
+        try {
+            // SIGKILL cannot be refused; waiting lets the caller see it gone and read its last stderr lines.
+            process.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Closes stdin (the worker exits on its own), then SIGTERM, then SIGKILL after {@code grace}; removes the socket. */

@@ -98,6 +98,8 @@ class PythonEnvironmentsTest {
             List<String> again = new ArrayList<>();
             assertThat(environments(carrara).prepare(home, again::add)).isEqualTo(environment);
             assertThat(again).isEmpty();
+            // Each run builds its own (a fresh stand-in package); do not let them pile up in the shared folder.
+            PythonEnvironments.deleteTree(environment.directory());
         } finally {
             pool.shutdownNow();
         }
@@ -138,6 +140,41 @@ class PythonEnvironmentsTest {
                 .contains("setting up in " + TestEnvironments.directory().toAbsolutePath().normalize() + "/.building-" + hash)
                 .contains(" for " + dir.toAbsolutePath());
         assertThat(TestEnvironments.directory().resolve(hash)).doesNotExist();
+    }
+
+    @Test
+    void aBuildPastItsTimeoutIsKilledWithItsChildren() throws Exception {
+        Path dir = bareHome("slowSetup");
+        Path pidFile = temp.resolve("sleep.pid");
+        ModelHomes.file(dir, "setup.sh", "sleep 120 &\necho $! > " + pidFile + "\necho 'waiting for the download'\nwait\n");
+        PythonEnvironments environments = new PythonEnvironments(
+                TestEnvironments.settings(temp).withBuildTimeout(java.time.Duration.ofSeconds(10)), stub("timeout"));
+        ModelHome home = ModelHome.read(dir);
+
+        assertThatThrownBy(() -> environments.prepare(home, line -> {}))
+                .isInstanceOfSatisfying(CarraraException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(PythonErrorCode.ENVIRONMENT_FAILED.toErrorCode()))
+                .hasMessageContaining("run setup.sh did not finish within the build timeout (10 s) and was killed")
+                .hasMessageContaining("waiting for the download");
+        long sleeper = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(runs(sleeper)).as("setup.sh's child sleep is killed with it").isFalse();
+        assertThat(TestEnvironments.directory().resolve(environments.hash(home))).doesNotExist();
+    }
+
+    /** Running, not a zombie waiting for whoever inherited it to reap it; polled for a few seconds. */
+    private static boolean runs(long pid) throws Exception {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        for (int i = 0; i < 50; i++) {
+            if (!Files.exists(stat)) {
+                return false;
+            }
+            String text = Files.readString(stat);
+            if (text.substring(text.lastIndexOf(')') + 2).startsWith("Z")) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
     }
 
     @Test
