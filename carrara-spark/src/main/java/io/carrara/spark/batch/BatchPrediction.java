@@ -42,9 +42,9 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * A batch prediction over Spark SQL: the rows of a query, scored by carrara-pipeline inside
- * {@code mapPartitions} (the online server's scorer), written to the execution date's partition
- * of the output table.
+ * A batch prediction over Spark SQL: the rows of a query, scored inside {@code mapPartitions} by
+ * the online server's scorer (carrara-pipeline for a Spark pipeline, the model's Python workers for
+ * a Python model), written to the execution date's partition of the output table.
  * <pre>{@code
  * BatchResult result = BatchPrediction.run(spark, new BatchRequest(
  *         "SELECT * FROM ml.trips WHERE ds = '2026-11-01'", TableName.parse("ml.trip_predictions", "output"),
