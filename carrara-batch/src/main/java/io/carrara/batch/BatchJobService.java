@@ -13,6 +13,7 @@ import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.registry.deploy.Routing;
 import io.carrara.registry.model.Artifact;
 import io.carrara.registry.model.Instance;
+import io.carrara.python.PythonSettings;
 import io.carrara.spark.SparkFailures;
 import io.carrara.spark.batch.BatchPrediction;
 import io.carrara.spark.batch.BatchRequest;
@@ -60,6 +61,7 @@ public final class BatchJobService implements AutoCloseable {
     private final ModelRegistry registry;
     private final DeploymentRegistry deployments;
     private final ModelFiles files;
+    private final PythonSettings python;
     private final BatchJobStore store;
     private final ExecutorService workers;
     private final Map<UUID, String> phases = new ConcurrentHashMap<>();
@@ -73,13 +75,27 @@ public final class BatchJobService implements AutoCloseable {
     private org.apache.spark.SparkContext watched;
 
     /**
+     * As the full constructor, with Python models' environments and workers under the Spark runtime's
+     * Carrara home ({@code PythonSettings.defaults(home)}; the temporary directory's {@code carrara}
+     * folder without one). The server passes its own settings instead.
+     */
+    public BatchJobService(SparkRuntime spark, ModelRegistry registry, DeploymentRegistry deployments, ModelFiles files,
+            BatchJobStore store, int concurrency, MeterRegistry meters) {
+        this(spark, registry, deployments, files, PythonSettings.defaults(spark.settings().home()
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "carrara"))), store, concurrency, meters);
+    }
+
+    /**
+     * @param python how Python models score: their environments (shared with online serving in this
+     *     JVM, whose local executors build or reuse them), workers and rows per call
      * @param concurrency how many jobs run at once; the others wait in submission order
      * @param meters where the jobs' metrics go: {@code carrara_batch_jobs_total{status}},
      *     {@code carrara_batch_rows_total{outcome}}, {@code carrara_batch_job_duration_seconds} and
      *     {@code carrara_batch_jobs_active} (queued or running)
      */
     public BatchJobService(SparkRuntime spark, ModelRegistry registry, DeploymentRegistry deployments, ModelFiles files,
-            BatchJobStore store, int concurrency, MeterRegistry meters) {
+            PythonSettings python, BatchJobStore store, int concurrency, MeterRegistry meters) {
+        this.python = requireNonNull(python, "python is null");
         this.meters = requireNonNull(meters, "meters is null");
         this.duration = Timer.builder("carrara.batch.job.duration").description("Wall time of batch jobs, start to end")
                 .register(meters);
@@ -183,7 +199,7 @@ public final class BatchJobService implements AutoCloseable {
         return completion != null ? completion : CompletableFuture.completedFuture(store.get(id));
     }
 
-    /** The instance a job scores with, checked to exist, to be live and to be a Spark pipeline. */
+    /** The instance a job scores with, checked to exist, to be live and to be a Spark pipeline or a Python model. */
     private Instance resolve(BatchJobSpec spec) {
         Instance instance;
         String field;
@@ -203,9 +219,9 @@ public final class BatchJobService implements AutoCloseable {
             throw new CarraraException(INVALID_ARGUMENT, "instance " + instance.id() + " of " + instance.model()
                     + " is deprecated (" + instance.deprecatedReason() + "); score with a live instance", field);
         }
-        if (instance.artifact().format() != ArtifactFormat.SPARK_PIPELINE) {
-            throw new CarraraException(INVALID_ARGUMENT, "instance " + instance.id() + " is a " + instance.artifact().format()
-                    + " model; batch jobs score Spark pipelines (format spark-pipeline)", field);
+        if (instance.artifact().format() == ArtifactFormat.OPAQUE) {
+            throw new CarraraException(INVALID_ARGUMENT, "instance " + instance.id() + " is an opaque artifact, which Carrara"
+                    + " stores but cannot run; batch jobs score spark-pipeline and python instances", field);
         }
         return instance;
     }
@@ -230,7 +246,8 @@ public final class BatchJobService implements AutoCloseable {
             }
             phases.put(id, "running");
             BatchResult result = BatchPrediction.run(session, new BatchRequest(job.query(), output, job.executionDate(),
-                    instance.model(), instance.id(), directory, job.columns()), spark.policy());
+                    instance.model(), instance.id(), directory, job.columns(), instance.artifact().format()), spark.policy(),
+                    python);
             store.markFinished(id, Status.SUCCEEDED, result.summary(), null, DatabaseTimes.now());
             count(Status.SUCCEEDED);
             duration.record(result.elapsed());

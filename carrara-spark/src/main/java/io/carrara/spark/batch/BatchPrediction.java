@@ -12,7 +12,10 @@ import io.carrara.spark.SparkErrorCode;
 import io.carrara.spark.sql.SqlPolicy;
 import io.carrara.spark.table.SparkTables;
 import io.carrara.spark.table.TableName;
+import io.carrara.python.PythonSettings;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.StandardErrorCode;
+import io.carrara.spi.model.ArtifactFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -39,9 +42,9 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * A batch prediction over Spark SQL: the rows of a query, scored by carrara-pipeline inside
- * {@code mapPartitions} (the online server's scorer), written to the execution date's partition
- * of the output table.
+ * A batch prediction over Spark SQL: the rows of a query, scored inside {@code mapPartitions} by
+ * the online server's scorer (carrara-pipeline for a Spark pipeline, the model's Python workers for
+ * a Python model), written to the execution date's partition of the output table.
  * <pre>{@code
  * BatchResult result = BatchPrediction.run(spark, new BatchRequest(
  *         "SELECT * FROM ml.trips WHERE ds = '2026-11-01'", TableName.parse("ml.trip_predictions", "output"),
@@ -79,10 +82,23 @@ public final class BatchPrediction {
         return run(session, request, SqlPolicy.of(Optional.empty()));
     }
 
-    /** Runs {@code request}, its query checked by {@code policy} before anything runs. */
+    /** Runs {@code request} (a Spark pipeline's), its query checked by {@code policy} before anything runs. */
     public static BatchResult run(SparkSession session, BatchRequest request, SqlPolicy policy) {
+        return run(session, request, policy, Optional.empty());
+    }
+
+    /**
+     * Runs {@code request}, its query checked by {@code policy} before anything runs; a Python model
+     * builds (or reuses) its environment under {@code python}'s environments folder on every executor
+     * and scores in its workers, {@code python.sparkBatchSize()} rows a call.
+     */
+    public static BatchResult run(SparkSession session, BatchRequest request, SqlPolicy policy, PythonSettings python) {
+        return run(session, request, policy, Optional.of(requireNonNull(python, "python is null")));
+    }
+
+    private static BatchResult run(SparkSession session, BatchRequest request, SqlPolicy policy, Optional<PythonSettings> python) {
         requireNonNull(policy, "policy is null");
-        return run(session, request, spark -> {
+        return run(session, request, python, spark -> {
             // A new session takes its settings from the Spark context, not from the caller's session.
             SparkSettings.SQL_GUARDS.forEach(spark.conf()::set);
             return policy.query(spark, request.query(), "query");
@@ -95,10 +111,11 @@ public final class BatchPrediction {
      * cluster already. Not for SQL that comes from the server's users.
      */
     static BatchResult runOperatorQuery(SparkSession session, BatchRequest request) {
-        return run(session, request, spark -> operatorQuery(spark, request.query()));
+        return run(session, request, Optional.empty(), spark -> operatorQuery(spark, request.query()));
     }
 
-    private static BatchResult run(SparkSession session, BatchRequest request, Function<SparkSession, Dataset<Row>> query) {
+    private static BatchResult run(SparkSession session, BatchRequest request, Optional<PythonSettings> python,
+            Function<SparkSession, Dataset<Row>> query) {
         requireNonNull(session, "session is null");
         requireNonNull(request, "request is null");
         // Tables store microseconds: the result reports the instant the rows hold.
@@ -110,7 +127,7 @@ public final class BatchPrediction {
         Dataset<Row> input = query.apply(spark);
         List<String> inputColumns = List.of(input.schema().fieldNames());
         checkColumnNames(inputColumns);
-        BatchScoringFunction function = BatchScoringFunction.create(request.modelDirectory(), input.schema(), request.columns());
+        BatchScorer function = scorer(request, python, input);
         List<String> addedColumns = function.addedColumns();
         checkAddedColumns(inputColumns, addedColumns);
 
@@ -153,6 +170,18 @@ public final class BatchPrediction {
         } finally {
             scored.unpersist();
         }
+    }
+
+    /** The Spark pipeline's scorer, or the Python model's: either checks the query's columns on the driver, before any task. */
+    private static BatchScorer scorer(BatchRequest request, Optional<PythonSettings> python, Dataset<Row> input) {
+        if (request.format() == ArtifactFormat.PYTHON) {
+            PythonSettings settings = python.orElseThrow(() -> new CarraraException(StandardErrorCode.INVALID_ARGUMENT,
+                    "instance " + request.instance() + " is a Python model, and this batch runner was started without the"
+                    + " Python runtime's settings; run it through the Carrara server, which builds the model's environment",
+                    "instance"));
+            return PythonScoringFunction.create(request.modelDirectory(), input.schema(), request.columns(), settings);
+        }
+        return BatchScoringFunction.create(request.modelDirectory(), input.schema(), request.columns());
     }
 
     /**

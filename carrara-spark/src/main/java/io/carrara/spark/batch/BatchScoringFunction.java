@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -40,7 +39,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * and {@link #ERROR_COLUMN}. The pipeline is compiled once per partition, over the input columns
  * whose types Spark ML reads; the others only pass through.
  */
-final class BatchScoringFunction implements MapPartitionsFunction<Row, Row> {
+final class BatchScoringFunction implements BatchScorer {
     private static final long serialVersionUID = 1L;
 
     static final String STATUS = "status";
@@ -122,13 +121,14 @@ final class BatchScoringFunction implements MapPartitionsFunction<Row, Row> {
                 kept.stream().map(Field::name).toArray(String[]::new), output);
     }
 
-    /** The schema of the rows {@link #call} returns. */
-    StructType outputSchema() {
+    @Override
+    public StructType outputSchema() {
         return outputSchema;
     }
 
     /** The pipeline-added columns kept, in the pipeline's order. */
-    List<String> addedColumns() {
+    @Override
+    public List<String> addedColumns() {
         return Arrays.asList(added.clone());
     }
 

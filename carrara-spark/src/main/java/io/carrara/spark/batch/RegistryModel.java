@@ -42,6 +42,10 @@ record RegistryModel(String model, Path directory) {
                     + described.path("deprecatedReason").asText("no reason given") + "); score with a live instance", "instance");
         }
         JsonNode artifact = described.path("artifact");
+        if ("python".equals(artifact.path("format").asText())) {
+            throw new CarraraException(INVALID_ARGUMENT, "instance " + instance + " is a Python model; this job jar scores Spark"
+                    + " pipelines only: run it on the Carrara server (carrara batch predict) instead", "instance");
+        }
         if (!"spark-pipeline".equals(artifact.path("format").asText()) || !"zip".equals(artifact.path("packaging").asText())) {
             throw new CarraraException(INVALID_ARGUMENT, "instance " + instance + " is a " + artifact.path("format").asText()
                     + " " + artifact.path("packaging").asText() + " artifact; batch jobs score Spark pipelines uploaded as a"

@@ -70,6 +70,19 @@ class BatchJobTest {
         assertThat(run.err).contains("no_such_table").contains("carrara table list");
     }
 
+    @Test
+    void aPythonModelHomeIsRefusedWithWhereToRunIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws IOException {
+        java.nio.file.Files.writeString(home.resolve("carrara.yaml"), "formatVersion: 1\nkind: dataframe\n");
+
+        Run run = run("--query", "SELECT 1 AS x", "--output", "job_test.python", "--execution-date", "2026-11-01",
+                "--model-name", "geo/points", "--instance", "00000000-0000-0000-0000-00000000000d", "--model-dir", home.toString(),
+                "--master", "local[1]");
+
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.out).isEmpty();
+        assertThat(run.err).contains("Python model").contains("carrara batch predict");
+    }
+
     record Run(int code, String out, String err) {}
 
     static Run run(String... args) {

@@ -1,0 +1,232 @@
+package io.carrara.spark.batch;
+
+import static io.carrara.spark.batch.BatchScoringFunction.ERROR;
+import static io.carrara.spark.batch.BatchScoringFunction.ERROR_COLUMN;
+import static io.carrara.spark.batch.BatchScoringFunction.FAILED;
+import static io.carrara.spark.batch.BatchScoringFunction.SCORED;
+import static io.carrara.spark.batch.BatchScoringFunction.STATUS;
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.python.ModelHome;
+import io.carrara.python.PythonErrorCode;
+import io.carrara.python.PythonModel;
+import io.carrara.python.PythonSettings;
+import io.carrara.python.RowOutcome;
+import io.carrara.spark.ShippedModel;
+import io.carrara.spark.SparkErrorCode;
+import io.carrara.spi.error.CarraraException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The batch job's scorer of Python models: the rows of a partition go to the model's workers
+ * {@code sparkBatchSize} at a time, through the same {@link PythonModel#score} the online server
+ * calls, so a row scores the same in both. Output columns as {@link BatchScoringFunction}'s: the
+ * input's, the kept declared outputs, then {@code status}, {@code error} and {@code error_column}.
+ *
+ * <p>A row whose input does not fit the declared type, or that the model rejects, comes out
+ * {@code failed} with the reason and the column, as it is refused online; when predict raises, the call's rows are split and
+ * scored again (a bounded number of times) so that the rows that raise are found and the others
+ * still score. A worker that died or timed out ({@code WORKER_UNAVAILABLE}) fails the task, which
+ * Spark retries; the job fails with the reason when the retries do too.
+ */
+final class PythonScoringFunction implements BatchScorer {
+    private static final long serialVersionUID = 1L;
+    /** Extra predict calls one batch may take to find its failing rows by halving. */
+    private static final int SPLIT_BUDGET = 32;
+
+    private final ShippedModel model;
+    private final PythonRuntimeSettings settings;
+    private final int inputCount;
+    private final int[] inputSlots;
+    private final String[] added;
+    private final DataType[] addedTypes;
+    private final StructType outputSchema;
+
+    private PythonScoringFunction(ShippedModel model, PythonRuntimeSettings settings, int inputCount, int[] inputSlots,
+            String[] added, DataType[] addedTypes, StructType outputSchema) {
+        this.model = model;
+        this.settings = settings;
+        this.inputCount = inputCount;
+        this.inputSlots = inputSlots;
+        this.added = added;
+        this.addedTypes = addedTypes;
+        this.outputSchema = outputSchema;
+    }
+
+    /**
+     * Reads the model home on the driver and checks the query has every declared input (by name,
+     * as Spark resolves names: case aside) and that {@code columns} names declared outputs, before any task.
+     */
+    static PythonScoringFunction create(Path modelDirectory, StructType inputSchema, List<String> columns, PythonSettings settings) {
+        requireNonNull(modelDirectory, "modelDirectory is null");
+        requireNonNull(inputSchema, "inputSchema is null");
+        requireNonNull(columns, "columns is null");
+        requireNonNull(settings, "settings is null");
+        ModelHome home = ModelHome.read(modelDirectory);
+        List<String> given = Arrays.asList(inputSchema.fieldNames());
+        List<ModelHome.Column> inputs = home.inputs();
+        int[] slots = new int[inputs.size()];
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            slots[i] = slot(given, inputs.get(i).name());
+            if (slots[i] < 0) {
+                missing.add(inputs.get(i).name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new CarraraException(SparkErrorCode.QUERY_COLUMNS, "the query's columns do not fit the model: it lacks "
+                    + missing + ", which the model reads (its inputs are " + inputs.stream().map(ModelHome.Column::name).toList()
+                    + "); select the columns the model needs, under those names", "query");
+        }
+        List<String> outputs = home.outputs().stream().map(ModelHome.Column::name).toList();
+        for (String column : columns) {
+            if (!outputs.contains(column)) {
+                throw new CarraraException(SparkErrorCode.QUERY_COLUMNS, "columns names '" + column
+                        + "', which the model does not add; it adds " + outputs, "columns");
+            }
+        }
+        List<ModelHome.Column> kept = columns.isEmpty() ? home.outputs()
+                : home.outputs().stream().filter(column -> columns.contains(column.name())).toList();
+        StructType output = inputSchema;
+        DataType[] types = new DataType[kept.size()];
+        for (int k = 0; k < kept.size(); k++) {
+            types[k] = PythonColumns.tableType(home.kind(), kept.get(k));
+            output = output.add(kept.get(k).name(), types[k], true);
+        }
+        output = output.add(STATUS, DataTypes.StringType, false)
+                .add(ERROR, DataTypes.StringType, true)
+                .add(ERROR_COLUMN, DataTypes.StringType, true);
+        return new PythonScoringFunction(ShippedModel.read(modelDirectory), PythonRuntimeSettings.of(settings),
+                inputSchema.fields().length, slots, kept.stream().map(ModelHome.Column::name).toArray(String[]::new), types,
+                output);
+    }
+
+    private static int slot(List<String> given, String name) {
+        int exact = given.indexOf(name);
+        if (exact >= 0) {
+            return exact;
+        }
+        for (int i = 0; i < given.size(); i++) {
+            if (given.get(i).toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public StructType outputSchema() {
+        return outputSchema;
+    }
+
+    @Override
+    public List<String> addedColumns() {
+        return Arrays.asList(added.clone());
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        if (!rows.hasNext()) {
+            return rows;
+        }
+        ExecutorPythonModels.Loaded loaded = ExecutorPythonModels.get(model, settings.toSettings());
+        int batchSize = settings.sparkBatchSize();
+        return new Iterator<>() {
+            private final ArrayDeque<Row> ready = new ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                return !ready.isEmpty() || rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                if (ready.isEmpty()) {
+                    if (!rows.hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    List<Row> batch = new ArrayList<>(batchSize);
+                    while (batch.size() < batchSize && rows.hasNext()) {
+                        batch.add(rows.next());
+                    }
+                    ready.addAll(score(loaded, batch));
+                }
+                return ready.removeFirst();
+            }
+        };
+    }
+
+    /** One batch: converted, scored in one call (more when predict raises), back in input order. */
+    private List<Row> score(ExecutorPythonModels.Loaded loaded, List<Row> batch) {
+        ModelHome home = loaded.home();
+        List<ModelHome.Column> inputs = home.inputs();
+        Object[][] values = new Object[batch.size()][];
+        List<Map<String, Object>> requests = new ArrayList<>();
+        int outcome = inputCount + added.length;
+        for (int r = 0; r < batch.size(); r++) {
+            Row row = batch.get(r);
+            Object[] out = new Object[outcome + 3];
+            for (int i = 0; i < inputCount; i++) {
+                out[i] = row.get(i);
+            }
+            values[r] = out;
+            Map<String, Object> request = new LinkedHashMap<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                request.put(inputs.get(i).name(), PythonColumns.toJava(row.get(inputSlots[i])));
+            }
+            requests.add(request);
+        }
+        List<RowOutcome> outcomes = scoreSplitting(loaded.model(), requests, new int[] {SPLIT_BUDGET});
+        for (int r = 0; r < outcomes.size(); r++) {
+            Object[] out = values[r];
+            RowOutcome result = outcomes.get(r);
+            if (result.isSuccess()) {
+                for (int a = 0; a < added.length; a++) {
+                    out[inputCount + a] = PythonColumns.toSpark(addedTypes[a], result.output().get(added[a]));
+                }
+                out[outcome] = SCORED;
+            } else {
+                out[outcome] = FAILED;
+                out[outcome + 1] = result.message();
+                out[outcome + 2] = result.column();
+            }
+        }
+        List<Row> scored = new ArrayList<>(values.length);
+        for (Object[] out : values) {
+            scored.add(RowFactory.create(out));
+        }
+        return scored;
+    }
+
+    /**
+     * Scores {@code requests} in one call; when predict raised (no row scored, the rows sent failing with PREDICT_FAILED),
+     * scores each half again while the budget lasts, so one bad row does not fail its whole batch.
+     */
+    private static List<RowOutcome> scoreSplitting(PythonModel model, List<Map<String, Object>> requests, int[] budget) {
+        List<RowOutcome> outcomes = model.score(requests);
+        boolean raised = outcomes.stream().noneMatch(RowOutcome::isSuccess)
+                && outcomes.stream().anyMatch(outcome -> outcome.error() == PythonErrorCode.PREDICT_FAILED);
+        if (requests.size() < 2 || budget[0] < 2 || !raised) {
+            return outcomes;
+        }
+        budget[0] -= 2;
+        int half = requests.size() / 2;
+        List<RowOutcome> split = new ArrayList<>(scoreSplitting(model, requests.subList(0, half), budget));
+        split.addAll(scoreSplitting(model, requests.subList(half, requests.size()), budget));
+        return split;
+    }
+}
