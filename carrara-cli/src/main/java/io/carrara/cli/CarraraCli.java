@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
             DeploymentCommand.class,
             TableCommand.class,
             BatchCommand.class,
-            WorkflowCommand.class
+            WorkflowCommand.class,
+            PythonCommand.class
         },
         footerHeading = "%nServer, through the ./carrara launcher:%n",
         footer = {
@@ -87,12 +88,17 @@ public final class CarraraCli implements Runnable {
         return verbose;
     }
 
+    /** This CLI's version, from the jar's manifest, or {@code dev} when running from classes. */
+    static String version() {
+        String version = CarraraCli.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
     /** Reports the version from the jar's manifest, or {@code dev} when running from classes. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = CarraraCli.class.getPackage().getImplementationVersion();
-            return new String[] {"carrara " + (version == null ? "dev" : version)};
+            return new String[] {"carrara " + version()};
         }
     }
 }

@@ -7,10 +7,13 @@ import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
 import io.carrara.spi.model.ArtifactFormat;
 import io.carrara.spi.model.ModelRef;
+import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.StandardErrorCode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,7 +32,10 @@ final class InstanceCommand extends GroupCommand {
     @Command(name = "upload",
             description = {
                 "Upload a model file or directory as a new instance and print its id, alone, on stdout.",
-                "A directory travels as a deterministic ZIP; a progress bar shows on stderr for large uploads."
+                "A directory travels as a deterministic ZIP; a progress bar shows on stderr for large uploads.",
+                "A python model (--format python) is validated first in its own environment (carrara python validate)",
+                "and refused with the differences when its answers differ; its carrara.yaml inputs become the",
+                "instance's inputSchema, and the outcome is recorded in its metadata (python.validation)."
             })
     static final class Upload extends ClientCommand {
         @Parameters(index = "0", paramLabel = "PROJECT/NAME", converter = ModelRefConverter.class,
@@ -48,8 +54,21 @@ final class InstanceCommand extends GroupCommand {
                 description = "Metadata such as trainingData=hive://trips/2026-11-01; repeat for several.")
         Map<String, String> metadata = new LinkedHashMap<>();
 
+        @Option(names = "--skip-validation",
+                description = "python models: upload without validating (recorded as python.validation=skipped).")
+        boolean skipValidation;
+
+        @ArgGroup(exclusive = false, heading = "Environment of a python model's validation:%n")
+        PythonCommand.EnvironmentOptions environment = new PythonCommand.EnvironmentOptions();
+
         @Override
         void execute(CarraraClient client) {
+            if (format == ArtifactFormat.PYTHON) {
+                PythonUpload.prepare(path, skipValidation, environment.settings(), metadata, err());
+            } else if (skipValidation) {
+                throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT,
+                        "--skip-validation applies to python models only; drop it", "skip-validation");
+            }
             Instance instance;
             try (TransferBar bar = TransferBar.on(err(), "upload")) {
                 instance = client.instances().upload(model, path, format, metadata, bar);

@@ -103,7 +103,7 @@ public final class CarraraServer implements AutoCloseable {
                 ModelCache cache, PrometheusMeterRegistry meters) {
             BatchRunner runner = new BatchRunner(database, BatchRunner.DEFAULT_HEARTBEAT, BatchRunner.DEFAULT_STALE);
             SparkRuntime spark = new SparkRuntime(config.spark());
-            BatchJobService jobs = new BatchJobService(spark, registry, deployments, cache::fetch,
+            BatchJobService jobs = new BatchJobService(spark, registry, deployments, cache::fetch, config.python(),
                     new BatchJobStore(database, runner.id()), config.batchConcurrency(), meters);
             try {
                 WorkflowService workflows = new WorkflowService(database, new WorkflowStore(database, runner.id()), jobs, spark,
