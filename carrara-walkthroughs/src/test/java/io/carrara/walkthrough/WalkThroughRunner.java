@@ -31,7 +31,10 @@ import java.util.regex.Pattern;
  * <p>The environment is the test's without any {@code CARRARA_*} variable (a newcomer has none), plus
  * {@code CARRARA_SKIP_BUILD=1} (the reactor built the jars) and {@code TMPDIR} and
  * {@code java.io.tmpdir} under the scratch directory, so that {@code mktemp} and the server's Spark
- * leave nothing behind.
+ * leave nothing behind, and {@code CARRARA_PYTHON_ENVIRONMENTS} set to the build's shared folder of
+ * Python environments (system property {@code carrara.test.pythonEnvs}), so that the CLI and the
+ * server of every walk-through reuse the environments other tests built instead of building their
+ * own (a newcomer's CLI and server share {@code ~/.carrara/python/envs} the same way).
  *
  * <pre>WalkThroughRunner.Outcome outcome = new WalkThroughRunner(repository, scratch, Duration.ofMinutes(5)).run(readme);
  * assertThat(outcome.failure()).as(outcome.report()).isNull();</pre>
@@ -127,6 +130,10 @@ public final class WalkThroughRunner {
         environment.put("CARRARA_SERVER", "http://127.0.0.1:" + port);
         environment.put("CARRARA_JAVA_OPTS", "-Djava.io.tmpdir=" + temporary);
         environment.put("TMPDIR", temporary.toString());
+        String pythonEnvironments = System.getProperty("carrara.test.pythonEnvs", "");
+        if (!pythonEnvironments.isBlank()) {
+            environment.put("CARRARA_PYTHON_ENVIRONMENTS", pythonEnvironments);
+        }
 
         Progress progress = new Progress(steps);
         Process process = builder.start();
