@@ -279,7 +279,7 @@ class CarraraCliTest {
     void showsAnInstanceAsTextAndAsJson() throws IOException {
         String model = newModel();
         Path file = write(work.resolve("model.txt"), "weights");
-        String id = ok("instance", "upload", model, file.toString(), "--format", "python", "--meta", "city=nyc").outLine();
+        String id = ok("instance", "upload", model, file.toString(), "--format", "opaque", "--meta", "city=nyc").outLine();
 
         CommandResult text = carrara("instance", "show", id);
         CommandResult json = carrara("instance", "show", id, "--json");
@@ -292,7 +292,7 @@ class CarraraCliTest {
                 .containsEntry("created_by", "alice")
                 .containsEntry("reason", "upload")
                 .containsEntry("previous_instance", "-")
-                .containsEntry("format", "python")
+                .containsEntry("format", "opaque")
                 .containsEntry("packaging", "file")
                 .containsEntry("size", "7")
                 .containsEntry("deprecated", "no")
@@ -310,7 +310,7 @@ class CarraraCliTest {
         JsonNode parsed = JSON.readTree(json.out());
         assertThat(parsed.get("id").asText()).isEqualTo(id);
         assertThat(parsed.get("model").asText()).isEqualTo(model);
-        assertThat(parsed.at("/artifact/format").asText()).isEqualTo("python");
+        assertThat(parsed.at("/artifact/format").asText()).isEqualTo("opaque");
         assertThat(parsed.at("/artifact/packaging").asText()).isEqualTo("file");
         assertThat(parsed.at("/artifact/sha256").asText()).isEqualTo(keyValues(text.out()).get("sha256"));
         assertThat(parsed.at("/metadata/city").asText()).isEqualTo("nyc");
@@ -573,7 +573,7 @@ class CarraraCliTest {
         List<List<String>> paths = new ArrayList<>();
         collectCommandPaths(new CommandLine(new CarraraCli()), new ArrayList<>(), paths);
 
-        assertThat(paths).hasSize(54).contains(List.of("metric", "add"), List.of("lineage"), List.of("score"), List.of("predict"),
+        assertThat(paths).hasSize(60).contains(List.of("python", "validate"), List.of("python", "build-image"), List.of("metric", "add"), List.of("lineage"), List.of("score"), List.of("predict"),
                 List.of("table", "import"), List.of("batch", "predict"), List.of("workflow", "backfill"),
                 List.of("features", "load"), List.of("deploy"), List.of("deployment", "history"));
         for (List<String> path : paths) {

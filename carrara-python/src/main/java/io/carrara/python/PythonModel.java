@@ -69,6 +69,7 @@ public final class PythonModel implements AutoCloseable {
     private final ModelHome home;
     private final Environment env;
     private final PythonSettings settings;
+    private final boolean validate;
     private final String label;
     private final ArrowCodec codec;
     private final BufferAllocator allocator;
@@ -96,7 +97,8 @@ public final class PythonModel implements AutoCloseable {
         }
     }
 
-    private PythonModel(ModelHome home, Environment env, PythonSettings settings, String label) {
+    private PythonModel(ModelHome home, Environment env, PythonSettings settings, String label, boolean validate) {
+        this.validate = validate;
         this.home = home;
         this.env = env;
         this.settings = settings;
@@ -117,12 +119,21 @@ public final class PythonModel implements AutoCloseable {
      * worker's last stderr lines. {@code label} tags the workers' log lines and errors, e.g. {@code model/instance}.
      */
     public static PythonModel start(ModelHome home, Environment env, PythonSettings settings, String label) {
+        return start(home, env, settings, label, true);
+    }
+
+    /**
+     * As {@link #start(ModelHome, Environment, PythonSettings, String)}; with {@code validate} false the
+     * workers take traffic without running validation/ first, for a model uploaded with
+     * {@code --skip-validation} (whose answers are known not to repeat, for instance).
+     */
+    public static PythonModel start(ModelHome home, Environment env, PythonSettings settings, String label, boolean validate) {
         requireNonNull(home, "home is null");
         requireNonNull(env, "env is null");
         requireNonNull(settings, "settings is null");
         requireNonNull(label, "label is null");
         registerShutdownHook();
-        PythonModel model = new PythonModel(home, env, settings, label);
+        PythonModel model = new PythonModel(home, env, settings, label, validate);
         OPEN.add(model);
         try {
             List<WorkerProcess> started = new ArrayList<>();
@@ -317,7 +328,7 @@ public final class PythonModel implements AutoCloseable {
 
     private WorkerProcess launch(Slot slot) {
         Path socket = socketDirectory.resolve("w-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".sock");
-        return WorkerProcess.start(home, env, settings, label + "#" + slot.index, socket);
+        return WorkerProcess.start(home, env, settings, label + "#" + slot.index, socket, validate);
     }
 
     /** A worker that dies on its own (a crash, the OOM killer) is restarted too, not only one a call found dead. */

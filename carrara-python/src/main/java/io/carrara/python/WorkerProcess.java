@@ -55,9 +55,12 @@ final class WorkerProcess {
     }
 
     /** Starts the worker; {@link #awaitReady} waits for its READY line. */
-    static WorkerProcess start(ModelHome home, Environment env, PythonSettings settings, String tag, Path socket) {
+    static WorkerProcess start(ModelHome home, Environment env, PythonSettings settings, String tag, Path socket, boolean validate) {
         List<String> command = new ArrayList<>(List.of(env.python().toString(), "-m", "carrara.worker",
                 "--home", home.directory().toString(), "--socket", socket.toString()));
+        if (!validate) {
+            command.add("--skip-validation");
+        }
         if (settings.memoryLimitMib() > 0) {
             command.add("--memory-limit-mb");
             command.add(Long.toString(settings.memoryLimitMib()));

@@ -150,7 +150,8 @@ class PythonServingTest {
         assertThat(missing.get("column").asText()).isEqualTo("x2");
         JsonNode raised = answer.get("predictions").get(3);
         assertThat(raised.get("code").asText()).isEqualTo("PREDICT_FAILED");
-        assertThat(raised.get("message").asText()).contains("x1 below -1000 is out of range").contains("model.py:");
+        assertThat(raised.get("message").asText()).contains("x1 below -1000 is out of range").contains("model.py:")
+                .doesNotContain(home.toString());
 
         JsonNode metadata = JSON.readTree(get("/v2/models/scorer").body());
         assertThat(metadata.get("inputs")).extracting(input -> input.get("name").asText()).containsExactly("x1", "x2");
@@ -179,6 +180,13 @@ class PythonServingTest {
         refused = post("/api/v1/deployments", "{\"name\":\"broken\",\"instance\":\"" + differs.id() + "\"}");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
         assertThat(refused.body()).contains("DEPLOYMENT_REFUSED").contains("probability").contains("validation");
+
+        // The same model uploaded with --skip-validation (recorded in its metadata) is served without validating.
+        Instance skipped = upload(new ModelRef("health", "broken"), home.resolve("homes").resolve("differs"),
+                Map.of("python.validation", "skipped"));
+        HttpResponse<String> served = post("/api/v1/deployments", "{\"name\":\"unvalidated\",\"instance\":\"" + skipped.id() + "\"}");
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(201);
+        assertServing("unvalidated");
 
         Instance unknownPackage = upload(new ModelRef("health", "broken"), write("unknown-package", YAML, MODEL_PY,
                 REQUIREMENTS + "no-such-package-carrara==1.0\n", EXPECTED));
@@ -209,7 +217,8 @@ class PythonServingTest {
         assertThat(failed.statusCode()).as(failed.body()).isEqualTo(503);
         JsonNode error = JSON.readTree(failed.body());
         assertThat(error.get("code").asText()).isEqualTo("MODEL_UNAVAILABLE");
-        assertThat(error.get("message").asText()).contains(scorer.id().toString());
+        assertThat(error.get("message").asText()).contains(scorer.id().toString())
+                .doesNotContain(home.toString()).doesNotContain(System.getProperty("carrara.test.pythonEnvs", home.toString()));
         assertThat(post("/api/v1/deployments/trips/predict", "{\"rows\": [{\"hour\": 3}]}").statusCode()).isEqualTo(200);
 
         assertServing("scorer"); // restarted in the background
@@ -285,6 +294,10 @@ class PythonServingTest {
 
     /** Uploads a home folder as a python instance, with the inputSchema the CLI takes from carrara.yaml. */
     private static Instance upload(ModelRef model, Path directory) throws IOException {
+        return upload(model, directory, Map.of());
+    }
+
+    private static Instance upload(ModelRef model, Path directory, Map<String, String> metadata) throws IOException {
         ModelRegistry registry = server.registry();
         if (registry.listProjects().stream().noneMatch(project -> project.name().equals(model.project()))) {
             registry.createProject(new NewProject(model.project(), null), "tests");
@@ -296,7 +309,13 @@ class PythonServingTest {
         ModelArchive.pack(directory, zip);
         StoredBlob blob = registry.blobStore().put(new ByteArrayInputStream(zip.toByteArray()), Long.MAX_VALUE);
         return registry.createInstance(model, new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "python", "zip"),
-                Map.of("inputSchema", "x1 double, x2 double"), null), "tests");
+                withInputs(metadata), null), "tests");
+    }
+
+    private static Map<String, String> withInputs(Map<String, String> metadata) {
+        Map<String, String> all = new java.util.HashMap<>(metadata);
+        all.put("inputSchema", "x1 double, x2 double");
+        return all;
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {

@@ -248,7 +248,8 @@ public final class ModelCache implements AutoCloseable {
         try {
             instance = registry.getInstance(id);
             directory = fetch(instance.artifact());
-            LoadedModel model = runtimes.load(instance.artifact().format(), directory, declaredInputs(instance), id.toString());
+            LoadedModel model = runtimes.load(instance.artifact().format(), directory, declaredInputs(instance), id.toString(),
+                    instance.metadata());
             long bytes = (long) Math.min(Long.MAX_VALUE, sizeOnDisk(directory) * config.memoryFactor());
             estimatedBytes.addAndGet(bytes);
             Duration took = Duration.ofNanos(nanoTime.getAsLong() - start);

@@ -3,6 +3,7 @@ package io.carrara.serving.runtime;
 import io.carrara.spi.model.ArtifactFormat;
 import io.carrara.spi.schema.Schema;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,11 +33,12 @@ public interface ModelRuntime {
     LoadedModel load(Path directory, Optional<Schema> inputs);
 
     /**
-     * Loads the artifact as {@link #load(Path, Optional)} does, for the instance {@code instance}: a
-     * runtime that runs processes of its own (python workers) names the instance in their logs and in
-     * the errors requests get. By default, the instance is not needed.
+     * Loads the artifact as {@link #load(Path, Optional)} does, for the instance {@code instance} with
+     * its registry {@code metadata}: a runtime that runs processes of its own (python workers) names the
+     * instance in their logs and in the errors requests get, and reads what the upload recorded (a
+     * python model uploaded with {@code --skip-validation}). By default, neither is needed.
      */
-    default LoadedModel load(Path directory, Optional<Schema> inputs, String instance) {
+    default LoadedModel load(Path directory, Optional<Schema> inputs, String instance, Map<String, String> metadata) {
         return load(directory, inputs);
     }
 

@@ -58,12 +58,14 @@ public final class ModelRuntimes {
 
     /** Loads {@code directory} with the runtime of {@code format}; see {@link ModelRuntime#load}. */
     public LoadedModel load(ArtifactFormat format, Path directory, Optional<Schema> inputs) {
-        return load(format, directory, inputs, directory.getFileName() == null ? "" : directory.getFileName().toString());
+        return load(format, directory, inputs, directory.getFileName() == null ? "" : directory.getFileName().toString(), Map.of());
     }
 
-    /** Loads {@code directory}, the artifact of instance {@code instance}, with the runtime of {@code format}. */
-    public LoadedModel load(ArtifactFormat format, Path directory, Optional<Schema> inputs, String instance) {
+    /** Loads {@code directory}, the artifact of instance {@code instance} with its {@code metadata}, with the runtime of {@code format}. */
+    public LoadedModel load(ArtifactFormat format, Path directory, Optional<Schema> inputs, String instance,
+            Map<String, String> metadata) {
         requireNonNull(instance, "instance is null");
+        requireNonNull(metadata, "metadata is null");
         requireNonNull(inputs, "inputs is null");
         requireNonNull(format, "format is null");
         requireNonNull(directory, "directory is null");
@@ -75,6 +77,6 @@ public final class ModelRuntimes {
                 default -> "this server has no runtime for " + format + " artifacts";
             }, "format");
         }
-        return runtime.load(directory, inputs, instance);
+        return runtime.load(directory, inputs, instance, metadata);
     }
 }

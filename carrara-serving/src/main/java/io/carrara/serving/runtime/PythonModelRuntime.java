@@ -55,13 +55,22 @@ public final class PythonModelRuntime implements ModelRuntime {
         ModelHome.read(directory);
     }
 
-    @Override
-    public LoadedModel load(Path directory, Optional<Schema> inputs) {
-        return load(directory, inputs, directory.getFileName() == null ? "model" : directory.getFileName().toString());
-    }
+    /** The metadata key and value with which an upload records that it skipped validation (see the CLI's PythonUpload). */
+    public static final String VALIDATION = "python.validation";
+    public static final String VALIDATION_SKIPPED = "skipped";
 
     @Override
-    public LoadedModel load(Path directory, Optional<Schema> inputs, String instance) {
+    public LoadedModel load(Path directory, Optional<Schema> inputs) {
+        return load(directory, inputs, directory.getFileName() == null ? "model" : directory.getFileName().toString(), Map.of());
+    }
+
+    /**
+     * Builds or reuses the environment and starts the workers; they run validation/ before they take
+     * traffic, unless the instance was uploaded with {@code --skip-validation} ({@value #VALIDATION} =
+     * {@value #VALIDATION_SKIPPED}), which the upload recorded so that the choice is visible.
+     */
+    @Override
+    public LoadedModel load(Path directory, Optional<Schema> inputs, String instance, Map<String, String> metadata) {
         ModelHome home = ModelHome.read(directory);
         Schema declared = home.inputSchema();
         if (inputs.isPresent() && !inputs.get().equals(declared)) {
@@ -70,9 +79,38 @@ public final class PythonModelRuntime implements ModelRuntime {
                     + "); upload the model again without --meta inputSchema", "inputSchema");
         }
         String label = "instance " + instance;
-        Environment environment = environments.prepare(home, line -> LOG.debug("{} environment: {}", label, line));
-        PythonModel model = PythonModel.start(home, environment, settings, label);
-        return new Loaded(model, label, declared, home.outputSchema());
+        ServerPaths paths = new ServerPaths(home.directory(), settings);
+        try {
+            Environment environment = environments.prepare(home, line -> LOG.debug("{} environment: {}", label, line));
+            boolean validate = !VALIDATION_SKIPPED.equals(metadata.get(VALIDATION));
+            if (!validate) {
+                LOG.warn("{} was uploaded with --skip-validation: its workers take traffic without running validation/", label);
+            }
+            PythonModel model = PythonModel.start(home, environment, settings, label, validate);
+            return new Loaded(model, label, declared, home.outputSchema(), paths);
+        } catch (CarraraException e) {
+            throw paths.removedFrom(e);
+        }
+    }
+
+    /**
+     * The server's own folders, taken out of what reaches API clients: a worker's stderr lines and a
+     * model's exception messages name files under the model's folder and the environment (Python
+     * tracebacks do), and a client needs the file of its model, not where the server keeps it.
+     */
+    private record ServerPaths(Path home, PythonSettings settings) {
+        String removedFrom(String message) {
+            if (message == null) {
+                return null;
+            }
+            return message.replace(home + java.io.File.separator, "").replace(home.toString(), "the model's folder")
+                    .replace(settings.environments().toString(), "<environments>")
+                    .replace(settings.sockets().toString(), "<sockets>");
+        }
+
+        CarraraException removedFrom(CarraraException e) {
+            return new CarraraException(e.errorCode(), removedFrom(e.getMessage()), e.field().orElse(null), e);
+        }
     }
 
     /** A started model: rows in, the rows with the declared outputs added. */
@@ -81,12 +119,14 @@ public final class PythonModelRuntime implements ModelRuntime {
         private final String label;
         private final List<Field> inputs;
         private final List<Field> outputs;
+        private final ServerPaths paths;
 
-        Loaded(PythonModel model, String label, Schema inputs, Schema outputs) {
+        Loaded(PythonModel model, String label, Schema inputs, Schema outputs, ServerPaths paths) {
             this.model = model;
             this.label = label;
             this.inputs = inputs.fields();
             this.outputs = outputs.fields();
+            this.paths = paths;
         }
 
         @Override
@@ -96,15 +136,15 @@ public final class PythonModelRuntime implements ModelRuntime {
                 outcomes = model.score(rows);
             } catch (CarraraException e) {
                 if (e.errorCode().equals(PythonErrorCode.WORKER_UNAVAILABLE.toErrorCode())) {
-                    throw new CarraraException(ServingErrorCode.MODEL_UNAVAILABLE, e.getMessage(), "instance", e);
+                    throw new CarraraException(ServingErrorCode.MODEL_UNAVAILABLE, paths.removedFrom(e.getMessage()), "instance", e);
                 }
-                throw e;
+                throw paths.removedFrom(e);
             }
             List<ScoredRow> scored = new ArrayList<>(outcomes.size());
             for (int i = 0; i < outcomes.size(); i++) {
                 RowOutcome outcome = outcomes.get(i);
                 if (!outcome.isSuccess()) {
-                    scored.add(ScoredRow.failed(new RowError(outcome.error(), outcome.message(), outcome.column())));
+                    scored.add(ScoredRow.failed(new RowError(outcome.error(), paths.removedFrom(outcome.message()), outcome.column())));
                 } else {
                     Map<String, Object> output = new LinkedHashMap<>(rows.get(i));
                     output.putAll(outcome.output());
