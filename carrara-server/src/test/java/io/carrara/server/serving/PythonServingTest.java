@@ -118,8 +118,8 @@ class PythonServingTest {
         scorer = upload(MODEL, write("scorer", YAML, MODEL_PY, REQUIREMENTS, EXPECTED));
         pipeline = TestModels.uploadPipeline(server.registry(), new ModelRef("health", "trips"),
                 GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
-        assertThat(post("/api/v1/deployments", "{\"name\":\"scorer\",\"instance\":\"" + scorer.id() + "\"}").statusCode())
-                .isEqualTo(201);
+        assertThat(post("/api/v1/deployments", "{\"name\":\"scorer\",\"instance\":\"" + scorer.id() + "\",\"logSampleRate\":1.0}")
+                .statusCode()).isEqualTo(201);
         assertThat(post("/api/v1/deployments", "{\"name\":\"trips\",\"instance\":\"" + pipeline.id() + "\"}").statusCode())
                 .isEqualTo(201);
     }
@@ -165,6 +165,20 @@ class PythonServingTest {
         assertThat(outputs.get(0).get("data").get(1).asDouble()).isCloseTo(0.7310585786300049, within(1e-15));
         assertThat(outputs.get(1).get("datatype").asText()).isEqualTo("BYTES");
         assertThat(outputs.get(1).get("data").get(0).asText()).isEqualTo("yes");
+
+        // The prediction log holds the scored rows, with the python model's outputs, as for a pipeline.
+        String predictionId = answer.get("predictionIds").get(0).asText();
+        List<io.carrara.registry.predictions.LoggedPrediction> logged = List.of();
+        for (int attempt = 0; attempt < 100 && logged.stream().noneMatch(row -> row.id().equals(predictionId)); attempt++) {
+            Thread.sleep(50);
+            logged = server.predictionLog().find("scorer", java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(60), 100);
+        }
+        assertThat(logged).filteredOn(row -> row.id().equals(predictionId)).singleElement()
+                .satisfies(row -> {
+                    assertThat(row.instance()).isEqualTo(scorer.id());
+                    assertThat(row.output().get("label").asText()).isEqualTo("yes");
+                });
+        assertThat(get("/metrics").body()).contains("deployment=\"scorer\"");
     }
 
     @Test
