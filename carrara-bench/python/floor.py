@@ -4,13 +4,17 @@ with the model's own environment interpreter (`carrara python env HOME`), so tha
 exactly the libraries the server's workers use.
 
   python floor.py single --home HOME --rows rows.jsonl [--calls 20000] [--warmup 2000]
-  python floor.py batch  --home HOME --csv rows.csv [--chunk 10000] [--drop diagnosis] [--all-at-once]
+  python floor.py worker --home HOME --rows rows.jsonl [--calls 20000]
+  python floor.py batch  --home HOME --csv rows.csv [--chunk 10000] [--drop diagnosis] [--all-at-once] [--with-io OUT.parquet]
 
 single: one-row predict calls on the rows in turn, each timed with perf_counter_ns; prints one JSON
         object with p50/p90/p99/p99.9/max in ms of (a) predict on a prebuilt one-row DataFrame and
         (b) building that DataFrame from the row's dict and then predict (what any server must do).
+worker: the same rows through carrara's own Predictor (Arrow IPC bytes in and out), the Python side of
+        one worker Predict call without gRPC.
 batch:  reads the CSV once (not timed), then times predict over all its rows in chunks of --chunk
-        rows (and, with --all-at-once, in one call); prints rows/s as JSON.
+        rows (and, with --all-at-once, in one call; with --with-io, reading the CSV and writing the scored
+        rows to Parquet included); prints rows/s as JSON.
 """
 import argparse
 import json
@@ -63,6 +67,32 @@ def single(args):
                       "python": sys.version.split()[0], "pandas": pd.__version__, "rows": len(rows)}))
 
 
+def worker(args):
+    """The worker's own path for one row: Arrow IPC request bytes → carrara's Predictor (decode, predict,
+    encode) → Arrow IPC answer bytes, as carrara.worker runs it for each gRPC Predict call, minus gRPC."""
+    import pyarrow
+    from carrara import codec
+    from carrara.prediction import Predictor
+    loaded = carrara.load_model(Path(args.home))
+    predictor = Predictor(loaded)
+    schema = codec.arrow_schema(loaded.home.kind, loaded.home.inputs)
+    columns = [column.name for column in loaded.home.inputs]
+    rows = [json.loads(line) for line in open(args.rows) if line.strip()]
+    requests = []
+    for row in rows:
+        batch = pyarrow.RecordBatch.from_arrays([pyarrow.array([row[name]], type=schema.field(name).type) for name in columns],
+                                                schema=schema)
+        requests.append(codec.write_stream(batch))
+    for i in range(args.warmup):
+        predictor.predict(requests[i % len(requests)])
+    timings = []
+    for i in range(args.calls):
+        start = time.perf_counter_ns()
+        predictor.predict(requests[i % len(requests)])
+        timings.append(time.perf_counter_ns() - start)
+    print(json.dumps({"worker_predict": quantiles(timings)}))
+
+
 def batch(args):
     model, columns = load(args.home)
     data = pd.read_csv(args.csv)
@@ -79,6 +109,18 @@ def batch(args):
         scored += len(model.predict(data.iloc[offset:offset + args.chunk]))
     seconds = time.perf_counter() - start
     result.update({"chunked_seconds": seconds, "chunked_rows_per_s": scored / seconds})
+    if args.with_io:
+        # What a batch job does around predict, in the same process: read the CSV, score it in chunks, and
+        # write the inputs with the outputs to Parquet.
+        start = time.perf_counter()
+        data = pd.read_csv(args.csv)
+        inputs = data[columns] if columns is not None else data
+        parts = [model.predict(inputs.iloc[offset:offset + args.chunk]).reset_index(drop=True)
+                 for offset in range(0, len(inputs), args.chunk)]
+        scored = pd.concat([data.reset_index(drop=True), pd.concat(parts, ignore_index=True)], axis=1)
+        scored.to_parquet(args.with_io, index=False)
+        seconds = time.perf_counter() - start
+        result.update({"with_io_seconds": seconds, "with_io_rows_per_s": len(scored) / seconds})
     if args.all_at_once:
         start = time.perf_counter()
         scored = len(model.predict(data))
@@ -95,14 +137,21 @@ def main():
     one.add_argument("--rows", required=True, help="JSON Lines, one row of the model's inputs a line")
     one.add_argument("--calls", type=int, default=20_000)
     one.add_argument("--warmup", type=int, default=2_000)
+    path = modes.add_parser("worker")
+    path.add_argument("--home", required=True)
+    path.add_argument("--rows", required=True)
+    path.add_argument("--calls", type=int, default=20_000)
+    path.add_argument("--warmup", type=int, default=2_000)
     many = modes.add_parser("batch")
     many.add_argument("--home", required=True)
     many.add_argument("--csv", required=True)
     many.add_argument("--chunk", type=int, default=10_000)
     many.add_argument("--drop", default="diagnosis", help="a column of the CSV that is not an input")
     many.add_argument("--all-at-once", action="store_true")
+    many.add_argument("--with-io", metavar="PARQUET",
+                      help="also time read CSV + predict in chunks + write inputs and outputs to this Parquet file")
     args = parser.parse_args()
-    single(args) if args.mode == "single" else batch(args)
+    {"single": single, "worker": worker, "batch": batch}[args.mode](args)
 
 
 if __name__ == "__main__":

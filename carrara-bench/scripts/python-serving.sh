@@ -2,7 +2,8 @@
 # Issue 12's benchmark of a Python model (examples/breast-cancer: a scikit-learn scaler + logistic
 # regression on 30 measurements), side by side in one run:
 #   1. floor:   the model's predict of one row inside one Python process (carrara-bench/python/floor.py,
-#               run with the model's own environment interpreter), p50/p99 over --calls calls;
+#               run with the model's own environment interpreter), p50/p99 over --calls calls; beside it
+#               the worker's own Python path for one row (Arrow IPC in and out, no gRPC);
 #   2. Carrara: REST /api/v1/deployments/NAME/predict and OIP gRPC ModelInfer, one row a request, with
 #               the Java open-loop generator (PythonServingBenchmark) at --rates;
 #   3. FastAPI: an MLflow-style /invocations server around the same model (carrara-bench/python/
@@ -10,7 +11,10 @@
 #   4. deploy to first prediction: with the environment cached, and with an empty python.environments
 #               folder (a fresh build), timed from the deploy call (REST) to the first 200 prediction;
 #   5. batch:   rows/s of `carrara batch predict` (Spark local[2]) over --batch-rows rows (the CSV's 569
-#               repeated) against the model's predict over the same rows in one Python process.
+#               repeated) against the model's predict over the same rows in one Python process (predict
+#               alone, and with the CSV read and a Parquet write around it).
+# After the fixed-rate runs the generator also runs each target closed loop, 1 request in flight
+# (each target's unloaded per-request time and its throughput at that concurrency).
 # Prints markdown to stdout (and to --out FILE); progress goes to stderr.
 #
 #   carrara-bench/scripts/python-serving.sh [options]
@@ -105,6 +109,9 @@ md "| what is timed | p50 | p99 |"
 md "| --- | ---: | ---: |"
 md "| \`model.predict(df)\` on a prebuilt one-row DataFrame | $(printf '%.3f' "$floor_p50") ms | $(printf '%.3f' "$floor_p99") ms |"
 md "| \`pd.DataFrame([row])\` then \`model.predict\` | $(printf '%.3f' "$frame_p50") ms | $(printf '%.3f' "$frame_p99") ms |"
+worker=$("$py" carrara-bench/python/floor.py worker --home "$home" --rows "$work/rows.jsonl" --calls "$calls")
+read -r worker_p50 worker_p99 < <(python3 -c 'import json,sys; f=json.loads(sys.argv[1])["worker_predict"]; print(f["p50_ms"], f["p99_ms"])' "$worker")
+md "| carrara's worker path without gRPC: Arrow IPC bytes → \`Predictor.predict\` (decode, predict, encode) → bytes | $(printf '%.3f' "$worker_p50") ms | $(printf '%.3f' "$worker_p99") ms |"
 md ""
 
 # ---- servers
@@ -233,9 +240,9 @@ print(rows if rows is not None else "?", seconds if seconds is not None else "?"
 PY
 )
   log "batch predict: $batch_ms ms wall, job $job_seconds s, $job_rows rows"
-  pyjson=$("$py" carrara-bench/python/floor.py batch --home "$home" --csv "$work/batch.csv" --chunk 10000 --all-at-once)
+  pyjson=$("$py" carrara-bench/python/floor.py batch --home "$home" --csv "$work/batch.csv" --chunk 10000 --all-at-once --with-io "$work/batch-scored.parquet")
   log "single process: $pyjson"
-  read -r chunked_rps all_rps chunked_s all_s < <(python3 -c 'import json,sys; f=json.loads(sys.argv[1]); print(round(f["chunked_rows_per_s"]), round(f["all_at_once_rows_per_s"]), f["chunked_seconds"], f["all_at_once_seconds"])' "$pyjson")
+  read -r chunked_rps all_rps chunked_s all_s io_rps io_s < <(python3 -c 'import json,sys; f=json.loads(sys.argv[1]); print(round(f["chunked_rows_per_s"]), round(f["all_at_once_rows_per_s"]), f["chunked_seconds"], f["all_at_once_seconds"], round(f["with_io_rows_per_s"]), f["with_io_seconds"])' "$pyjson")
   md "### Batch: $batch_rows rows (the CSV's 569 repeated)"
   md ""
   md "| what | time | rows/s |"
@@ -247,10 +254,14 @@ PY
   md "| \`carrara batch predict\`, wall time of the CLI command | $(( batch_ms / 1000 )).$(( batch_ms % 1000 / 100 )) s | $(python3 -c "print(f'{$batch_rows*1000/$batch_ms:,.0f}')") |"
   md "| one Python process, \`predict\` in 10,000-row chunks (CSV read not timed) | $(printf '%.2f' "$chunked_s") s | $(python3 -c "print(f'{$chunked_rps:,}')") |"
   md "| one Python process, \`predict\` of all rows in one call | $(printf '%.2f' "$all_s") s | $(python3 -c "print(f'{$all_rps:,}')") |"
+  md "| one Python process, read the CSV + \`predict\` in 10,000-row chunks + write inputs and outputs to Parquet | $(printf '%.2f' "$io_s") s | $(python3 -c "print(f'{$io_rps:,}')") |"
   md ""
   md "- Carrara (job elapsed) ÷ one process (10,000-row chunks): $(python3 -c "
 js='$job_seconds'
 print('?' if js == '?' else f'{$batch_rows/float(js)/$chunked_rps:.3g}×')") against the target ≥ 1.5×"
+  md "- Carrara (job elapsed) ÷ one process with the CSV read and the Parquet write: $(python3 -c "
+js='$job_seconds'
+print('?' if js == '?' else f'{$batch_rows/float(js)/$io_rps:.3g}×')")"
   md "- the job's JSON: \`$(python3 -c "import json; print(json.dumps(json.load(open('$work/batch-job.json')).get('result')))")\`"
   md "- load average after the batch part: $(loadavg)"
   md ""

@@ -81,6 +81,11 @@ public final class PythonServingBenchmark implements Callable<Integer> {
             description = "Fixed rates in requests per second (default: ${DEFAULT-VALUE})")
     List<Integer> rates;
 
+    @Option(names = "--concurrency", split = ",", paramLabel = "N", defaultValue = "1",
+            description = "Requests in flight for closed-loop runs after the fixed-rate ones: throughput and latency from the"
+                    + " send, so 1 gives each target's unloaded per-request time (default: ${DEFAULT-VALUE}; 0 for none)")
+    List<Integer> concurrencies;
+
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "5", description = "Discarded warm-up per run (default: ${DEFAULT-VALUE})")
     double warmupSeconds;
 
@@ -164,6 +169,7 @@ public final class PythonServingBenchmark implements Callable<Integer> {
                 }
             }
             print(results, loads);
+            closedLoop(targets);
             return 0;
         } finally {
             factory.close();
@@ -239,6 +245,34 @@ public final class PythonServingBenchmark implements Callable<Integer> {
         out.print(table.render());
         out.println();
         verdicts.forEach(verdict -> out.println("- " + verdict));
+        out.println();
+    }
+
+    private void closedLoop(Map<String, LoadTarget> targets) {
+        List<Integer> levels = concurrencies.stream().filter(level -> level > 0).toList();
+        if (levels.isEmpty()) {
+            return;
+        }
+        MarkdownTable table = new MarkdownTable("target", "in flight", "throughput rps", "p50", "p90", "p99", "p99.9", "errors",
+                "load avg before");
+        for (int level : levels) {
+            for (Map.Entry<String, LoadTarget> target : targets.entrySet()) {
+                String load = loadAverage();
+                LoadResult result = new ClosedLoopGenerator(target.getValue(), level).run(
+                        Duration.ofNanos((long) (warmupSeconds * 1e9)), Duration.ofNanos((long) (measureSeconds * 1e9)), drain(),
+                        () -> { });
+                Histogram latency = result.latency();
+                table.add(target.getKey(), Integer.toString(level), MarkdownTable.count(result.achievedPerSecond()),
+                        quantile(latency, 50), quantile(latency, 90), quantile(latency, 99), quantile(latency, 99.9),
+                        result.failed() == 0 ? "0" : result.failed() + " " + result.errorKinds(), load);
+                System.err.printf("%s, %d in flight: %.0f rps, p50 %s%n", target.getKey(), level, result.achievedPerSecond(),
+                        quantile(latency, 50));
+                sleep(1_000);
+            }
+        }
+        out.println("#### Closed loop: N requests in flight, each sent when the one before it is answered (latency from the send)");
+        out.println();
+        out.print(table.render());
         out.println();
     }
 
