@@ -113,11 +113,11 @@ def batch(args):
         # What a batch job does around predict, in the same process: read the CSV, score it in chunks, and
         # write the inputs with the outputs to Parquet.
         start = time.perf_counter()
-        data = pd.read_csv(args.csv)
-        inputs = data[columns] if columns is not None else data
+        raw = pd.read_csv(args.csv)
+        inputs = raw[columns] if columns is not None else raw
         parts = [model.predict(inputs.iloc[offset:offset + args.chunk]).reset_index(drop=True)
                  for offset in range(0, len(inputs), args.chunk)]
-        scored = pd.concat([data.reset_index(drop=True), pd.concat(parts, ignore_index=True)], axis=1)
+        scored = pd.concat([raw.reset_index(drop=True), pd.concat(parts, ignore_index=True)], axis=1)
         scored.to_parquet(args.with_io, index=False)
         seconds = time.perf_counter() - start
         result.update({"with_io_seconds": seconds, "with_io_rows_per_s": len(scored) / seconds})
