@@ -15,10 +15,21 @@ import java.util.concurrent.CompletableFuture;
  * with status OK, and its answer is otherwise not read.
  */
 final class GrpcLoadTarget implements LoadTarget {
+    private final String label;
+    private final String output;
     private final GRPCInferenceServiceStub stub;
     private final ModelInferRequest[] requests;
 
     GrpcLoadTarget(GRPCInferenceServiceStub stub, List<ModelInferRequest> requests) {
+        this("gRPC ModelInfer", "prediction", stub, requests);
+    }
+
+    /**
+     * @param output the FP64 output {@link #verify} expects in the answer to the first request
+     */
+    GrpcLoadTarget(String label, String output, GRPCInferenceServiceStub stub, List<ModelInferRequest> requests) {
+        this.label = requireNonNull(label, "label is null");
+        this.output = requireNonNull(output, "output is null");
         this.stub = requireNonNull(stub, "stub is null");
         if (requests.isEmpty()) {
             throw new IllegalArgumentException("no requests");
@@ -28,7 +39,7 @@ final class GrpcLoadTarget implements LoadTarget {
 
     @Override
     public String label() {
-        return "gRPC ModelInfer";
+        return label;
     }
 
     @Override
@@ -75,8 +86,8 @@ final class GrpcLoadTarget implements LoadTarget {
         } catch (RuntimeException e) {
             throw new IllegalStateException(label() + " failed: " + ErrorKinds.of(e) + ": " + e.getMessage(), e);
         }
-        boolean predicted = response.getOutputsList().stream().anyMatch(output -> output.getName().equals("prediction")
-                && output.getContents().getFp64ContentsCount() > 0);
+        boolean predicted = response.getOutputsList().stream().anyMatch(output -> output.getName().equals(this.output)
+                && (output.getContents().getFp64ContentsCount() > 0 || response.getRawOutputContentsCount() > 0));
         if (!predicted) {
             throw new IllegalStateException(label() + " answered without a prediction: " + response);
         }
