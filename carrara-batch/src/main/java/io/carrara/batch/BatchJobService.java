@@ -56,6 +56,12 @@ public final class BatchJobService implements AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(BatchJobService.class);
+    /**
+     * The metadata with which an upload records that it skipped a python model's validation (the CLI's
+     * {@code --skip-validation}): its batch workers then skip it too, as its online workers do.
+     */
+    static final String VALIDATION = "python.validation";
+    static final String SKIPPED_VALIDATION = "skipped";
 
     private final SparkRuntime spark;
     private final ModelRegistry registry;
@@ -246,8 +252,8 @@ public final class BatchJobService implements AutoCloseable {
             }
             phases.put(id, "running");
             BatchResult result = BatchPrediction.run(session, new BatchRequest(job.query(), output, job.executionDate(),
-                    instance.model(), instance.id(), directory, job.columns(), instance.artifact().format()), spark.policy(),
-                    python);
+                    instance.model(), instance.id(), directory, job.columns(), instance.artifact().format(),
+                    !SKIPPED_VALIDATION.equals(instance.metadata().get(VALIDATION))), spark.policy(), python);
             store.markFinished(id, Status.SUCCEEDED, result.summary(), null, DatabaseTimes.now());
             count(Status.SUCCEEDED);
             duration.record(result.elapsed());

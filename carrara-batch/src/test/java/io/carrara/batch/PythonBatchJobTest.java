@@ -139,6 +139,28 @@ class PythonBatchJobTest {
     }
 
     @Test
+    void anInstanceUploadedWithoutValidationScoresWithoutItAndAnotherIsRefusedByIt() throws Exception {
+        Path differs = modelHome(home.resolve("differs"));
+        Path expected = differs.resolve("validation/expected.jsonl");
+        Files.writeString(expected, Files.readString(expected).replaceFirst("\"probability\": [0-9.]+", "\"probability\": 0.25"));
+        StoredBlob blob = blobs.put(new ByteArrayInputStream(zip(differs)), Long.MAX_VALUE);
+        Instance validated = registry.createInstance(POINTS, new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "python", "zip"),
+                Map.of(), null), "alice");
+        Instance skipped = registry.createInstance(POINTS, new NewInstance(new NewInstance.ArtifactSpec(blob.sha256(), "python", "zip"),
+                Map.of("python.validation", "skipped"), null), "alice");
+
+        BatchJobInfo refused = jobs.completion(jobs.submit(new BatchJobSpec(Optional.of(validated.id()), Optional.empty(),
+                "SELECT * FROM geo.points", "geo.refused", DATE, List.of()), "alice").id()).get(3, TimeUnit.MINUTES);
+        assertThat(refused.status()).isEqualTo(Status.FAILED);
+        assertThat(refused.error().toString()).contains("validation");
+
+        BatchJobInfo scored = jobs.completion(jobs.submit(new BatchJobSpec(Optional.of(skipped.id()), Optional.empty(),
+                "SELECT * FROM geo.points", "geo.unvalidated", DATE, List.of()), "alice").id()).get(3, TimeUnit.MINUTES);
+        assertThat(scored.status()).as("error: %s", scored.error()).isEqualTo(Status.SUCCEEDED);
+        assertThat(((Number) scored.result().get("rowsScored")).longValue()).isEqualTo(200);
+    }
+
+    @Test
     void aWorkflowPredictStepScoresWithAPythonInstance() throws Exception {
         String yaml = """
                 name: points-daily

@@ -179,7 +179,8 @@ public final class BatchPrediction {
                     "instance " + request.instance() + " is a Python model, and this batch runner was started without the"
                     + " Python runtime's settings; run it through the Carrara server, which builds the model's environment",
                     "instance"));
-            return PythonScoringFunction.create(request.modelDirectory(), input.schema(), request.columns(), settings);
+            return PythonScoringFunction.create(request.modelDirectory(), input.schema(), request.columns(), settings,
+                    request.validate());
         }
         return BatchScoringFunction.create(request.modelDirectory(), input.schema(), request.columns());
     }

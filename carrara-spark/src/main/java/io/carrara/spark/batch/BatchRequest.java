@@ -28,10 +28,12 @@ import java.util.UUID;
  * @param columns the model's output columns to keep, in the model's order; empty keeps them all
  * @param format what the artifact is: {@code SPARK_PIPELINE} or {@code PYTHON} (OPAQUE artifacts are
  *     not scored in batch)
+ * @param validate for a Python model: whether its workers run validation/ before they score; false for
+ *     an instance uploaded with {@code --skip-validation}, as online serving does
  */
 public record BatchRequest(
         String query, TableName output, LocalDate executionDate, ModelRef model, UUID instance, Path modelDirectory,
-        List<String> columns, ArtifactFormat format) {
+        List<String> columns, ArtifactFormat format, boolean validate) {
     public BatchRequest {
         requireNonNull(query, "query is null");
         if (query.isBlank()) {
@@ -52,6 +54,12 @@ public record BatchRequest(
             throw new CarraraException(INVALID_ARGUMENT, "instance " + instance + " is an opaque artifact, which Carrara stores"
                     + " but cannot run; batch jobs score spark-pipeline and python instances", "instance");
         }
+    }
+
+    /** A batch prediction whose Python model, if it is one, validates before it scores. */
+    public BatchRequest(String query, TableName output, LocalDate executionDate, ModelRef model, UUID instance,
+            Path modelDirectory, List<String> columns, ArtifactFormat format) {
+        this(query, output, executionDate, model, instance, modelDirectory, columns, format, true);
     }
 
     /** A Spark pipeline's batch prediction. */

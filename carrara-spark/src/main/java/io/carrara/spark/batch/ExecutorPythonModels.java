@@ -32,14 +32,19 @@ final class ExecutorPythonModels {
     private ExecutorPythonModels() {
     }
 
-    /** The started model of {@code shipped}, started (after building its environment if needed) on first use in this JVM. */
-    static Loaded get(ShippedModel shipped, PythonSettings settings) {
-        Loaded loaded = MODELS.get(shipped.digest());
+    /**
+     * The started model of {@code shipped}, started (after building its environment if needed) on first
+     * use in this JVM; with {@code validate} false its workers skip validation/ (an instance uploaded
+     * with {@code --skip-validation}), and are kept apart from the same files' validated workers.
+     */
+    static Loaded get(ShippedModel shipped, PythonSettings settings, boolean validate) {
+        String key = validate ? shipped.digest() : shipped.digest() + "/unvalidated";
+        Loaded loaded = MODELS.get(key);
         if (loaded != null && loaded.model().health().state() != PythonModel.State.CLOSED) {
             return loaded;
         }
-        synchronized (LOCKS.computeIfAbsent(shipped.digest(), digest -> new Object())) {
-            loaded = MODELS.get(shipped.digest());
+        synchronized (LOCKS.computeIfAbsent(key, digest -> new Object())) {
+            loaded = MODELS.get(key);
             // A model closed under us (closeAll, or its JVM stopping) is started again rather than failing every task.
             if (loaded != null && loaded.model().health().state() != PythonModel.State.CLOSED) {
                 return loaded;
@@ -48,10 +53,10 @@ final class ExecutorPythonModels {
             String label = "batch-" + shipped.digest().substring(0, 12);
             Environment environment = new PythonEnvironments(settings).prepare(home,
                     line -> log.atInfo().setMessage("python environment").addKeyValue("model", label).addKeyValue("line", line).log());
-            PythonModel model = PythonModel.start(home, environment, settings, label);
+            PythonModel model = PythonModel.start(home, environment, settings, label, validate);
             loaded = new Loaded(home, model);
             hook();
-            MODELS.put(shipped.digest(), loaded);
+            MODELS.put(key, loaded);
             log.atInfo().setMessage("python model started for batch scoring").addKeyValue("model", label)
                     .addKeyValue("environment", environment.hash()).log();
             return loaded;

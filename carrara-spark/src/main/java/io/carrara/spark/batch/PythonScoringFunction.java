@@ -55,9 +55,11 @@ final class PythonScoringFunction implements BatchScorer {
     private final String[] added;
     private final DataType[] addedTypes;
     private final StructType outputSchema;
+    private final boolean validate;
 
     private PythonScoringFunction(ShippedModel model, PythonRuntimeSettings settings, int inputCount, int[] inputSlots,
-            String[] added, DataType[] addedTypes, StructType outputSchema) {
+            String[] added, DataType[] addedTypes, StructType outputSchema, boolean validate) {
+        this.validate = validate;
         this.model = model;
         this.settings = settings;
         this.inputCount = inputCount;
@@ -72,6 +74,12 @@ final class PythonScoringFunction implements BatchScorer {
      * as Spark resolves names: case aside) and that {@code columns} names declared outputs, before any task.
      */
     static PythonScoringFunction create(Path modelDirectory, StructType inputSchema, List<String> columns, PythonSettings settings) {
+        return create(modelDirectory, inputSchema, columns, settings, true);
+    }
+
+    /** As {@link #create(Path, StructType, List, PythonSettings)}; {@code validate} false starts the workers without validation/. */
+    static PythonScoringFunction create(Path modelDirectory, StructType inputSchema, List<String> columns, PythonSettings settings,
+            boolean validate) {
         requireNonNull(modelDirectory, "modelDirectory is null");
         requireNonNull(inputSchema, "inputSchema is null");
         requireNonNull(columns, "columns is null");
@@ -110,9 +118,13 @@ final class PythonScoringFunction implements BatchScorer {
         output = output.add(STATUS, DataTypes.StringType, false)
                 .add(ERROR, DataTypes.StringType, true)
                 .add(ERROR_COLUMN, DataTypes.StringType, true);
-        return new PythonScoringFunction(ShippedModel.read(modelDirectory), PythonRuntimeSettings.of(settings),
+        // Started here, on the driver, before any task: a model that cannot build its environment, load or validate
+        // fails the job with that reason (not a task failure Spark wraps), and in local mode the tasks reuse it.
+        ShippedModel shipped = ShippedModel.read(modelDirectory);
+        ExecutorPythonModels.get(shipped, settings, validate);
+        return new PythonScoringFunction(shipped, PythonRuntimeSettings.of(settings),
                 inputSchema.fields().length, slots, kept.stream().map(ModelHome.Column::name).toArray(String[]::new), types,
-                output);
+                output, validate);
     }
 
     private static int slot(List<String> given, String name) {
@@ -143,7 +155,7 @@ final class PythonScoringFunction implements BatchScorer {
         if (!rows.hasNext()) {
             return rows;
         }
-        ExecutorPythonModels.Loaded loaded = ExecutorPythonModels.get(model, settings.toSettings());
+        ExecutorPythonModels.Loaded loaded = ExecutorPythonModels.get(model, settings.toSettings(), validate);
         int batchSize = settings.sparkBatchSize();
         return new Iterator<>() {
             private final ArrayDeque<Row> ready = new ArrayDeque<>();

@@ -140,12 +140,12 @@ class PythonBatchPredictionTest {
         });
 
         // One model per executor JVM, started once and reused by every partition and every later job.
-        PythonModel started = ExecutorPythonModels.get(io.carrara.spark.ShippedModel.read(dataframe), settings).model();
+        PythonModel started = ExecutorPythonModels.get(io.carrara.spark.ShippedModel.read(dataframe), settings, true).model();
         List<Long> workers = started.workerPids();
         int models = ExecutorPythonModels.size();
         BatchPrediction.run(spark, request("SELECT * FROM py.points WHERE id < 100", "py.again", dataframe, List.of()),
                 io.carrara.spark.sql.SqlPolicy.of(java.util.Optional.empty()), settings);
-        assertThat(ExecutorPythonModels.get(io.carrara.spark.ShippedModel.read(dataframe), settings).model()).isSameAs(started);
+        assertThat(ExecutorPythonModels.get(io.carrara.spark.ShippedModel.read(dataframe), settings, true).model()).isSameAs(started);
         assertThat(started.workerPids()).isEqualTo(workers);
         assertThat(ExecutorPythonModels.size()).isEqualTo(models);
     }
