@@ -13,6 +13,7 @@ import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.registry.deploy.Routing;
 import io.carrara.registry.model.Artifact;
 import io.carrara.registry.model.Instance;
+import io.carrara.python.PythonMetadata;
 import io.carrara.python.PythonSettings;
 import io.carrara.spark.SparkFailures;
 import io.carrara.spark.batch.BatchPrediction;
@@ -56,12 +57,6 @@ public final class BatchJobService implements AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(BatchJobService.class);
-    /**
-     * The metadata with which an upload records that it skipped a python model's validation (the CLI's
-     * {@code --skip-validation}): its batch workers then skip it too, as its online workers do.
-     */
-    static final String VALIDATION = "python.validation";
-    static final String SKIPPED_VALIDATION = "skipped";
 
     private final SparkRuntime spark;
     private final ModelRegistry registry;
@@ -253,7 +248,7 @@ public final class BatchJobService implements AutoCloseable {
             phases.put(id, "running");
             BatchResult result = BatchPrediction.run(session, new BatchRequest(job.query(), output, job.executionDate(),
                     instance.model(), instance.id(), directory, job.columns(), instance.artifact().format(),
-                    !SKIPPED_VALIDATION.equals(instance.metadata().get(VALIDATION))), spark.policy(), python);
+                    PythonMetadata.validates(instance.metadata())), spark.policy(), python);
             store.markFinished(id, Status.SUCCEEDED, result.summary(), null, DatabaseTimes.now());
             count(Status.SUCCEEDED);
             duration.record(result.elapsed());

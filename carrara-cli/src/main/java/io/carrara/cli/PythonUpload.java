@@ -4,7 +4,9 @@ import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
 import io.carrara.python.Environment;
 import io.carrara.python.ModelHome;
+import io.carrara.python.PythonEnvironments;
 import io.carrara.python.PythonErrorCode;
+import io.carrara.python.PythonMetadata;
 import io.carrara.python.PythonSettings;
 import io.carrara.python.PythonValidation;
 import io.carrara.python.ValidationReport;
@@ -20,12 +22,12 @@ import java.util.Map;
  * server and the registry's users read: {@code inputSchema} (from carrara.yaml, which describes the
  * model to Open Inference Protocol clients), {@code python.kind}, {@code python.version},
  * {@code python.environment} (the environment's content hash) and {@code python.validation}
- * ({@code passed (N rows)} or {@code skipped}); {@code inputSchema} only when it fits a metadata value. Values the user gave with {@code --meta} win, but
- * for {@code python.validation}, which records what happened, and {@code inputSchema}, which only
+ * ({@code passed (N rows)} or {@code skipped}; see {@link PythonMetadata}); {@code inputSchema} only
+ * when it fits a metadata value. Values the user gave with {@code --meta} win, but for
+ * {@code python.validation}, which records what happened, and {@code inputSchema}, which only
  * carrara.yaml declares.
  */
 final class PythonUpload {
-    static final String VALIDATION = "python.validation";
     /** The registry's bound on a metadata value (FieldChecks.MAX_METADATA_VALUE, which the CLI does not depend on). */
     static final int MAX_METADATA_VALUE = 512;
 
@@ -41,8 +43,8 @@ final class PythonUpload {
         home.warnings().forEach(warning -> err.println("warning: " + warning));
         String environmentHash;
         if (skipValidation) {
-            environmentHash = new io.carrara.python.PythonEnvironments(settings).hash(home);
-            metadata.put(VALIDATION, "skipped");
+            environmentHash = new PythonEnvironments(settings).hash(home);
+            metadata.put(PythonMetadata.VALIDATION, PythonMetadata.VALIDATION_SKIPPED);
         } else {
             Environment environment = PythonCommand.prepare(home, settings, err);
             ValidationReport report = new PythonValidation(settings).run(environment, home);
@@ -53,7 +55,7 @@ final class PythonUpload {
                         + " --skip-validation", "validation");
             }
             environmentHash = environment.hash();
-            metadata.put(VALIDATION, "passed (" + report.rows() + " rows)");
+            metadata.put(PythonMetadata.VALIDATION, "passed (" + report.rows() + " rows)");
         }
         String inputSchema = SchemaText.format(home.inputSchema());
         if (inputSchema.length() <= MAX_METADATA_VALUE) {
@@ -65,8 +67,8 @@ final class PythonUpload {
                     + " characters, over the registry's " + MAX_METADATA_VALUE + " for a metadata value; it is not copied into"
                     + " the instance's metadata (the server reads carrara.yaml)");
         }
-        metadata.putIfAbsent("python.kind", home.kind().wireName());
-        metadata.putIfAbsent("python.version", home.python());
-        metadata.putIfAbsent("python.environment", environmentHash);
+        metadata.putIfAbsent(PythonMetadata.KIND, home.kind().wireName());
+        metadata.putIfAbsent(PythonMetadata.VERSION, home.python());
+        metadata.putIfAbsent(PythonMetadata.ENVIRONMENT, environmentHash);
     }
 }

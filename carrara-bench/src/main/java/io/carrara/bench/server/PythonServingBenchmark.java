@@ -1,5 +1,10 @@
 package io.carrara.bench.server;
 
+import static io.carrara.bench.server.ServerBenchmark.loadAverage;
+import static io.carrara.bench.server.ServerBenchmark.quantile;
+import static io.carrara.bench.server.ServerBenchmark.seconds;
+import static io.carrara.bench.server.ServerBenchmark.sleep;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -371,32 +376,5 @@ public final class PythonServingBenchmark implements Callable<Integer> {
 
     private static double millis(Histogram histogram, double percentile) {
         return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1_000.0;
-    }
-
-    private static String quantile(Histogram histogram, double percentile) {
-        return histogram == null || histogram.getTotalCount() == 0 ? "–"
-                : MarkdownTable.millisFromMicros(histogram.getValueAtPercentile(percentile));
-    }
-
-    private static String seconds(double seconds) {
-        return (seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds)) + " s";
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " / " + fields[1] + " / " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

@@ -694,7 +694,7 @@ public final class ServerBenchmark implements Callable<Integer> {
                 + " failed inside a 200 answer";
     }
 
-    private static String quantile(Histogram histogram, double percentile) {
+    static String quantile(Histogram histogram, double percentile) {
         return histogram == null || histogram.getTotalCount() == 0 ? "–"
                 : MarkdownTable.millisFromMicros(histogram.getValueAtPercentile(percentile));
     }
@@ -786,11 +786,11 @@ public final class ServerBenchmark implements Callable<Integer> {
         return Duration.ofMillis(timeoutMillis + 2_000);
     }
 
-    private static String seconds(double seconds) {
+    static String seconds(double seconds) {
         return (seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds)) + " s";
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return fields[0] + " / " + fields[1] + " / " + fields[2];
@@ -799,7 +799,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -213,6 +213,23 @@ class PythonServingTest {
     }
 
     @Test
+    void anUploadWhoseHomeBreaksTheContractIsRefusedNamingTheFileAndField() throws Exception {
+        Path unknownKind = write("unknown-kind", YAML.replace("kind: dataframe", "kind: onnx"), MODEL_PY, REQUIREMENTS, EXPECTED);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> upload(new ModelRef("health", "hostile"), unknownKind))
+                .isInstanceOfSatisfying(io.carrara.spi.error.CarraraException.class, e -> {
+                    assertThat(e.errorCode().name()).isEqualTo("MODEL_HOME_INVALID");
+                    assertThat(e.field()).contains("artifact");
+                })
+                .hasMessageContaining("carrara.yaml").hasMessageContaining("kind")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(home.toString()));
+
+        Path noConfig = write("no-config", YAML, MODEL_PY, REQUIREMENTS, EXPECTED);
+        Files.delete(noConfig.resolve("carrara.yaml"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> upload(new ModelRef("health", "hostile"), noConfig))
+                .hasMessageContaining("carrara.yaml is missing");
+    }
+
+    @Test
     void aWorkerKilledInTheMiddleOfARequestFailsItWith503AndIsRestarted() throws Exception {
         assertServing("scorer");
         CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {

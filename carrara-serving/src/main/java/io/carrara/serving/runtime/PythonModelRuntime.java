@@ -6,6 +6,7 @@ import io.carrara.python.Environment;
 import io.carrara.python.ModelHome;
 import io.carrara.python.PythonEnvironments;
 import io.carrara.python.PythonErrorCode;
+import io.carrara.python.PythonMetadata;
 import io.carrara.python.PythonModel;
 import io.carrara.python.PythonSettings;
 import io.carrara.python.RowOutcome;
@@ -55,10 +56,6 @@ public final class PythonModelRuntime implements ModelRuntime {
         ModelHome.read(directory);
     }
 
-    /** The metadata key and value with which an upload records that it skipped validation (see the CLI's PythonUpload). */
-    public static final String VALIDATION = "python.validation";
-    public static final String VALIDATION_SKIPPED = "skipped";
-
     @Override
     public LoadedModel load(Path directory, Optional<Schema> inputs) {
         return load(directory, inputs, directory.getFileName() == null ? "model" : directory.getFileName().toString(), Map.of());
@@ -66,8 +63,8 @@ public final class PythonModelRuntime implements ModelRuntime {
 
     /**
      * Builds or reuses the environment and starts the workers; they run validation/ before they take
-     * traffic, unless the instance was uploaded with {@code --skip-validation} ({@value #VALIDATION} =
-     * {@value #VALIDATION_SKIPPED}), which the upload recorded so that the choice is visible.
+     * traffic, unless the instance was uploaded with {@code --skip-validation} (see
+     * {@link PythonMetadata#validates}), which the upload recorded so that the choice is visible.
      */
     @Override
     public LoadedModel load(Path directory, Optional<Schema> inputs, String instance, Map<String, String> metadata) {
@@ -82,7 +79,7 @@ public final class PythonModelRuntime implements ModelRuntime {
         ServerPaths paths = new ServerPaths(home.directory(), settings);
         try {
             Environment environment = environments.prepare(home, line -> LOG.debug("{} environment: {}", label, line));
-            boolean validate = !VALIDATION_SKIPPED.equals(metadata.get(VALIDATION));
+            boolean validate = PythonMetadata.validates(metadata);
             if (!validate) {
                 LOG.warn("{} was uploaded with --skip-validation: its workers take traffic without running validation/", label);
             }

@@ -8,7 +8,6 @@ import static io.carrara.spark.batch.BatchScoringFunction.STATUS;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.python.ModelHome;
-import io.carrara.python.PythonErrorCode;
 import io.carrara.python.PythonModel;
 import io.carrara.python.PythonSettings;
 import io.carrara.python.RowOutcome;
@@ -38,15 +37,13 @@ import org.apache.spark.sql.types.StructType;
  * input's, the kept declared outputs, then {@code status}, {@code error} and {@code error_column}.
  *
  * <p>A row whose input does not fit the declared type, or that the model rejects, comes out
- * {@code failed} with the reason and the column, as it is refused online; when predict raises, the call's rows are split and
- * scored again (a bounded number of times) so that the rows that raise are found and the others
+ * {@code failed} with the reason and the column, as it is refused online; when predict raises, PythonModel splits the call
+ * until the rows that raise are found (a bounded number of times), and the others
  * still score. A worker that died or timed out ({@code WORKER_UNAVAILABLE}) fails the task, which
  * Spark retries; the job fails with the reason when the retries do too.
  */
 final class PythonScoringFunction implements BatchScorer {
     private static final long serialVersionUID = 1L;
-    /** Extra predict calls one batch may take to find its failing rows by halving. */
-    private static final int SPLIT_BUDGET = 32;
 
     private final ShippedModel model;
     private final PythonRuntimeSettings settings;
@@ -182,7 +179,7 @@ final class PythonScoringFunction implements BatchScorer {
         };
     }
 
-    /** One batch: converted, scored in one call (more when predict raises), back in input order. */
+    /** One batch: converted, scored in one call (more when predict raises for some rows), back in input order. */
     private List<Row> score(ExecutorPythonModels.Loaded loaded, List<Row> batch) {
         ModelHome home = loaded.home();
         List<ModelHome.Column> inputs = home.inputs();
@@ -202,7 +199,8 @@ final class PythonScoringFunction implements BatchScorer {
             }
             requests.add(request);
         }
-        List<RowOutcome> outcomes = scoreSplitting(loaded.model(), requests, new int[] {SPLIT_BUDGET});
+        // PythonModel.score finds the rows a refused call failed on, so one bad row fails only itself.
+        List<RowOutcome> outcomes = loaded.model().score(requests);
         for (int r = 0; r < outcomes.size(); r++) {
             Object[] out = values[r];
             RowOutcome result = outcomes.get(r);
@@ -224,21 +222,4 @@ final class PythonScoringFunction implements BatchScorer {
         return scored;
     }
 
-    /**
-     * Scores {@code requests} in one call; when predict raised (no row scored, the rows sent failing with PREDICT_FAILED),
-     * scores each half again while the budget lasts, so one bad row does not fail its whole batch.
-     */
-    private static List<RowOutcome> scoreSplitting(PythonModel model, List<Map<String, Object>> requests, int[] budget) {
-        List<RowOutcome> outcomes = model.score(requests);
-        boolean raised = outcomes.stream().noneMatch(RowOutcome::isSuccess)
-                && outcomes.stream().anyMatch(outcome -> outcome.error() == PythonErrorCode.PREDICT_FAILED);
-        if (requests.size() < 2 || budget[0] < 2 || !raised) {
-            return outcomes;
-        }
-        budget[0] -= 2;
-        int half = requests.size() / 2;
-        List<RowOutcome> split = new ArrayList<>(scoreSplitting(model, requests.subList(0, half), budget));
-        split.addAll(scoreSplitting(model, requests.subList(half, requests.size()), budget));
-        return split;
-    }
 }
