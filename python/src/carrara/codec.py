@@ -7,7 +7,8 @@ model answer that does not fit fails here, naming the column and the row, rather
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Mapping, Sequence
+import functools
+from typing import Any, Callable, Dict, Mapping, Sequence, Tuple
 
 import numpy
 import pandas
@@ -45,7 +46,14 @@ def arrow_type(kind: str, column: ColumnSpec) -> pyarrow.DataType:
     return element if len(column.shape) == 1 else pyarrow.list_(element)
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_schema(kind: str, columns: Tuple[ColumnSpec, ...]) -> pyarrow.Schema:
+    return pyarrow.schema([pyarrow.field(column.name, arrow_type(kind, column)) for column in columns])
+
+
 def arrow_schema(kind: str, columns: Sequence[ColumnSpec]) -> pyarrow.Schema:
+    if isinstance(columns, tuple):  # a model home's: built once, not on every call
+        return _cached_schema(kind, columns)
     return pyarrow.schema([pyarrow.field(column.name, arrow_type(kind, column)) for column in columns])
 
 
@@ -72,6 +80,10 @@ def write_stream(batch: pyarrow.RecordBatch) -> bytes:
 def decode_inputs(table: pyarrow.Table, kind: str, inputs: Sequence[ColumnSpec]):
     """The model's input from a request table: a DataFrame of the declared columns in declared
     order, or a dict of numpy arrays. Raises ColumnConversionError naming the column."""
+    if kind == "dataframe":
+        frame = _uniform_frame(table, kind, inputs)
+        if frame is not None:
+            return frame
     columns = {}
     for column in inputs:
         if column.name not in table.column_names:
@@ -92,6 +104,30 @@ def decode_inputs(table: pyarrow.Table, kind: str, inputs: Sequence[ColumnSpec])
     if kind == "tensor":
         return columns
     return pyarrow.table(columns).to_pandas()
+
+
+def _uniform_frame(table: pyarrow.Table, kind: str, inputs: Sequence[ColumnSpec]):
+    """The DataFrame of a request whose columns are exactly the declared ones, in one record batch,
+    all of one numeric or boolean type and without nulls (the Java server sends this for the usual
+    model of numbers), built as one 2-D block: the same frame `to_pandas` gives (same dtypes, names
+    and index) at a fraction of its cost, which matters for one-row calls. None for anything else,
+    which takes the general path."""
+    if table.num_columns == 0 or not table.schema.equals(arrow_schema(kind, inputs)):
+        return None
+    arrow_type_ = table.schema.field(0).type
+    if not (pyarrow.types.is_integer(arrow_type_) or pyarrow.types.is_floating(arrow_type_)
+            or pyarrow.types.is_boolean(arrow_type_)):
+        return None
+    if any(field.type != arrow_type_ for field in table.schema):
+        return None
+    batches = table.to_batches()
+    if len(batches) != 1:
+        return None
+    batch = batches[0]
+    if any(column.null_count for column in batch.columns):
+        return None
+    block = numpy.column_stack([column.to_numpy(zero_copy_only=False) for column in batch.columns])
+    return pandas.DataFrame(block, columns=list(batch.schema.names))
 
 
 def _tensor_from_arrow(data: pyarrow.Array, column: ColumnSpec) -> numpy.ndarray:
