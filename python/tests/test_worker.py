@@ -16,6 +16,8 @@ import pytest
 
 from conftest import LOGISTIC_RAISE_LINE, TENSOR_FEATURES, TENSOR_WEIGHTS, carrara_environment, logistic
 
+import carrara
+
 READY = "CARRARA-WORKER-READY"
 
 
@@ -91,7 +93,7 @@ def test_predict_and_health(make_home, start_worker):
 
     health = json.loads(worker.call("Health", b""))
     assert health == {"status": "SERVING", "kind": "dataframe", "pid": worker.process.pid,
-                      "python": health["python"], "carrara": "0.1.0"}
+                      "python": health["python"], "carrara": carrara.__version__}
 
 
 def test_predict_raising_answers_invalid_argument(make_home, start_worker):

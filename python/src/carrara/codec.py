@@ -43,7 +43,7 @@ def arrow_type(kind: str, column: ColumnSpec) -> pyarrow.DataType:
     if kind == "dataframe":
         return DATAFRAME_ARROW_TYPES[column.type]
     element = TENSOR_ELEMENT_ARROW_TYPES[column.type]
-    return element if len(column.shape) == 1 else pyarrow.list_(element)
+    return element if len(column.dims) == 1 else pyarrow.list_(element)
 
 
 @functools.lru_cache(maxsize=64)
@@ -136,19 +136,19 @@ def _tensor_from_arrow(data: pyarrow.Array, column: ColumnSpec) -> numpy.ndarray
     describe = f"input tensor {column.name!r}"
     if data.null_count:
         raise ColumnConversionError(f"{describe} row {_first_null(data)} is null; every row needs a value")
-    if len(column.shape) == 1:
+    if len(column.dims) == 1:
         if _is_list(data.type):
             raise ColumnConversionError(f"{describe} is a {data.type} column but its shape is [-1]; send a scalar column")
         values = data
     else:
         if not _is_list(data.type):
-            raise ColumnConversionError(f"{describe} is a {data.type} column but its shape is {list(column.shape)}; "
+            raise ColumnConversionError(f"{describe} is a {data.type} column but its shape is {list(column.dims)}; "
                                         "send a list column of each row's flattened values")
         lengths = data.value_lengths().to_numpy(zero_copy_only=False)
         wrong = numpy.flatnonzero(lengths != column.values_per_row)
         if len(wrong):
             raise ColumnConversionError(f"{describe} row {wrong[0]} holds {lengths[wrong[0]]} values; its shape "
-                                        f"{list(column.shape)} needs {column.values_per_row} a row")
+                                        f"{list(column.dims)} needs {column.values_per_row} a row")
         values = data.flatten()
         if values.null_count:
             raise ColumnConversionError(f"{describe} row {_first_null(values) // column.values_per_row} holds a null value")
@@ -159,7 +159,7 @@ def _tensor_from_arrow(data: pyarrow.Array, column: ColumnSpec) -> numpy.ndarray
             raise ColumnConversionError(f"{describe} holds {values.type} values, which do not convert to the declared "
                                         f"{column.type}: {error}") from None
     array = values.to_numpy(zero_copy_only=False)
-    return array.reshape((rows,) + tuple(column.shape[1:]))
+    return array.reshape((rows,) + tuple(column.dims[1:]))
 
 
 def _is_list(data_type: pyarrow.DataType) -> bool:
@@ -208,11 +208,11 @@ def _tensor_to_arrow(values: Any, column: ColumnSpec, rows: int, name: str) -> p
     per_row = column.values_per_row
     if array.size != rows * per_row:
         raise ColumnConversionError(f"{name} has shape {list(array.shape)}, which does not fit the declared shape "
-                                    f"{list(column.shape)} ({per_row} value(s) a row)")
+                                    f"{list(column.dims)} ({per_row} value(s) a row)")
     flat = array.reshape(rows * per_row)
     element = TENSOR_ELEMENT_ARROW_TYPES[column.type]
     values_array = _to_arrow(flat, element, column.type, name, lambda index: index // per_row)
-    if len(column.shape) == 1:
+    if len(column.dims) == 1:
         return values_array
     offsets = pyarrow.array(numpy.arange(0, rows * per_row + 1, per_row, dtype=numpy.int32))
     return pyarrow.ListArray.from_arrays(offsets, values_array)
@@ -268,5 +268,5 @@ def tensor_mapping(result: Any) -> Dict[str, Any]:
     if not isinstance(result, Mapping):
         raise ColumnConversionError(f"predict returned {type(result).__module__}.{type(result).__qualname__}, "
                                     "not a dict of numpy arrays")
-    return result
+    return dict(result)
 

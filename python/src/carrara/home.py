@@ -46,6 +46,11 @@ class ColumnSpec:
     shape: Optional[Tuple[int, ...]] = None
 
     @property
+    def dims(self) -> Tuple[int, ...]:
+        """The tensor's declared shape; () for a dataframe column, which has none."""
+        return self.shape or ()
+
+    @property
     def values_per_row(self) -> int:
         return math.prod(self.shape[1:]) if self.shape else 1
 

@@ -7,7 +7,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from carrara.base import MODEL_BASES, DataFrameModel, TensorModel
 from carrara.errors import ModelHomeError
@@ -23,8 +23,8 @@ class LoadedModel:
     """A checked home with its model built and ready to predict."""
 
     home: ModelHome
-    model: object
-    model_class: type
+    model: Any
+    model_class: Any
 
     @property
     def predict_location(self) -> str:
@@ -81,6 +81,8 @@ def _import_model_file(model_file: Path):
     if home not in sys.path:
         sys.path.insert(0, home)
     spec = importlib.util.spec_from_file_location(MODEL_MODULE_NAME, model_file)
+    if spec is None or spec.loader is None:
+        raise ModelHomeError(f"{model_file}: Python cannot load it as a module; it must be a .py file")
     module = importlib.util.module_from_spec(spec)
     previous = sys.modules.get(MODEL_MODULE_NAME)
     sys.modules[MODEL_MODULE_NAME] = module
@@ -108,7 +110,7 @@ def _restore(previous) -> None:
         sys.modules[MODEL_MODULE_NAME] = previous
 
 
-def _find_model_class(module, model_home: ModelHome) -> type:
+def _find_model_class(module, model_home: ModelHome) -> Any:
     # Only classes defined in model.py count: one imported from a library or a sibling is not the model.
     found = [value for value in vars(module).values()
              if inspect.isclass(value) and issubclass(value, (DataFrameModel, TensorModel))

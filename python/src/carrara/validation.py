@@ -204,7 +204,7 @@ def _compare_column(name: str, expected: List[dict], actual: List[Any], toleranc
 def _flatten(value):
     # A tensor's expected row is nested like its shape; on the wire (and so in `actual`) it is flat.
     if isinstance(value, list) and any(isinstance(item, list) for item in value):
-        flat = []
+        flat: List[Any] = []
         for item in value:
             flat.extend(_flatten(item) if isinstance(item, list) else [item])
         return flat

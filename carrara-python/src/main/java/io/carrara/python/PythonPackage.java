@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 public final class PythonPackage {
     static final String RESOURCE_ROOT = "io/carrara/python/package/carrara";
 
-    /** The package's own dependencies, installed with the model's requirements (python/pyproject.toml). */
+    /** What the worker imports, installed with the model's requirements: the {@code runtime} extra of python/pyproject.toml and PyYAML. */
     private static final List<String> REQUIREMENTS =
             List.of("numpy>=1.24", "pandas>=2.0", "pyarrow>=14", "grpcio>=1.60", "pyyaml>=6");
 
