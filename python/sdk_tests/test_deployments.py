@@ -1,0 +1,347 @@
+"""Deployments and predictions against a real server, with the golden Spark pipeline
+(carrara-pipeline's trips logistic regression, saved by Spark 4.1.0) and the values Spark computed
+for its rows (expected.jsonl): deploy, predict with DataFrames and dicts, row errors in place,
+history, the prediction log, undeploy, and the errors the server gives."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import math
+import time
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import carrara
+from carrara.sdk.deployments import Deployment, DeploymentRevision, PredictionLog
+
+GOLDEN = Path(__file__).resolve().parents[2] / "carrara-pipeline/src/test/resources/golden/spark-4.1.0/trips-logistic-regression"
+INPUT_SCHEMA = ("id int, city string, vendor string, payment string, passengers int, hour int, distance double, "
+                "duration double, airport boolean")
+INPUT_COLUMNS = ["id", "city", "vendor", "payment", "passengers", "hour", "distance", "duration", "airport"]
+OUTPUTS = ["rawPrediction", "probability", "prediction"]
+
+
+def expected_rows() -> List[Dict[str, Any]]:
+    """The golden rows: {"input": {...}, "output": {...}} or {"input": {...}, "skipped": true}."""
+    with open(GOLDEN / "expected.jsonl", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def scored_rows() -> List[Dict[str, Any]]:
+    return [row for row in expected_rows() if "output" in row]
+
+
+def model_zip() -> bytes:
+    """The saved pipeline folder as a ZIP, entries sorted, as the CLI uploads a directory."""
+    buffer = io.BytesIO()
+    folder = GOLDEN / "model"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+def create_instance(client: carrara.Client, project: str, model: str, artifact: bytes,
+                    schema: str = INPUT_SCHEMA) -> str:
+    """Uploads a spark-pipeline instance through the raw HTTP API; answers its id."""
+    blob = client._upload_blob(io.BytesIO(artifact), content_type="application/zip")
+    instance = client._json("POST", f"/api/v1/projects/{project}/models/{model}/instances",
+                            json_body={"artifact": {"sha256": blob["sha256"], "format": "spark-pipeline",
+                                                    "packaging": "zip"},
+                                       "metadata": {"inputSchema": schema}})
+    return str(instance["id"])
+
+
+@pytest.fixture(scope="module")
+def trips(client: carrara.Client) -> Dict[str, str]:
+    """A project with the model `trips` and one instance of the golden pipeline."""
+    project = f"sdkdep{uuid.uuid4().hex[:8]}"
+    client._json("POST", "/api/v1/projects", json_body={"name": project})
+    client._json("POST", f"/api/v1/projects/{project}/models", json_body={"name": "trips"})
+    instance = create_instance(client, project, "trips", model_zip())
+    return {"project": project, "model": f"{project}/trips", "instance": instance}
+
+
+@pytest.fixture(scope="module")
+def deployed(client: carrara.Client, trips: Dict[str, str]) -> Iterator[Deployment]:
+    """The golden pipeline deployed with every prediction logged."""
+    name = f"sdkdep-{uuid.uuid4().hex[:8]}"
+    deployment = client.deploy(name, trips["instance"], log_sample_rate=1)
+    yield deployment
+    try:
+        client.undeploy(name)
+    except carrara.NotFoundError:
+        pass
+
+
+def frame_of(rows: List[Dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame([{column: row["input"][column] for column in INPUT_COLUMNS} for row in rows])
+
+
+def assert_close(actual: Any, expected: Any) -> None:
+    if isinstance(expected, list):
+        assert len(actual) == len(expected)
+        for a, e in zip(actual, expected):
+            assert_close(a, e)
+    else:
+        assert math.isclose(float(actual), float(expected), rel_tol=0, abs_tol=1e-9), (actual, expected)
+
+
+# ---------------------------------------------------------------- deploy and read back
+
+def test_deploy_waits_until_ready_and_reads_back(client: carrara.Client, deployed: Deployment,
+                                                 trips: Dict[str, str]) -> None:
+    assert deployed.outcome == "created"
+    assert deployed.status == "ready"
+    assert deployed.revision == 1
+    assert deployed.routing == "pinned"
+    assert deployed.instance == trips["instance"]
+    assert deployed.model == trips["model"]
+    assert deployed.log_sample_rate == 1.0
+
+    read = client.deployment(deployed.name)
+    assert (read.name, read.instance, read.revision, read.status) == (deployed.name, trips["instance"], 1, "ready")
+    assert read.updated_by == "sdk-tests" and read.updated_at is not None
+    names = [d.name for d in client.deployments()]
+    assert deployed.name in names
+    assert "sdk-tests" in client.deployments().to_pandas().set_index("name").loc[deployed.name, "updated_by"]
+    assert dataclasses.asdict(read)["name"] == deployed.name  # the client it came from is not a field
+    page = read._repr_html_()
+    assert deployed.name in page and "ready" in page and trips["instance"] in page and "log sample rate" in page
+
+    again = client.deploy(deployed.name, trips["instance"], log_sample_rate=1)
+    assert again.outcome == "unchanged" and again.revision == 1
+
+
+def test_deployment_that_does_not_exist(client: carrara.Client, unique: Any) -> None:
+    name = unique("sdk-missing-")
+    with pytest.raises(carrara.NotFoundError) as raised:
+        client.deployment(name)
+    assert raised.value.status == 404 and raised.value.code == "NOT_FOUND" and raised.value.field == "name"
+    with pytest.raises(carrara.NotFoundError) as raised:
+        client.history(name)
+    assert raised.value.code == "NOT_FOUND"
+    with pytest.raises(carrara.NotFoundError):
+        client.undeploy(name)
+    with pytest.raises(carrara.NotFoundError) as raised:
+        client.predict(name, [{"id": 1}])
+    assert raised.value.field == "name"
+
+
+def test_deploy_unknown_instance_names_the_field(client: carrara.Client, unique: Any, trips: Dict[str, str]) -> None:
+    missing = str(uuid.uuid4())
+    with pytest.raises(carrara.NotFoundError) as raised:
+        client.deploy(unique("sdk-bad-"), missing)
+    assert raised.value.status == 404 and raised.value.code == "NOT_FOUND" and raised.value.field == "instance"
+    assert missing in raised.value.message
+
+    with pytest.raises(carrara.InvalidInputError) as invalid:
+        client.deploy(unique("sdk-bad-"), "not-a-uuid")
+    assert invalid.value.status == 400 and invalid.value.code == "INVALID_ARGUMENT" and invalid.value.field == "instance"
+
+    with pytest.raises(carrara.NotFoundError) as routed:
+        client.deploy(unique("sdk-bad-"), partition_by="city", routes={"new_york": missing}, default=trips["instance"])
+    assert routed.value.field == "instances.new_york"
+
+
+def test_deploy_refused_keeps_the_reason_in_history(client: carrara.Client, unique: Any,
+                                                     trips: Dict[str, str]) -> None:
+    # An instance whose pipeline cannot take its declared inputs fails to load: the deploy is refused.
+    model = unique("broken")  # a model of its own, so that `latest` of trips stays the golden instance
+    client._json("POST", f"/api/v1/projects/{trips['project']}/models", json_body={"name": model})
+    broken = create_instance(client, trips["project"], model, model_zip(), schema="id int, city int")
+    name = unique("sdk-refused-")
+    with pytest.raises(carrara.InvalidInputError) as raised:
+        client.deploy(name, broken)
+    assert raised.value.code == "DEPLOYMENT_REFUSED" and raised.value.field == "instance"
+    revisions = client.history(name)
+    assert [r.action for r in revisions] == ["refused"]
+    assert revisions[0].reason and revisions[0].instance == broken
+
+
+def test_deploy_latest_and_partitioned(client: carrara.Client, unique: Any, trips: Dict[str, str]) -> None:
+    name = unique("sdk-latest-")
+    latest = client.deploy(name, model=trips["model"], latest=True, progress=False)
+    try:
+        assert latest.instance == trips["instance"] and latest.status == "ready"
+        partitioned = client.deploy(name, partition_by="city", routes={"new_york": trips["instance"]},
+                                    default=trips["instance"])
+        assert partitioned.outcome == "updated" and partitioned.routing == "partitioned"
+        assert partitioned.partition_by == "city" and partitioned.instances == {"new_york": trips["instance"]}
+        assert partitioned.default == trips["instance"]
+        result = client.predict_result(name, [scored_rows()[0]["input"], scored_rows()[1]["input"]])
+        assert result.instances == [trips["instance"], trips["instance"]] and result.failed == 0
+        assert "by city" in partitioned._repr_html_()
+    finally:
+        client.undeploy(name)
+
+
+# ---------------------------------------------------------------- predictions
+
+def test_predict_dataframe_gives_sparks_values(deployed: Deployment) -> None:
+    golden = expected_rows()
+    frame = frame_of(golden)
+    frame.index = [f"r{i}" for i in range(len(frame))]  # the answer keeps the caller's index
+    scored = deployed.predict(frame)
+
+    assert list(scored.index) == list(frame.index)
+    assert list(scored.columns[:len(INPUT_COLUMNS)]) == INPUT_COLUMNS
+    pd.testing.assert_frame_equal(scored[INPUT_COLUMNS], frame)
+    assert set(OUTPUTS) <= set(scored.columns)
+    assert list(scored.columns[-4:]) == ["error", "error_code", "error_column", "skipped"]
+    for position, row in enumerate(golden):
+        answer = scored.iloc[position]
+        if "skipped" in row:
+            assert bool(answer["skipped"]) is True and answer["error"] is None
+            continue
+        assert bool(answer["skipped"]) is False and answer["error"] is None and answer["error_code"] is None
+        for column in OUTPUTS + ["city_index", "features"]:
+            assert_close(answer[column], row["output"][column])
+
+
+def test_predict_reports_a_bad_row_in_place(deployed: Deployment) -> None:
+    rows = scored_rows()[:3]
+    frame = frame_of(rows).astype({"distance": object})
+    frame.loc[1, "distance"] = "far"
+    scored = deployed.predict(frame)
+
+    assert len(scored) == 3
+    bad = scored.iloc[1]
+    # the instance declares distance a double: the pipeline refuses the row, naming the column
+    assert bad["error_code"] == "ROW_INVALID" and bad["error_column"] == "distance" and "far" in bad["error"]
+    assert bad["prediction"] is None or pd.isna(bad["prediction"])
+    for position in (0, 2):
+        assert scored.iloc[position]["error"] is None
+        assert_close(scored.iloc[position]["probability"], rows[position]["output"]["probability"])
+
+    # the same with dicts: the server's row objects, the error in the failed row's place
+    answer = deployed.predict([{**rows[0]["input"]}, {**rows[1]["input"], "distance": "far"}])
+    assert len(answer) == 2
+    assert_close(answer[0]["prediction"], rows[0]["output"]["prediction"])
+    assert answer[1]["code"] == "ROW_INVALID" and answer[1]["number"] == 131077 and answer[1]["column"] == "distance"
+    assert "error" in answer[1] and "prediction" not in answer[1]
+    result = deployed._api().predict_result(deployed.name, [rows[1]["input"], {**rows[1]["input"], "distance": "far"}])
+    assert result.errors[0] is None and result.failed == 1
+    error = result.errors[1]
+    assert error is not None and (error.row, error.code, error.column, error.type) == (1, "ROW_INVALID", "distance",
+                                                                                       "INVALID_INPUT")
+
+
+def test_predict_sends_missing_values_as_null(deployed: Deployment) -> None:
+    rows = scored_rows()[:3]
+    frame = frame_of(rows)
+    frame.loc[0, "distance"] = np.nan                                      # NaN in a float column
+    frame["passengers"] = frame["passengers"].astype("Int64")
+    frame.loc[1, "passengers"] = pd.NA                                     # pd.NA in a nullable int column
+    scored = deployed.predict(frame)
+    # JSON has no NaN: both travel as null, which the pipeline's handleInvalid=skip stage drops
+    assert list(scored["skipped"]) == [True, True, False]
+    assert_close(scored.iloc[2]["probability"], rows[2]["output"]["probability"])
+
+    answer = deployed.predict([{**rows[0]["input"], "distance": float("nan")}])
+    assert answer == [{"skipped": True}]
+
+
+def test_predict_result_and_large_frames(deployed: Deployment, client: carrara.Client, trips: Dict[str, str]) -> None:
+    rows = scored_rows()
+    frame = frame_of(rows * 30)  # 1,140 rows: three requests
+    result = client.predict_result(deployed, frame)
+    assert len(result.rows) == len(frame) and result.failed == 0 and result.skipped == 0
+    assert set(result.instances) == {trips["instance"]}
+    assert all(result.prediction_ids)  # logSampleRate 1: every row is logged
+    scored = client.predict(deployed.name, frame, instance=trips["instance"])
+    assert len(scored) == len(frame)
+    assert_close(list(scored["prediction"].iloc[-len(rows):]), [r["output"]["prediction"] for r in rows])
+
+
+def test_predict_refuses_what_is_not_rows(deployed: Deployment, trips: Dict[str, str]) -> None:
+    with pytest.raises(TypeError):
+        deployed.predict({"id": 1})
+    with pytest.raises(TypeError):
+        deployed.predict([1, 2])
+    with pytest.raises(carrara.InvalidInputError) as raised:
+        deployed.predict([scored_rows()[0]["input"]], instance=str(uuid.uuid4()))
+    assert raised.value.status == 400 and raised.value.field == "instance"
+
+
+# ---------------------------------------------------------------- history, prediction log, undeploy
+
+def test_history_shows_the_revisions(client: carrara.Client, unique: Any, trips: Dict[str, str]) -> None:
+    name = unique("sdk-history-")
+    client.deploy(name, trips["instance"])
+    updated = client.deploy(name, trips["instance"], log_sample_rate=0.5)
+    assert updated.outcome == "updated" and updated.revision == 2
+    removed = updated.undeploy()
+    assert isinstance(removed, DeploymentRevision)
+    assert removed.action == "undeployed" and removed.revision == 3
+    revisions = client.history(name)
+    assert [(r.revision, r.action) for r in revisions] == [(1, "created"), (2, "updated"), (3, "undeployed")]
+    assert revisions[1].changed == ["logSampleRate"] and revisions[1].log_sample_rate == 0.5
+    assert revisions[1].changed_by == "sdk-tests" and revisions[1].changed_at is not None
+    table = revisions.to_pandas()
+    assert list(table["action"]) == ["created", "updated", "undeployed"]
+
+
+def test_logged_predictions_come_back(client: carrara.Client, deployed: Deployment) -> None:
+    rows = scored_rows()[:2]
+    result = client.predict_result(deployed.name, [rows[0]["input"], rows[1]["input"]])
+    ids = result.prediction_ids
+    assert all(ids)
+    logged: PredictionLog = PredictionLog()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the log is written in the background
+        logged = deployed.logged_predictions(limit=10_000)
+        if set(ids) <= {p.id for p in logged}:
+            break
+        time.sleep(0.2)
+    mine = {p.id: p for p in logged if p.id in ids}
+    assert set(mine) == set(ids)
+    first = mine[str(ids[0])]
+    assert first.deployment == deployed.name and first.instance == deployed.instance
+    assert first.input["city"] == rows[0]["input"]["city"]
+    assert_close(first.output["probability"], rows[0]["output"]["probability"])
+    assert first.created_at is not None and first.format_version == 1
+    table = logged.to_pandas()
+    assert {"id", "instance", "created_at", "city", "probability", "prediction"} <= set(table.columns)
+
+    limited = deployed.logged_predictions(limit=1)
+    assert len(limited) == 1
+    window = client.logged_predictions(deployed.name, from_=first.created_at, to=first.created_at)
+    assert len(window) == 0  # [from, to) is empty when from == to
+    with pytest.raises(carrara.InvalidInputError) as raised:
+        client.logged_predictions(deployed.name, from_="yesterday")
+    assert raised.value.field == "from"
+
+
+def test_undeploy_then_predict_is_not_found(client: carrara.Client, unique: Any, trips: Dict[str, str]) -> None:
+    name = unique("sdk-undeploy-")
+    deployment = client.deploy(name, trips["instance"])
+    assert len(deployment.predict([scored_rows()[0]["input"]])) == 1
+    revision = client.undeploy(name)
+    assert revision.action == "undeployed" and revision.name == name
+    with pytest.raises(carrara.NotFoundError) as raised:
+        deployment.predict([scored_rows()[0]["input"]])
+    assert raised.value.status == 404 and raised.value.code == "NOT_FOUND"
+    with pytest.raises(carrara.NotFoundError):
+        deployment.ready()
+    assert name not in [d.name for d in client.deployments()]
+
+
+def test_deployment_object_calls_its_server(deployed: Deployment) -> None:
+    assert deployed.ready() is True and deployed.status == "ready"
+    assert [t.name for t in deployed.metadata().inputs] == INPUT_COLUMNS
+    assert [r.action for r in deployed.history()][0] == "created"
+    row = scored_rows()[0]
+    tensors = {column: np.array([row["input"][column]]) for column in INPUT_COLUMNS}
+    answer = deployed.infer(tensors, outputs=["probability"])
+    assert_close(answer["probability"].tolist(), [row["output"]["probability"]])
+    unbound = Deployment(name="nowhere")
+    with pytest.raises(RuntimeError):
+        unbound.predict([{}])

@@ -1,0 +1,455 @@
+"""The SDK's transport: one HTTP connection pool to a Carrara server, the server's error shape turned
+into exceptions, pages followed, and streamed uploads and downloads with progress bars.
+
+Every API area (registry, deployments, batch) is a mixin over `Transport`; `carrara.sdk.client.Client`
+combines them. Only httpx, tqdm and the standard library are imported here: pandas and pyarrow are
+optional and imported where a table is made.
+"""
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import hashlib
+import html
+import json
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+from typing import (IO, Any, Callable, Dict, Generic, Iterable, Iterator, List, Mapping, Optional, Sequence,
+                    TypeVar, Union)
+
+import httpx
+
+DEFAULT_SERVER = "http://localhost:8080"
+USER_HEADER = "X-Carrara-User"
+SHA256_HEADER = "X-Carrara-Sha256"
+DEFAULT_TIMEOUT_SECONDS = 60.0
+CHUNK_BYTES = 1024 * 1024
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------- errors
+
+class CarraraError(Exception):
+    """An error the server answered (or that stopped a call before it): `status` is the HTTP status
+    (0 when the server could not be reached), `code` the server's error code (`INSTANCE_NOT_FOUND`,
+    `SEARCH_SYNTAX`, ...), `field` the request field, query parameter or header it is about, `column`
+    the row column for a row's error, and `message` what went wrong and what to do next."""
+
+    def __init__(self, message: str, *, status: int = 0, code: str = "CLIENT_ERROR", number: Optional[int] = None,
+                 type: Optional[str] = None, field: Optional[str] = None, column: Optional[str] = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.number = number
+        self.type = type
+        self.field = field
+        self.column = column
+
+    def __str__(self) -> str:
+        where = f" (field {self.field})" if self.field else f" (column {self.column})" if self.column else ""
+        status = f"{self.status} " if self.status else ""
+        return f"{status}{self.code}{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(status={self.status}, code={self.code!r}, field={self.field!r}, "
+                f"message={self.message!r})")
+
+
+class InvalidInputError(CarraraError):
+    """400, 413, 415: the request is wrong; `field` names what to fix."""
+
+
+class NotFoundError(CarraraError):
+    """404: the named object does not exist."""
+
+
+class ConflictError(CarraraError):
+    """409: the call conflicts with the registry's state (a name taken, a dependency cycle)."""
+
+
+class UnavailableError(CarraraError):
+    """503 or no answer: the server, its database or a model is not available now; retry later."""
+
+
+class JobFailedError(CarraraError):
+    """A batch job or workflow run that ended `failed`; `job` holds its final state."""
+
+    def __init__(self, message: str, *, job: Any, code: str = "JOB_FAILED", field: Optional[str] = None):
+        super().__init__(message, code=code, field=field)
+        self.job = job
+
+
+def error_from_response(response: httpx.Response) -> CarraraError:
+    """The exception for a response of status 4xx or 5xx, from the server's error body when it has one."""
+    body: Dict[str, Any] = {}
+    try:
+        parsed = response.json()
+        if isinstance(parsed, dict):
+            body = parsed
+    except (ValueError, UnicodeDecodeError):
+        pass
+    message = body.get("message") or body.get("error") or response.text.strip()[:2000] or response.reason_phrase
+    status = response.status_code
+    kind: type = CarraraError
+    if status in (400, 413, 415, 422):
+        kind = InvalidInputError
+    elif status == 404:
+        kind = NotFoundError
+    elif status == 409:
+        kind = ConflictError
+    elif status in (502, 503, 504):
+        kind = UnavailableError
+    return kind(str(message), status=status, code=str(body.get("code") or f"HTTP_{status}"),
+                number=body.get("number") if isinstance(body.get("number"), int) else None,
+                type=body.get("type"), field=body.get("field"), column=body.get("column"))
+
+
+# ---------------------------------------------------------------- results as tables
+
+def _cell(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _cell(dataclasses.asdict(value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
+
+
+def record(item: Any) -> Dict[str, Any]:
+    """A flat dict of an object for a table row: dataclass fields, nested values as JSON text."""
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return {f.name: _cell(getattr(item, f.name)) for f in dataclasses.fields(item) if not f.name.startswith("_")}
+    if isinstance(item, Mapping):
+        return {str(k): _cell(v) for k, v in item.items()}
+    return {"value": item}
+
+
+def html_table(rows: Sequence[Mapping[str, Any]], columns: Optional[Sequence[str]] = None, limit: int = 50) -> str:
+    """A small HTML table for Jupyter's rich display."""
+    if columns is None:
+        seen: Dict[str, None] = {}
+        for row in rows[:limit]:
+            for key in row:
+                seen.setdefault(key, None)
+        columns = list(seen)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape('' if row.get(c) is None else str(row.get(c)))}</td>"
+                                    for c in columns) + "</tr>" for row in rows[:limit])
+    more = f"<p>{len(rows) - limit} more rows</p>" if len(rows) > limit else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+class ResultList(List[T], Generic[T]):
+    """A list of API objects that also converts to a pandas DataFrame (`to_pandas()`, pandas needed)
+    and shows as a table in Jupyter."""
+
+    def to_pandas(self) -> Any:
+        pandas = require_pandas("to_pandas()")
+        return pandas.DataFrame([record(item) for item in self])
+
+    def _repr_html_(self) -> str:
+        return html_table([record(item) for item in self])
+
+
+def require_pandas(what: str) -> Any:
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(f"{what} needs pandas: pip install 'carrara[pandas]'") from None
+    return pandas
+
+
+def object_id(value: Any, what: str = "instance") -> str:
+    """The id of an object given as itself (anything with an `id`) or as its id string."""
+    if isinstance(value, str):
+        if not value:
+            raise ValueError(f"the {what} id is empty")
+        return value
+    identifier = getattr(value, "id", None)
+    if isinstance(identifier, str) and identifier:
+        return identifier
+    raise TypeError(f"expected an {what} or its id, got {type(value).__name__}")
+
+
+def object_name(value: Any, what: str = "deployment") -> str:
+    """The name of an object given as itself (anything with a `name`) or as its name string."""
+    if isinstance(value, str):
+        return value
+    name = getattr(value, "name", None)
+    if isinstance(name, str) and name:
+        return name
+    raise TypeError(f"expected a {what} or its name, got {type(value).__name__}")
+
+
+# ---------------------------------------------------------------- progress
+
+def progress_bar(total: Optional[float], description: str, unit: str = "B", enabled: Optional[bool] = None) -> Any:
+    """A tqdm bar (notebook-aware through tqdm.auto), or one that shows nothing when disabled."""
+    from tqdm.auto import tqdm
+    if enabled is None:
+        enabled = True
+    scale = unit == "B"
+    return tqdm(total=total, desc=description, unit=unit, unit_scale=scale, unit_divisor=1024 if scale else 1000,
+                disable=not enabled, leave=True)
+
+
+# ---------------------------------------------------------------- transport
+
+def client_description() -> Dict[str, str]:
+    from carrara import __version__
+    return {"carraraVersion": __version__, "pythonVersion": platform.python_version(),
+            "os": platform.system(), "arch": platform.machine(), "client": "carrara-python"}
+
+
+class Transport:
+    """One HTTP connection pool to one Carrara server. The mixins call `_request`, `_json`, `_pages`,
+    `_upload_blob` and `_download`; user code calls the mixins' methods on `Client`."""
+
+    def __init__(self, url: Optional[str] = None, *, token: Optional[str] = None, user: Optional[str] = None,
+                 timeout: float = DEFAULT_TIMEOUT_SECONDS, progress: Optional[bool] = None,
+                 verify: Union[bool, str] = True):
+        self.url = (url or os.environ.get("CARRARA_SERVER") or DEFAULT_SERVER).rstrip("/")
+        if not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"the server URL {self.url!r} must start with http:// or https://")
+        self.user = user or os.environ.get("CARRARA_USER") or _login_name()
+        self.token = token if token is not None else os.environ.get("CARRARA_TOKEN")
+        self.progress = progress
+        headers = {USER_HEADER: self.user, "User-Agent": f"carrara-python/{client_description()['carraraVersion']}"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, verify=verify,
+                                  follow_redirects=False)
+
+    # -- lifecycle
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(url={self.url!r}, user={self.user!r})"
+
+    def _progress_enabled(self, explicit: Optional[bool]) -> bool:
+        if explicit is not None:
+            return explicit
+        if self.progress is not None:
+            return self.progress
+        return True
+
+    def health(self) -> Dict[str, Any]:
+        """GET /api/v1/health: {"status": "ok" | "degraded" | "unavailable", "version", "database", "features"}.
+        A 503 (the database is down) answers the body rather than raising, since it says what is down."""
+        response = self._request("GET", "/api/v1/health", expect=(503,))
+        try:
+            body = response.json()
+        except ValueError:
+            raise UnavailableError(f"{self.url} answered /api/v1/health with a body that is not JSON: is it a Carrara "
+                                   "server?", status=response.status_code, code="BAD_RESPONSE") from None
+        return dict(body) if isinstance(body, dict) else {"status": "unknown"}
+
+    # -- calls
+    def _request(self, method: str, path: str, *, params: Optional[Mapping[str, Any]] = None,
+                 json_body: Any = None, content: Any = None, headers: Optional[Mapping[str, str]] = None,
+                 timeout: Optional[float] = None, expect: Iterable[int] = ()) -> httpx.Response:
+        """Sends one request; raises CarraraError for 4xx/5xx (except the statuses in `expect`) and
+        UnavailableError when the server cannot be reached."""
+        request_headers = dict(headers or {})
+        if json_body is not None:
+            content = json.dumps(json_body, allow_nan=False).encode("utf-8")
+            request_headers.setdefault("Content-Type", "application/json")
+        clean_params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        try:
+            response = self._http.request(method, path, params=clean_params, content=content, headers=request_headers,
+                                          timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
+        except httpx.TimeoutException as error:
+            raise UnavailableError(f"{method} {path}: no answer from {self.url} in time ({error}); retry, or pass a "
+                                   "longer timeout= to carrara.connect", code="TIMEOUT") from None
+        except httpx.TransportError as error:
+            raise UnavailableError(f"cannot reach the Carrara server at {self.url} ({error}); start it with "
+                                   "`./carrara up` or point CARRARA_SERVER (or url=) at it", code="UNREACHABLE") from None
+        if response.status_code >= 400 and response.status_code not in set(expect):
+            raise error_from_response(response)
+        return response
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._request(method, path, **kwargs)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise CarraraError(f"{method} {path}: the server answered {response.status_code} with a body that is not "
+                               "JSON", status=response.status_code, code="BAD_RESPONSE") from None
+
+    def _items(self, path: str, params: Optional[Mapping[str, Any]] = None) -> List[Any]:
+        """A list answer that comes whole ({"items": [...]})."""
+        body = self._json("GET", path, params=params)
+        return list(body.get("items", [])) if isinstance(body, dict) else list(body or [])
+
+    def _pages(self, path: str, params: Optional[Mapping[str, Any]] = None, *, limit: Optional[int] = None,
+               page_size: int = 1000) -> Iterator[Any]:
+        """Follows `nextOffset` until the last page, or until `limit` items."""
+        if limit is not None and limit <= 0:
+            return
+        offset = int((params or {}).get("offset") or 0)
+        seen = 0
+        while True:
+            size = page_size if limit is None else max(1, min(page_size, limit - seen))
+            query = dict(params or {})
+            query.update({"limit": size, "offset": offset})
+            body = self._json("GET", path, params=query)
+            items = body.get("items", []) if isinstance(body, dict) else []
+            for item in items:
+                yield item
+                seen += 1
+                if limit is not None and seen >= limit:
+                    return
+            next_offset = body.get("nextOffset") if isinstance(body, dict) else None
+            if next_offset is None or not items:
+                return
+            offset = int(next_offset)
+
+    def _upload_blob(self, source: Union[str, Path, IO[bytes]], *, content_type: str = "application/octet-stream",
+                     description: str = "upload", progress: Optional[bool] = None) -> Dict[str, Any]:
+        """Streams a file to POST /api/v1/blobs with its SHA-256 (computed first, so the server checks
+        what it stored) and a progress bar; answers {"sha256", "size", "uri"}."""
+        path = Path(source) if isinstance(source, (str, Path)) else None
+        if path is None:
+            # A stream: spool it to a temporary file once, to hash it and to know its size.
+            spool = tempfile.TemporaryFile()
+            stream: IO[bytes] = source  # type: ignore[assignment]
+            for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
+                spool.write(chunk)
+            spool.seek(0)
+            return self._upload_open_file(spool, description, content_type, progress)
+        if not path.is_file():
+            raise ValueError(f"{path} is not a file")
+        with open(path, "rb") as file:
+            return self._upload_open_file(file, description, content_type, progress)
+
+    def _upload_open_file(self, file: IO[bytes], description: str, content_type: str,
+                          progress: Optional[bool]) -> Dict[str, Any]:
+        digest = hashlib.sha256()
+        size = 0
+        for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
+            digest.update(chunk)
+            size += len(chunk)
+        file.seek(0)
+        bar = progress_bar(size, description, enabled=self._progress_enabled(progress))
+
+        def chunks() -> Iterator[bytes]:
+            for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
+                bar.update(len(chunk))
+                yield chunk
+
+        try:
+            body = self._json("POST", "/api/v1/blobs", content=chunks(),
+                              headers={"Content-Type": content_type, SHA256_HEADER: digest.hexdigest(),
+                                       "Content-Length": str(size)},
+                              timeout=max(DEFAULT_TIMEOUT_SECONDS, size / (1024 * 1024)))
+        finally:
+            bar.close()
+        return dict(body)
+
+    def _download(self, path: str, target: Union[str, Path], *, description: str = "download",
+                  progress: Optional[bool] = None, params: Optional[Mapping[str, Any]] = None) -> httpx.Headers:
+        """Streams GET path to the file `target` (written to a temporary file beside it, then renamed,
+        so a failed download leaves nothing half-written); answers the response headers."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        clean_params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        try:
+            with self._http.stream("GET", path, params=clean_params) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise error_from_response(response)
+                total = response.headers.get("Content-Length")
+                bar = progress_bar(int(total) if total and total.isdigit() else None, description,
+                                   enabled=self._progress_enabled(progress))
+                descriptor, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+                try:
+                    with os.fdopen(descriptor, "wb") as out:
+                        for chunk in response.iter_bytes(CHUNK_BYTES):
+                            out.write(chunk)
+                            bar.update(len(chunk))
+                    os.replace(partial, target)
+                except BaseException:
+                    if os.path.exists(partial):
+                        os.unlink(partial)
+                    raise
+                finally:
+                    bar.close()
+                return response.headers
+        except httpx.TransportError as error:
+            raise UnavailableError(f"GET {path}: cannot reach the Carrara server at {self.url} ({error})",
+                                   code="UNREACHABLE") from None
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return value
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment (some containers)
+        return "anonymous"
+
+
+def parse_time(value: Optional[str]) -> Optional[Any]:
+    """An ISO-8601 UTC string from the server as an aware datetime (None stays None)."""
+    if value is None:
+        return None
+    from datetime import datetime
+    text = value.replace("Z", "+00:00")
+    if sys.version_info < (3, 11):
+        # Python before 3.11 reads at most 6 fractional digits and no 'Z'.
+        if "." in text:
+            head, _, rest = text.partition(".")
+            digits = "".join(ch for ch in rest if ch.isdigit())
+            zone = rest[len(digits):]
+            text = f"{head}.{digits[:6].ljust(6, '0')}{zone}"
+    return datetime.fromisoformat(text)
+
+
+def from_dict(kind: Callable[..., T], data: Mapping[str, Any], renames: Optional[Mapping[str, str]] = None) -> T:
+    """A dataclass from a JSON object: camelCase keys to the dataclass's snake_case fields, unknown keys
+    kept in its `extra` field when it has one (servers add fields; old clients must not break)."""
+    fields = {f.name: f for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+    values: Dict[str, Any] = {}
+    extra: Dict[str, Any] = {}
+    for key, value in data.items():
+        name = (renames or {}).get(key) or _snake(key)
+        if name in fields and name != "extra":
+            values[name] = value
+        else:
+            extra[key] = value
+    if "extra" in fields:
+        values["extra"] = extra
+    for name, field in fields.items():
+        if name not in values and field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            values[name] = None
+    return kind(**values)
+
+
+def _snake(name: str) -> str:
+    out = []
+    for ch in name:
+        if ch.isupper():
+            out.append("_")
+            out.append(ch.lower())
+        else:
+            out.append(ch)
+    return "".join(out)
