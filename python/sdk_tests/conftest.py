@@ -3,10 +3,14 @@ PythonSdkSuiteIT starts one and sets it). Every test makes its own uniquely name
 deployments, so the tests share one server and may run in any order."""
 from __future__ import annotations
 
+import io
+import json
+import math
 import os
 import uuid
+import zipfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
@@ -38,3 +42,67 @@ def unique() -> Callable[[str], str]:
 @pytest.fixture(scope="session")
 def repository() -> Path:
     return REPOSITORY
+
+
+# ---------------------------------------------------------------- the golden Spark pipeline
+# carrara-pipeline's trips logistic regression, saved by Spark 4.1.0, and the values Spark computed for
+# its rows (expected.jsonl): shared by the deployment, OIP and feature-store tests.
+
+GOLDEN = REPOSITORY / "carrara-pipeline/src/test/resources/golden/spark-4.1.0/trips-logistic-regression"
+INPUT_SCHEMA = ("id int, city string, vendor string, payment string, passengers int, hour int, distance double, "
+                "duration double, airport boolean")
+INPUT_COLUMNS = ["id", "city", "vendor", "payment", "passengers", "hour", "distance", "duration", "airport"]
+OUTPUTS = ["rawPrediction", "probability", "prediction"]
+
+
+def expected_rows() -> List[Dict[str, Any]]:
+    """The golden rows: {"input": {...}, "output": {...}} or {"input": {...}, "skipped": true}."""
+    with open(GOLDEN / "expected.jsonl", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def scored_rows() -> List[Dict[str, Any]]:
+    """The golden rows the pipeline scores (not those its skip stage drops)."""
+    return [row for row in expected_rows() if "output" in row]
+
+
+def model_zip() -> bytes:
+    """The saved pipeline folder as a ZIP, entries sorted, as the CLI uploads a directory."""
+    buffer = io.BytesIO()
+    folder = GOLDEN / "model"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+def create_instance(client: "carrara.Client", project: str, model: str, artifact: bytes,
+                    schema: str = INPUT_SCHEMA) -> str:
+    """Uploads a spark-pipeline instance through the raw HTTP API; answers its id."""
+    blob = client._upload_blob(io.BytesIO(artifact), content_type="application/zip")
+    instance = client._json("POST", f"/api/v1/projects/{project}/models/{model}/instances",
+                            json_body={"artifact": {"sha256": blob["sha256"], "format": "spark-pipeline",
+                                                    "packaging": "zip"},
+                                       "metadata": {"inputSchema": schema}})
+    return str(instance["id"])
+
+
+def assert_close(actual: Any, expected: Any) -> None:
+    """Equal to 1e-9, element by element for lists."""
+    if isinstance(expected, list):
+        assert len(actual) == len(expected)
+        for a, e in zip(actual, expected):
+            assert_close(a, e)
+    else:
+        assert math.isclose(float(actual), float(expected), rel_tol=0, abs_tol=1e-9), (actual, expected)
+
+
+@pytest.fixture(scope="session")
+def trips(client: "carrara.Client") -> Dict[str, str]:
+    """A project with the model `trips` and one instance of the golden pipeline (tests only read it, or add
+    models of their own to its project)."""
+    project = f"sdkdep{uuid.uuid4().hex[:8]}"
+    client._json("POST", "/api/v1/projects", json_body={"name": project})
+    client._json("POST", f"/api/v1/projects/{project}/models", json_body={"name": "trips"})
+    instance = create_instance(client, project, "trips", model_zip())
+    return {"project": project, "model": f"{project}/trips", "instance": instance}

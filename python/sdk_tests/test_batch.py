@@ -1,7 +1,7 @@
 """Tables and batch predictions against a real server's Spark: import (a DataFrame, a CSV file, a JSON
 Lines file with a schema), describe, list, read back and download; a batch job that scores the golden
 trips pipeline's rows and answers exactly what the golden file expects; a job that fails while it
-runs, submit-time errors and cancellation."""
+runs, submit-time errors and cancellation; frames the SDK refuses before sending anything."""
 from __future__ import annotations
 
 import datetime
@@ -9,6 +9,7 @@ import json
 import math
 import uuid
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -16,8 +17,9 @@ import pandas as pd
 import pytest
 
 import carrara
-from carrara.sdk._core import InvalidInputError, JobFailedError, NotFoundError
-from carrara.sdk.batch import BatchJob, ImportResult, TableDescription
+import carrara.sdk.batch as batch_module
+from carrara.sdk._core import InvalidInputError, JobFailedError, NotFoundError, UnavailableError
+from carrara.sdk.batch import BatchError, BatchJob, ImportResult, TableDescription
 
 GOLDEN = Path("carrara-pipeline/src/test/resources/golden/spark-4.1.0/trips-logistic-regression")
 UNKNOWN_ID = "00000000-0000-4000-8000-00000000abcd"
@@ -131,6 +133,10 @@ def test_import_dataframe_describe_list_and_read_back(client: "carrara.Client", 
     matching = client.rows(table, where="malignant AND radius > 2")
     assert list(matching["id"]) == [2]
     assert len(client.rows(table, limit=2)) == 2
+    for bad_limit in (0, -1):
+        with pytest.raises(InvalidInputError) as refused_limit:
+            client.rows(table, limit=bad_limit)
+        assert (refused_limit.value.status, refused_limit.value.field) == (0, "limit")
     empty = client.rows(table, where="id > 100")
     assert len(empty) == 0 and list(empty.columns) == list(frame.columns)
 
@@ -224,7 +230,94 @@ def test_table_errors(client: "carrara.Client", unique: Any, tmp_path: Path) -> 
     assert no_file.value.field == "source"
 
 
+def test_rows_keep_integers_and_booleans_with_nulls_exact(client: "carrara.Client", unique: Any) -> None:
+    table = f"{unique('sdk')}.nullable"
+    big = 2 ** 53 + 1  # a float64 would read it as 2**53
+    frame = pd.DataFrame({
+        "id": pd.array([big, 1, None], dtype="Int64"),
+        "count": pd.array([7, None, -3], dtype="Int32"),
+        "small": pd.array([None, 2, 3], dtype="Int16"),
+        "flag": pd.array([True, None, False], dtype="boolean"),
+        "label": ["a", "b", "c"],
+    })
+
+    result = client.import_table(table, frame)
+    assert [(c.name, c.type) for c in result.columns] == [
+        ("id", "bigint"), ("count", "int"), ("small", "smallint"), ("flag", "boolean"), ("label", "string")]
+
+    back = client.rows(table).sort_values("label").reset_index(drop=True)
+    assert [str(back[name].dtype) for name in back.columns] == ["Int64", "Int32", "Int16", "boolean", "object"]
+    assert back["id"][0] == big and int(back["id"][0]) == big and back["id"][1] == 1 and back["id"][2] is pd.NA
+    assert back["count"].tolist() == [7, pd.NA, -3]
+    assert back["small"].tolist() == [pd.NA, 2, 3]
+    assert back["flag"].tolist() == [True, pd.NA, False]
+    # An empty answer keeps the dtypes.
+    empty = client.rows(table, where="label = 'none'")
+    assert len(empty) == 0 and [str(empty[name].dtype) for name in ["id", "count", "flag"]] == [
+        "Int64", "Int32", "boolean"]
+
+
+def test_frames_that_cannot_be_sent_are_refused_before_sending(client: "carrara.Client", unique: Any) -> None:
+    table = f"{unique('sdk')}.refused"
+
+    def assert_not_created() -> None:
+        with pytest.raises(NotFoundError):
+            client.table(table)
+
+    repeated = pd.DataFrame([[1, 2, "x"]], columns=["a", "a", "b"])
+    for options in ({}, {"schema": "a BIGINT, b STRING"}, {"infer_schema": True}):
+        with pytest.raises(InvalidInputError) as duplicate:
+            client.import_table(table, repeated, **options)  # type: ignore[arg-type]
+        assert (duplicate.value.status, duplicate.value.code, duplicate.value.field) == (0, "INVALID_ARGUMENT", "source")
+        assert "'a'" in duplicate.value.message
+    # Names that repeat only once sent as text (JSON keys are text) are refused too.
+    with pytest.raises(InvalidInputError) as as_text:
+        client.import_table(table, pd.DataFrame([[1, 2]], columns=[1, "1"]))
+    assert as_text.value.field == "source"
+    assert_not_created()
+
+    infinite = pd.DataFrame({"id": [1, 2], "radius": [1.5, float("inf")]})
+    with pytest.raises(InvalidInputError) as inf:
+        client.import_table(table, infinite)
+    assert (inf.value.status, inf.value.code, inf.value.field) == (0, "INVALID_ARGUMENT", "row 1 column radius")
+    assert "column radius" in str(inf.value) and "inf" in inf.value.message
+    with pytest.raises(InvalidInputError) as raw_bytes:
+        client.import_table(table, pd.DataFrame({"id": [1], "payload": [b"abc"]}))
+    assert raw_bytes.value.field == "row 0 column payload" and "bytes" in raw_bytes.value.message
+    assert_not_created()
+
+    # Decimals go as numbers, not as text.
+    client.import_table(table, pd.DataFrame({"id": [1, 2], "price": [Decimal("1.25"), Decimal("2.5")]}))
+    assert client.table(table).columns[1].type == "double"
+    assert sorted(client.rows(table)["price"]) == [1.25, 2.5]
+
+
+def test_timeouts_are_reported_as_timeouts(client: "carrara.Client", server_url: str, unique: Any, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    table = f"{unique('sdk')}.cells"
+    client.import_table(table, cells_frame())
+    monkeypatch.setattr(batch_module, "TABLE_TIMEOUT_SECONDS", 0.001)
+    with pytest.raises(UnavailableError) as rows_timeout:
+        client.rows(table)
+    assert rows_timeout.value.code == "TIMEOUT"
+    with carrara.Client(server_url, user="sdk-tests", timeout=0.001, progress=False) as impatient:
+        with pytest.raises(UnavailableError) as download_timeout:
+            impatient.download_rows(table, tmp_path / "rows.csv")
+    assert download_timeout.value.code == "TIMEOUT" and not (tmp_path / "rows.csv").exists()
+
+
 # ---------------------------------------------------------------- batch jobs
+
+def test_a_jobs_error_keeps_number_type_and_unknown_keys() -> None:
+    job = BatchJob.from_json({"id": UNKNOWN_ID, "status": "failed", "error": {
+        "code": "TABLE_NOT_FOUND", "message": "no table ml.x", "field": "query", "number": 196610, "type": "NOT_FOUND",
+        "hint": "import it first"}})
+    assert job.error == BatchError(code="TABLE_NOT_FOUND", message="no table ml.x", field="query", number=196610,
+                                   type="NOT_FOUND", extra={"hint": "import it first"})
+    failure = batch_module._job_failure(job)
+    assert isinstance(failure, JobFailedError) and failure.job is job
+    assert (failure.code, failure.field, failure.number, failure.type) == ("TABLE_NOT_FOUND", "query", 196610,
+                                                                           "NOT_FOUND")
 
 def test_batch_predict_scores_the_golden_rows(client: "carrara.Client", repository: Path, database: str,
                                               trips_instance: str, trips_table: str) -> None:
@@ -273,7 +366,12 @@ def test_batch_predict_scores_the_golden_rows(client: "carrara.Client", reposito
     listed = client.batch_jobs(limit=50)
     assert any(j.id == job.id for j in listed)
     assert len(client.batch_jobs(limit=1)) == 1
-    assert client.batch_jobs(limit=0) == []
+    with pytest.raises(InvalidInputError) as zero_limit:
+        client.batch_jobs(limit=0)
+    assert (zero_limit.value.status, zero_limit.value.field) == (0, "limit")
+    with pytest.raises(InvalidInputError):
+        job.rows(limit=0)
+    assert len(job.rows(limit=5)) == 5
     frame = listed.to_pandas()
     assert {"id", "status", "output"} <= set(frame.columns)
 
@@ -303,16 +401,35 @@ def test_failed_job_raises_the_servers_error(client: "carrara.Client", database:
 
 def test_cancelled_job_ends_failed_with_cancelled(client: "carrara.Client", database: str, trips_instance: str,
                                                   trips_table: str) -> None:
-    job = client.batch_predict(trips_instance, query=f"SELECT * FROM {trips_table}", output=f"{database}.cancelled",
-                               execution_date="2026-11-03")
+    # Four million rows (the 40 trips 100,000 times over) keep local Spark busy for far longer than the
+    # cancel takes to arrive; should Spark still finish first, the server refuses the cancel and says why.
+    query = f"SELECT t.* FROM {trips_table} t CROSS JOIN range(100000)"
+    with pytest.raises(InvalidInputError) as no_wait:
+        client.batch_predict(trips_instance, query=query, output=f"{database}.cancelled", execution_date="2026-11-03",
+                             timeout=1)
+    assert (no_wait.value.status, no_wait.value.field) == (0, "timeout")
     with pytest.raises(TimeoutError) as still_running:
-        job.wait(timeout=0)
+        client.batch_predict(trips_instance, query=query, output=f"{database}.cancelled",
+                             execution_date="2026-11-03", wait=True, timeout=0)
+    job = getattr(still_running.value, "job")
+    assert isinstance(job, BatchJob) and job.status in ("queued", "running")
     assert job.id in str(still_running.value)
-    cancelled = client.cancel_batch_job(job.id)
-    assert cancelled.id == job.id
+    try:
+        cancelled = client.cancel_batch_job(job.id)
+    except InvalidInputError as refused:
+        # Spark finished first: the job succeeded, and the server says it cannot cancel a finished job.
+        assert (refused.status, refused.code, refused.field) == (400, "INVALID_ARGUMENT", "id")
+        assert "has already succeeded" in refused.message and "only a queued or running job" in refused.message
+        assert job.wait(timeout=300, poll_interval=0.2).status == "succeeded"
+        return
+    assert cancelled.id == job.id and cancelled.status in ("queued", "running", "failed")
     with pytest.raises(JobFailedError) as failed:
         job.wait(timeout=300, poll_interval=0.2)
     assert failed.value.code == "CANCELLED" and job.error is not None and job.error.code == "CANCELLED"
+    assert job.status == "failed" and job.result is None
+    assert "sdk-tests" in (job.error.message or "")
+    with pytest.raises(NotFoundError):
+        client.table(f"{database}.cancelled")
 
 
 def test_submit_time_errors(client: "carrara.Client", database: str, trips_instance: str, trips_table: str) -> None:

@@ -5,13 +5,8 @@ history, the prediction log, undeploy, and the errors the server gives."""
 from __future__ import annotations
 
 import dataclasses
-import io
-import json
-import math
 import time
 import uuid
-import zipfile
-from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import numpy as np
@@ -21,52 +16,7 @@ import pytest
 import carrara
 from carrara.sdk.deployments import Deployment, DeploymentRevision, PredictionLog
 
-GOLDEN = Path(__file__).resolve().parents[2] / "carrara-pipeline/src/test/resources/golden/spark-4.1.0/trips-logistic-regression"
-INPUT_SCHEMA = ("id int, city string, vendor string, payment string, passengers int, hour int, distance double, "
-                "duration double, airport boolean")
-INPUT_COLUMNS = ["id", "city", "vendor", "payment", "passengers", "hour", "distance", "duration", "airport"]
-OUTPUTS = ["rawPrediction", "probability", "prediction"]
-
-
-def expected_rows() -> List[Dict[str, Any]]:
-    """The golden rows: {"input": {...}, "output": {...}} or {"input": {...}, "skipped": true}."""
-    with open(GOLDEN / "expected.jsonl", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
-
-
-def scored_rows() -> List[Dict[str, Any]]:
-    return [row for row in expected_rows() if "output" in row]
-
-
-def model_zip() -> bytes:
-    """The saved pipeline folder as a ZIP, entries sorted, as the CLI uploads a directory."""
-    buffer = io.BytesIO()
-    folder = GOLDEN / "model"
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            archive.write(path, path.relative_to(folder).as_posix())
-    return buffer.getvalue()
-
-
-def create_instance(client: carrara.Client, project: str, model: str, artifact: bytes,
-                    schema: str = INPUT_SCHEMA) -> str:
-    """Uploads a spark-pipeline instance through the raw HTTP API; answers its id."""
-    blob = client._upload_blob(io.BytesIO(artifact), content_type="application/zip")
-    instance = client._json("POST", f"/api/v1/projects/{project}/models/{model}/instances",
-                            json_body={"artifact": {"sha256": blob["sha256"], "format": "spark-pipeline",
-                                                    "packaging": "zip"},
-                                       "metadata": {"inputSchema": schema}})
-    return str(instance["id"])
-
-
-@pytest.fixture(scope="module")
-def trips(client: carrara.Client) -> Dict[str, str]:
-    """A project with the model `trips` and one instance of the golden pipeline."""
-    project = f"sdkdep{uuid.uuid4().hex[:8]}"
-    client._json("POST", "/api/v1/projects", json_body={"name": project})
-    client._json("POST", f"/api/v1/projects/{project}/models", json_body={"name": "trips"})
-    instance = create_instance(client, project, "trips", model_zip())
-    return {"project": project, "model": f"{project}/trips", "instance": instance}
+from conftest import INPUT_COLUMNS, OUTPUTS, assert_close, create_instance, expected_rows, model_zip, scored_rows
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +35,6 @@ def frame_of(rows: List[Dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame([{column: row["input"][column] for column in INPUT_COLUMNS} for row in rows])
 
 
-def assert_close(actual: Any, expected: Any) -> None:
-    if isinstance(expected, list):
-        assert len(actual) == len(expected)
-        for a, e in zip(actual, expected):
-            assert_close(a, e)
-    else:
-        assert math.isclose(float(actual), float(expected), rel_tol=0, abs_tol=1e-9), (actual, expected)
-
-
 # ---------------------------------------------------------------- deploy and read back
 
 def test_deploy_waits_until_ready_and_reads_back(client: carrara.Client, deployed: Deployment,
@@ -107,6 +48,7 @@ def test_deploy_waits_until_ready_and_reads_back(client: carrara.Client, deploye
     assert deployed.log_sample_rate == 1.0
 
     read = client.deployment(deployed.name)
+    assert client.deployment(deployed).name == deployed.name  # a Deployment for its name
     assert (read.name, read.instance, read.revision, read.status) == (deployed.name, trips["instance"], 1, "ready")
     assert read.updated_by == "sdk-tests" and read.updated_at is not None
     names = [d.name for d in client.deployments()]
@@ -147,7 +89,7 @@ def test_deploy_unknown_instance_names_the_field(client: carrara.Client, unique:
     assert invalid.value.status == 400 and invalid.value.code == "INVALID_ARGUMENT" and invalid.value.field == "instance"
 
     with pytest.raises(carrara.NotFoundError) as routed:
-        client.deploy(unique("sdk-bad-"), partition_by="city", routes={"new_york": missing}, default=trips["instance"])
+        client.deploy(unique("sdk-bad-"), partition_by="city", instances={"new_york": missing}, default=trips["instance"])
     assert routed.value.field == "instances.new_york"
 
 
@@ -171,7 +113,7 @@ def test_deploy_latest_and_partitioned(client: carrara.Client, unique: Any, trip
     latest = client.deploy(name, model=trips["model"], latest=True, progress=False)
     try:
         assert latest.instance == trips["instance"] and latest.status == "ready"
-        partitioned = client.deploy(name, partition_by="city", routes={"new_york": trips["instance"]},
+        partitioned = client.deploy(name, partition_by="city", instances={"new_york": trips["instance"]},
                                     default=trips["instance"])
         assert partitioned.outcome == "updated" and partitioned.routing == "partitioned"
         assert partitioned.partition_by == "city" and partitioned.instances == {"new_york": trips["instance"]}
@@ -269,6 +211,20 @@ def test_predict_refuses_what_is_not_rows(deployed: Deployment, trips: Dict[str,
     with pytest.raises(carrara.InvalidInputError) as raised:
         deployed.predict([scored_rows()[0]["input"]], instance=str(uuid.uuid4()))
     assert raised.value.status == 400 and raised.value.field == "instance"
+    # refused before any request (status 0), naming what to fix
+    duplicated = pd.DataFrame([[1, 2]], columns=["id", "id"])
+    with pytest.raises(carrara.InvalidInputError) as duplicate:
+        deployed.predict(duplicated)
+    assert duplicate.value.status == 0 and duplicate.value.field == "rows" and "id" in duplicate.value.message
+    with pytest.raises(carrara.InvalidInputError) as infinite:
+        deployed.predict([{"distance": float("inf")}])
+    assert infinite.value.status == 0 and infinite.value.field == "row 0 column distance"
+    with pytest.raises(carrara.InvalidInputError) as taken:
+        deployed.predict(pd.DataFrame({"id": [1], "error": ["x"]}))
+    assert taken.value.field == "rows" and "error" in taken.value.message
+    with pytest.raises(carrara.InvalidInputError) as empty:
+        deployed._api().predict("", [{}])
+    assert empty.value.field == "deployment"
 
 
 # ---------------------------------------------------------------- history, prediction log, undeploy
@@ -313,6 +269,12 @@ def test_logged_predictions_come_back(client: carrara.Client, deployed: Deployme
 
     limited = deployed.logged_predictions(limit=1)
     assert len(limited) == 1
+    everything = deployed.logged_predictions()  # no limit: every page
+    assert set(ids) <= {p.id for p in everything} and len(everything) >= len(logged)
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(carrara.InvalidInputError) as wrong:
+            deployed.logged_predictions(limit=bad)
+        assert wrong.value.field == "limit" and wrong.value.status == 0
     window = client.logged_predictions(deployed.name, from_=first.created_at, to=first.created_at)
     assert len(window) == 0  # [from, to) is empty when from == to
     with pytest.raises(carrara.InvalidInputError) as raised:
@@ -345,3 +307,38 @@ def test_deployment_object_calls_its_server(deployed: Deployment) -> None:
     unbound = Deployment(name="nowhere")
     with pytest.raises(RuntimeError):
         unbound.predict([{}])
+
+
+def test_deploy_timeout_is_one_deadline(client: carrara.Client, unique: Any, trips: Dict[str, str]) -> None:
+    # an instance of its own, which the server has not loaded yet: loading it takes longer than the timeout
+    model = unique("slow")
+    client._json("POST", f"/api/v1/projects/{trips['project']}/models", json_body={"name": model})
+    fresh = create_instance(client, trips["project"], model, model_zip())
+    name = unique("sdk-timeout-")
+    started = time.monotonic()
+    try:
+        with pytest.raises(TimeoutError) as raised:
+            client.deploy(name, fresh, timeout=0.05)
+        elapsed = time.monotonic() - started
+        message = str(raised.value)
+        assert name in message and "model_ready_reason" in message and "goes on" in message
+        assert elapsed < 5  # the request and the wait share the 0.05 s (plus one readiness check)
+    finally:
+        deadline = time.monotonic() + 120
+        undeployed = False
+        while not undeployed and time.monotonic() < deadline:  # the server goes on with the deploy
+            try:
+                undeployed = client.undeploy(name).action == "undeployed"
+            except carrara.NotFoundError:
+                time.sleep(0.5)
+        assert undeployed
+    with pytest.raises(carrara.InvalidInputError) as bad:
+        client.deploy(name, trips["instance"], timeout=0)
+    assert bad.value.field == "timeout"
+
+
+def test_deploy_takes_a_deployment_object(client: carrara.Client, deployed: Deployment,
+                                          trips: Dict[str, str]) -> None:
+    again = client.deploy(deployed, trips["instance"], log_sample_rate=1)
+    assert again.name == deployed.name and again.outcome == "unchanged"
+    assert [r.action for r in client.history(deployed)][0] == "created"

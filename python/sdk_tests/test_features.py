@@ -13,7 +13,7 @@ import pytest
 import carrara
 from carrara.sdk.deployments import FeatureEntity, FeatureLookup, FeatureLoadReport
 
-from test_deployments import INPUT_COLUMNS, assert_close, scored_rows, trips  # noqa: F401  (trips is a fixture)
+from conftest import INPUT_COLUMNS, assert_close, scored_rows
 
 
 def test_put_get_and_delete(client: carrara.Client, unique: Any) -> None:
@@ -56,8 +56,18 @@ def test_feature_errors_name_the_field(client: carrara.Client, unique: Any) -> N
     with pytest.raises(carrara.NotFoundError) as unknown:
         client.features(unique("sdknogroup"), "k")
     assert unknown.value.code == "NOT_FOUND"
-    with pytest.raises(ValueError):
+    with pytest.raises(carrara.InvalidInputError) as infinite:
         client.put_features(group, "k", {"rating": float("inf")})
+    assert infinite.value.field == "rating" and infinite.value.status == 0  # refused before any request
+    with pytest.raises(carrara.InvalidInputError) as empty_key:
+        client.features(group, "")
+    assert empty_key.value.field == "key"
+    with pytest.raises(carrara.InvalidInputError) as empty_group:
+        client.put_features("", "k", {"rating": 1})
+    assert empty_group.value.field == "group"
+    with pytest.raises(carrara.InvalidInputError) as empty_load:
+        client.load_features("", pd.DataFrame({"id": [1]}), key="id")
+    assert empty_load.value.field == "group"
     with pytest.raises(TypeError):
         client.put_features(group, "k", cast(Any, [("rating", 1)]))  # not a dict
 
@@ -125,7 +135,7 @@ def test_load_from_csv_and_jsonl_files(client: carrara.Client, unique: Any, tmp_
     assert bad_group.value.field == "group"
 
 
-def test_deployment_joins_features(client: carrara.Client, unique: Any, trips: Dict[str, str]) -> None:  # noqa: F811
+def test_deployment_joins_features(client: carrara.Client, unique: Any, trips: Dict[str, str]) -> None:
     group = unique("sdktrips")
     rows = scored_rows()[:6]
     # the rows' hour comes from the store, looked up by their id

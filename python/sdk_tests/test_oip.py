@@ -17,7 +17,7 @@ import carrara
 from carrara.sdk.deployments import Deployment
 from carrara.sdk.oip import InferenceResult, RowsNotScoredError
 
-from test_deployments import INPUT_COLUMNS, assert_close, scored_rows, trips  # noqa: F401  (trips is a fixture)
+from conftest import INPUT_COLUMNS, assert_close, scored_rows
 
 PROTOCOLS = ["rest", "grpc"]
 OIP_PACKAGE = Path(__file__).resolve().parents[1] / "src" / "carrara" / "sdk" / "_oip"
@@ -26,7 +26,7 @@ DTYPES = {"id": "int32", "passengers": "int32", "hour": "int32", "distance": "fl
 
 
 @pytest.fixture(scope="module")
-def served(client: carrara.Client, trips: Dict[str, str]) -> Iterator[Deployment]:  # noqa: F811
+def served(client: carrara.Client, trips: Dict[str, str]) -> Iterator[Deployment]:
     name = f"sdkoip-{uuid.uuid4().hex[:8]}"
     deployment = client.deploy(name, trips["instance"])
     yield deployment
@@ -145,10 +145,12 @@ def test_missing_values_over_rest_and_grpc(client: carrara.Client, served: Deplo
                 for column in INPUT_COLUMNS if column != "hour"}
     answer = client.infer(served.name, {**complete, "hour": np.array([None], dtype=object)})
     assert_close(answer["probability"][0].tolist(), row["output"]["probability"])
-    with pytest.raises(ValueError, match="protocol='rest'"):
+    with pytest.raises(carrara.InvalidInputError, match="protocol='rest'") as no_null:
         client.infer(served.name, {**inputs, "city": np.array(["new_york", None], dtype=object)}, protocol="grpc")
-    with pytest.raises(ValueError):
+    assert no_null.value.field == "city" and no_null.value.status == 0  # refused before any request
+    with pytest.raises(carrara.InvalidInputError) as protocol:
         client.infer(served.name, inputs, protocol="http")
+    assert protocol.value.field == "protocol"
     with pytest.raises(TypeError):
         client.infer(served.name, {"city": np.array(["a", 1], dtype=object)})
 
@@ -181,3 +183,38 @@ def test_committed_stubs_match_the_proto(tmp_path: Path) -> None:
         committed = OIP_PACKAGE / path.name
         assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
             f"{committed} differs from what {generate_oip.PROTO.name} generates: run python python/tools/generate_oip.py")
+
+
+def test_infer_takes_a_deployment_object(client: carrara.Client, served: Deployment) -> None:
+    rows = scored_rows()[:1]
+    answer = client.infer(served, tensors_of(rows), outputs=["probability"])
+    assert_close(answer["probability"][0].tolist(), rows[0]["output"]["probability"])
+    assert client.model_ready(served) is True
+    with pytest.raises(carrara.InvalidInputError) as empty:
+        client.model_ready("")
+    assert empty.value.field == "deployment"
+
+
+def test_grpc_target_brackets_ipv6_hosts() -> None:
+    from carrara.sdk.oip import _grpc_target
+    assert _grpc_target("http://[::1]:8080") == ("[::1]:8080", False)
+    assert _grpc_target("https://[2001:db8::7]") == ("[2001:db8::7]:443", True)
+    assert _grpc_target("http://localhost:18600") == ("localhost:18600", False)
+    assert _grpc_target("https://carrara.example.com") == ("carrara.example.com:443", True)
+
+
+def test_grpc_follows_connect_verify(tmp_path: Path) -> None:
+    pytest.importorskip("grpc")
+    with carrara.Client("https://127.0.0.1:9", progress=False, verify=False) as unverified:
+        with pytest.raises(carrara.InvalidInputError, match="protocol='rest'") as raised:
+            unverified.server_live(protocol="grpc")
+    assert raised.value.field == "verify"
+    from carrara.sdk.oip import _root_certificates
+    bundle = tmp_path / "ca.pem"
+    bundle.write_bytes(b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    assert _root_certificates(str(bundle)) == bundle.read_bytes()
+    assert _root_certificates(bundle) == bundle.read_bytes()
+    assert _root_certificates(True) is None
+    with pytest.raises(carrara.InvalidInputError) as missing:
+        _root_certificates(str(tmp_path / "nope.pem"))
+    assert missing.value.field == "verify"

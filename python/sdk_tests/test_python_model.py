@@ -250,3 +250,54 @@ def test_upload_to_unknown_model_fails_before_validating(client: carrara.Client,
     with pytest.raises(carrara.InvalidInputError) as bad_name:
         client.upload(carrara.PythonModel.from_home(broken_home), "no-project")
     assert bad_name.value.field == "model"
+
+
+def test_failed_validation_with_create_model_creates_nothing(client: carrara.Client, broken_home: Path,
+                                                             unique: Callable[[str], str]) -> None:
+    project = unique("pyc")
+    with pytest.raises(ValidationFailedError):
+        client.upload(carrara.PythonModel.from_home(broken_home), f"{project}/never", create_model=True)
+    with pytest.raises(carrara.NotFoundError):
+        client.project(project)
+
+
+# ---------------------------------------------------------------- validating again in one interpreter
+
+def _home_with_sibling(root: Path, factor: float) -> Path:
+    """The tiny model, with its factor in a sibling module features.py that model.py imports."""
+    home = _tiny_home(root)
+    (home / "features.py").write_text(f"FACTOR = {factor!r}\n")
+    (home / "model.py").write_text(textwrap.dedent("""\
+        import carrara
+        import pandas as pd
+
+        import features
+
+
+        class Scaled(carrara.DataFrameModel):
+            def predict(self, df):
+                return pd.DataFrame({"y": df["x"] * features.FACTOR})
+        """))
+    return home
+
+
+def test_validating_again_reads_edited_siblings(tmp_path: Path) -> None:
+    path_before, modules_before = list(sys.path), set(sys.modules)
+    home = _home_with_sibling(tmp_path, 2.0)
+    first = carrara.PythonModel.from_home(home).validate()
+    assert first.ok
+    # Nothing of the model stays behind: its folder is off sys.path, model and features are unloaded.
+    assert sys.path == path_before
+    assert {"model", "features"}.isdisjoint(set(sys.modules) - modules_before)
+
+    # Edit the sibling so the answers change: the new code runs, and fails validation.
+    (home / "features.py").write_text("FACTOR = 3.0  # changed\n")
+    second = carrara.PythonModel.from_home(home).validate()
+    assert not second.ok
+    assert [(row, column, actual) for row, column, _, actual in second.cells] == [
+        (0, "y", 3.0), (1, "y", 7.5), (2, "y", -12.0)]
+
+    # Another model with a sibling of the same name gets its own, not the first one's.
+    other = _home_with_sibling(tmp_path / "other", 2.0)
+    assert carrara.PythonModel.from_home(other).validate().ok
+    assert sys.path == path_before

@@ -161,6 +161,9 @@ def test_dependencies_and_lineage(client: carrara.Client, project: str, tmp_path
     assert "  " + middle in deep.tree() and "    " + upstream in deep.tree()
     assert middle in deep._repr_html_()
     assert len(client.lineage(downstream, limit=1).instances) == 1
+    with pytest.raises(carrara.InvalidInputError) as bad_limit:
+        client.lineage(downstream, limit=0)
+    assert (bad_limit.value.status, bad_limit.value.field) == (0, "limit")
 
     with pytest.raises(carrara.ConflictError) as cycle:
         client.add_dependency(upstream, downstream)
@@ -235,6 +238,26 @@ def test_upload_folder_round_trips(client: carrara.Client, model: str, tmp_path:
     assert (not_empty.value.code, not_empty.value.field) == ("INVALID_ARGUMENT", "target")
 
 
+def test_failed_extraction_keeps_the_empty_folder(client: carrara.Client, model: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _model_folder(tmp_path)
+    instance = client.upload(folder, model, format="opaque")
+    empty = tmp_path / "keep-me"
+    empty.mkdir()
+
+    def refuse(packed: Path, target: Path, *args: object) -> Path:
+        raise carrara.InvalidInputError("refused", code="UNSAFE_ARCHIVE", field="artifact")
+
+    monkeypatch.setattr("carrara.sdk.archive.extract", refuse)
+    with pytest.raises(carrara.InvalidInputError):
+        client.download(instance, empty)
+    assert empty.is_dir() and list(empty.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".keep-me")) == []
+    monkeypatch.undo()
+    client.download(instance, empty)
+    assert _tree(empty) == _tree(folder)
+
+
 def test_upload_errors(client: carrara.Client, project: str, model: str, tmp_path: Path,
                        unique: Callable[[str], str]) -> None:
     artifact = tmp_path / "a.bin"
@@ -259,6 +282,14 @@ def test_upload_errors(client: carrara.Client, project: str, model: str, tmp_pat
     assert (bad_meta.value.status, bad_meta.value.code) == (400, "INVALID_ARGUMENT")
     assert client.instances(model) == []
 
+    # create_model makes the project and model only once the upload can go ahead.
+    refused_project = unique("auto")
+    with pytest.raises(carrara.InvalidInputError):
+        client.upload(artifact, f"{refused_project}/fresh", {"k": float("inf")}, format="opaque", create_model=True)
+    with pytest.raises(carrara.InvalidInputError):
+        client.upload(tmp_path / "absent.bin", f"{refused_project}/fresh", format="opaque", create_model=True)
+    with pytest.raises(carrara.NotFoundError):
+        client.project(refused_project)
     created_project = unique("auto")
     made = client.upload(artifact, f"{created_project}/fresh", format="opaque", create_model=True)
     assert made.model == f"{created_project}/fresh"
@@ -295,9 +326,10 @@ def test_instances_list_and_get(client: carrara.Client, model: str, tmp_path: Pa
     assert not_uuid.value.field == "id"
     with pytest.raises(carrara.NotFoundError):
         client.instances(f"{model}_absent")
+    # A limit below 1 is refused before any request.
     with pytest.raises(carrara.InvalidInputError) as bad_limit:
         client.instances(model, limit=0)
-    assert (bad_limit.value.status, bad_limit.value.field) == (400, "limit")
+    assert (bad_limit.value.status, bad_limit.value.code, bad_limit.value.field) == (0, "INVALID_ARGUMENT", "limit")
 
 
 def test_deprecate(client: carrara.Client, model: str, tmp_path: Path) -> None:
@@ -396,6 +428,21 @@ def test_metrics(client: carrara.Client, model: str, tmp_path: Path) -> None:
     with pytest.raises(carrara.InvalidInputError) as nan:
         client.record_metric(instance, "x", float("nan"))
     assert nan.value.field == "value"
+    with pytest.raises(carrara.InvalidInputError) as text:
+        client.record_metric(instance, "x", "high")  # type: ignore[arg-type]
+    assert (text.value.status, text.value.field) == (0, "value")
+    with pytest.raises(carrara.InvalidInputError) as infinite_data:
+        client.record_metric(instance, "x", data={"a": float("inf")})
+    assert infinite_data.value.code == "INVALID_ARGUMENT"
+    # record_metrics checks every name and value before recording any of them.
+    recorded = len(client.metrics(instance))
+    with pytest.raises(carrara.InvalidInputError) as half:
+        client.record_metrics(instance, {"precision": 0.9, "recall": float("inf")})
+    assert (half.value.status, half.value.field) == (0, "value") and "recall" in half.value.message
+    with pytest.raises(carrara.InvalidInputError) as bad_name:
+        client.record_metrics(instance, {"precision": 0.9, "bad name": 0.5})
+    assert (bad_name.value.status, bad_name.value.field) == (0, "name")
+    assert len(client.metrics(instance)) == recorded
     with pytest.raises(carrara.NotFoundError):
         client.record_metric(str(uuid.uuid4()), "x", 1.0)
     with pytest.raises(carrara.NotFoundError):
@@ -427,7 +474,7 @@ def test_search(client: carrara.Client, model: str, tmp_path: Path) -> None:
 
     with pytest.raises(carrara.InvalidInputError) as bad_limit:
         client.search(f"project = '{project}'", limit=-1)
-    assert (bad_limit.value.status, bad_limit.value.field) == (400, "limit")
+    assert (bad_limit.value.status, bad_limit.value.code, bad_limit.value.field) == (0, "INVALID_ARGUMENT", "limit")
     with pytest.raises(carrara.InvalidInputError) as syntax:
         client.search("meta.city = ")
     assert (syntax.value.status, syntax.value.code, syntax.value.field) == (400, "SEARCH_SYNTAX", "q")
@@ -450,7 +497,10 @@ def test_events(client: carrara.Client, unique: Callable[[str], str]) -> None:
     assert {"id", "type", "project", "model", "instance", "created_at", "payload"} <= set(frame.columns)
     with pytest.raises(carrara.InvalidInputError) as bad:
         client.events(limit=0)
-    assert (bad.value.status, bad.value.code, bad.value.field) == (400, "INVALID_ARGUMENT", "limit")
+    assert (bad.value.status, bad.value.code, bad.value.field) == (0, "INVALID_ARGUMENT", "limit")
+    with pytest.raises(carrara.InvalidInputError) as bad_after:
+        client.events(after="yesterday")  # type: ignore[arg-type]
+    assert (bad_after.value.code, bad_after.value.field) == ("INVALID_ARGUMENT", "after")
 
 
 def test_unreachable_server() -> None:

@@ -197,7 +197,10 @@ def test_run_a_registered_workflow_by_name(client: "carrara.Client", unique: Any
     runs = client.workflow_runs(name)
     assert [r.id for r in runs] == [run.id]
     assert len(client.workflow_runs(name, limit=1)) == 1
-    assert client.workflow_runs(name, limit=0) == []
+    for bad_limit in (0, -2):
+        with pytest.raises(InvalidInputError) as refused_limit:
+            client.workflow_runs(name, limit=bad_limit)
+        assert (refused_limit.value.status, refused_limit.value.field) == (0, "limit")
     assert client.workflow_runs(unique("sdkflow-never-run-")) == []
     with pytest.raises(InvalidInputError) as bad_name:
         client.workflow_runs("no/such")
@@ -262,6 +265,9 @@ def test_a_failing_predict_step_carries_the_jobs_code(client: "carrara.Client", 
     assert run.steps[0].status == "succeeded" and run.steps[1].status == "failed"
     assert "step score" in failed.value.message
     assert (failed.value.code, failed.value.field) == ("TABLE_NOT_FOUND", "query")
+    job = client.batch_job(run.steps[1].batch_job)
+    assert job.error is not None
+    assert (failed.value.number, failed.value.type) == (job.error.number, job.error.type)
 
 
 def test_backfill_two_dates(client: "carrara.Client", unique: Any, database: str, trips_table: str) -> None:

@@ -8,14 +8,17 @@ optional and imported where a table is made.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import getpass
 import hashlib
 import html
 import json
+import math
 import os
 import platform
-import sys
+import re
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import (IO, Any, Callable, Dict, Generic, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     TypeVar, Union)
@@ -111,11 +114,22 @@ def error_from_response(response: httpx.Response) -> CarraraError:
 
 # ---------------------------------------------------------------- results as tables
 
-def _cell(value: Any) -> Any:
+def _plain(value: Any) -> Any:
+    """Dataclasses nested anywhere in lists and dicts as dicts, times as ISO-8601 text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _cell(dataclasses.asdict(value))
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True, default=str)
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.name.startswith("_")}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return value
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (dict, list, tuple)) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+        return json.dumps(_plain(value), sort_keys=True, default=str)
     return value
 
 
@@ -163,11 +177,55 @@ def require_pandas(what: str) -> Any:
     return pandas
 
 
+def check_limit(limit: Optional[int], field: str = "limit") -> Optional[int]:
+    """The one rule for `limit=` everywhere: None for all, else a whole number of at least 1."""
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidInputError(f"{field} must be a whole number of at least 1 (or None for all), not {limit!r}",
+                                code="INVALID_ARGUMENT", field=field)
+    return limit
+
+
+def json_value(value: Any, where: str) -> Any:
+    """A value as JSON carries it: None, NaN, pandas' NA and NaT as null (JSON has no NaN), numpy
+    scalars and arrays as Python numbers and lists, Decimal as a number, times as ISO-8601 text.
+    Raises InvalidInputError naming `where` (e.g. "row 3 column city") for an infinity or a value
+    JSON cannot carry (bytes, arbitrary objects), rather than sending its repr."""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            raise InvalidInputError(f"{where} is {value}, which JSON cannot carry; replace infinities before sending",
+                                    code="INVALID_ARGUMENT", field=where)
+        return value
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v, where) for v in value]
+    if hasattr(value, "tolist") and hasattr(value, "dtype"):  # numpy scalars and arrays
+        return json_value(value.tolist(), where)
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return json_value(float(value), where)
+    if hasattr(value, "isoformat"):  # pandas Timestamp
+        return value.isoformat()
+    raise InvalidInputError(f"{where} is a {type(value).__name__}, which cannot be sent as JSON; convert it to a "
+                            "number, text, a list or a dict first", code="INVALID_ARGUMENT", field=where)
+
+
 def object_id(value: Any, what: str = "instance") -> str:
     """The id of an object given as itself (anything with an `id`) or as its id string."""
     if isinstance(value, str):
         if not value:
-            raise ValueError(f"the {what} id is empty")
+            raise InvalidInputError(f"the {what} id is empty", code="INVALID_ARGUMENT", field=what)
         return value
     identifier = getattr(value, "id", None)
     if isinstance(identifier, str) and identifier:
@@ -178,6 +236,8 @@ def object_id(value: Any, what: str = "instance") -> str:
 def object_name(value: Any, what: str = "deployment") -> str:
     """The name of an object given as itself (anything with a `name`) or as its name string."""
     if isinstance(value, str):
+        if not value:
+            raise InvalidInputError(f"the {what} name is empty", code="INVALID_ARGUMENT", field=what)
         return value
     name = getattr(value, "name", None)
     if isinstance(name, str) and name:
@@ -218,6 +278,8 @@ class Transport:
         self.user = user or os.environ.get("CARRARA_USER") or _login_name()
         self.token = token if token is not None else os.environ.get("CARRARA_TOKEN")
         self.progress = progress
+        # Kept for the gRPC channel of the Open Inference Protocol, which does not go through httpx.
+        self.verify = verify
         headers = {USER_HEADER: self.user, "User-Agent": f"carrara-python/{client_description()['carraraVersion']}"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -324,12 +386,12 @@ class Transport:
         path = Path(source) if isinstance(source, (str, Path)) else None
         if path is None:
             # A stream: spool it to a temporary file once, to hash it and to know its size.
-            spool = tempfile.TemporaryFile()
             stream: IO[bytes] = source  # type: ignore[assignment]
-            for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
-                spool.write(chunk)
-            spool.seek(0)
-            return self._upload_open_file(spool, description, content_type, progress)
+            with tempfile.TemporaryFile() as spool:
+                for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
+                    spool.write(chunk)
+                spool.seek(0)
+                return self._upload_open_file(spool, description, content_type, progress)
         if not path.is_file():
             raise ValueError(f"{path} is not a file")
         with open(path, "rb") as file:
@@ -388,6 +450,9 @@ class Transport:
                 finally:
                     bar.close()
                 return response.headers
+        except httpx.TimeoutException as error:
+            raise UnavailableError(f"GET {path}: no answer from {self.url} in time ({error}); retry, or pass a "
+                                   "longer timeout= to carrara.connect", code="TIMEOUT") from None
         except httpx.TransportError as error:
             raise UnavailableError(f"GET {path}: cannot reach the Carrara server at {self.url} ({error})",
                                    code="UNREACHABLE") from None
@@ -408,20 +473,26 @@ def _login_name() -> str:
         return "anonymous"
 
 
-def parse_time(value: Optional[str]) -> Optional[Any]:
-    """An ISO-8601 UTC string from the server as an aware datetime (None stays None)."""
+_TIME = re.compile(r"^(?P<head>[^.]*?)(?:\.(?P<fraction>\d+))?(?P<zone>Z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_time(value: Optional[str]) -> Optional[datetime.datetime]:
+    """An ISO-8601 string from the server (`2026-11-22T03:12:32.123456Z`) as an aware UTC datetime;
+    None stays None. Python before 3.11 reads neither `Z` nor more than 6 fractional digits, so the
+    string is normalised first."""
     if value is None:
         return None
-    from datetime import datetime
-    text = value.replace("Z", "+00:00")
-    if sys.version_info < (3, 11):
-        # Python before 3.11 reads at most 6 fractional digits and no 'Z'.
-        if "." in text:
-            head, _, rest = text.partition(".")
-            digits = "".join(ch for ch in rest if ch.isdigit())
-            zone = rest[len(digits):]
-            text = f"{head}.{digits[:6].ljust(6, '0')}{zone}"
-    return datetime.fromisoformat(text)
+    match = _TIME.match(value.strip())
+    if match is None:
+        raise ValueError(f"{value!r} is not an ISO-8601 time")
+    fraction = match.group("fraction")
+    zone = match.group("zone") or "+00:00"
+    if zone == "Z":
+        zone = "+00:00"
+    elif ":" not in zone:
+        zone = zone[:3] + ":" + zone[3:]
+    text = match.group("head") + (f".{fraction[:6].ljust(6, '0')}" if fraction else "") + zone
+    return datetime.datetime.fromisoformat(text).astimezone(datetime.timezone.utc)
 
 
 def from_dict(kind: Callable[..., T], data: Mapping[str, Any], renames: Optional[Mapping[str, str]] = None) -> T:

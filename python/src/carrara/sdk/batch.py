@@ -24,8 +24,8 @@ from typing import (IO, Any, ClassVar, Dict, Iterator, List, Mapping, Optional, 
 import httpx
 
 from carrara.sdk._core import (CHUNK_BYTES, InvalidInputError, JobFailedError, ResultList, Transport, UnavailableError,
-                               error_from_response, from_dict, html_table, object_id, object_name, parse_time,
-                               progress_bar, require_pandas)
+                               check_limit, error_from_response, from_dict, html_table, json_value, object_id,
+                               object_name, parse_time, progress_bar, require_pandas)
 
 DateLike = Union[datetime.date, str]
 
@@ -245,11 +245,15 @@ class BatchResult:
 
 @dataclasses.dataclass
 class BatchError:
-    """Why a job failed: the server's error `code`, its `message`, and the request `field` at fault
-    (e.g. `query`) when there is one."""
+    """Why a job failed: the server's error `code`, its `message`, the request `field` at fault
+    (e.g. `query`) when there is one, the error's `number` and `type` when the server gives them, and
+    any other keys of the server's error in `extra`."""
     code: Optional[str] = None
     message: Optional[str] = None
     field: Optional[str] = None
+    number: Optional[int] = None
+    type: Optional[str] = None
+    extra: Dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -354,8 +358,8 @@ class BatchJob:
         its Spark tasks and its phase, and answers it with its row counts in `result`.
 
         Raises `JobFailedError` when it failed, with the server's error `code`, `field` and message and
-        the final job as `error.job`; `TimeoutError` when `timeout` seconds pass first (the job goes on:
-        wait again, or `cancel()` it). Interrupting the wait (Ctrl-C) stops waiting, not the job."""
+        the final job as `error.job`; the built-in `TimeoutError` when `timeout` seconds pass first, with
+        the job as its `job` attribute (the job goes on: wait again, or `cancel()` it). Interrupting the wait (Ctrl-C) stops waiting, not the job."""
         api = self._api()
         deadline = None if timeout is None else time.monotonic() + timeout
         bar = progress_bar(None, f"batch {self.id[:8]}", unit="task", enabled=api._progress_enabled(progress))
@@ -365,8 +369,8 @@ class BatchJob:
                 if self.finished:
                     break
                 if deadline is not None and time.monotonic() >= deadline:
-                    raise TimeoutError(f"batch job {self.id} is still {self.status} after {timeout} s; it goes on: "
-                                       "wait again with job.wait(), or stop it with job.cancel()")
+                    raise _timeout(f"batch job {self.id} is still {self.status} after {timeout} s; it goes on: "
+                                   "wait again with job.wait(), or stop it with job.cancel()", self)
                 time.sleep(poll_interval if deadline is None else max(0.0, min(poll_interval,
                                                                               deadline - time.monotonic())))
                 self.refresh()
@@ -378,9 +382,12 @@ class BatchJob:
 
     def rows(self, where: Optional[str] = None, limit: Optional[int] = None) -> Any:
         """The rows this job wrote: the execution date's partition of its output table, as a DataFrame
-        (pandas needed); `where` narrows them further with a Spark SQL condition."""
+        (pandas needed); `where` narrows them further with a Spark SQL condition; `limit` as for
+        `client.rows`."""
+        check_limit(limit)
         if self.output is None or self.execution_date is None:
-            raise ValueError(f"batch job {self.id} names no output table or execution date")
+            raise InvalidInputError(f"batch job {self.id} names no output table or execution date",
+                                    code="INVALID_ARGUMENT", field="output")
         condition = f"execution_date = '{_date_text(self.execution_date, 'execution_date')}'"
         if where:
             condition = f"({condition}) AND ({where})"
@@ -409,6 +416,13 @@ class BatchJob:
         return _key_value_html(f"batch job {self.id}", pairs)
 
 
+def _timeout(message: str, job: Any) -> TimeoutError:
+    """The built-in TimeoutError for a wait that ran out of time, with what was waited for as `job`."""
+    error = TimeoutError(message)
+    setattr(error, "job", job)
+    return error
+
+
 def _show_job(bar: Any, job: BatchJob) -> None:
     progress = job.progress
     phase = progress.phase if progress is not None and progress.phase else job.status
@@ -424,13 +438,21 @@ def _show_job(bar: Any, job: BatchJob) -> None:
     bar.refresh()
 
 
-def _job_failure(job: BatchJob) -> JobFailedError:
-    error = job.error
+def _failed_error(message: str, job: Any, error: Optional[BatchError]) -> JobFailedError:
+    """A JobFailedError carrying the server's code, field, number and type of a job's error."""
     if error is None:
+        return JobFailedError(message, job=job)
+    failure = JobFailedError(message, job=job, code=error.code or "JOB_FAILED", field=error.field)
+    failure.number = error.number if isinstance(error.number, int) else None
+    failure.type = error.type
+    return failure
+
+
+def _job_failure(job: BatchJob) -> JobFailedError:
+    if job.error is None:
         return JobFailedError(f"batch job {job.id} failed and the server gave no reason; see its log", job=job)
     # str(error) adds the field to the message.
-    return JobFailedError(f"batch job {job.id} failed: {error.message}", job=job,
-                          code=error.code or "JOB_FAILED", field=error.field)
+    return _failed_error(f"batch job {job.id} failed: {job.error.message}", job, job.error)
 
 
 # ---------------------------------------------------------------- workflows
@@ -577,8 +599,8 @@ class WorkflowRun:
         its steps (the running step as its message), and answers it with its steps' `rows_written`.
 
         Raises `JobFailedError` when it failed, naming the step that failed and why; for a predict step
-        the code and field are those of its batch job's error. `TimeoutError` when `timeout` seconds pass
-        first (the run goes on). Interrupting the wait stops waiting, not the run."""
+        the code and field are those of its batch job's error. The built-in `TimeoutError` when `timeout`
+        seconds pass first, with the run as its `job` attribute (the run goes on). Interrupting the wait stops waiting, not the run."""
         api = self._api()
         deadline = None if timeout is None else time.monotonic() + timeout
         bar = progress_bar(len(self.steps) or None, f"workflow {self.workflow}", unit="step",
@@ -589,8 +611,8 @@ class WorkflowRun:
                 if self.finished:
                     break
                 if deadline is not None and time.monotonic() >= deadline:
-                    raise TimeoutError(f"workflow run {self.id} is still {self.status} after {timeout} s; it goes on: "
-                                       "wait again with run.wait()")
+                    raise _timeout(f"workflow run {self.id} is still {self.status} after {timeout} s; it goes on: "
+                                   "wait again with run.wait()", self)
                 time.sleep(poll_interval if deadline is None else max(0.0, min(poll_interval,
                                                                               deadline - time.monotonic())))
                 self.refresh()
@@ -628,18 +650,16 @@ def _run_failure(api: "BatchApi", run: WorkflowRun) -> JobFailedError:
     step = run.failed_step
     reason = (step.error if step is not None and step.error else run.error) or "the server gave no reason; see its log"
     where = f" at step {step.name}" if step is not None else ""
-    code, field = "JOB_FAILED", None
+    error: Optional[BatchError] = None
     if step is not None and step.batch_job:
-        # A predict step's batch job keeps the server's error code and field; the run keeps only text.
+        # A predict step's batch job keeps the server's error code, field, number and type; the run
+        # keeps only text.
         try:
-            job = api.batch_job(step.batch_job)
-            if job.error is not None:
-                code, field = job.error.code or code, job.error.field
+            error = api.batch_job(step.batch_job).error
         except Exception:  # the run's own message is enough when the job cannot be read
             pass
-    return JobFailedError(f"workflow run {run.id} of {run.workflow} for {run.execution_date} failed{where}: {reason}; "
-                          f"run the failed steps again with client.retry_run({run.id!r})", job=run, code=code,
-                          field=field)
+    return _failed_error(f"workflow run {run.id} of {run.workflow} for {run.execution_date} failed{where}: {reason}; "
+                         f"run the failed steps again with client.retry_run({run.id!r})", run, error)
 
 
 # ---------------------------------------------------------------- DataFrames as JSON Lines
@@ -697,35 +717,28 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def _json_value(value: Any) -> Any:
-    """A cell as JSON: NaN, NaT and NA as null, numpy scalars as numbers, times as ISO-8601 text."""
-    if _is_missing(value):
-        return None
-    if isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        return value
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    item = getattr(value, "item", None)
-    tolist = getattr(value, "tolist", None)
-    if getattr(value, "ndim", None) == 0 and callable(item):  # a numpy scalar
-        return _json_value(item())
-    if callable(tolist):  # a numpy array
-        return _json_value(tolist())
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
-    if hasattr(value, "isoformat"):  # pandas Timestamp
-        return value.isoformat()
-    return str(value)
+def _check_frame_columns(frame: Any) -> None:
+    """Refuses a DataFrame whose column names repeat (as text, the way they are sent): a JSON object
+    holds one value per name, so all but one of the columns would be lost."""
+    seen: Dict[str, int] = {}
+    repeated: List[str] = []
+    for column in frame.columns:
+        name = str(column)
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] == 2:
+            repeated.append(name)
+    if repeated:
+        raise InvalidInputError(f"the DataFrame has more than one column named {', '.join(map(repr, repeated))}; a "
+                                "row is sent as a JSON object, which holds one value per name: rename or drop the "
+                                "repeated columns first", code="INVALID_ARGUMENT", field="source")
 
 
 def _frame_lines(frame: Any) -> Iterator[bytes]:
+    """The rows of a DataFrame as JSON Lines; a cell JSON cannot carry (an infinity, bytes) raises
+    InvalidInputError naming its row (counted from 0, in the frame's order) and column."""
     columns = [str(column) for column in frame.columns]
-    for row in frame.itertuples(index=False, name=None):
-        line = {name: _json_value(value) for name, value in zip(columns, row)}
+    for number, row in enumerate(frame.itertuples(index=False, name=None)):
+        line = {name: json_value(value, f"row {number} column {name}") for name, value in zip(columns, row)}
         yield json.dumps(line, allow_nan=False, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
@@ -735,6 +748,30 @@ def _is_frame(value: Any) -> bool:
     except ImportError:
         return False
     return isinstance(value, pandas.DataFrame)
+
+
+# ---------------------------------------------------------------- rows as a DataFrame
+
+#: The pandas dtype of a Spark type whose values JSON carries as numbers or booleans: the nullable ones
+#: for integers and booleans, so a null stays a null (pandas.NA) and the other values stay exact.
+_PANDAS_TYPES = {"bigint": "Int64", "long": "Int64", "int": "Int32", "integer": "Int32", "smallint": "Int16",
+                 "short": "Int16", "tinyint": "Int8", "byte": "Int8", "boolean": "boolean", "double": "float64",
+                 "float": "float64", "real": "float64"}
+
+
+def _series(pandas: Any, values: List[Any], spark_type: Optional[str]) -> Any:
+    """One column of rows(): its values in the pandas dtype of its Spark type; values that do not fit
+    it are left as the server sent them rather than guessed at."""
+    kind = (spark_type or "").lower()
+    try:
+        if kind in _PANDAS_TYPES:
+            # pandas.array reads Python ints exactly; float64 keeps a column of nulls alone as NaN.
+            return pandas.Series(pandas.array(values, dtype=_PANDAS_TYPES[kind]))
+        if kind == "date" or kind.startswith("timestamp"):
+            return pandas.Series(pandas.to_datetime(pandas.Series(values, dtype=object)))
+    except (ValueError, TypeError, OverflowError):
+        pass
+    return pandas.Series(values, dtype=object if not values else None)
 
 
 # ---------------------------------------------------------------- the API
@@ -754,7 +791,9 @@ class BatchApi(Transport):
         table: `table` or `database.table` (letters, digits and _).
         source: a CSV file with a header row or a JSON Lines file (path; `format` from its extension
           `.csv`, `.jsonl`, `.ndjson` or `.json` unless given), or a pandas DataFrame (sent as JSON
-          Lines; NaN, NaT and NA as null, the index left out; reset_index() first to keep it).
+          Lines; NaN, NaT and NA as null, the index left out; reset_index() first to keep it). A
+          DataFrame's column names must not repeat, and its cells must be what JSON carries (no
+          infinities or bytes): both are checked before anything is sent.
         How the columns get their types: `schema` gives them as Spark DDL (`"city STRING, distance_km
           DOUBLE"`). Without one, a DataFrame's dtypes choose them, in the frame's column order
           (int64 BIGINT, int32 INT, float64 DOUBLE, bool BOOLEAN, datetime64 TIMESTAMP, text STRING,
@@ -764,8 +803,9 @@ class BatchApi(Transport):
           file's columns are all strings unless `infer_schema=True` lets Spark infer them; a JSON Lines
           file's are always inferred unless `schema` is given.
 
-        Raises `InvalidInputError` for a bad table name, format or schema (`field` says which) or a
-        file Spark cannot read (`FILE_UNREADABLE`)."""
+        Raises `InvalidInputError` for a bad table name, format or schema (`field` says which), a
+        DataFrame with repeated column names (field `source`) or a cell JSON cannot carry (field `row N
+        column C`), or a file Spark cannot read (`FILE_UNREADABLE`)."""
         _check_table(table)
         if schema is not None and not schema.strip():
             raise InvalidInputError("schema is empty; give Spark DDL like 'city STRING, distance_km DOUBLE' or leave "
@@ -778,6 +818,7 @@ class BatchApi(Transport):
             if chosen == "csv":
                 raise InvalidInputError("a DataFrame is sent as JSON Lines; leave format out or pass 'jsonl'",
                                         code="INVALID_ARGUMENT", field="format")
+            _check_frame_columns(source)
             if schema is None and not infer_schema:
                 schema = _frame_schema(source)
             with tempfile.TemporaryFile() as spool:
@@ -843,43 +884,36 @@ class BatchApi(Transport):
         (field `where`) for a condition that does not parse or is not accepted SQL."""
         pandas = require_pandas("rows()")
         _check_table(table)
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit must be 0 or more, not {limit}")
+        check_limit(limit)
         records: List[Dict[str, Any]] = []
         params = {"format": "jsonl", "where": where or None}
+        path = f"/api/v1/tables/{table}/rows"
         try:
-            with self._http.stream("GET", f"/api/v1/tables/{table}/rows", params=params,
-                                   timeout=TABLE_TIMEOUT_SECONDS) as response:
+            with self._http.stream("GET", path, params=params, timeout=TABLE_TIMEOUT_SECONDS) as response:
                 if response.status_code >= 400:
                     response.read()
                     raise error_from_response(response)
-                if limit != 0:
-                    for line in response.iter_lines():
-                        if line.strip():
-                            records.append(json.loads(line))
-                            if limit is not None and len(records) >= limit:
-                                break
+                for line in response.iter_lines():
+                    if line.strip():
+                        records.append(json.loads(line))
+                        if limit is not None and len(records) >= limit:
+                            break
+        except httpx.TimeoutException as error:
+            raise UnavailableError(f"GET {path}: no answer from {self.url} in time ({error}); narrow the rows with "
+                                   "where=, or retry", code="TIMEOUT") from None
         except httpx.TransportError as error:
-            raise UnavailableError(f"GET /api/v1/tables/{table}/rows: cannot reach the Carrara server at {self.url} "
-                                   f"({error})", code="UNREACHABLE") from None
+            raise UnavailableError(f"GET {path}: cannot reach the Carrara server at {self.url} ({error})",
+                                   code="UNREACHABLE") from None
         description = self.table(table)
         names = description.column_names
         for record_ in records[:1]:
             names += [key for key in record_ if key not in names]
-        frame = pandas.DataFrame.from_records(records, columns=names) if records else pandas.DataFrame(
-            {name: [] for name in names})
-        for column in description.columns:
-            if column.name not in frame.columns:
-                continue
-            try:
-                if column.type in ("double", "float"):
-                    # A column of nulls alone would otherwise come back as objects rather than NaN.
-                    frame[column.name] = frame[column.name].astype("float64")
-                elif column.type == "date" or column.type.startswith("timestamp"):
-                    frame[column.name] = pandas.to_datetime(frame[column.name])
-            except (ValueError, TypeError):
-                pass  # left as the server sent it rather than guessed at
-        return frame
+        types = {column.name: column.type for column in description.columns}
+        # Column by column, so that each gets the dtype of its Spark type: building the frame from the
+        # records would turn an integer column with a null into float64 (1 back as 1.0, ids above 2**53
+        # changed) and a boolean one with a null into objects.
+        return pandas.DataFrame({name: _series(pandas, [record_.get(name) for record_ in records], types.get(name))
+                                 for name in names}, columns=names)
 
     def download_rows(self, table: str, path: Union[str, Path], format: Optional[str] = None,
                       where: Optional[str] = None, progress: Optional[bool] = None) -> Optional[int]:
@@ -901,7 +935,7 @@ class BatchApi(Transport):
 
     def batch_predict(self, instance: Any = None, *, deployment: Any = None, query: str, output: str,
                       execution_date: DateLike, columns: Optional[Sequence[str]] = None, wait: bool = False,
-                      progress: Optional[bool] = None) -> BatchJob:
+                      timeout: Optional[float] = None, progress: Optional[bool] = None) -> BatchJob:
         """Queues a batch prediction (POST /api/v1/batch/jobs): scores the rows of the Spark SQL `query`
         with one instance into the `execution_date` partition of the table `output` (the query's
         columns, those the pipeline adds, `model_name`, `model_instance`, `scored_at`); rows the model
@@ -910,7 +944,8 @@ class BatchApi(Transport):
         instance: an Instance or its id; or deployment: a Deployment or its name, whose instance scores
           (it must route every row to one instance). Exactly one of the two.
         execution_date: a `datetime.date` or "YYYY-MM-DD". columns: keep only these of the columns the
-          pipeline adds. wait: wait for the job (see `BatchJob.wait`) before answering.
+          pipeline adds. wait: wait for the job (see `BatchJob.wait`) before answering, at most `timeout`
+          seconds when given (then the built-in `TimeoutError`, whose `job` is the job, which goes on).
 
         The request is checked when submitted: `NotFoundError` for an unknown instance or deployment,
         `InvalidInputError` naming the field for a bad table name, date or query. The query's tables are
@@ -918,6 +953,9 @@ class BatchApi(Transport):
         if (instance is None) == (deployment is None):
             raise InvalidInputError("a batch job names exactly one of instance and deployment",
                                     code="INVALID_ARGUMENT", field="instance")
+        if timeout is not None and not wait:
+            raise InvalidInputError("timeout= is how long wait=True waits; pass wait=True too, or wait with "
+                                    "job.wait(timeout=...)", code="INVALID_ARGUMENT", field="timeout")
         body: Dict[str, Any] = {"query": query, "output": output,
                                 "executionDate": _date_text(execution_date, "execution_date")}
         if instance is not None:
@@ -928,7 +966,7 @@ class BatchApi(Transport):
             body["columns"] = list(columns)
         job = BatchJob.from_json(self._json("POST", "/api/v1/batch/jobs", json_body=body), self)
         if wait:
-            job.wait(progress=progress)
+            job.wait(timeout=timeout, progress=progress)
         return job
 
     def batch_job(self, id: Any) -> BatchJob:
@@ -937,9 +975,9 @@ class BatchApi(Transport):
         return BatchJob.from_json(self._json("GET", f"/api/v1/batch/jobs/{job_id}"), self)
 
     def batch_jobs(self, limit: Optional[int] = None) -> ResultList[BatchJob]:
-        """Batch jobs, newest first: all of them, or the `limit` newest."""
-        if limit is not None and limit <= 0:
-            return ResultList()
+        """Batch jobs, newest first: all of them (limit None), or the `limit` newest (a whole number of at
+        least 1; anything else raises `InvalidInputError` with field `limit` before any request)."""
+        check_limit(limit)
         return ResultList(BatchJob.from_json(item, self)
                           for item in self._pages("/api/v1/batch/jobs", limit=limit, page_size=1000))
 
@@ -1033,10 +1071,10 @@ class BatchApi(Transport):
 
     def workflow_runs(self, name: Any, limit: Optional[int] = None) -> ResultList[WorkflowRun]:
         """A workflow's runs, newest execution date first: all of them, or the `limit` newest. A name
-        that never ran (or was never registered) has none."""
+        that never ran (or was never registered) has none. `limit` is None for all, else a whole number
+        of at least 1 (anything else raises `InvalidInputError` with field `limit` before any request)."""
         workflow_name = _check_name(_name_of(name), "workflow")
-        if limit is not None and limit <= 0:
-            return ResultList()
+        check_limit(limit)
         return ResultList(WorkflowRun.from_json(item, self)
                           for item in self._pages(f"/api/v1/workflows/{workflow_name}/runs", limit=limit,
                                                   page_size=1000))

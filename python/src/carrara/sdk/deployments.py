@@ -12,18 +12,16 @@ import dataclasses
 import html
 import io
 import json
-import math
 import os
 import time
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 from carrara.sdk._core import (CHUNK_BYTES, DEFAULT_TIMEOUT_SECONDS, CarraraError, InvalidInputError, ResultList,
-                               UnavailableError, from_dict, html_table, object_id, parse_time, progress_bar, record,
-                               require_pandas)
+                               UnavailableError, check_limit, from_dict, html_table, json_value, object_id, object_name,
+                               parse_time, progress_bar, record, require_pandas)
 from carrara.sdk.oip import InferenceApi, InferenceResult, ModelMetadata, RowError, RowsNotScoredError
 
 __all__ = ["DeploymentApi", "Deployment", "DeploymentRevision", "FeatureLookup", "LoggedPrediction",
@@ -265,28 +263,35 @@ class DeploymentApi(InferenceApi):
 
     # -- deployments
 
-    def deploy(self, name: str, instance: Any = None, *, model: Any = None, latest: bool = False,
-               partition_by: Optional[str] = None, routes: Optional[Mapping[str, Any]] = None, default: Any = None,
+    def deploy(self, name: Any, instance: Any = None, *, model: Any = None, latest: bool = False,
+               partition_by: Optional[str] = None, instances: Optional[Mapping[str, Any]] = None, default: Any = None,
                features: Optional[Sequence[Any]] = None, missing_features: Optional[str] = None,
                log_sample_rate: Optional[float] = None, wait: bool = True,
                timeout: float = DEPLOY_TIMEOUT_SECONDS, progress: Optional[bool] = None) -> Deployment:
         """Creates the deployment `name`, or replaces its whole configuration as a new revision (options left
-        out take their defaults, not the previous values). Route one of three ways:
+        out take their defaults, not the previous values); `name` may be a `Deployment`. Route one of three ways:
 
         - `instance`: every row to one instance (an `Instance` or its id);
         - `model="project/model"` (or a `Model`), `latest=True`: the model's newest instance that is not
           deprecated, resolved now;
-        - `partition_by="city", routes={"nyc": inst1, "sf": inst2}, default=inst3`: by the row's value.
+        - `partition_by="city", instances={"nyc": inst1, "sf": inst2}, default=inst3`: by the row's value.
 
         features: lookups joined into each row, as `FeatureLookup`s or dicts {"group", "key", "features"}.
         missing_features: "null" (default) or "reject". log_sample_rate: share of predictions logged, 0 to 1.
 
         The server loads every routed instance before it answers; with `wait` (default) this also waits,
-        with a progress indicator, until the deployment reports ready, for at most `timeout` seconds.
+        with a progress indicator, until the deployment reports ready. `timeout` bounds the whole call
+        (the request and the wait together).
         Raises with the server's code and field: `NotFoundError` for an unknown instance (field `instance`,
         `default` or `instances.VALUE`), `InvalidInputError` `DEPLOYMENT_REFUSED` when an instance cannot
-        load (the previous revision keeps serving), `UnavailableError` when it is not ready in time.
+        load (the previous revision keeps serving); the built-in `TimeoutError` when `timeout` seconds pass
+        first (the server goes on loading it: check `model_ready_reason(name)`, or deploy the same
+        configuration again, which answers `unchanged` once it is in place).
         """
+        name = object_name(name, "deployment")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+            raise InvalidInputError(f"timeout must be a number of seconds above 0, not {timeout!r}",
+                                    code="INVALID_ARGUMENT", field="timeout")
         body: Dict[str, Any] = {"name": name}
         if model is not None:
             body["model"] = str(model) if isinstance(model, str) else getattr(model, "full_name", None) or str(model)
@@ -296,8 +301,8 @@ class DeploymentApi(InferenceApi):
             body["latest"] = True
         if partition_by is not None:
             body["partitionBy"] = partition_by
-        if routes is not None:
-            body["instances"] = {str(value): object_id(routed) for value, routed in routes.items()}
+        if instances is not None:
+            body["instances"] = {str(value): object_id(routed) for value, routed in instances.items()}
         if default is not None:
             body["default"] = object_id(default)
         if features is not None:
@@ -306,15 +311,22 @@ class DeploymentApi(InferenceApi):
             body["missingFeatures"] = missing_features
         if log_sample_rate is not None:
             body["logSampleRate"] = float(log_sample_rate)
+        # One deadline for the whole call: the request (the server loads the models before it answers,
+        # which may take minutes) and then the wait until the deployment reports ready.
+        deadline = time.monotonic() + timeout
         bar = progress_bar(None, f"deploying {name}", unit="check", enabled=self._progress_enabled(progress))
         try:
-            # The server loads the deployment's models before it answers, which may take minutes.
-            answer = self._json("POST", "/api/v1/deployments", json_body=body,
-                                timeout=max(timeout, self._http.timeout.read or DEFAULT_TIMEOUT_SECONDS))
+            try:
+                answer = self._json("POST", "/api/v1/deployments", json_body=body, timeout=timeout)
+            except UnavailableError as error:
+                if error.code != "TIMEOUT":
+                    raise
+                raise TimeoutError(_deploy_timeout(name, timeout, "the server to answer the deploy request "
+                                                                  "(it loads the deployment's models first)")) from None
             deployment = self._deployment(answer)
             if wait:
                 bar.set_description(f"waiting for {name} to be ready")
-                self._wait_ready(name, timeout, bar)
+                self._wait_ready(name, timeout, deadline, bar)
                 deployment.status = _status(None)
             bar.set_description(f"{name} revision {deployment.revision} {deployment.outcome or 'deployed'}"
                                 + (", ready" if deployment.status else ""))
@@ -322,27 +334,27 @@ class DeploymentApi(InferenceApi):
             bar.close()
         return deployment
 
-    def _wait_ready(self, name: str, timeout: float, bar: Any) -> None:
-        deadline = time.monotonic() + timeout
+    def _wait_ready(self, name: str, timeout: float, deadline: float, bar: Any) -> None:
         delay = 0.1
         while True:
             reason = self.model_ready_reason(name)
             bar.update(1)
             if reason is None:
                 return
-            if time.monotonic() + delay > deadline:
-                raise UnavailableError(f"deployment {name} is not ready after {timeout:g} s: {reason}; check "
-                                       f"client.model_ready_reason({name!r}) again, or its history",
-                                       status=503, code="MODEL_UNAVAILABLE")
-            time.sleep(delay)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(_deploy_timeout(name, timeout, f"it to be ready (last reason: {reason})"))
+            time.sleep(min(delay, left))
             delay = min(delay * 2, 2.0)
 
     def deployments(self) -> ResultList[Deployment]:
         """Every current deployment, by name (`status` is not asked for; see `Deployment.ready`)."""
         return ResultList(self._deployment(item) for item in self._items("/api/v1/deployments"))
 
-    def deployment(self, name: str) -> Deployment:
-        """The deployment `name`, with its `status` asked of the server; NotFoundError if there is none."""
+    def deployment(self, name: Any) -> Deployment:
+        """The deployment `name` (a name or a `Deployment`, read again), with its `status` asked of the
+        server; NotFoundError if there is none."""
+        name = object_name(name, "deployment")
         deployment = self._deployment(self._json("GET", _deployment_path(name)))
         deployment.status = _status(self.model_ready_reason(name))
         return deployment
@@ -350,38 +362,39 @@ class DeploymentApi(InferenceApi):
     def history(self, name: Any) -> ResultList[DeploymentRevision]:
         """Every revision of the deployment, oldest first, undeploys and refused changes included;
         NotFoundError if the name was never deployed."""
-        return ResultList(_revision(item) for item in self._items(_deployment_path(_name(name)) + "/history"))
+        return ResultList(_revision(item) for item in self._items(_deployment_path(name) + "/history"))
 
     def undeploy(self, name: Any) -> DeploymentRevision:
         """Removes the deployment and answers its `undeployed` revision; the history stays. NotFoundError if
         there is no such deployment."""
-        return _revision(self._json("DELETE", _deployment_path(_name(name))))
+        return _revision(self._json("DELETE", _deployment_path(name)))
 
     def logged_predictions(self, name: Any, from_: Any = None, to: Any = None,
                            limit: Optional[int] = None) -> PredictionLog:
         """The deployment's predictions sampled into the prediction log (see `log_sample_rate`) in
-        [from_, to) (datetimes or ISO-8601 strings; default the last 24 hours), oldest first, at most
-        `limit` (default 100). The log is written in the background, so a prediction appears there a
-        moment after it was made."""
-        remaining = 100 if limit is None else int(limit)
-        if remaining < 1:
-            raise ValueError("limit must be at least 1")
-        path = _deployment_path(_name(name)) + "/predictions"
+        [from_, to) (datetimes or ISO-8601 strings; default the last 24 hours), oldest first: all of them
+        (read page by page), or at most `limit`. The log is written in the background, so a prediction
+        appears there a moment after it was made."""
+        wanted = check_limit(limit)
+        path = _deployment_path(name) + "/predictions"
         start = _instant(from_)
         end = _instant(to)
         seen: set = set()
         log = PredictionLog()
-        while remaining > 0:
-            page = self._items(path, params={"from": start, "to": end, "limit": min(remaining, MAX_LOGGED_PAGE)})
+        while wanted is None or len(log) < wanted:
+            size = MAX_LOGGED_PAGE if wanted is None else min(wanted - len(log), MAX_LOGGED_PAGE)
+            page = self._items(path, params={"from": start, "to": end, "limit": size})
             fresh = [item for item in page if item.get("id") not in seen]
             for item in fresh:
                 seen.add(item.get("id"))
                 log.append(_logged(item))
-            remaining -= len(fresh)
-            # The next page starts at the last one's time (inclusive, so ids seen are skipped).
-            if len(page) < min(remaining + len(fresh), MAX_LOGGED_PAGE) or not fresh:
+            # The next page starts at the last one's time (inclusive, so ids seen are skipped); a short
+            # page is the last one.
+            if len(page) < size or not fresh:
                 break
             start = page[-1].get("createdAt")
+        if wanted is not None:
+            del log[wanted:]
         return log
 
     # -- predictions
@@ -403,6 +416,11 @@ class DeploymentApi(InferenceApi):
         whole answer (instances, prediction ids, typed row errors).
         """
         if _is_dataframe(rows):
+            taken = [column for column in ERROR_COLUMNS if column in {str(c) for c in rows.columns}]
+            if taken:
+                raise InvalidInputError(f"the DataFrame already has the column(s) {', '.join(taken)}, which predict() "
+                                        "adds; rename them, or use predict_result()", code="INVALID_ARGUMENT",
+                                        field="rows")
             result = self.predict_result(name, rows, instance=instance, progress=progress)
             return _scored_frame(rows, result)
         return self.predict_result(name, rows, instance=instance, progress=progress).rows
@@ -412,7 +430,7 @@ class DeploymentApi(InferenceApi):
         """Scores rows (a DataFrame or a list of dicts) as `predict` does, and answers every part of the
         server's answer: the rows, each row's `RowError` or None, the instance of each row and the
         prediction-log ids."""
-        deployment = _name(name)
+        deployment = object_name(name, "deployment")
         records = _records(rows)
         pinned = object_id(instance) if instance is not None else None
         result = PredictionResult(rows=[], errors=[], instances=[], prediction_ids=[])
@@ -452,8 +470,9 @@ class DeploymentApi(InferenceApi):
         names the feature at fault (a nested object, an invalid name)."""
         if not isinstance(values, Mapping):
             raise TypeError("values must be a dict of feature name to value")
-        body = {str(k): _json_value(v, f"feature {k}") for k, v in values.items()}
-        return _entity(self._json("PUT", _feature_path(group, key), json_body=body))
+        path = _feature_path(group, key)
+        body = {str(k): json_value(v, str(k)) for k, v in values.items()}
+        return _entity(self._json("PUT", path, json_body=body))
 
     def features(self, group: str, key: str, names: Optional[Sequence[str]] = None) -> FeatureEntity:
         """The entity's features: all of them, or those in `names` (a missing one is None). NotFoundError
@@ -475,8 +494,7 @@ class DeploymentApi(InferenceApi):
         Bad rows do not stop the load: the report counts and lists them with their line numbers. A CSV
         header without the key column or an invalid feature name answers InvalidInputError and loads
         nothing."""
-        if not group:
-            raise ValueError("the feature group is empty")
+        _check_group(group)
         if _is_dataframe(source):
             if key not in source.columns:
                 raise InvalidInputError(f"the DataFrame has no column {key!r} to take the keys from; its columns are "
@@ -543,26 +561,29 @@ def _is_row_error(prediction: Mapping[str, Any]) -> bool:
     return "error" in prediction and ("code" in prediction or "message" in prediction or len(prediction) == 1)
 
 
-def _name(name: Any) -> str:
-    if isinstance(name, str):
-        if not name:
-            raise ValueError("the deployment name is empty")
-        return name
-    value = getattr(name, "name", None)
-    if isinstance(value, str) and value:
-        return value
-    raise TypeError(f"expected a deployment or its name, got {type(name).__name__}")
+def _deploy_timeout(name: str, timeout: float, waited_for: str) -> str:
+    return (f"deployment {name} is not deployed after {timeout:g} s of waiting for {waited_for}; the server goes on "
+            f"loading it: check client.model_ready_reason({name!r}) or client.history({name!r}), or deploy the same "
+            "configuration again with a longer timeout= (it answers 'unchanged' once it is in place)")
 
 
-def _deployment_path(name: str) -> str:
-    return f"/api/v1/deployments/{quote(name, safe='')}"
+def _deployment_path(name: Any) -> str:
+    """The path of a deployment given as itself or as its name."""
+    return f"/api/v1/deployments/{quote(object_name(name, 'deployment'), safe='')}"
 
 
-def _feature_path(group: str, key: str) -> str:
+def _check_group(group: Any) -> str:
+    if not isinstance(group, str):
+        raise TypeError(f"the feature group is a name (str), not {type(group).__name__}")
     if not group:
-        raise ValueError("the feature group is empty")
-    if not key:
-        raise ValueError("the feature key is empty")
+        raise InvalidInputError("the feature group is empty; name the group", code="INVALID_ARGUMENT", field="group")
+    return group
+
+
+def _feature_path(group: str, key: Any) -> str:
+    _check_group(group)
+    if key is None or str(key) == "":
+        raise InvalidInputError("the feature key is empty; name the entity", code="INVALID_ARGUMENT", field="key")
     return f"/api/v1/features/{quote(group, safe='')}/{quote(str(key), safe='')}"
 
 
@@ -629,9 +650,11 @@ def _records(rows: Any) -> List[Dict[str, Any]]:
     """The rows as JSON objects: a DataFrame's records, or a list of dicts, with every value made JSON."""
     if _is_dataframe(rows):
         columns = [str(c) for c in rows.columns]
-        if len(set(columns)) != len(columns):
-            raise ValueError("the DataFrame has duplicate column names; a row is a JSON object, so names must differ")
-        return [{column: _json_value(value, f"row {index} column {column}")
+        duplicates = sorted({column for column in columns if columns.count(column) > 1})
+        if duplicates:
+            raise InvalidInputError(f"the DataFrame has duplicate column names ({', '.join(duplicates)}); a row is a "
+                                    "JSON object, so names must differ", code="INVALID_ARGUMENT", field="rows")
+        return [{column: json_value(value, f"row {index} column {column}")
                  for column, value in zip(columns, values)}
                 for index, values in enumerate(rows.itertuples(index=False, name=None))]
     if isinstance(rows, Mapping) or isinstance(rows, (str, bytes)):
@@ -640,39 +663,8 @@ def _records(rows: Any) -> List[Dict[str, Any]]:
     for index, row in enumerate(rows):
         if not isinstance(row, Mapping):
             raise TypeError(f"row {index} is a {type(row).__name__}, not a dict of column to value")
-        records.append({str(k): _json_value(v, f"row {index} column {k}") for k, v in row.items()})
+        records.append({str(k): json_value(v, f"row {index} column {k}") for k, v in row.items()})
     return records
-
-
-def _json_value(value: Any, where: str) -> Any:
-    """A value as JSON carries it: None, NaN, pd.NA and NaT as null (JSON has no NaN), numpy scalars and
-    arrays as Python numbers and lists, times as ISO-8601 strings."""
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if math.isinf(value):
-            raise ValueError(f"{where} is {value}, which JSON cannot carry; replace infinities before sending")
-        return value
-    kind = type(value).__name__
-    if kind in ("NAType", "NaTType"):
-        return None
-    if isinstance(value, Mapping):
-        return {str(k): _json_value(v, f"{where}.{k}") for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v, where) for v in value]
-    if hasattr(value, "tolist") and hasattr(value, "dtype"):  # numpy scalars and arrays
-        return _json_value(value.tolist(), where)
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return _json_value(float(value), where)
-    if hasattr(value, "isoformat"):  # pandas Timestamp, time
-        return value.isoformat()
-    raise TypeError(f"{where} is a {type(value).__name__}, which cannot be sent as JSON")
 
 
 def _frame_jsonl(frame: Any) -> bytes:
@@ -681,7 +673,7 @@ def _frame_jsonl(frame: Any) -> bytes:
     for index, values in enumerate(frame.itertuples(index=False, name=None)):
         row = {}
         for column, value in zip(columns, values):
-            converted = _json_value(value, f"row {index} column {column}")
+            converted = json_value(value, f"row {index} column {column}")
             if converted is not None:
                 row[column] = converted
         lines.append(json.dumps(row, allow_nan=False))
@@ -699,9 +691,9 @@ def _scored_frame(frame: Any, result: PredictionResult) -> Any:
                 if column not in inputs:
                     outputs.setdefault(column, None)
     for column in ERROR_COLUMNS:
-        if column in inputs or column in outputs:
-            raise ValueError(f"the input or the model already has a column {column!r}, which predict() adds; "
-                             "rename it, or use predict_result()")
+        if column in outputs:
+            raise CarraraError(f"the model's output has a column {column!r}, which predict() adds; use "
+                               "predict_result() for this deployment", code="COLUMN_CONFLICT")
     columns: Dict[str, List[Any]] = {column: [] for column in [*outputs, *ERROR_COLUMNS]}
     for row, error in zip(result.rows, result.errors):
         skipped = error is None and row.get("skipped") is True and len(row) == 1

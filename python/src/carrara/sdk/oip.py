@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import struct
 import threading
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote, urlsplit
 
 from carrara.sdk._core import (CarraraError, ConflictError, InvalidInputError, NotFoundError, Transport,
-                               UnavailableError, error_from_response, from_dict, html_table, object_id)
+                               UnavailableError, error_from_response, from_dict, html_table, object_id, object_name)
 
 PROTOCOLS = ("rest", "grpc")
 GRPC_SERVICE = "inference.GRPCInferenceService"
@@ -152,7 +153,8 @@ class InferenceApi(Transport):
         FP16/FP32/FP64, strings BYTES); None in an object array is a missing value (REST only; over gRPC
         use NaN in a float array), and an input of only missing values takes the data type the model
         declares. protocol: "rest" or "grpc" (the server's host and port: plaintext HTTP/2 for an http://
-        URL, TLS with the system's certificate authorities for https://; needs `carrara[grpc]`).
+        URL, TLS for https://, checked with gRPC's trusted roots or the CA bundle file given as
+        `connect(verify=...)`; verify=False cannot apply to gRPC; needs `carrara[grpc]`).
         version: an instance id (or `Instance`) to pin. outputs: only these outputs. id: echoed back.
 
         Answers an `InferenceResult`, a dict of output name to numpy array reshaped to the answer's
@@ -160,7 +162,7 @@ class InferenceApi(Transport):
         for an unknown deployment or version, `UnavailableError` for a model that is not ready.
         """
         numpy = _require_numpy("infer()")
-        model = _model_name(name)
+        model = object_name(name, "deployment")
         pinned = object_id(version, "instance") if version is not None else None
         tensors = _input_tensors(numpy, inputs)
         protocol = _protocol(protocol)
@@ -191,7 +193,7 @@ class InferenceApi(Transport):
         """The deployment's OIP metadata: its model's instance ids, its platform, and its inputs (from the
         instance's declared `inputSchema`) and outputs (the columns the pipeline adds). NotFoundError for
         an unknown deployment or version."""
-        model = _model_name(name)
+        model = object_name(name, "deployment")
         pinned = object_id(version, "instance") if version is not None else None
         if _protocol(protocol) == "grpc":
             pb2 = _require_grpc_modules()[1]
@@ -211,14 +213,14 @@ class InferenceApi(Transport):
     def model_ready(self, name: Any, *, version: Any = None, protocol: str = "rest") -> bool:
         """Whether the deployment (or one version of it) is loaded and answers: False while it loads or
         after it failed to (`model_ready_reason` says why); NotFoundError for an unknown deployment."""
-        ready, _ = self._model_readiness(_model_name(name), object_id(version, "instance") if version is not None
+        ready, _ = self._model_readiness(object_name(name, "deployment"), object_id(version, "instance") if version is not None
                                          else None, _protocol(protocol))
         return ready
 
     def model_ready_reason(self, name: Any, *, version: Any = None) -> Optional[str]:
         """None when the deployment is ready; else the server's reason (loading, a load failure, the
         feature store not answering)."""
-        return self._model_readiness(_model_name(name), object_id(version, "instance") if version is not None
+        return self._model_readiness(object_name(name, "deployment"), object_id(version, "instance") if version is not None
                                      else None, "rest")[1]
 
     def server_ready(self, *, protocol: str = "rest") -> bool:
@@ -284,14 +286,15 @@ class InferenceApi(Transport):
         with self._grpc_lock:
             stub = self.__dict__.get("_oip_stub")
             if stub is None:
-                parts = urlsplit(self.url)
-                secure = parts.scheme == "https"
-                port = parts.port or (443 if secure else 80)
-                target = f"{parts.hostname}:{port}"
+                target, secure = _grpc_target(self.url)
                 # Tensors may be large; the server enforces its own request limit and names it.
                 options = [("grpc.max_receive_message_length", -1), ("grpc.max_send_message_length", -1)]
-                channel = (grpc.secure_channel(target, grpc.ssl_channel_credentials(), options=options) if secure
-                           else grpc.insecure_channel(target, options=options))
+                if secure:
+                    credentials = grpc.ssl_channel_credentials(
+                        root_certificates=_root_certificates(self.verify))
+                    channel = grpc.secure_channel(target, credentials, options=options)
+                else:
+                    channel = grpc.insecure_channel(target, options=options)
                 stub = pb2_grpc.GRPCInferenceServiceStub(channel)
                 self.__dict__["_grpc_channel"] = channel
                 self.__dict__["_oip_stub"] = stub
@@ -330,6 +333,42 @@ class InferenceApi(Transport):
                                id=answer.id or None, parameters=parameters)
 
 
+def _grpc_target(url: str) -> Tuple[str, bool]:
+    """The gRPC target ("host:port", an IPv6 host in brackets) of the server's URL, and whether it is TLS."""
+    parts = urlsplit(url)
+    secure = parts.scheme == "https"
+    port = parts.port or (443 if secure else 80)
+    host = parts.hostname or "localhost"
+    if ":" in host:  # an IPv6 address: urlsplit strips its brackets, gRPC needs them back
+        host = f"[{host}]"
+    return f"{host}:{port}", secure
+
+
+def _root_certificates(verify: Any) -> Optional[bytes]:
+    """The CA certificates for the gRPC channel from `connect(verify=...)`: None (gRPC's own trusted roots)
+    for True, the bundle's bytes for a file path; gRPC cannot turn verification off."""
+    if verify is True:
+        return None
+    if isinstance(verify, (str, os.PathLike)):
+        path = os.fspath(verify)
+        if os.path.isdir(path):
+            raise InvalidInputError(f"verify={path!r} is a directory of certificates, which gRPC cannot read; pass "
+                                    "the path of one PEM bundle file to carrara.connect(verify=...), or use "
+                                    "protocol='rest'", code="INVALID_ARGUMENT", field="verify")
+        try:
+            with open(path, "rb") as bundle:
+                return bundle.read()
+        except OSError as error:
+            raise InvalidInputError(f"cannot read the CA bundle verify={path!r} for gRPC ({error})",
+                                    code="INVALID_ARGUMENT", field="verify") from None
+    if verify is False:
+        raise InvalidInputError("gRPC needs a verified server certificate, and this client was connected with "
+                                "verify=False: use protocol='rest', or connect with verify= the path of the CA bundle "
+                                "that signed the server's certificate", code="INVALID_ARGUMENT", field="verify")
+    raise InvalidInputError(f"gRPC cannot use verify={type(verify).__name__}; connect with verify=True or the path of "
+                            "a PEM CA bundle, or use protocol='rest'", code="INVALID_ARGUMENT", field="verify")
+
+
 # ---------------------------------------------------------------- lazily imported dependencies
 
 def _require_numpy(what: str) -> Any:
@@ -360,19 +399,9 @@ def _require_grpc_modules() -> Tuple[Any, Any, Any]:
 
 def _protocol(protocol: str) -> str:
     if protocol not in PROTOCOLS:
-        raise ValueError(f"protocol must be 'rest' or 'grpc', not {protocol!r}")
+        raise InvalidInputError(f"protocol must be 'rest' or 'grpc', not {protocol!r}", code="INVALID_ARGUMENT",
+                                field="protocol")
     return protocol
-
-
-def _model_name(name: Any) -> str:
-    if isinstance(name, str):
-        if not name:
-            raise ValueError("the deployment name is empty")
-        return name
-    value = getattr(name, "name", None)
-    if isinstance(value, str) and value:
-        return value
-    raise TypeError(f"expected a deployment or its name, got {type(name).__name__}")
 
 
 def _model_path(model: str, version: Optional[str]) -> str:
@@ -462,8 +491,9 @@ def _grpc_contents(numpy: Any, tensor: Any, name: str, datatype: str, array: Any
         array = array.astype("float32")
     flat = array.ravel().tolist()
     if any(_missing(value) for value in flat) and not datatype.startswith("FP"):
-        raise ValueError(f"input {name!r} holds a missing value (None), which gRPC tensors cannot carry; send it over "
-                         "REST (protocol='rest'), where it travels as null")
+        raise InvalidInputError(f"input {name!r} holds a missing value (None), which gRPC tensors cannot carry; send "
+                                "it over REST (protocol='rest'), where it travels as null", code="INVALID_ARGUMENT",
+                                field=name)
     field = _NUMPY_OF_DATATYPE[datatype][2]
     if datatype == "BYTES":
         values: List[Any] = [v if isinstance(v, bytes) else str(v).encode("utf-8") for v in flat]

@@ -11,9 +11,12 @@ inst = c.upload(model, "oncology/breast_cancer", meta={"trainingRows": 455})
 from __future__ import annotations
 
 import html
+import importlib
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from carrara.errors import ModelHomeError
 from carrara.sdk._core import InvalidInputError, html_table
@@ -232,14 +235,64 @@ def _schema_type(kind: str, column: Any) -> str:
 
 
 def _run_validation(home_path: Path) -> ValidationResult:
-    # carrara.validation.run_validation keeps 5 example rows per column; this runs the same steps (the
-    # same Predictor the worker serves with) and keeps every differing cell for the DataFrame.
+    # The worker's loader is made for a process that serves one model: it puts the home on sys.path for
+    # good and leaves model.py (as module `model`) and the siblings it imports (features.py, a vendored
+    # package) in sys.modules. In a notebook that lives on, a second validation (another model, or this
+    # one after editing a sibling) would then run the cached modules. So every run starts from, and
+    # goes back to, the interpreter's own sys.path and modules. Packages installed in the environment
+    # (numpy, scikit-learn, torch) that model.py imported first stay loaded: they are not the model's
+    # code, and some of them (numpy, torch) break when imported a second time in one process.
     from carrara import codec, validation
     from carrara.errors import PredictionError
-    from carrara.loading import load_model
+    from carrara.loading import MODEL_MODULE_NAME, load_model
     from carrara.prediction import Predictor
 
-    loaded = load_model(home_path)
+    home_root = os.path.realpath(home_path)
+    path_before = list(sys.path)
+    modules_before = dict(sys.modules)
+    bytecode_before = sys.dont_write_bytecode
+    # Nor does validating write __pycache__ into the home, which the upload would then pack.
+    sys.dont_write_bytecode = True
+    importlib.invalidate_caches()  # a sibling module added or edited since the last run is read afresh
+    try:
+        return _validate_loaded(load_model(home_path), codec, validation, PredictionError, Predictor)
+    finally:
+        sys.dont_write_bytecode = bytecode_before
+        sys.path[:] = path_before
+        for name, module in list(sys.modules.items()):
+            before = modules_before.get(name)
+            if module is before:
+                continue
+            if name == MODEL_MODULE_NAME or _inside(module, home_root):
+                if before is None:
+                    sys.modules.pop(name, None)
+                else:
+                    sys.modules[name] = before
+
+
+def _inside(module: Any, root: str) -> bool:
+    """Whether a module was loaded from a file (or is a package, namespace ones too, with a folder)
+    inside the folder `root`."""
+    return any(location == root or location.startswith(root + os.sep) for location in _locations(module))
+
+
+def _locations(module: Any) -> Iterator[str]:
+    places: List[Any] = [getattr(module, "__file__", None)]
+    try:
+        places.extend(getattr(module, "__path__", None) or [])
+    except TypeError:  # a __path__ that is not iterable
+        pass
+    for place in places:
+        if isinstance(place, str) and place:
+            try:
+                yield os.path.realpath(place)
+            except (OSError, ValueError):
+                continue
+
+
+def _validate_loaded(loaded: Any, codec: Any, validation: Any, PredictionError: Any, Predictor: Any) -> ValidationResult:
+    # carrara.validation.run_validation keeps 5 example rows per column; this runs the same steps (the
+    # same Predictor the worker serves with) and keeps every differing cell for the DataFrame.
     home = loaded.home
     inputs, rows = validation._read_inputs(home)
     expected = validation._read_expected(home, rows)

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import math
+import operator
 import os
+import re
+import shutil
 import tempfile
+import uuid
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,8 +24,9 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar,
 from urllib.parse import quote
 
 from carrara.sdk import archive
-from carrara.sdk._core import (CHUNK_BYTES, CarraraError, InvalidInputError, NotFoundError, ResultList, Transport,
-                               client_description, from_dict, html_table, object_id, parse_time, record)
+from carrara.sdk._core import (CHUNK_BYTES, CarraraError, ConflictError, InvalidInputError, NotFoundError, ResultList,
+                               Transport, check_limit, client_description, from_dict, html_table, json_value, object_id,
+                               object_name, parse_time, record)
 from carrara.sdk.python_model import PythonModel
 
 T = TypeVar("T")
@@ -30,6 +36,8 @@ DEFAULT_FILE_NAME = "artifact"  # what the Java client names a downloaded file w
 PROVENANCE_FORMAT_VERSION = 2
 MAX_PAGE = 1000
 API = "/api/v1"
+# A metric name, as the registry checks it (FieldChecks.checkKey on the server).
+METRIC_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 
 
 # ---------------------------------------------------------------- objects
@@ -63,8 +71,11 @@ def _columns(rows: List[Dict[str, Any]]) -> List[str]:
 
 
 def _time(value: Any) -> Optional[datetime]:
-    if value is None or isinstance(value, datetime):
-        return value
+    # Every time field of these objects is made here: an aware datetime in UTC.
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return parse_time(value.isoformat())
     return parse_time(str(value))
 
 
@@ -353,8 +364,8 @@ def _latest_metrics(metrics: Iterable[Metric]) -> List[Metric]:
 
 
 def _json_text(value: Any) -> str:
-    import json
-    return json.dumps(value, sort_keys=True, default=str)
+    # For showing JSON the server sent (a metric's data, an event's payload) in one table cell.
+    return json.dumps(json_value(value, "value"), sort_keys=True)
 
 
 # ---------------------------------------------------------------- names
@@ -393,18 +404,30 @@ def _instance_path(instance: Any) -> str:
 
 def _string_map(values: Optional[Mapping[str, Any]], what: str) -> Dict[str, str]:
     """Metadata as the registry stores it, strings: numbers and booleans are written as text."""
+    if values is not None and not isinstance(values, Mapping):
+        raise TypeError(f"{what} must be a dict of names to values, not {type(values).__name__}")
     result: Dict[str, str] = {}
     for key, value in (values or {}).items():
-        if value is None:
-            raise InvalidInputError(f"{what} {key!r} is None; give it a value or leave it out", code="INVALID_ARGUMENT",
-                                    field=what)
-        if isinstance(value, bool):
-            result[str(key)] = "true" if value else "false"
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise InvalidInputError(f"{what} {key!r} is {value}, which JSON cannot carry; record it as text",
-                                    code="INVALID_ARGUMENT", field=what)
-        else:
+        if isinstance(value, (str, os.PathLike)):
             result[str(key)] = str(value)
+            continue
+        try:
+            # numpy scalars as Python numbers; an infinity, bytes or an arbitrary object refused by name
+            plain = json_value(value, f"{what} {key!r}")
+        except InvalidInputError as error:
+            raise InvalidInputError(f"{error.message}; record it as text", code="INVALID_ARGUMENT", field=what) from None
+        if plain is None:
+            raise InvalidInputError(f"{what} {key!r} is {value}; give it a value or leave it out",
+                                    code="INVALID_ARGUMENT", field=what)
+        if isinstance(plain, bool):
+            result[str(key)] = "true" if plain else "false"
+        elif isinstance(plain, (int, float)):
+            result[str(key)] = str(value) if isinstance(value, (int, float)) else str(plain)
+        elif isinstance(plain, str):
+            result[str(key)] = plain
+        else:
+            raise InvalidInputError(f"{what} {key!r} is a {type(value).__name__}; metadata values are text, numbers or "
+                                    "booleans: write it as text (json.dumps) first", code="INVALID_ARGUMENT", field=what)
     return result
 
 
@@ -464,7 +487,7 @@ class RegistryApi(Transport):
 
     def models(self, project: Union[str, Project]) -> RegistryList[Model]:
         """Every model of a project; `NotFoundError` for an unknown project."""
-        name = project.name if isinstance(project, Project) else project
+        name = object_name(project, "project")
         return RegistryList(Model.from_json(item) for item in self._items(f"{_project_path(name)}/models"))
 
     def model(self, full_name: Union[str, Model]) -> Model:
@@ -491,8 +514,15 @@ class RegistryApi(Transport):
 
     def lineage(self, full_name: Union[str, Model], limit: Optional[int] = None) -> Lineage:
         """What the model depends on and what depends on it (trees, transitively), and its instances,
-        newest first (the latest `limit`, default the server's 100)."""
-        return Lineage.from_json(self._json("GET", f"{_model_path(full_name)}/lineage", params={"limit": limit}))
+        newest first: all of them, or the latest `limit`."""
+        check_limit(limit)
+        path = _model_path(full_name)
+        lineage = Lineage.from_json(self._json("GET", f"{path}/lineage",
+                                               params={"limit": MAX_PAGE if limit is None else min(limit, MAX_PAGE)}))
+        if len(lineage.instances) == MAX_PAGE and (limit is None or limit > MAX_PAGE):
+            # The lineage answers at most a page of instances: the rest come page by page.
+            lineage.instances = self.instances(full_name, limit=limit)
+        return lineage
 
     # -- instances
 
@@ -549,13 +579,15 @@ class RegistryApi(Transport):
         if python_model is None and skip_validation:
             raise InvalidInputError("skip_validation applies to python models only; drop it", code="INVALID_ARGUMENT",
                                     field="skip_validation")
-        # Fail on an unknown model before validating or moving any bytes.
-        self._ensure_model(model, create_model)
+        # Fail on an unknown model before validating or moving any bytes; with create_model, the project
+        # and model are made only once the model validated and its bytes are on the server, so a
+        # refused upload leaves nothing behind.
+        missing = not self._model_exists(model, create_model)
         if python_model is not None:
             for warning in python_model.warnings:
                 warnings.warn(warning, stacklevel=2)
             metadata = python_model.upload_metadata(metadata, skip_validation=skip_validation)
-        return self._upload_path(path, model, format, metadata, training, provenance_extra, progress)
+        return self._upload_path(path, model, format, metadata, training, provenance_extra, progress, create=missing)
 
     def upload_spark_pipeline(self, pipeline: Any, model: Union[str, Model], meta: Optional[Mapping[str, Any]] = None,
                               *, training: Optional[Mapping[str, Any]] = None,
@@ -576,29 +608,40 @@ class RegistryApi(Transport):
         if not callable(getattr(pipeline, "write", None)):
             raise TypeError(f"expected a pyspark.ml.PipelineModel or the folder it was saved to, got "
                             f"{type(pipeline).__name__}")
-        self._ensure_model(model, create_model)
+        self._model_exists(model, create_model)  # an unknown model fails before the pipeline is written
         with tempfile.TemporaryDirectory(prefix="carrara-pipeline-") as scratch:
             folder = Path(scratch) / "model"
             pipeline.write().overwrite().save(str(folder))
             return self.upload(folder, model, meta, format="spark-pipeline", training=training,
-                               provenance_extra=provenance_extra, progress=progress)
+                               provenance_extra=provenance_extra, create_model=create_model, progress=progress)
 
-    def _ensure_model(self, model: Any, create: bool) -> None:
+    def _model_exists(self, model: Any, create: bool) -> bool:
+        """Whether the model exists; a missing one raises NotFoundError unless it is to be created."""
         try:
             self.model(model)
+            return True
         except NotFoundError:
             if not create:
                 raise
-            project, _ = _split_model(model)
+            return False
+
+    def _create_missing_model(self, model: Any) -> None:
+        project, name = _split_model(model)
+        try:
+            self.project(project)
+        except NotFoundError:
             try:
-                self.project(project)
-            except NotFoundError:
                 self.create_project(project)
-            self.create_model(f"{project}/{_split_model(model)[1]}")
+            except ConflictError:  # made meanwhile by someone else: as good
+                pass
+        try:
+            self.create_model(f"{project}/{name}")
+        except ConflictError:
+            pass
 
     def _upload_path(self, path: Path, model: Any, format: str, metadata: Dict[str, str],
                      training: Optional[Mapping[str, Any]], provenance_extra: Optional[Mapping[str, Any]],
-                     progress: Optional[bool]) -> Instance:
+                     progress: Optional[bool], create: bool = False) -> Instance:
         provenance: Dict[str, Any] = {"formatVersion": PROVENANCE_FORMAT_VERSION, "client": client_description()}
         if training is not None:
             provenance["training"] = dict(training)
@@ -617,14 +660,16 @@ class RegistryApi(Transport):
             blob = self._upload_blob(path, description=f"upload {path.name}", progress=progress)
         body = {"artifact": {"sha256": blob["sha256"], "format": format, "packaging": packaging},
                 "metadata": metadata, "provenance": provenance}
+        if create:
+            self._create_missing_model(model)
         created = Instance.from_json(self._json("POST", f"{_model_path(model)}/instances", json_body=body))
         created.metrics = []  # a new instance has none yet: record_metric(s) on it add to this list
         return created
 
     def instances(self, model: Union[str, Model], limit: Optional[int] = None) -> RegistryList[Instance]:
         """The model's instances, newest first: all of them, or the latest `limit` (pages followed)."""
+        check_limit(limit)
         path = f"{_model_path(model)}/instances"
-        self._check_limit(path, {}, limit)
         return RegistryList(Instance.from_json(item) for item in self._pages(path, limit=limit, page_size=MAX_PAGE))
 
     def instance(self, instance: Union[str, Instance]) -> Instance:
@@ -643,19 +688,28 @@ class RegistryApi(Transport):
         artifact = current.artifact
         destination = Path(target).absolute()
         if artifact.packaging == "zip":
-            if destination.is_dir() and not destination.is_symlink():
+            empty_folder = destination.is_dir() and not destination.is_symlink()
+            if empty_folder:
                 if any(destination.iterdir()):
-                    raise InvalidInputError(f"{destination} is not empty; download a model folder into a new or empty "
-                                            "folder", code="INVALID_ARGUMENT", field="target")
+                    raise _not_empty(destination)
             elif os.path.lexists(destination):
                 raise InvalidInputError(f"{destination} is a file; pass a new or empty folder", code="INVALID_ARGUMENT",
                                         field="target")
             with tempfile.TemporaryDirectory(prefix="carrara-download-") as scratch:
                 packed = Path(scratch) / "artifact.zip"
                 self._download_checked(current, packed, progress)
-                if destination.is_dir():
-                    destination.rmdir()  # extract() renames a complete folder into place
-                archive.extract(packed, destination)
+                if not empty_folder:
+                    archive.extract(packed, destination)
+                    return destination
+                # Extracted beside the user's folder, which is replaced only once the model is complete:
+                # a failed extraction leaves the folder as it was.
+                extracted = destination.parent / f".{destination.name}.carrara-download-{uuid.uuid4().hex}"
+                archive.extract(packed, extracted)
+                try:
+                    _replace_empty_folder(extracted, destination)
+                except BaseException:
+                    shutil.rmtree(extracted, ignore_errors=True)
+                    raise
             return destination
         names_folder = isinstance(target, str) and target.endswith(("/", os.sep))
         if destination.is_dir() or names_folder:
@@ -700,27 +754,35 @@ class RegistryApi(Transport):
         `scope` (`training`, `validation`, `production`), with string `metadata` such as window=7d.
         When `instance` is an `Instance` whose metrics are known (listed with `metrics()`, or none yet
         because this client just uploaded it), the new one is added to its `metrics`."""
-        body: Dict[str, Any] = {"name": name, "scope": scope}
-        if value is not None:
-            number = float(value)
-            if not math.isfinite(number):
-                raise InvalidInputError(f"metric {name} is {number}; record a finite number, or the reason as data",
-                                        code="INVALID_ARGUMENT", field="value")
-            body["value"] = number
+        path = f"{_instance_path(instance)}/metrics"
+        body = _metric_body(name, value, scope)
         if data is not None:
-            body["data"] = data
+            body["data"] = json_value(data, "data")
         if metadata:
             body["metadata"] = _string_map(metadata, "metadata")
-        metric = Metric.from_json(self._json("POST", f"{_instance_path(instance)}/metrics", json_body=body))
+        return self._post_metric(instance, path, body)
+
+    def _post_metric(self, instance: Union[str, Instance], path: str, body: Dict[str, Any]) -> Metric:
+        metric = Metric.from_json(self._json("POST", path, json_body=body))
         if isinstance(instance, Instance) and instance.metrics is not None:
             instance.metrics.append(metric)
         return metric
 
     def record_metrics(self, instance: Union[str, Instance], values: Mapping[str, float], *,
                        scope: str = "validation", metadata: Optional[Mapping[str, Any]] = None) -> RegistryList[Metric]:
-        """Records several numeric metrics at once, e.g. `{"auc": 0.995, "log_loss": 0.08}`, in one scope."""
-        return RegistryList(self.record_metric(instance, name, value, scope=scope, metadata=metadata)
-                            for name, value in values.items())
+        """Records several numeric metrics at once, e.g. `{"auc": 0.995, "log_loss": 0.08}`, in one scope.
+        Every name and value is checked before the first is sent, so a bad one records none of them."""
+        if not isinstance(values, Mapping):
+            raise TypeError(f"values must be a dict of metric names to numbers, not {type(values).__name__}")
+        path = f"{_instance_path(instance)}/metrics"
+        bodies = [_metric_body(name, value, scope, required=True) for name, value in values.items()]
+        extra = _string_map(metadata, "metadata") if metadata else None
+        recorded: RegistryList[Metric] = RegistryList()
+        for body in bodies:
+            if extra:
+                body["metadata"] = extra
+            recorded.append(self._post_metric(instance, path, body))
+        return recorded
 
     def metrics(self, instance: Union[str, Instance]) -> RegistryList[Metric]:
         """Every metric of an instance, oldest first (kept on the `Instance` when given one, so its
@@ -738,21 +800,29 @@ class RegistryApi(Transport):
         Without `limit`, the filter's own `LIMIT`/`OFFSET` apply (default 100); with `limit`, up to
         that many are fetched page by page from the first (over the filter's LIMIT and OFFSET).
         `InvalidInputError` `SEARCH_SYNTAX` (field `q`) points at a syntax error's position."""
+        check_limit(limit)
         path = f"{API}/search"
         if limit is None:
             body = self._json("GET", path, params={"q": filter})
             items = body.get("items", []) if isinstance(body, dict) else []
         else:
-            self._check_limit(path, {"q": filter}, limit)
             items = list(self._pages(path, {"q": filter}, limit=limit, page_size=MAX_PAGE))
         return RegistryList(Instance.from_json(item) for item in items)
 
     def events(self, after: Optional[int] = None, limit: Optional[int] = None) -> RegistryList[Event]:
         """Registry events with an id greater than `after` (default: from the first), oldest first:
         all of them, or the first `limit`. Pass the last id seen as `after` to follow new ones."""
+        check_limit(limit)
+        position = 0
+        if after is not None:
+            try:
+                position = -1 if isinstance(after, bool) else operator.index(after)
+            except TypeError:
+                position = -1
+            if position < 0:
+                raise InvalidInputError(f"after must be an event id (a whole number of at least 0), not {after!r}",
+                                        code="INVALID_ARGUMENT", field="after")
         found: RegistryList[Event] = RegistryList()
-        self._check_limit(f"{API}/events", {"after": after}, limit)
-        position = 0 if after is None else int(after)
         while limit is None or len(found) < limit:
             size = MAX_PAGE if limit is None else max(1, min(MAX_PAGE, limit - len(found)))
             body = self._json("GET", f"{API}/events", params={"after": position, "limit": size})
@@ -764,12 +834,47 @@ class RegistryApi(Transport):
         return found
 
 
-    def _check_limit(self, path: str, params: Mapping[str, Any], limit: Optional[int]) -> None:
-        # A limit below 1 is the caller's mistake: let the server say so (400, field limit) rather than
-        # quietly answering one page or none.
-        if limit is not None and limit < 1:
-            self._json("GET", path, params={**params, "limit": limit})
-            raise InvalidInputError(f"limit must be at least 1, not {limit}", code="INVALID_ARGUMENT", field="limit")
+def _not_empty(folder: Path) -> InvalidInputError:
+    return InvalidInputError(f"{folder} is not empty; download a model folder into a new or empty folder",
+                             code="INVALID_ARGUMENT", field="target")
+
+
+def _replace_empty_folder(source: Path, folder: Path) -> None:
+    """Renames the folder `source` over the empty folder `folder` (at once where the system allows)."""
+    try:
+        os.replace(source, folder)  # POSIX renames over an empty folder in one step
+        return
+    except OSError:
+        if not folder.is_dir() or any(folder.iterdir()):
+            raise _not_empty(folder) from None
+    folder.rmdir()  # Windows does not rename over a folder
+    os.rename(source, folder)
+
+
+def _metric_body(name: Any, value: Any, scope: str, required: bool = False) -> Dict[str, Any]:
+    """A metric's name and value checked as the registry checks them, before anything is sent."""
+    if not isinstance(name, str) or not METRIC_NAME.fullmatch(name):
+        raise InvalidInputError(f"metric name {name!r} is not valid: use 1 to 128 letters, digits, '_', '.' or '-', "
+                                "starting with a letter, digit or '_'", code="INVALID_ARGUMENT", field="name")
+    body: Dict[str, Any] = {"name": name, "scope": scope}
+    if value is None:
+        if required:
+            raise InvalidInputError(f"metric {name} has no value; give it a number", code="INVALID_ARGUMENT",
+                                    field="value")
+        return body
+    if isinstance(value, (str, bytes, bool)):
+        raise InvalidInputError(f"metric {name} is {value!r}, not a number; record a number, or use data= for "
+                                "anything else", code="INVALID_ARGUMENT", field="value")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"metric {name} is a {type(value).__name__}, not a number; record a number, or use "
+                                "data= for anything else", code="INVALID_ARGUMENT", field="value") from None
+    if not math.isfinite(number):
+        raise InvalidInputError(f"metric {name} is {number}; record a finite number, or the reason as data",
+                                code="INVALID_ARGUMENT", field="value")
+    body["value"] = number
+    return body
 
 
 def _file_name(instance: Instance) -> str:
