@@ -22,6 +22,9 @@ import java.util.List;
  * @param buildTimeout how long one environment build may take before its processes are killed
  * @param memoryLimitMib the worker's address-space limit (RLIMIT_AS), 0 for none
  * @param sparkBatchSize rows per predict call when Spark scores a partition
+ * @param batchIdleTimeout how long a Spark executor keeps a model's workers after its last batch; then they
+ *     are stopped (a later job starts them again), so a long-running server does not keep every model it
+ *     ever batch-scored
  */
 public record PythonSettings(
         Path environments,
@@ -33,7 +36,8 @@ public record PythonSettings(
         Duration workerStartTimeout,
         Duration buildTimeout,
         long memoryLimitMib,
-        int sparkBatchSize) {
+        int sparkBatchSize,
+        Duration batchIdleTimeout) {
 
     public static final String DEFAULT_INTERPRETER = "python3";
     public static final int DEFAULT_WORKERS_PER_INSTANCE = 1;
@@ -41,6 +45,7 @@ public record PythonSettings(
     public static final Duration DEFAULT_WORKER_START_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(15);
     public static final int DEFAULT_SPARK_BATCH_SIZE = 1000;
+    public static final Duration DEFAULT_BATCH_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
     public PythonSettings {
         requireNonNull(environments, "environments is null");
@@ -49,6 +54,7 @@ public record PythonSettings(
         requireNonNull(requestTimeout, "requestTimeout is null");
         requireNonNull(workerStartTimeout, "workerStartTimeout is null");
         requireNonNull(buildTimeout, "buildTimeout is null");
+        requireNonNull(batchIdleTimeout, "batchIdleTimeout is null");
         pipArguments = List.copyOf(requireNonNull(pipArguments, "pipArguments is null"));
         if (interpreter.isBlank()) {
             throw new IllegalArgumentException("interpreter is blank");
@@ -59,6 +65,7 @@ public record PythonSettings(
         positive(requestTimeout, "requestTimeout");
         positive(workerStartTimeout, "workerStartTimeout");
         positive(buildTimeout, "buildTimeout");
+        positive(batchIdleTimeout, "batchIdleTimeout");
         if (memoryLimitMib < 0) {
             throw new IllegalArgumentException("memoryLimitMib is negative: " + memoryLimitMib);
         }
@@ -72,57 +79,62 @@ public record PythonSettings(
         Path python = requireNonNull(home, "home is null").resolve("python");
         return new PythonSettings(python.resolve("envs"), python.resolve("run"), DEFAULT_INTERPRETER, List.of(),
                 DEFAULT_WORKERS_PER_INSTANCE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKER_START_TIMEOUT,
-                DEFAULT_BUILD_TIMEOUT, 0, DEFAULT_SPARK_BATCH_SIZE);
+                DEFAULT_BUILD_TIMEOUT, 0, DEFAULT_SPARK_BATCH_SIZE, DEFAULT_BATCH_IDLE_TIMEOUT);
     }
 
     public PythonSettings withInterpreter(String value) {
         return new PythonSettings(environments, sockets, value, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
     }
 
     public PythonSettings withPipArguments(List<String> value) {
         return new PythonSettings(environments, sockets, interpreter, value, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
     }
 
     public PythonSettings withWorkersPerInstance(int value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, value, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
     }
 
     public PythonSettings withRequestTimeout(Duration value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, value,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
     }
 
     public PythonSettings withWorkerStartTimeout(Duration value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                value, buildTimeout, memoryLimitMib, sparkBatchSize);
+                value, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
     }
 
     public PythonSettings withBuildTimeout(Duration value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, value, memoryLimitMib, sparkBatchSize);
+                workerStartTimeout, value, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
     }
 
     public PythonSettings withMemoryLimitMib(long value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, value, sparkBatchSize);
+                workerStartTimeout, buildTimeout, value, sparkBatchSize, batchIdleTimeout);
     }
 
     public PythonSettings withSparkBatchSize(int value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, value);
+                workerStartTimeout, buildTimeout, memoryLimitMib, value, batchIdleTimeout);
+    }
+
+    public PythonSettings withBatchIdleTimeout(Duration value) {
+        return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, value);
     }
 
     public PythonSettings withEnvironments(Path value) {
         return new PythonSettings(value, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
     }
 
     public PythonSettings withSockets(Path value) {
         return new PythonSettings(environments, value, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
     }
 
     private static void positive(Duration duration, String name) {

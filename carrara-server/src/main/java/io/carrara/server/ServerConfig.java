@@ -126,7 +126,8 @@ public record ServerConfig(
                 .withWorkerStartTimeout(Duration.ofSeconds(settings.getLong("python.workerStartTimeoutSeconds", 1, 86_400)))
                 .withBuildTimeout(Duration.ofSeconds(settings.getLong("python.buildTimeoutSeconds", 1, 86_400)))
                 .withMemoryLimitMib(settings.getLong("python.memoryLimitMib", 0, 1L << 40))
-                .withSparkBatchSize(settings.getInt("python.sparkBatchSize", 1, 1_000_000));
+                .withSparkBatchSize(settings.getInt("python.sparkBatchSize", 1, 1_000_000))
+                .withBatchIdleTimeout(Duration.ofSeconds(settings.getLong("python.batchIdleTimeoutSeconds", 1, 86_400)));
         return environments.isEmpty() ? python : python.withEnvironments(Path.of(environments).toAbsolutePath().normalize());
     }
 

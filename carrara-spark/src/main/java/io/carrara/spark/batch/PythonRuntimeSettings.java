@@ -21,7 +21,8 @@ record PythonRuntimeSettings(
         long workerStartTimeoutMillis,
         long buildTimeoutMillis,
         long memoryLimitMib,
-        int sparkBatchSize) implements Serializable {
+        int sparkBatchSize,
+        long batchIdleTimeoutMillis) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     PythonRuntimeSettings {
@@ -33,12 +34,13 @@ record PythonRuntimeSettings(
         return new PythonRuntimeSettings(settings.environments().toAbsolutePath().toString(),
                 settings.sockets().toAbsolutePath().toString(), settings.interpreter(), settings.pipArguments(),
                 settings.workersPerInstance(), settings.requestTimeout().toMillis(), settings.workerStartTimeout().toMillis(),
-                settings.buildTimeout().toMillis(), settings.memoryLimitMib(), settings.sparkBatchSize());
+                settings.buildTimeout().toMillis(), settings.memoryLimitMib(), settings.sparkBatchSize(),
+                settings.batchIdleTimeout().toMillis());
     }
 
     PythonSettings toSettings() {
         return new PythonSettings(Path.of(environments), Path.of(sockets), interpreter, pipArguments, workersPerInstance,
                 Duration.ofMillis(requestTimeoutMillis), Duration.ofMillis(workerStartTimeoutMillis),
-                Duration.ofMillis(buildTimeoutMillis), memoryLimitMib, sparkBatchSize);
+                Duration.ofMillis(buildTimeoutMillis), memoryLimitMib, sparkBatchSize, Duration.ofMillis(batchIdleTimeoutMillis));
     }
 }

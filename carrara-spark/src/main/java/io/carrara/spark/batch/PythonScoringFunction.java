@@ -152,10 +152,11 @@ final class PythonScoringFunction implements BatchScorer {
         if (!rows.hasNext()) {
             return rows;
         }
-        ExecutorPythonModels.Loaded loaded = ExecutorPythonModels.get(model, settings.toSettings(), validate);
+        PythonSettings pythonSettings = settings.toSettings();
         int batchSize = settings.sparkBatchSize();
         return new Iterator<>() {
             private final ArrayDeque<Row> ready = new ArrayDeque<>();
+            private ExecutorPythonModels.Loaded loaded = ExecutorPythonModels.get(model, pythonSettings, validate);
 
             @Override
             public boolean hasNext() {
@@ -172,14 +173,23 @@ final class PythonScoringFunction implements BatchScorer {
                     while (batch.size() < batchSize && rows.hasNext()) {
                         batch.add(rows.next());
                     }
-                    ready.addAll(score(loaded, batch));
+                    List<Row> scored = score(loaded, batch);
+                    while (scored == null) {
+                        // Stopped for idleness between two batches of this partition (a slow consumer): start it again.
+                        loaded = ExecutorPythonModels.get(model, pythonSettings, validate);
+                        scored = score(loaded, batch);
+                    }
+                    ready.addAll(scored);
                 }
                 return ready.removeFirst();
             }
         };
     }
 
-    /** One batch: converted, scored in one call (more when predict raises for some rows), back in input order. */
+    /**
+     * One batch: converted, scored in one call (more when predict raises for some rows), back in input
+     * order; null when the model was stopped for idleness before the call (get it again).
+     */
     private List<Row> score(ExecutorPythonModels.Loaded loaded, List<Row> batch) {
         ModelHome home = loaded.home();
         List<ModelHome.Column> inputs = home.inputs();
@@ -200,7 +210,10 @@ final class PythonScoringFunction implements BatchScorer {
             requests.add(request);
         }
         // PythonModel.score finds the rows a refused call failed on, so one bad row fails only itself.
-        List<RowOutcome> outcomes = loaded.model().score(requests);
+        List<RowOutcome> outcomes = loaded.score(requests);
+        if (outcomes == null) {
+            return null;
+        }
         for (int r = 0; r < outcomes.size(); r++) {
             Object[] out = values[r];
             RowOutcome result = outcomes.get(r);

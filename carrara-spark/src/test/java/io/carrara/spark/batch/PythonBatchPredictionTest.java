@@ -98,7 +98,7 @@ class PythonBatchPredictionTest {
         PythonSettings defaults = PythonSettings.defaults(base);
         return new PythonSettings(environments, defaults.sockets(), defaults.interpreter(), List.of("--retries", "0", "--timeout", "5"),
                 defaults.workersPerInstance(), defaults.requestTimeout(), defaults.workerStartTimeout(), Duration.ofMinutes(4),
-                defaults.memoryLimitMib(), 64);
+                defaults.memoryLimitMib(), 64, defaults.batchIdleTimeout());
     }
 
     @Test
@@ -148,6 +148,43 @@ class PythonBatchPredictionTest {
         assertThat(ExecutorPythonModels.get(io.carrara.spark.ShippedModel.read(dataframe), settings, true).model()).isSameAs(started);
         assertThat(started.workerPids()).isEqualTo(workers);
         assertThat(ExecutorPythonModels.size()).isEqualTo(models);
+    }
+
+    @Test
+    void aModelIdlePastItsTimeoutIsStoppedAndStartedAgainByTheNextBatch() throws Exception {
+        // A copy with one more file is another model (another digest), so no other test shares its workers.
+        Path copy = Files.createDirectories(temporary.resolve("homes").resolve("idle"));
+        try (Stream<Path> files = Files.walk(dataframe)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = copy.resolve(dataframe.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        Files.writeString(copy.resolve("NOTES.txt"), "a model only this test scores");
+        PythonSettings quick = settings.withBatchIdleTimeout(Duration.ofSeconds(1));
+        io.carrara.spark.ShippedModel shipped = io.carrara.spark.ShippedModel.read(copy);
+        List<Map<String, Object>> rows = List.of(Map.of("x1", 0.5, "x2", -0.25));
+
+        ExecutorPythonModels.Loaded first = ExecutorPythonModels.get(shipped, quick, true);
+        assertThat(first.score(rows)).singleElement().satisfies(outcome -> assertThat(outcome.isSuccess()).isTrue());
+        List<Long> workers = first.model().workerPids();
+        assertThat(workers).isNotEmpty();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (first.model().health().state() != PythonModel.State.CLOSED && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(first.model().health().state()).as("stopped after 1 s without a batch").isEqualTo(PythonModel.State.CLOSED);
+        assertThat(first.score(rows)).as("a stopped model tells the task to get it again").isNull();
+        for (long pid : workers) {
+            ProcessHandle.of(pid).ifPresent(process -> process.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join());
+        }
+
+        ExecutorPythonModels.Loaded again = ExecutorPythonModels.get(shipped, quick, true);
+        assertThat(again).isNotSameAs(first);
+        assertThat(again.model().workerPids()).doesNotContainAnyElementsOf(workers);
+        assertThat(again.score(rows)).singleElement().satisfies(outcome -> assertThat(outcome.isSuccess()).isTrue());
     }
 
     @Test
