@@ -15,6 +15,7 @@ import io.carrara.registry.db.TestDatabases;
 import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.spark.batch.SparkSettings;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.net.OutboundAddressPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class BatchDatabasesTest {
                         throw new IOException("no job runs in this test");
                     }, store, 1, new SimpleMeterRegistry());
             WorkflowService workflows = new WorkflowService(database, new WorkflowStore(database, runner.id()), jobs, spark,
-                    Duration.ofSeconds(1), new SimpleMeterRegistry());
+                    Duration.ofSeconds(1), OutboundAddressPolicy.PUBLIC_ONLY, new SimpleMeterRegistry());
             try {
                 Instant submitted = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 BatchJobInfo job = job(UUID.randomUUID(), submitted);

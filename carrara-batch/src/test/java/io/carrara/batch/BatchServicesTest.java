@@ -33,7 +33,9 @@ import io.carrara.spark.table.FileFormat;
 import io.carrara.spi.archive.ModelArchive;
 import io.carrara.spi.blob.StoredBlob;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.StandardErrorCode;
 import io.carrara.spi.model.ModelRef;
+import io.carrara.spi.net.OutboundAddressPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,8 +109,9 @@ class BatchServicesTest {
         tables = new TableService(spark, home.resolve("spark").resolve("scratch"));
         runner = new BatchRunner(database, Duration.ofSeconds(1), Duration.ofSeconds(3));
         jobs = new BatchJobService(spark, registry, deployments, cache::fetch, new BatchJobStore(database, runner.id()), 1, meters);
+        // The alert webhooks of these tests listen on loopback, which only an allowed host may be.
         workflows = new WorkflowService(database, new WorkflowStore(database, runner.id()), jobs, spark, Duration.ofSeconds(1),
-                meters);
+                OutboundAddressPolicy.of(false, List.of("127.0.0.1")), meters);
         byte[] csv = tripsCsv();
         var imported = tables.importFile(new ByteArrayInputStream(csv), "ml.trips", FileFormat.CSV, true, Optional.empty(), false);
         assertThat(imported.rowsImported()).isEqualTo(rowsPerDate.values().stream().mapToLong(Long::longValue).sum());
@@ -356,6 +359,29 @@ class BatchServicesTest {
         } finally {
             webhook.stop(0);
         }
+    }
+
+    @Test
+    void aWebhookToAnInternalAddressIsRefusedWhenTheWorkflowIsRegisteredOrRun() {
+        for (String webhook : List.of("http://169.254.169.254/latest/meta-data/", "http://10.0.0.7/alert", "http://[::1]:9/alert",
+                "http://localhost:8080/api/v1/deployments")) {
+            String yaml = """
+                    name: leaky
+                    steps:
+                      - name: features
+                        sql: SELECT * FROM ml.trips WHERE ds = '{{ execution_date }}'
+                        output: ml.leaky_features
+                    alert: {webhook: "%s"}
+                    """.formatted(webhook);
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                    () -> workflows.register(yaml, "alice"), () -> workflows.run(yaml, NOV_1, Optional.empty(), "alice"))) {
+                assertThatThrownBy(call).as(webhook).isInstanceOfSatisfying(CarraraException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(StandardErrorCode.ADDRESS_NOT_ALLOWED.toErrorCode());
+                    assertThat(e.field()).contains("alert.webhook");
+                });
+            }
+        }
+        assertThatThrownBy(() -> workflows.get("leaky")).isInstanceOf(CarraraException.class).hasMessageContaining("leaky");
     }
 
     @Test

@@ -28,6 +28,7 @@ import io.carrara.spi.archive.ModelArchive;
 import io.carrara.spi.blob.StoredBlob;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.ModelRef;
+import io.carrara.spi.net.OutboundAddressPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -99,7 +100,7 @@ class PythonBatchJobTest {
         jobs = new BatchJobService(spark, registry, new DeploymentRegistry(database), cache::fetch, pythonSettings(),
                 new BatchJobStore(database, runner.id()), 1, meters);
         workflows = new WorkflowService(database, new WorkflowStore(database, runner.id()), jobs, spark, Duration.ofSeconds(1),
-                meters);
+                OutboundAddressPolicy.PUBLIC_ONLY, meters);
         List<Row> rows = new ArrayList<>();
         for (long id = 0; id < 200; id++) {
             rows.add(RowFactory.create(id, (id % 13) / 3.0 - 2.0, (id % 7) / 2.0 - 1.5, DATE.toString()));

@@ -107,7 +107,7 @@ public final class CarraraServer implements AutoCloseable {
                     new BatchJobStore(database, runner.id()), config.batchConcurrency(), meters);
             try {
                 WorkflowService workflows = new WorkflowService(database, new WorkflowStore(database, runner.id()), jobs, spark,
-                        config.workflowPoll(), meters);
+                        config.workflowPoll(), config.outbound(), meters);
                 return new Batch(runner, spark, new TableService(spark, config.home().resolve("spark").resolve("scratch")),
                         jobs, workflows);
             } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import io.carrara.serving.engine.ServingEngineConfig.LoadMode;
 import io.carrara.python.PythonSettings;
 import io.carrara.spark.batch.SparkSettings;
 import io.carrara.spi.archive.ModelArchive;
+import io.carrara.spi.net.OutboundAddressPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +46,8 @@ public record ServerConfig(
         Duration workflowPoll,
         Set<String> allowedOrigins,
         ModelArchive.Limits archiveLimits,
-        PythonSettings python) {
+        PythonSettings python,
+        OutboundAddressPolicy outbound) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -62,6 +64,7 @@ public record ServerConfig(
         allowedOrigins = Set.copyOf(requireNonNull(allowedOrigins, "allowedOrigins is null"));
         requireNonNull(archiveLimits, "archiveLimits is null");
         requireNonNull(python, "python is null");
+        requireNonNull(outbound, "outbound is null");
         if (batchConcurrency < 1) {
             throw new IllegalArgumentException("batchConcurrency must be at least 1: " + batchConcurrency);
         }
@@ -106,7 +109,9 @@ public record ServerConfig(
                 Duration.ofSeconds(settings.getLong("workflows.pollSeconds", 1, 3_600)),
                 settings.getList("http.allowedOrigins"),
                 archiveLimits,
-                python(settings));
+                python(settings),
+                OutboundAddressPolicy.of(settings.getBoolean("outbound.allowPrivateAddresses"),
+                        List.copyOf(settings.getList("outbound.allowedHosts"))));
     }
 
     /**

@@ -45,6 +45,21 @@ class ServerConfigTest {
     }
 
     @Test
+    void outboundCallsReachPublicAddressesUnlessSettingsNameOthers() {
+        ServerConfig defaults = ServerConfig.embedded(home, 0);
+        assertThat(defaults.outbound().allowsPrivate()).isFalse();
+        assertThat(defaults.outbound().allowedHosts()).isEmpty();
+        assertThat(defaults.python().batchIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
+
+        ServerConfig configured = ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of(
+                "outbound.allowedHosts", "alerts.internal:8443, Hooks.Internal", "python.batchIdleTimeoutSeconds", "30")));
+        assertThat(configured.outbound().allowedHosts()).containsExactlyInAnyOrder("alerts.internal:8443", "hooks.internal");
+        assertThat(configured.python().batchIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of("outbound.allowPrivateAddresses", "true")))
+                .outbound().allowsPrivate()).isTrue();
+    }
+
+    @Test
     void badServingSettingsNameTheKeyAndWhatIsAllowed() {
         CarraraException mode = catchThrowableOfType(CarraraException.class,
                 () -> ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of("serving.loadMode", "sometimes"))));

@@ -30,6 +30,7 @@ import io.carrara.registry.workflow.WorkflowParser;
 import io.carrara.spark.table.SparkTables;
 import io.carrara.spark.table.TableName;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.net.OutboundAddressPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,17 +80,21 @@ public final class WorkflowService implements AutoCloseable {
     private final SparkRuntime spark;
     private final ExecutorService runner;
     private final HttpClient http;
+    private final OutboundAddressPolicy outbound;
     private final CustomTask<String> task;
     private final Scheduler scheduler;
     private final MeterRegistry meters;
 
     /**
      * @param pollInterval how often the scheduler looks for due runs
+     * @param outbound which addresses an alert webhook may reach (checked when a workflow is registered or
+     *     run, and again before each post)
      * @param meters where {@code carrara_workflow_runs_total{status,trigger}} goes
      */
     public WorkflowService(RegistryDatabase database, WorkflowStore store, BatchJobService batchJobs, SparkRuntime spark,
-            Duration pollInterval, MeterRegistry meters) {
+            Duration pollInterval, OutboundAddressPolicy outbound, MeterRegistry meters) {
         this.meters = requireNonNull(meters, "meters is null");
+        this.outbound = requireNonNull(outbound, "outbound is null");
         this.store = requireNonNull(store, "store is null");
         this.batchJobs = requireNonNull(batchJobs, "batchJobs is null");
         this.spark = requireNonNull(spark, "spark is null");
@@ -252,6 +257,7 @@ public final class WorkflowService implements AutoCloseable {
      * read, a function outside the vetted set. Checked again on Spark's analysed plan when it runs.
      */
     private void checkSteps(WorkflowDefinition definition, LocalDate executionDate) {
+        definition.alertWebhook().ifPresent(webhook -> outbound.check(webhook, "alert.webhook"));
         for (WorkflowDefinition.Step step : definition.steps()) {
             String prefix = "steps." + step.name() + ".";
             TableName.parse(step.output(), prefix + "output");
@@ -449,6 +455,14 @@ public final class WorkflowService implements AutoCloseable {
     }
 
     private void alert(URI webhook, WorkflowRunInfo run) {
+        try {
+            // Again now: the name may point elsewhere than when the workflow was registered.
+            outbound.check(webhook, "alert.webhook");
+        } catch (CarraraException e) {
+            log.atWarn().setMessage("the alert webhook is not posted: its address is not allowed").addKeyValue("run", run.id())
+                    .addKeyValue("reason", e.getMessage()).log();
+            return;
+        }
         try {
             HttpRequest request = HttpRequest.newBuilder(webhook)
                     .timeout(Duration.ofSeconds(10))

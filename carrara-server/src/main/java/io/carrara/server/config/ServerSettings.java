@@ -105,6 +105,8 @@ public final class ServerSettings {
         values.put("python.memoryLimitMib", "0");
         values.put("python.sparkBatchSize", "1000");
         values.put("python.batchIdleTimeoutSeconds", "600");
+        values.put("outbound.allowPrivateAddresses", "false");
+        values.put("outbound.allowedHosts", "");
         return Collections.unmodifiableMap(values);
     }
 

@@ -18,7 +18,9 @@ public enum StandardErrorCode implements ErrorCodeSupplier {
     /** The request took longer than the server's limit ({@code limits.requestTimeoutSeconds}). */
     TIMEOUT(12, ErrorType.UNAVAILABLE),
     /** The path exists, but not for this HTTP method. */
-    METHOD_NOT_ALLOWED(13, ErrorType.METHOD_NOT_ALLOWED);
+    METHOD_NOT_ALLOWED(13, ErrorType.METHOD_NOT_ALLOWED),
+    /** A URL the server would call (a webhook) reaches an address it must not: see {@code OutboundAddressPolicy}. */
+    ADDRESS_NOT_ALLOWED(14, ErrorType.INVALID_INPUT);
 
     private final ErrorCode errorCode;
 
