@@ -60,6 +60,12 @@ public final class CarraraCli implements Runnable {
             description = "Who is recorded as creator (default: $CARRARA_USER, else the OS user name).")
     String user;
 
+    @Option(names = "--ca-cert", paramLabel = "PEM", scope = ScopeType.INHERIT,
+            defaultValue = "${env:CARRARA_CA_CERT:-}",
+            description = "Trust the certificates in this PEM file for an https server (its self-signed certificate or"
+                    + " private CA) instead of the JVM's trust store (default: $CARRARA_CA_CERT).")
+    String caCert;
+
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "Print stack traces of errors.")
     boolean verbose;
@@ -81,7 +87,11 @@ public final class CarraraCli implements Runnable {
             throw new CarraraException(INVALID_ARGUMENT,
                     "--server '" + server + "' is not a URL like " + DEFAULT_SERVER, "server");
         }
-        return CarraraClient.builder(uri).user(user == null || user.isBlank() ? null : user).build();
+        CarraraClient.Builder builder = CarraraClient.builder(uri).user(user == null || user.isBlank() ? null : user);
+        if (caCert != null && !caCert.isBlank()) {
+            builder.trustedCertificates(java.nio.file.Path.of(caCert));
+        }
+        return builder.build();
     }
 
     boolean verbose() {

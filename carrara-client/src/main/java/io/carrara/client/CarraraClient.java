@@ -69,7 +69,8 @@ public final class CarraraClient {
     private final WorkflowsClient workflows;
 
     private CarraraClient(Builder builder) {
-        this.transport = new Transport(builder.baseUri, builder.user, builder.connectTimeout, builder.requestTimeout);
+        this.transport = new Transport(builder.baseUri, builder.user, builder.connectTimeout, builder.requestTimeout,
+                builder.sslContext);
         this.projects = new ProjectsClient(transport);
         this.models = new ModelsClient(transport);
         this.instances = new InstancesClient(transport);
@@ -165,6 +166,7 @@ public final class CarraraClient {
         private String user;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(60);
+        private javax.net.ssl.SSLContext sslContext;
 
         private Builder(URI baseUri) {
             requireNonNull(baseUri, "baseUri is null");
@@ -195,6 +197,39 @@ public final class CarraraClient {
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requirePositive(requestTimeout, "requestTimeout");
             return this;
+        }
+
+        /**
+         * Trusts the certificates of a PEM file (a private CA, or a server's self-signed certificate) for
+         * an https server, instead of the JVM's default trust store.
+         */
+        public Builder trustedCertificates(java.nio.file.Path pemFile) {
+            requireNonNull(pemFile, "pemFile is null");
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(pemFile)) {
+                java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+                trusted.load(null, null);
+                int index = 0;
+                for (java.security.cert.Certificate certificate
+                        : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trusted.setCertificateEntry("carrara-" + index++, certificate);
+                }
+                if (index == 0) {
+                    throw new CarraraException(INVALID_ARGUMENT, pemFile + " holds no PEM certificate", "caCert");
+                }
+                javax.net.ssl.TrustManagerFactory factory =
+                        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(trusted);
+                javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+                context.init(null, factory.getTrustManagers(), null);
+                this.sslContext = context;
+                return this;
+            } catch (java.io.IOException e) {
+                throw new CarraraException(INVALID_ARGUMENT, "cannot read the certificates " + pemFile + ": " + e.getMessage(),
+                        "caCert");
+            } catch (java.security.GeneralSecurityException e) {
+                throw new CarraraException(INVALID_ARGUMENT, pemFile + " is not a PEM certificate file: " + e.getMessage(),
+                        "caCert");
+            }
         }
 
         public CarraraClient build() {

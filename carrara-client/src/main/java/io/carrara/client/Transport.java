@@ -65,18 +65,21 @@ final class Transport {
     final HttpClient http;
     final ObjectMapper json = CarraraJson.newObjectMapper();
 
-    Transport(URI baseUri, String user, Duration connectTimeout, Duration requestTimeout) {
+    Transport(URI baseUri, String user, Duration connectTimeout, Duration requestTimeout, javax.net.ssl.SSLContext sslContext) {
         this.baseUri = baseUri;
         String text = baseUri.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.user = user;
         this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder()
                 // HTTP/1.1 keeps large streamed bodies simple: no h2c upgrade dance on a plain-text port.
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (sslContext != null) {
+            http.sslContext(sslContext);
+        }
+        this.http = http.build();
     }
 
 
@@ -152,6 +155,10 @@ final class Transport {
                     "Carrara at " + base + " did not answer " + request.method() + " " + request.uri().getPath()
                             + " within " + request.timeout().orElse(requestTimeout).toSeconds() + "s; check the server's health",
                     null, 0, e);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw new CarraraClientException("UNAVAILABLE", "Carrara at " + base + " presented a certificate this client does"
+                    + " not trust (" + describe(e) + "); pass its certificate or CA as a PEM file with --ca-cert FILE (or"
+                    + " $CARRARA_CA_CERT)", null, 0, e);
         } catch (IOException e) {
             if (causedByConnectionFailure(e)) {
                 throw unreachable(e);

@@ -73,7 +73,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (CarraraServer server = CarraraServer.start(ServerConfig.embedded(home, 0))) {
- *     URI api = server.uri();   // http://127.0.0.1:<port>
+ *     URI api = server.uri();   // http://127.0.0.1:<port> (https with tls.*)
  * }
  * }</pre>
  */
@@ -267,9 +267,15 @@ public final class CarraraServer implements AutoCloseable {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
-        ServerBuilder builder = Server.builder()
-                .http(new InetSocketAddress(config.host(), config.port()))
-                .meterRegistry(meters)
+        ServerBuilder builder = Server.builder();
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        if (config.tls().isPresent()) {
+            // One port, as without TLS: HTTP/1.1, HTTP/2 and gRPC, chosen by ALPN; plain HTTP is not served.
+            builder.https(address).tls(config.tls().get().certificate().toFile(), config.tls().get().privateKey().toFile());
+        } else {
+            builder.http(address);
+        }
+        builder.meterRegistry(meters)
                 .errorHandler(errors)
                 // Before any service: a browser page on another origin changes nothing.
                 .decorator(new CrossOriginGuard(config.allowedOrigins(), loopback(config.host())))
@@ -369,7 +375,8 @@ public final class CarraraServer implements AutoCloseable {
 
     public URI uri() {
         String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+        String scheme = config.tls().isPresent() ? "https" : "http";
+        return URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
     }
 
     public ServerConfig config() {

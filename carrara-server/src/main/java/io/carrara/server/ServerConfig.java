@@ -12,11 +12,15 @@ import io.carrara.serving.engine.ServingEngineConfig.LoadMode;
 import io.carrara.python.PythonSettings;
 import io.carrara.spark.batch.SparkSettings;
 import io.carrara.spi.archive.ModelArchive;
+import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.StandardErrorCode;
 import io.carrara.spi.net.OutboundAddressPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,7 +51,8 @@ public record ServerConfig(
         Set<String> allowedOrigins,
         ModelArchive.Limits archiveLimits,
         PythonSettings python,
-        OutboundAddressPolicy outbound) {
+        OutboundAddressPolicy outbound,
+        Optional<Tls> tls) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -65,6 +70,7 @@ public record ServerConfig(
         requireNonNull(archiveLimits, "archiveLimits is null");
         requireNonNull(python, "python is null");
         requireNonNull(outbound, "outbound is null");
+        requireNonNull(tls, "tls is null");
         if (batchConcurrency < 1) {
             throw new IllegalArgumentException("batchConcurrency must be at least 1: " + batchConcurrency);
         }
@@ -111,7 +117,47 @@ public record ServerConfig(
                 archiveLimits,
                 python(settings),
                 OutboundAddressPolicy.of(settings.getBoolean("outbound.allowPrivateAddresses"),
-                        List.copyOf(settings.getList("outbound.allowedHosts"))));
+                        List.copyOf(settings.getList("outbound.allowedHosts"))),
+                tls(settings));
+    }
+
+    /**
+     * TLS on the server's one port (HTTP/1.1, HTTP/2 and gRPC, negotiated by ALPN) from a PEM certificate
+     * chain and its PEM private key (PKCS#8, unencrypted), both given or neither.
+     *
+     * @param certificate {@code tls.certificate}: the server's certificate, then its issuers
+     * @param privateKey {@code tls.privateKey}: readable only by the server's user
+     */
+    public record Tls(Path certificate, Path privateKey) {
+        public Tls {
+            requireNonNull(certificate, "certificate is null");
+            requireNonNull(privateKey, "privateKey is null");
+        }
+    }
+
+    private static Optional<Tls> tls(ServerSettings settings) {
+        String certificate = settings.get("tls.certificate").strip();
+        String privateKey = settings.get("tls.privateKey").strip();
+        if (certificate.isEmpty() && privateKey.isEmpty()) {
+            return Optional.empty();
+        }
+        if (certificate.isEmpty() || privateKey.isEmpty()) {
+            String missing = certificate.isEmpty() ? "tls.certificate" : "tls.privateKey";
+            throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "TLS needs both tls.certificate and"
+                    + " tls.privateKey (PEM files); " + missing + " is not set", missing);
+        }
+        Path certificatePath = readable(settings.home(), certificate, "tls.certificate");
+        Path keyPath = readable(settings.home(), privateKey, "tls.privateKey");
+        return Optional.of(new Tls(certificatePath, keyPath));
+    }
+
+    private static Path readable(Path home, String value, String key) {
+        Path path = home.resolve(value).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, key + " names " + path
+                    + ", which is not a readable file; give the path of a PEM file", key);
+        }
+        return path;
     }
 
     /**

@@ -107,6 +107,8 @@ public final class ServerSettings {
         values.put("python.batchIdleTimeoutSeconds", "600");
         values.put("outbound.allowPrivateAddresses", "false");
         values.put("outbound.allowedHosts", "");
+        values.put("tls.certificate", "");
+        values.put("tls.privateKey", "");
         return Collections.unmodifiableMap(values);
     }
 
