@@ -17,6 +17,7 @@ import math
 import os
 import platform
 import re
+import ssl
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -271,20 +272,23 @@ class Transport:
 
     def __init__(self, url: Optional[str] = None, *, token: Optional[str] = None, user: Optional[str] = None,
                  timeout: float = DEFAULT_TIMEOUT_SECONDS, progress: Optional[bool] = None,
-                 verify: Union[bool, str] = True):
+                 verify: Union[bool, str, "os.PathLike[str]", None] = None):
         self.url = (url or os.environ.get("CARRARA_SERVER") or DEFAULT_SERVER).rstrip("/")
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"the server URL {self.url!r} must start with http:// or https://")
         self.user = user or os.environ.get("CARRARA_USER") or _login_name()
         self.token = token if token is not None else os.environ.get("CARRARA_TOKEN")
         self.progress = progress
-        # Kept for the gRPC channel of the Open Inference Protocol, which does not go through httpx.
-        self.verify = verify
+        # None: $CARRARA_CA_CERT when set (as the CLI), else the system's trusted roots. Kept for the gRPC
+        # channel of the Open Inference Protocol, which does not go through httpx.
+        if verify is None:
+            verify = os.environ.get("CARRARA_CA_CERT") or True
+        self.verify: Union[bool, str] = os.fspath(verify) if isinstance(verify, (str, os.PathLike)) else bool(verify)
         headers = {USER_HEADER: self.user, "User-Agent": f"carrara-python/{client_description()['carraraVersion']}"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, verify=verify,
-                                  follow_redirects=False)
+        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout,
+                                  verify=_tls_verification(self.verify), follow_redirects=False)
 
     # -- lifecycle
     def close(self) -> None:
@@ -335,6 +339,10 @@ class Transport:
             raise UnavailableError(f"{method} {path}: no answer from {self.url} in time ({error}); retry, or pass a "
                                    "longer timeout= to carrara.connect", code="TIMEOUT") from None
         except httpx.TransportError as error:
+            if _untrusted_certificate(error):
+                raise UnavailableError(f"the Carrara server at {self.url} presented a certificate this client does not "
+                                       f"trust ({error}); pass its certificate or CA as a PEM file: carrara.connect(url, "
+                                       "verify='ca.pem') or CARRARA_CA_CERT", code="UNTRUSTED_CERTIFICATE") from None
             raise UnavailableError(f"cannot reach the Carrara server at {self.url} ({error}); start it with "
                                    "`./carrara up` or point CARRARA_SERVER (or url=) at it", code="UNREACHABLE") from None
         if response.status_code >= 400 and response.status_code not in set(expect):
@@ -456,6 +464,30 @@ class Transport:
         except httpx.TransportError as error:
             raise UnavailableError(f"GET {path}: cannot reach the Carrara server at {self.url} ({error})",
                                    code="UNREACHABLE") from None
+
+
+def _untrusted_certificate(error: BaseException) -> bool:
+    seen: Optional[BaseException] = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _tls_verification(verify: Union[bool, str]) -> Union[bool, ssl.SSLContext]:
+    """httpx's `verify`: a PEM file of trusted certificates (a private CA, or the server's self-signed
+    certificate) becomes an SSL context that trusts them; True and False pass through."""
+    if isinstance(verify, bool):
+        return verify
+    if not os.path.isfile(verify):
+        raise InvalidInputError(f"verify={verify!r} is not a file; pass the path of a PEM file with the server's "
+                                "certificate or its CA (or set CARRARA_CA_CERT)", code="INVALID_ARGUMENT", field="verify")
+    try:
+        return ssl.create_default_context(cafile=verify)
+    except (ssl.SSLError, OSError) as error:
+        raise InvalidInputError(f"verify={verify!r} holds no PEM certificate Python can read ({error})",
+                                code="INVALID_ARGUMENT", field="verify") from None
 
 
 def _param(value: Any) -> Any:

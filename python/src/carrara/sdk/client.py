@@ -18,14 +18,16 @@ class Client(RegistryApi, DeploymentApi, BatchApi):
 
 def connect(url: Optional[str] = None, *, token: Optional[str] = None, user: Optional[str] = None,
             timeout: float = DEFAULT_TIMEOUT_SECONDS, progress: Optional[bool] = None,
-            verify: Union[bool, str] = True) -> Client:
+            verify: Union[bool, str, None] = None) -> Client:
     """Connects to a Carrara server and checks that it answers.
 
     url: the server, default `$CARRARA_SERVER`, else http://localhost:8080 (what `./carrara up` serves).
     token: an API token sent as `Authorization: Bearer`, default `$CARRARA_TOKEN`.
     user: who the calls are recorded as (`X-Carrara-User`), default `$CARRARA_USER`, else the login name.
     timeout: seconds a call may wait for an answer. progress: show progress bars (default: yes).
-    verify: TLS certificate check (False, or a CA bundle path) for https servers.
+    verify: for https servers, a PEM file of the certificates to trust (the server's self-signed
+    certificate or its private CA), default `$CARRARA_CA_CERT`, else the system's trusted roots; False
+    turns the check off for REST (gRPC refuses to run unchecked).
 
     Raises `UnavailableError` when no server answers there, naming the URL and what to do.
     """
