@@ -31,7 +31,13 @@ def _signature(value: Any) -> str:
 
 
 def _public_methods(cls: type) -> Iterable[Tuple[str, Any]]:
-    for name, member in sorted(vars(cls).items()):
+    """The class's public methods and properties, with those it inherits from carrara's own private
+    bases (e.g. the status properties batch jobs and workflow runs share)."""
+    members = {}
+    for owner in reversed(cls.__mro__):
+        if owner is cls or (owner.__module__.startswith("carrara.") and owner.__name__.startswith("_")):
+            members.update(vars(owner))
+    for name, member in sorted(members.items()):
         if name.startswith("_") or not (inspect.isfunction(member) or isinstance(member, (classmethod, staticmethod, property))):
             continue
         yield name, member

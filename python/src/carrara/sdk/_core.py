@@ -414,14 +414,8 @@ class Transport:
             size += len(chunk)
         file.seek(0)
         bar = progress_bar(size, description, enabled=self._progress_enabled(progress))
-
-        def chunks() -> Iterator[bytes]:
-            for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
-                bar.update(len(chunk))
-                yield chunk
-
         try:
-            body = self._json("POST", "/api/v1/blobs", content=chunks(),
+            body = self._json("POST", "/api/v1/blobs", content=read_with_progress(file, bar),
                               headers={"Content-Type": content_type, SHA256_HEADER: digest.hexdigest(),
                                        "Content-Length": str(size)},
                               timeout=max(DEFAULT_TIMEOUT_SECONDS, size / (1024 * 1024)))
@@ -464,6 +458,13 @@ class Transport:
         except httpx.TransportError as error:
             raise UnavailableError(f"GET {path}: cannot reach the Carrara server at {self.url} ({error})",
                                    code="UNREACHABLE") from None
+
+
+def read_with_progress(file: IO[bytes], bar: Any) -> Iterator[bytes]:
+    """The file in chunks for a streamed request body, moving the progress bar as each is sent."""
+    for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
+        bar.update(len(chunk))
+        yield chunk
 
 
 def _untrusted_certificate(error: BaseException) -> bool:

@@ -23,9 +23,9 @@ from typing import (IO, Any, ClassVar, Dict, Iterator, List, Mapping, Optional, 
 
 import httpx
 
-from carrara.sdk._core import (CHUNK_BYTES, InvalidInputError, JobFailedError, ResultList, Transport, UnavailableError,
+from carrara.sdk._core import (InvalidInputError, JobFailedError, ResultList, Transport, UnavailableError,
                                check_limit, error_from_response, from_dict, html_table, json_value, object_id,
-                               object_name, parse_time, progress_bar, require_pandas)
+                               object_name, parse_time, progress_bar, read_with_progress, require_pandas)
 
 DateLike = Union[datetime.date, str]
 
@@ -39,6 +39,28 @@ _DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _OBJECT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}\Z")
 _MEDIA_TYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 _FINISHED = ("succeeded", "failed")
+
+
+class _Outcome:
+    """What a batch job and a workflow run share: a status that ends `succeeded` or `failed`
+    (a failed run may be retried; a cancelled job is failed with the code `CANCELLED`)."""
+
+    status: str
+
+    @property
+    def finished(self) -> bool:
+        """Succeeded or failed: its state will not change any more (a failed run's until a retry)."""
+        return self.status in _FINISHED
+
+    @property
+    def succeeded(self) -> bool:
+        """True once it has succeeded (a run: every step)."""
+        return self.status == "succeeded"
+
+    @property
+    def failed(self) -> bool:
+        """True once it has failed for good."""
+        return self.status == "failed"
 
 
 # ---------------------------------------------------------------- small helpers
@@ -257,7 +279,7 @@ class BatchError:
 
 
 @dataclasses.dataclass
-class BatchJob:
+class BatchJob(_Outcome):
     """A batch prediction on the server's Spark. `status` goes `queued`, `running`, then `succeeded`
     (with a `result` of row counts) or `failed` (with an `error`); `progress` follows it meanwhile.
     `errors` is the table receiving the rows the model rejected or skipped; `workflow_run` and `step`
@@ -307,21 +329,6 @@ class BatchJob:
         job.finished_at = parse_time(data.get("finishedAt"))
         object.__setattr__(job, "_client", client)
         return job
-
-    @property
-    def finished(self) -> bool:
-        """Succeeded or failed: its state will not change any more."""
-        return self.status in _FINISHED
-
-    @property
-    def succeeded(self) -> bool:
-        """True once the job has succeeded."""
-        return self.status == "succeeded"
-
-    @property
-    def failed(self) -> bool:
-        """True once the job has failed (cancelled jobs too, with the error code `CANCELLED`)."""
-        return self.status == "failed"
 
     @property
     def elapsed_seconds(self) -> Optional[float]:
@@ -502,7 +509,7 @@ class WorkflowStep:
 
 
 @dataclasses.dataclass
-class WorkflowRun:
+class WorkflowRun(_Outcome):
     """A run of a workflow for an execution date: its `status` (`queued`, `running`, `succeeded`,
     `failed`), the input `window` its SQL saw (`{"start", "end"}`), its `steps`, and the `error` of a
     failed run. `wait()` follows it to its end; `retry()` runs its failed steps again."""
@@ -540,21 +547,6 @@ class WorkflowRun:
         run.steps = steps
         object.__setattr__(run, "_client", client)
         return run
-
-    @property
-    def finished(self) -> bool:
-        """Succeeded or failed: its state will not change any more (until a retry)."""
-        return self.status in _FINISHED
-
-    @property
-    def succeeded(self) -> bool:
-        """True once every step has succeeded."""
-        return self.status == "succeeded"
-
-    @property
-    def failed(self) -> bool:
-        """True once a step has failed for good."""
-        return self.status == "failed"
 
     @property
     def failed_step(self) -> Optional[WorkflowStep]:
@@ -843,15 +835,10 @@ class BatchApi(Transport):
         size = os.fstat(file.fileno()).st_size
         bar = progress_bar(size, description, enabled=self._progress_enabled(progress))
 
-        def chunks() -> Iterator[bytes]:
-            for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
-                bar.update(len(chunk))
-                yield chunk
-
         try:
             body = self._json("POST", f"/api/v1/tables/{table}/import",
                               params={"format": format, "inferSchema": infer_schema, "schema": schema, "append": append},
-                              content=chunks(), headers={"Content-Type": _MEDIA_TYPES[format],
+                              content=read_with_progress(file, bar), headers={"Content-Type": _MEDIA_TYPES[format],
                                                          "Content-Length": str(size)},
                               timeout=TABLE_TIMEOUT_SECONDS)
         finally:

@@ -5,12 +5,22 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.api.health.Health;
 import io.carrara.spi.error.CarraraException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The Java client of the Carrara HTTP API ({@code docs/api.md}): a small entry point whose
@@ -166,7 +176,7 @@ public final class CarraraClient {
         private String user;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(60);
-        private javax.net.ssl.SSLContext sslContext;
+        private SSLContext sslContext;
 
         private Builder(URI baseUri) {
             requireNonNull(baseUri, "baseUri is null");
@@ -203,30 +213,30 @@ public final class CarraraClient {
          * Trusts the certificates of a PEM file (a private CA, or a server's self-signed certificate) for
          * an https server, instead of the JVM's default trust store.
          */
-        public Builder trustedCertificates(java.nio.file.Path pemFile) {
+        public Builder trustedCertificates(Path pemFile) {
             requireNonNull(pemFile, "pemFile is null");
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(pemFile)) {
-                java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            try (InputStream in = Files.newInputStream(pemFile)) {
+                KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
                 trusted.load(null, null);
                 int index = 0;
-                for (java.security.cert.Certificate certificate
-                        : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                for (Certificate certificate
+                        : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                     trusted.setCertificateEntry("carrara-" + index++, certificate);
                 }
                 if (index == 0) {
                     throw new CarraraException(INVALID_ARGUMENT, pemFile + " holds no PEM certificate", "caCert");
                 }
-                javax.net.ssl.TrustManagerFactory factory =
-                        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                TrustManagerFactory factory =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 factory.init(trusted);
-                javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+                SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, factory.getTrustManagers(), null);
                 this.sslContext = context;
                 return this;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new CarraraException(INVALID_ARGUMENT, "cannot read the certificates " + pemFile + ": " + e.getMessage(),
                         "caCert");
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new CarraraException(INVALID_ARGUMENT, pemFile + " is not a PEM certificate file: " + e.getMessage(),
                         "caCert");
             }

@@ -45,6 +45,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The one HTTP layer under {@link CarraraClient} and its sub-clients: builds requests (base URI, user
@@ -65,7 +67,7 @@ final class Transport {
     final HttpClient http;
     final ObjectMapper json = CarraraJson.newObjectMapper();
 
-    Transport(URI baseUri, String user, Duration connectTimeout, Duration requestTimeout, javax.net.ssl.SSLContext sslContext) {
+    Transport(URI baseUri, String user, Duration connectTimeout, Duration requestTimeout, SSLContext sslContext) {
         this.baseUri = baseUri;
         String text = baseUri.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
@@ -155,7 +157,7 @@ final class Transport {
                     "Carrara at " + base + " did not answer " + request.method() + " " + request.uri().getPath()
                             + " within " + request.timeout().orElse(requestTimeout).toSeconds() + "s; check the server's health",
                     null, 0, e);
-        } catch (javax.net.ssl.SSLHandshakeException e) {
+        } catch (SSLHandshakeException e) {
             throw new CarraraClientException("UNAVAILABLE", "Carrara at " + base + " presented a certificate this client does"
                     + " not trust (" + describe(e) + "); pass its certificate or CA as a PEM file with --ca-cert FILE (or"
                     + " $CARRARA_CA_CERT)", null, 0, e);
