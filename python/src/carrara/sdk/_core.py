@@ -222,28 +222,26 @@ def json_value(value: Any, where: str) -> Any:
                             "number, text, a list or a dict first", code="INVALID_ARGUMENT", field=where)
 
 
-def object_id(value: Any, what: str = "instance") -> str:
-    """The id of an object given as itself (anything with an `id`) or as its id string."""
+def _identity(value: Any, attribute: str, what: str) -> str:
     if isinstance(value, str):
         if not value:
-            raise InvalidInputError(f"the {what} id is empty", code="INVALID_ARGUMENT", field=what)
+            raise InvalidInputError(f"the {what} {attribute} is empty", code="INVALID_ARGUMENT", field=what)
         return value
-    identifier = getattr(value, "id", None)
-    if isinstance(identifier, str) and identifier:
-        return identifier
-    raise TypeError(f"expected an {what} or its id, got {type(value).__name__}")
+    identity = getattr(value, attribute, None)
+    if isinstance(identity, str) and identity:
+        return identity
+    article = "an" if what[:1] in "aeiou" else "a"
+    raise TypeError(f"expected {article} {what} or its {attribute}, got {type(value).__name__}")
+
+
+def object_id(value: Any, what: str = "instance") -> str:
+    """The id of an object given as itself (anything with an `id`) or as its id string."""
+    return _identity(value, "id", what)
 
 
 def object_name(value: Any, what: str = "deployment") -> str:
     """The name of an object given as itself (anything with a `name`) or as its name string."""
-    if isinstance(value, str):
-        if not value:
-            raise InvalidInputError(f"the {what} name is empty", code="INVALID_ARGUMENT", field=what)
-        return value
-    name = getattr(value, "name", None)
-    if isinstance(name, str) and name:
-        return name
-    raise TypeError(f"expected a {what} or its name, got {type(value).__name__}")
+    return _identity(value, "name", what)
 
 
 # ---------------------------------------------------------------- progress

@@ -18,7 +18,7 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import (IO, Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple,
+from typing import (IO, Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple,
                     Union)
 
 import httpx
@@ -61,6 +61,25 @@ class _Outcome:
     def failed(self) -> bool:
         """True once it has failed for good."""
         return self.status == "failed"
+
+    def _poll_until_finished(self, refresh: Callable[[], Any], bar: Any, show: Callable[[Any, Any], None],
+                             timeout: Optional[float], poll_interval: float, still: str) -> None:
+        """Refreshes (reads itself again from its server) every `poll_interval` seconds, showing each state on `bar`, until finished; raises
+        the built-in TimeoutError (with this object as `job`) when `timeout` seconds pass first. `still`
+        says what goes on and how to follow it, after "<what> is still <status> after <timeout> s"."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            while True:
+                show(bar, self)
+                if self.finished:
+                    return
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise _timeout(still.format(status=self.status, timeout=timeout), self)
+                time.sleep(poll_interval if deadline is None else max(0.0, min(poll_interval,
+                                                                              deadline - time.monotonic())))
+                refresh()
+        finally:
+            bar.close()
 
 
 # ---------------------------------------------------------------- small helpers
@@ -368,21 +387,10 @@ class BatchJob(_Outcome):
         the final job as `error.job`; the built-in `TimeoutError` when `timeout` seconds pass first, with
         the job as its `job` attribute (the job goes on: wait again, or `cancel()` it). Interrupting the wait (Ctrl-C) stops waiting, not the job."""
         api = self._api()
-        deadline = None if timeout is None else time.monotonic() + timeout
         bar = progress_bar(None, f"batch {self.id[:8]}", unit="task", enabled=api._progress_enabled(progress))
-        try:
-            while True:
-                _show_job(bar, self)
-                if self.finished:
-                    break
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise _timeout(f"batch job {self.id} is still {self.status} after {timeout} s; it goes on: "
-                                   "wait again with job.wait(), or stop it with job.cancel()", self)
-                time.sleep(poll_interval if deadline is None else max(0.0, min(poll_interval,
-                                                                              deadline - time.monotonic())))
-                self.refresh()
-        finally:
-            bar.close()
+        self._poll_until_finished(self.refresh, bar, _show_job, timeout, poll_interval,
+                                  f"batch job {self.id} is still {{status}} after {{timeout}} s; it goes on: "
+                                  "wait again with job.wait(), or stop it with job.cancel()")
         if self.failed:
             raise _job_failure(self)
         return self
@@ -594,22 +602,11 @@ class WorkflowRun(_Outcome):
         the code and field are those of its batch job's error. The built-in `TimeoutError` when `timeout`
         seconds pass first, with the run as its `job` attribute (the run goes on). Interrupting the wait stops waiting, not the run."""
         api = self._api()
-        deadline = None if timeout is None else time.monotonic() + timeout
         bar = progress_bar(len(self.steps) or None, f"workflow {self.workflow}", unit="step",
                            enabled=api._progress_enabled(progress))
-        try:
-            while True:
-                _show_run(bar, self)
-                if self.finished:
-                    break
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise _timeout(f"workflow run {self.id} is still {self.status} after {timeout} s; it goes on: "
-                                   "wait again with run.wait()", self)
-                time.sleep(poll_interval if deadline is None else max(0.0, min(poll_interval,
-                                                                              deadline - time.monotonic())))
-                self.refresh()
-        finally:
-            bar.close()
+        self._poll_until_finished(self.refresh, bar, _show_run, timeout, poll_interval,
+                                  f"workflow run {self.id} is still {{status}} after {{timeout}} s; it goes on: "
+                                  "wait again with run.wait()")
         if self.failed:
             raise _run_failure(api, self)
         return self

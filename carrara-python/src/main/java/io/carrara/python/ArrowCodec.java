@@ -183,6 +183,11 @@ final class ArrowCodec {
     /** One Arrow IPC stream (schema + one record batch) of the converted rows. */
     byte[] encode(List<Object[]> rows, BufferAllocator allocator) {
         try (VectorSchemaRoot root = VectorSchemaRoot.create(inputSchema, allocator)) {
+            // Buffers for the rows at hand, not Arrow's default of several thousand values a vector: a
+            // one-row request would otherwise allocate (and zero) some hundred kilobytes per call.
+            for (FieldVector vector : root.getFieldVectors()) {
+                vector.setInitialCapacity(Math.max(1, rows.size()));
+            }
             root.allocateNew();
             for (int c = 0; c < inputs.size(); c++) {
                 Slot slot = inputs.get(c);
@@ -283,6 +288,10 @@ final class ArrowCodec {
     }
 
     private static void setNull(FieldVector vector, int index) {
+        // setNull does not grow the buffers as setSafe does; a list's values may outnumber the rows.
+        while (index >= vector.getValueCapacity()) {
+            vector.reAlloc();
+        }
         if (vector instanceof BitVector v) {
             v.setNull(index);
         } else if (vector instanceof IntVector v) {
