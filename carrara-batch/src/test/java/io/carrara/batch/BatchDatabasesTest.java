@@ -86,10 +86,10 @@ class BatchDatabasesTest {
                         """;
                 WorkflowService.Registered registered = workflows.register(yaml, "alice");
                 assertThat(registered.created()).isTrue();
-                assertThat(registered.workflow().nextRunAt()).isEqualTo(next(3));
+                assertThat(registered.workflow().nextRunAt()).isEqualTo(next(3, 0));
                 WorkflowService.Registered moved = workflows.register(yaml.replace("0 3 * * *", "30 4 * * *"), "bob");
                 assertThat(moved.created()).isFalse();
-                assertThat(moved.workflow().nextRunAt()).isEqualTo(next(4).plus(Duration.ofMinutes(30)));
+                assertThat(moved.workflow().nextRunAt()).isEqualTo(next(4, 30));
                 assertThat(workflows.list()).extracting(WorkflowInfo::registeredBy).containsExactly("bob");
                 workflows.unregister("nightly");
                 assertThatThrownBy(() -> workflows.get("nightly")).isInstanceOf(CarraraException.class);
@@ -110,9 +110,10 @@ class BatchDatabasesTest {
     }
 
     /** The next time after now at {@code hour}:00 UTC. */
-    private static Instant next(int hour) {
+    /** The next UTC time of day hour:minute after now (today's if it is still ahead, else tomorrow's). */
+    private static Instant next(int hour, int minute) {
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        ZonedDateTime at = now.truncatedTo(ChronoUnit.DAYS).withHour(hour);
+        ZonedDateTime at = now.truncatedTo(ChronoUnit.DAYS).withHour(hour).withMinute(minute);
         return (at.isAfter(now) ? at : at.plusDays(1)).toInstant();
     }
 }
