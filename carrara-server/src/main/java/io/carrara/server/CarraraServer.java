@@ -26,6 +26,17 @@ import io.carrara.registry.deploy.Deployment;
 import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.registry.predictions.PredictionLogStore;
+import io.carrara.api.access.Role;
+import io.carrara.server.access.AccessGuard;
+import io.carrara.server.access.AccessPolicy;
+import io.carrara.server.access.AccessStore;
+import io.carrara.server.access.AdminBootstrap;
+import io.carrara.server.access.AuditTrail;
+import io.carrara.server.access.Authenticator;
+import io.carrara.server.access.OidcVerifier;
+import io.carrara.server.access.Principal;
+import io.carrara.server.access.RegistryTargets;
+import io.carrara.server.api.AccessApi;
 import io.carrara.server.api.ApiErrors;
 import io.carrara.server.api.ApiReferencePage;
 import io.carrara.server.api.ArtifactApi;
@@ -58,8 +69,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +108,7 @@ public final class CarraraServer implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private final ScheduledExecutorService sync;
     private final Batch batch;
+    private final Access access;
 
     /** The Spark side: the lazily started session, tables, batch jobs and workflows with their scheduler. */
     private record Batch(BatchRunner runner, SparkRuntime spark, TableService tables, BatchJobService jobs,
@@ -132,10 +146,50 @@ public final class CarraraServer implements AutoCloseable {
         }
     }
 
+    /** Access control: who may call what (the guard), users, tokens and roles (the store), the audit trail. */
+    private record Access(AccessStore store, AuditTrail audit, Authenticator authenticator, RegistryTargets targets,
+            AccessGuard guard) {
+        static Access start(ServerConfig config, RegistryDatabase database, ModelRegistry registry, DeploymentRegistry deployments,
+                PrometheusMeterRegistry meters) {
+            ServerConfig.Auth auth = config.auth();
+            AccessStore store = new AccessStore(database, auth.oidc().isPresent());
+            AuditTrail audit = new AuditTrail(database);
+            Authenticator authenticator = new Authenticator(store, auth.oidc().map(OidcVerifier::new), auth.cacheFor(),
+                    auth.maxFailuresPerMinute(), Clock.systemUTC());
+            RegistryTargets targets = new RegistryTargets(registry, deployments, store, auth.cacheFor(), Clock.systemUTC());
+            if (auth.enabled()) {
+                AdminBootstrap.ensure(store, config.home());
+            } else {
+                log.atWarn().setMessage("authentication is off (auth.enabled=false): anyone who reaches the port may do"
+                        + " anything, recorded as whatever name they send; use this only for local experiments").log();
+            }
+            AccessGuard guard = new AccessGuard(new AccessGuard.Settings(auth.enabled(), auth.openHealth(), auth.openMetrics()),
+                    AccessPolicy.standard(targets), authenticator, audit, meters);
+            return new Access(store, audit, authenticator, targets, guard);
+        }
+
+        /** Whether the current request's caller may read deployment {@code name} (one that no longer exists: yes). */
+        boolean mayRead(String deployment) {
+            Principal caller = AccessGuard.caller();
+            Set<String> projects = targets.deploymentProjects(deployment);
+            return projects.stream().allMatch(project -> caller.roleIn(project).isPresent());
+        }
+
+        /** The creator of a project manages it (with authentication off nobody needs to). */
+        void projectCreated(String project, String user) {
+            if (!AccessGuard.caller().unrestricted()) {
+                store.grant(project, user, Role.MANAGE, user);
+                authenticator.invalidate();
+            }
+        }
+    }
+
     private CarraraServer(ServerConfig config, RegistryDatabase database, BlobStore blobStore, ModelRegistry registry,
             DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, ServingEngine engine,
-            ModelCache modelCache, Server server, JvmGcMetrics gcMetrics, ScheduledExecutorService sync, Batch batch) {
+            ModelCache modelCache, Server server, JvmGcMetrics gcMetrics, ScheduledExecutorService sync, Batch batch,
+            Access access) {
         this.batch = batch;
+        this.access = access;
         this.config = config;
         this.database = database;
         this.blobStore = blobStore;
@@ -195,7 +249,9 @@ public final class CarraraServer implements AutoCloseable {
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
             engine.apply(deployments.list());
             batch = Batch.start(config, database, registry, deployments, cache, meters);
-            Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch);
+            Access access = Access.start(config, database, registry, deployments, meters);
+            Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch,
+                    access);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
@@ -204,7 +260,7 @@ public final class CarraraServer implements AutoCloseable {
                     .addKeyValue("features", featureStore.describe())
                     .log();
             return new CarraraServer(config, database, blobStore, registry, deployments, predictionLog, featureStore, engine,
-                    modelCache, server, gcMetrics, startSync(config.servingSync(), engine, deployments), batch);
+                    modelCache, server, gcMetrics, startSync(config.servingSync(), engine, deployments), batch, access);
         } catch (RuntimeException e) {
             if (batch != null) {
                 batch.close();
@@ -263,7 +319,7 @@ public final class CarraraServer implements AutoCloseable {
 
     private static Server build(ServerConfig config, RegistryDatabase database, ModelRegistry registry,
             DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore,
-            PrometheusMeterRegistry meters, ServingEngine engine, Batch batch) {
+            PrometheusMeterRegistry meters, ServingEngine engine, Batch batch, Access access) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -277,7 +333,9 @@ public final class CarraraServer implements AutoCloseable {
         }
         builder.meterRegistry(meters)
                 .errorHandler(errors)
-                // Before any service: a browser page on another origin changes nothing.
+                // Every call is authenticated and authorized here, by the route's entry in AccessPolicy.
+                .decorator(access.guard())
+                // Before any service and before the access guard: a browser page on another origin changes nothing.
                 .decorator(new CrossOriginGuard(config.allowedOrigins(), loopback(config.host())))
                 .accessLogWriter(config.accessLog() ? new AccessLog() : AccessLogWriter.disabled(), true)
                 .maxRequestLength(config.maxRequestBytes())
@@ -287,7 +345,9 @@ public final class CarraraServer implements AutoCloseable {
         api(builder, errors, json)
                 .build(new HealthApi(database, featureStore, version));
         api(builder, errors, json)
-                .build(new RegistryApi(registry));
+                .build(new RegistryApi(registry, access::projectCreated));
+        api(builder, errors, json)
+                .build(new AccessApi(access.store(), access.audit(), access.authenticator(), config.auth().enabled()));
         api(builder, errors, json)
                 // Blobs are streamed and bounded by limits.maxBlobBytes in ArtifactApi, not by the JSON body limit.
                 .maxRequestLength(0)
@@ -306,11 +366,13 @@ public final class CarraraServer implements AutoCloseable {
 
                     @Override
                     public void changed(Deployment deployment) {
+                        access.targets().deploymentChanged(deployment.name());
                         engine.deploymentChanged(deployment);
                     }
 
                     @Override
                     public void undeployed(String name) {
+                        access.targets().deploymentChanged(name);
                         engine.undeployed(name);
                     }
                 }));
@@ -332,7 +394,7 @@ public final class CarraraServer implements AutoCloseable {
                 .build(new BatchApi(batch.jobs()));
         api(builder, errors, json)
                 .build(new WorkflowApi(batch.workflows()));
-        OpenInference.register(builder, engine, version, config.maxRequestBytes());
+        OpenInference.register(builder, engine, version, config.maxRequestBytes(), access::mayRead);
         builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
         builder.route().methods(HttpMethod.GET).path("/docs/api").build(new ApiReferencePage());
         builder.route().methods(HttpMethod.GET).path("/").build(
@@ -377,6 +439,28 @@ public final class CarraraServer implements AutoCloseable {
         String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
         String scheme = config.tls().isPresent() ? "https" : "http";
         return URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    /**
+     * Every route the server answers, as {@code METHOD pattern} ({@code GET /api/v1/projects/{project}}), and
+     * what {@link AccessPolicy} requires of it ({@code project read}), or {@code undeclared}.
+     */
+    public java.util.Map<String, String> routes() {
+        java.util.Map<String, String> routes = new java.util.TreeMap<>();
+        for (com.linecorp.armeria.server.ServiceConfig service : server.serviceConfigs()) {
+            com.linecorp.armeria.server.Route route = service.route();
+            for (HttpMethod method : route.methods()) {
+                String key = method.name() + " " + route.patternString();
+                routes.put(key, access.guard().requirementOf(method.name(), route)
+                        .map(AccessPolicy.Requirement::describe).orElse("undeclared"));
+            }
+        }
+        return routes;
+    }
+
+    /** Users, tokens and roles, for tests and tools that set them up without the API. */
+    public AccessStore accessStore() {
+        return access.store();
     }
 
     public ServerConfig config() {

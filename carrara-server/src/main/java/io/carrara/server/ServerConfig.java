@@ -52,7 +52,8 @@ public record ServerConfig(
         ModelArchive.Limits archiveLimits,
         PythonSettings python,
         OutboundAddressPolicy outbound,
-        Optional<Tls> tls) {
+        Optional<Tls> tls,
+        Auth auth) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -71,6 +72,7 @@ public record ServerConfig(
         requireNonNull(python, "python is null");
         requireNonNull(outbound, "outbound is null");
         requireNonNull(tls, "tls is null");
+        requireNonNull(auth, "auth is null");
         if (batchConcurrency < 1) {
             throw new IllegalArgumentException("batchConcurrency must be at least 1: " + batchConcurrency);
         }
@@ -118,7 +120,67 @@ public record ServerConfig(
                 python(settings),
                 OutboundAddressPolicy.of(settings.getBoolean("outbound.allowPrivateAddresses"),
                         List.copyOf(settings.getList("outbound.allowedHosts"))),
-                tls(settings));
+                tls(settings),
+                new Auth(settings.getBoolean("auth.enabled"), settings.getBoolean("auth.openHealth"),
+                        settings.getBoolean("auth.openMetrics"), Duration.ofSeconds(settings.getLong("auth.cacheSeconds", 0, 3_600)),
+                        settings.getInt("auth.maxFailuresPerMinute", 1, 1_000_000), oidc(settings)));
+    }
+
+    /**
+     * Access control: {@code auth.enabled} (off only for local experiments: everyone may do everything),
+     * whether {@code /api/v1/health} and the OIP health routes ({@code auth.openHealth}) and {@code /metrics}
+     * ({@code auth.openMetrics}) need no token, how long token checks and roles are cached
+     * ({@code auth.cacheSeconds}: a revocation takes effect within it), and how many failed authentications an
+     * address may make in a minute before it is refused for the rest of it.
+     */
+    public record Auth(boolean enabled, boolean openHealth, boolean openMetrics, Duration cacheFor, int maxFailuresPerMinute,
+            Optional<io.carrara.server.access.OidcVerifier.Settings> oidc) {
+        /** Authentication off, as {@code auth.enabled=false}: for tests of other things and local experiments. */
+        public static final Auth OFF = new Auth(false, true, true, Duration.ofSeconds(5), 20, Optional.empty());
+
+        public Auth {
+            requireNonNull(cacheFor, "cacheFor is null");
+            requireNonNull(oidc, "oidc is null");
+        }
+    }
+
+    /**
+     * OpenID Connect, when {@code auth.oidc.issuer} is set: bearer JWTs of that issuer, checked against the keys
+     * at {@code auth.oidc.jwksUri} (required with it, http or https).
+     */
+    private static Optional<io.carrara.server.access.OidcVerifier.Settings> oidc(ServerSettings settings) {
+        String issuer = settings.get("auth.oidc.issuer").strip();
+        String jwks = settings.get("auth.oidc.jwksUri").strip();
+        if (issuer.isEmpty() && jwks.isEmpty()) {
+            return Optional.empty();
+        }
+        if (issuer.isEmpty() || jwks.isEmpty()) {
+            String missing = issuer.isEmpty() ? "auth.oidc.issuer" : "auth.oidc.jwksUri";
+            throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "OpenID Connect needs both auth.oidc.issuer and"
+                    + " auth.oidc.jwksUri; " + missing + " is not set", missing);
+        }
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(jwks);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "auth.oidc.jwksUri must be an http(s) URL such as"
+                    + " https://login.example.com/.well-known/jwks.json, not '" + jwks + "'", "auth.oidc.jwksUri");
+        }
+        String audience = settings.get("auth.oidc.audience").strip();
+        String adminGroup = settings.get("auth.oidc.adminGroup").strip();
+        return Optional.of(new io.carrara.server.access.OidcVerifier.Settings(issuer, uri,
+                audience.isEmpty() ? Optional.empty() : Optional.of(audience), settings.get("auth.oidc.userClaim").strip(),
+                settings.get("auth.oidc.groupsClaim").strip(), adminGroup.isEmpty() ? Optional.empty() : Optional.of(adminGroup)));
+    }
+
+    /** This configuration with authentication on or off (tests of other things turn it off). */
+    public ServerConfig withAuth(Auth auth) {
+        return new ServerConfig(home, host, port, database, blobs, features, maxRequestBytes, maxBlobBytes, requestTimeout,
+                shutdownGrace, models, serving, servingSync, accessLog, spark, batchConcurrency, workflowPoll, allowedOrigins,
+                archiveLimits, python, outbound, tls, auth);
     }
 
     /**

@@ -40,7 +40,7 @@ class CarraraServerTest {
         this.home = home;
         Files.writeString(home.resolve("carrara.properties"), "limits.maxBlobBytes=100000\nlimits.maxRequestBytes=65536\n");
         server = CarraraServer.start(ServerConfig.from(io.carrara.server.config.ServerSettings.load(home, Map.of(),
-                Map.of("port", "0"))));
+                Map.of("port", "0"))).withAuth(ServerConfig.Auth.OFF));
         assertThat(post("/api/v1/projects", "{\"name\":\"demand\"}").statusCode()).isEqualTo(201);
         assertThat(post("/api/v1/projects/demand/models", "{\"name\":\"eta\",\"tags\":[\"x\"]}").statusCode()).isEqualTo(201);
     }

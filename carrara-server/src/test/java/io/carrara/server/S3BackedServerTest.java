@@ -37,7 +37,7 @@ class S3BackedServerTest {
                 "blobs.s3.createBucket", "true");
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newHttpClient();
-        try (CarraraServer server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), flags)))) {
+        try (CarraraServer server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), flags)).withAuth(ServerConfig.Auth.OFF))) {
             http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects")).header("Content-Type", "application/json")
                     .POST(BodyPublishers.ofString("{\"name\":\"p\"}")).build(), BodyHandlers.ofString());
             http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects/p/models")).header("Content-Type", "application/json")

@@ -40,6 +40,8 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
     /** The longest message an error body carries; messages quote what was sent, which may be large. */
     public static final int MAX_MESSAGE_CHARS = 2_000;
     private static final int MAX_FIELD_CHARS = 200;
+    /** The error code a request was answered with, for the audit trail. */
+    public static final io.netty.util.AttributeKey<String> ERROR_CODE = io.netty.util.AttributeKey.valueOf(ApiErrors.class, "code");
 
     @Override
     public HttpResponse handleException(ServiceRequestContext ctx, HttpRequest req, Throwable cause) {
@@ -89,6 +91,9 @@ public final class ApiErrors implements ExceptionHandlerFunction, ServerErrorHan
             ErrorType type = carrara.errorCode().type();
             if (type == ErrorType.INTERNAL) {
                 log.error("request {} failed: {}", ctx == null ? "-" : ctx.id(), carrara.getMessage(), carrara);
+            }
+            if (ctx != null) {
+                ctx.setAttr(ERROR_CODE, carrara.errorCode().name());
             }
             return json(carrara.errorCode(), carrara.getMessage(), carrara.field().orElse(null));
         }

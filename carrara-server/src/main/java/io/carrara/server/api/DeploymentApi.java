@@ -10,7 +10,6 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
-import com.linecorp.armeria.server.annotation.Header;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
@@ -58,10 +57,9 @@ public final class DeploymentApi {
     }
 
     @Post("/deployments")
-    public ResponseEntity<Deployment> deploy(AggregatedHttpRequest request,
-            @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+    public ResponseEntity<Deployment> deploy(AggregatedHttpRequest request) {
         DeploymentDefinition definition = JsonBodies.read(request, DeploymentDefinition.class);
-        DeployOutcome outcome = deployments.deploy(ApiMapping.newDeployment(definition), user.orElse(null),
+        DeployOutcome outcome = deployments.deploy(ApiMapping.newDeployment(definition), caller(),
                 listener::check);
         if (outcome.kind() != DeployOutcome.Kind.UNCHANGED) {
             listener.changed(outcome.deployment());
@@ -72,7 +70,9 @@ public final class DeploymentApi {
 
     @Get("/deployments")
     public Page<Deployment> list() {
-        return new Page<>(deployments.list().stream().map(ApiMapping::deployment).toList(), null);
+        io.carrara.server.access.Principal caller = io.carrara.server.access.AccessGuard.caller();
+        return new Page<>(deployments.list().stream().filter(deployment -> caller.roleIn(deployment.model().project()).isPresent())
+                .map(ApiMapping::deployment).toList(), null);
     }
 
     @Get("/deployments/{name}")
@@ -110,9 +110,14 @@ public final class DeploymentApi {
     }
 
     @Delete("/deployments/{name}")
-    public DeploymentRevision undeploy(@Param("name") String name, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
-        DeploymentRevision revision = ApiMapping.revision(deployments.undeploy(name, user.orElse(null)));
+    public DeploymentRevision undeploy(@Param("name") String name) {
+        DeploymentRevision revision = ApiMapping.revision(deployments.undeploy(name, caller()));
         listener.undeployed(name);
         return revision;
+    }
+
+    /** Who the change is recorded as: the authenticated caller (with authentication off, what the client said). */
+    private static String caller() {
+        return io.carrara.server.access.AccessGuard.caller().user();
     }
 }

@@ -7,7 +7,6 @@ import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
-import com.linecorp.armeria.server.annotation.Header;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
@@ -30,28 +29,37 @@ import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.ModelRef;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import io.carrara.server.access.AccessGuard;
+import io.carrara.server.access.Principal;
 
 /** The registry's JSON endpoints under {@code /api/v1}; see docs/api.md for the contract. */
 @ProducesJson
 public final class RegistryApi {
-    static final String USER_HEADER = "X-Carrara-User";
-
     private final ModelRegistry registry;
+    private final BiConsumer<String, String> projectCreated;
 
-    public RegistryApi(ModelRegistry registry) {
+    /** @param projectCreated told of each project created and by whom (the server makes its creator a manager) */
+    public RegistryApi(ModelRegistry registry, BiConsumer<String, String> projectCreated) {
         this.registry = requireNonNull(registry, "registry is null");
+        this.projectCreated = requireNonNull(projectCreated, "projectCreated is null");
     }
 
     @Post("/projects")
     @StatusCode(201)
-    public Project createProject(AggregatedHttpRequest request, @Header(USER_HEADER) Optional<String> user) {
-        return ApiMapping.project(registry.createProject(ApiMapping.newProject(JsonBodies.read(request, NewProject.class)),
-                user.orElse(null)));
+    public Project createProject(AggregatedHttpRequest request) {
+        Project project = ApiMapping.project(registry.createProject(ApiMapping.newProject(JsonBodies.read(request, NewProject.class)),
+                caller()));
+        projectCreated.accept(project.name(), caller());
+        return project;
     }
 
     @Get("/projects")
     public Page<Project> listProjects() {
-        return ApiMapping.page(registry.listProjects(), ApiMapping::project);
+        Principal caller = AccessGuard.caller();
+        Page<Project> all = ApiMapping.page(registry.listProjects(), ApiMapping::project);
+        return new Page<>(all.items().stream().filter(project -> caller.roleIn(project.name()).isPresent()).toList(),
+                all.nextOffset());
     }
 
     @Get("/projects/{project}")
@@ -61,10 +69,9 @@ public final class RegistryApi {
 
     @Post("/projects/{project}/models")
     @StatusCode(201)
-    public Model createModel(@Param("project") String project, AggregatedHttpRequest request,
-            @Header(USER_HEADER) Optional<String> user) {
+    public Model createModel(@Param("project") String project, AggregatedHttpRequest request) {
         return ApiMapping.model(registry.createModel(project, ApiMapping.newModel(JsonBodies.read(request, NewModel.class)),
-                user.orElse(null)));
+                caller()));
     }
 
     @Get("/projects/{project}/models")
@@ -79,18 +86,16 @@ public final class RegistryApi {
 
     @Put("/projects/{project}/models/{model}/dependencies/{upstreamProject}/{upstreamModel}")
     public Model addDependency(@Param("project") String project, @Param("model") String model,
-            @Param("upstreamProject") String upstreamProject, @Param("upstreamModel") String upstreamModel,
-            @Header(USER_HEADER) Optional<String> user) {
+            @Param("upstreamProject") String upstreamProject, @Param("upstreamModel") String upstreamModel) {
         return ApiMapping.model(registry.addDependency(new ModelRef(project, model), upstream(upstreamProject, upstreamModel),
-                user.orElse(null)));
+                caller()));
     }
 
     @Delete("/projects/{project}/models/{model}/dependencies/{upstreamProject}/{upstreamModel}")
     public Model removeDependency(@Param("project") String project, @Param("model") String model,
-            @Param("upstreamProject") String upstreamProject, @Param("upstreamModel") String upstreamModel,
-            @Header(USER_HEADER) Optional<String> user) {
+            @Param("upstreamProject") String upstreamProject, @Param("upstreamModel") String upstreamModel) {
         return ApiMapping.model(registry.removeDependency(new ModelRef(project, model),
-                upstream(upstreamProject, upstreamModel), user.orElse(null)));
+                upstream(upstreamProject, upstreamModel), caller()));
     }
 
     @Get("/projects/{project}/models/{model}/lineage")
@@ -104,10 +109,10 @@ public final class RegistryApi {
     @Post("/projects/{project}/models/{model}/instances")
     @StatusCode(201)
     public Instance createInstance(@Param("project") String project, @Param("model") String model,
-            AggregatedHttpRequest request, @Header(USER_HEADER) Optional<String> user) {
+            AggregatedHttpRequest request) {
         ModelRef ref = new ModelRef(project, model);
         return ApiMapping.instance(registry.createInstance(ref,
-                ApiMapping.newInstance(JsonBodies.read(request, NewInstance.class)), user.orElse(null)));
+                ApiMapping.newInstance(JsonBodies.read(request, NewInstance.class)), caller()));
     }
 
     @Get("/projects/{project}/models/{model}/instances")
@@ -124,20 +129,18 @@ public final class RegistryApi {
     }
 
     @Post("/instances/{id}/deprecate")
-    public Instance deprecate(@Param("id") String id, AggregatedHttpRequest request,
-            @Header(USER_HEADER) Optional<String> user) {
+    public Instance deprecate(@Param("id") String id, AggregatedHttpRequest request) {
         UUID instance = parseId(id);
         return ApiMapping.instance(
-                registry.deprecate(instance, JsonBodies.read(request, Deprecation.class).reason(), user.orElse(null)));
+                registry.deprecate(instance, JsonBodies.read(request, Deprecation.class).reason(), caller()));
     }
 
     @Post("/instances/{id}/metrics")
     @StatusCode(201)
-    public Metric addMetric(@Param("id") String id, AggregatedHttpRequest request,
-            @Header(USER_HEADER) Optional<String> user) {
+    public Metric addMetric(@Param("id") String id, AggregatedHttpRequest request) {
         UUID instance = parseId(id);
         return ApiMapping.metric(registry.addMetric(instance, ApiMapping.newMetric(JsonBodies.read(request, NewMetric.class)),
-                user.orElse(null)));
+                caller()));
     }
 
     @Get("/instances/{id}/metrics")
@@ -152,13 +155,26 @@ public final class RegistryApi {
         Integer pageLimit = limit.filter(value -> !value.isBlank()).isPresent() ? ApiParameters.integer(limit, "limit", 0) : null;
         Integer pageOffset = offset.filter(value -> !value.isBlank()).isPresent()
                 ? ApiParameters.integer(offset, "offset", 0) : null;
-        return ApiMapping.page(registry.search(query, pageLimit, pageOffset), ApiMapping::instance);
+        Principal caller = AccessGuard.caller();
+        Page<Instance> found = ApiMapping.page(registry.search(query, pageLimit, pageOffset), ApiMapping::instance);
+        // Instances of projects the caller may not read are left out of the page (its paging stays the query's).
+        return new Page<>(found.items().stream().filter(instance -> caller.roleIn(projectOf(instance.model())).isPresent())
+                .toList(), found.nextOffset());
     }
 
     @Get("/events")
     public Page<Event> events(@Param("after") Optional<String> after, @Param("limit") Optional<String> limit) {
-        return ApiMapping.page(registry.events(ApiParameters.whole(after, "after", 0), ApiParameters.integer(limit, "limit", 100)),
-                ApiMapping::event);
+        Principal caller = AccessGuard.caller();
+        Page<Event> events = ApiMapping.page(registry.events(ApiParameters.whole(after, "after", 0),
+                ApiParameters.integer(limit, "limit", 100)), ApiMapping::event);
+        // Events of projects the caller may not read are left out; the cursor (after) still moves past them.
+        return new Page<>(events.items().stream().filter(event -> event.project() == null
+                || caller.roleIn(event.project()).isPresent()).toList(), events.nextOffset());
+    }
+
+    private static String projectOf(String model) {
+        int slash = model.indexOf('/');
+        return slash < 0 ? model : model.substring(0, slash);
     }
 
     static UUID parseId(String id) {
@@ -171,5 +187,10 @@ public final class RegistryApi {
         } catch (CarraraException e) {
             throw new CarraraException(INVALID_ARGUMENT, e.getMessage(), "upstream");
         }
+    }
+
+    /** Who the change is recorded as: the authenticated caller (with authentication off, what the client said). */
+    private static String caller() {
+        return io.carrara.server.access.AccessGuard.caller().user();
     }
 }

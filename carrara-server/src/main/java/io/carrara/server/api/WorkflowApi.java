@@ -11,7 +11,6 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
-import com.linecorp.armeria.server.annotation.Header;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
@@ -38,14 +37,14 @@ public final class WorkflowApi {
 
     /** Registers the workflow whose YAML is the body. */
     @Post("/workflows")
-    public ResponseEntity<Workflow> register(AggregatedHttpRequest request, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+    public ResponseEntity<Workflow> register(AggregatedHttpRequest request) {
         String yaml = request.contentUtf8();
         if (yaml.isBlank()) {
             throw new CarraraException(INVALID_ARGUMENT, "the body must be the workflow's YAML text; see carrara workflow --help",
                     "body");
         }
         RequestBodies.requireType(request.headers(), RequestBodies.YAML, RequestBodies.YAML_ALIAS, RequestBodies.YAML_TEXT);
-        WorkflowService.Registered registered = workflows.register(yaml, user.orElse("anonymous"));
+        WorkflowService.Registered registered = workflows.register(yaml, caller());
         return ResponseEntity.of(ResponseHeaders.of(registered.created() ? HttpStatus.CREATED : HttpStatus.OK),
                 ApiMapping.workflow(registered.workflow()));
     }
@@ -77,26 +76,25 @@ public final class WorkflowApi {
     }
 
     @Post("/workflow-runs")
-    public ResponseEntity<WorkflowRun> run(AggregatedHttpRequest request, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+    public ResponseEntity<WorkflowRun> run(AggregatedHttpRequest request) {
         NewWorkflowRun body = JsonBodies.read(request, NewWorkflowRun.class);
         return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), ApiMapping.workflowRun(workflows.run(
                 definition(body.definition()), body.executionDate(), Optional.ofNullable(body.instance()),
-                user.orElse("anonymous"))));
+                caller())));
     }
 
     @Post("/workflow-runs/backfill")
-    public ResponseEntity<Page<WorkflowRun>> backfill(AggregatedHttpRequest request,
-            @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+    public ResponseEntity<Page<WorkflowRun>> backfill(AggregatedHttpRequest request) {
         WorkflowBackfill body = JsonBodies.read(request, WorkflowBackfill.class);
         List<WorkflowRunInfo> runs = workflows.backfill(definition(body.definition()), body.from(), body.to(),
-                Optional.ofNullable(body.instance()), user.orElse("anonymous"));
+                Optional.ofNullable(body.instance()), caller());
         return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), ApiMapping.page(runs, ApiMapping::workflowRun));
     }
 
     @Post("/workflow-runs/{id}/retry")
-    public ResponseEntity<WorkflowRun> retry(@Param("id") String id, @Header(RegistryApi.USER_HEADER) Optional<String> user) {
+    public ResponseEntity<WorkflowRun> retry(@Param("id") String id) {
         return ResponseEntity.of(ResponseHeaders.of(HttpStatus.ACCEPTED), ApiMapping.workflowRun(
-                workflows.retry(ApiParameters.uuid(id, "id", "a workflow run id"), user.orElse("anonymous"))));
+                workflows.retry(ApiParameters.uuid(id, "id", "a workflow run id"), caller())));
     }
 
     @Get("/workflow-runs/{id}")
@@ -109,5 +107,10 @@ public final class WorkflowApi {
             throw new CarraraException(INVALID_ARGUMENT, "definition is required: the workflow's YAML text", "definition");
         }
         return value;
+    }
+
+    /** Who the change is recorded as: the authenticated caller (with authentication off, what the client said). */
+    private static String caller() {
+        return io.carrara.server.access.AccessGuard.caller().user();
     }
 }

@@ -109,6 +109,17 @@ public final class ServerSettings {
         values.put("outbound.allowedHosts", "");
         values.put("tls.certificate", "");
         values.put("tls.privateKey", "");
+        values.put("auth.enabled", "true");
+        values.put("auth.openHealth", "true");
+        values.put("auth.openMetrics", "false");
+        values.put("auth.cacheSeconds", "5");
+        values.put("auth.maxFailuresPerMinute", "20");
+        values.put("auth.oidc.issuer", "");
+        values.put("auth.oidc.jwksUri", "");
+        values.put("auth.oidc.audience", "");
+        values.put("auth.oidc.userClaim", "preferred_username");
+        values.put("auth.oidc.groupsClaim", "groups");
+        values.put("auth.oidc.adminGroup", "");
         return Collections.unmodifiableMap(values);
     }
 

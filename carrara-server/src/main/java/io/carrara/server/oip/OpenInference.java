@@ -57,13 +57,19 @@ public final class OpenInference {
 
     /** @param maxRequestBytes the server's request limit ({@code limits.maxRequestBytes}), named when a message passes it */
     public static void register(ServerBuilder builder, InferenceBackend backend, String serverVersion, long maxRequestBytes) {
+        register(builder, backend, serverVersion, maxRequestBytes, name -> true);
+    }
+
+    /** @param visible whether the current request's caller may see a model (a deployment) in {@code GET /v2/models} */
+    public static void register(ServerBuilder builder, InferenceBackend backend, String serverVersion, long maxRequestBytes,
+            java.util.function.Predicate<String> visible) {
         requireNonNull(builder, "builder is null");
         InferenceProtocol protocol = new InferenceProtocol(backend, serverVersion);
         builder.annotatedService()
                 // Methods that may block say so (@Blocking); infer scores on the event loop when nothing can block.
                 .exceptionHandlers(new OpenInferenceRestApi.Errors())
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("carrara.oip.requests")))
-                .build(new OpenInferenceRestApi(protocol));
+                .build(new OpenInferenceRestApi(protocol, visible));
         // Any other path under /v2 answers in the protocol's error shape, not the registry API's.
         builder.serviceUnder("/v2/", (ctx, req) -> HttpResponse.of(HttpStatus.NOT_FOUND, MediaType.JSON_UTF_8,
                 JsonTensors.error(io.carrara.spi.error.StandardErrorCode.NOT_FOUND.toErrorCode(),

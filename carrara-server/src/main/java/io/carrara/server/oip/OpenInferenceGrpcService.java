@@ -176,7 +176,9 @@ public final class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRP
         } catch (CarraraException e) {
             Status status = switch (e.errorCode().type()) {
                 case INVALID_INPUT, UNSUPPORTED_MEDIA_TYPE -> Status.INVALID_ARGUMENT;
+                case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
                 case FORBIDDEN -> Status.PERMISSION_DENIED;
+                case TOO_MANY_REQUESTS -> Status.RESOURCE_EXHAUSTED;
                 case NOT_FOUND -> Status.NOT_FOUND;
                 case METHOD_NOT_ALLOWED -> Status.UNIMPLEMENTED;
                 case ALREADY_EXISTS -> Status.ALREADY_EXISTS;

@@ -39,9 +39,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class OpenInferenceRestApi {
     private final InferenceProtocol protocol;
+    private final java.util.function.Predicate<String> visible;
 
     public OpenInferenceRestApi(InferenceProtocol protocol) {
+        this(protocol, name -> true);
+    }
+
+    /** @param visible whether the caller of the current request may see a model (a deployment) in the list */
+    public OpenInferenceRestApi(InferenceProtocol protocol, java.util.function.Predicate<String> visible) {
         this.protocol = requireNonNull(protocol, "protocol is null");
+        this.visible = requireNonNull(visible, "visible is null");
     }
 
     @Blocking
@@ -89,7 +96,7 @@ public final class OpenInferenceRestApi {
     public HttpResponse models() {
         ObjectNode root = JsonTensors.MAPPER.createObjectNode();
         ArrayNode models = root.putArray("models");
-        protocol.models().forEach(models::add);
+        protocol.models().stream().filter(visible).forEach(models::add);
         return json(HttpStatus.OK, root);
     }
 

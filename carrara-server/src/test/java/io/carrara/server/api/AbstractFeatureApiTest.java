@@ -40,7 +40,7 @@ abstract class AbstractFeatureApiTest {
     void start() {
         Map<String, String> flags = new HashMap<>(storeSettings());
         flags.put("port", "0");
-        server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), flags)));
+        server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), flags)).withAuth(ServerConfig.Auth.OFF));
     }
 
     @AfterEach

@@ -47,7 +47,7 @@ class BatchApiTest {
     @BeforeAll
     void start(@TempDir Path home) {
         server = CarraraServer.start(ServerConfig.from(io.carrara.server.config.ServerSettings.load(home, Map.of(),
-                Map.of("port", "0", "spark.master", "local[2]"))));
+                Map.of("port", "0", "spark.master", "local[2]"))).withAuth(ServerConfig.Auth.OFF));
         first = TestModels.uploadPipeline(server.registry(), TRIPS, GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
         second = TestModels.uploadPipeline(server.registry(), TRIPS, GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
     }

@@ -34,7 +34,7 @@ class BatchJobFromServerTest {
 
     @Test
     void theJobFetchesTheInstanceFromTheServerAndScoresWithIt(@TempDir Path serverHome, @TempDir Path work) throws Exception {
-        try (CarraraServer server = CarraraServer.start(ServerConfig.embedded(serverHome, 0))) {
+        try (CarraraServer server = CarraraServer.start(ServerConfig.embedded(serverHome, 0).withAuth(ServerConfig.Auth.OFF))) {
             Instance instance = TestModels.uploadPipeline(server.registry(), new ModelRef("demand", "trips"),
                     GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
             Path trips = work.resolve("trips.jsonl");

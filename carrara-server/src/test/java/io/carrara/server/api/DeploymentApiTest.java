@@ -41,7 +41,7 @@ class DeploymentApiTest {
 
     @BeforeAll
     void start(@TempDir Path home) {
-        server = CarraraServer.start(ServerConfig.embedded(home, 0));
+        server = CarraraServer.start(ServerConfig.embedded(home, 0).withAuth(ServerConfig.Auth.OFF));
         server.registry().createProject(new NewProject("demand", null), "setup");
         eta = server.registry().createModel("demand", NewModel.named("eta"), "setup").ref();
         pricing = server.registry().createModel("demand", NewModel.named("pricing"), "setup").ref();

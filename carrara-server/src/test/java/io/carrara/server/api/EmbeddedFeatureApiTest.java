@@ -22,7 +22,7 @@ class EmbeddedFeatureApiTest extends AbstractFeatureApiTest {
         put("/api/v1/features/driver_stats/d1", "{\"trips_7d\": 12}");
         server.close();
 
-        server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of("port", "0"))));
+        server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of("port", "0"))).withAuth(ServerConfig.Auth.OFF));
 
         assertThat(home.resolve("features").resolve(EmbeddedFeatureStore.FILE_NAME)).exists();
         assertThat(json(get("/api/v1/features/driver_stats/d1")).get("features").toString())
@@ -32,7 +32,7 @@ class EmbeddedFeatureApiTest extends AbstractFeatureApiTest {
     @Test
     void unknownStoreTypeNamesTheSetting() {
         CarraraException error = catchThrowableOfType(CarraraException.class, () -> ServerConfig.from(
-                ServerSettings.load(home, Map.of(), Map.of("features.store", "memcached"))));
+                ServerSettings.load(home, Map.of(), Map.of("features.store", "memcached"))).withAuth(ServerConfig.Auth.OFF));
 
         assertThat(error.field()).contains("features.store");
         assertThat(error.getMessage()).contains("embedded or redis");

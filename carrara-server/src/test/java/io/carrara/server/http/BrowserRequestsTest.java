@@ -40,7 +40,7 @@ class BrowserRequestsTest {
     @BeforeAll
     void start(@TempDir Path home) {
         server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(),
-                Map.of("port", "0", "http.allowedOrigins", "https://ui.example.com"))));
+                Map.of("port", "0", "http.allowedOrigins", "https://ui.example.com"))).withAuth(ServerConfig.Auth.OFF));
     }
 
     @AfterAll

@@ -59,7 +59,7 @@ class TlsServerTest {
         assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(openssl.exitValue()).as("openssl (the tests make their certificate with it): " + output).isZero();
         server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of("port", "0",
-                "tls.certificate", certificate.toString(), "tls.privateKey", "server.key"))));
+                "tls.certificate", certificate.toString(), "tls.privateKey", "server.key"))).withAuth(ServerConfig.Auth.OFF));
     }
 
     @AfterAll
@@ -114,10 +114,10 @@ class TlsServerTest {
     @Test
     void tlsSettingsThatCannotWorkAreRefusedNamingTheKey(@TempDir Path other) {
         assertThatThrownBy(() -> ServerConfig.from(ServerSettings.load(other, Map.of(), Map.of("tls.certificate",
-                certificate.toString())))).isInstanceOfSatisfying(CarraraException.class,
+                certificate.toString()))).withAuth(ServerConfig.Auth.OFF)).isInstanceOfSatisfying(CarraraException.class,
                 e -> assertThat(e.field()).contains("tls.privateKey"));
         assertThatThrownBy(() -> ServerConfig.from(ServerSettings.load(other, Map.of(), Map.of("tls.certificate",
-                certificate.toString(), "tls.privateKey", "missing.key")))).isInstanceOfSatisfying(CarraraException.class,
+                certificate.toString(), "tls.privateKey", "missing.key"))).withAuth(ServerConfig.Auth.OFF)).isInstanceOfSatisfying(CarraraException.class,
                 e -> {
                     assertThat(e.field()).contains("tls.privateKey");
                     assertThat(e.getMessage()).contains("not a readable file");

@@ -41,7 +41,7 @@ final class OpenInferenceTestServer implements AutoCloseable {
     final UUID bare;
 
     OpenInferenceTestServer(Path home) {
-        server = CarraraServer.start(ServerConfig.embedded(home, 0));
+        server = CarraraServer.start(ServerConfig.embedded(home, 0).withAuth(ServerConfig.Auth.OFF));
         try {
             trips = upload("trips", zipOf(GoldenRows.GOLDEN.resolve("trips-logistic-regression/model")),
                     SchemaText.format(GoldenRows.inputSchema("trips-logistic-regression")));

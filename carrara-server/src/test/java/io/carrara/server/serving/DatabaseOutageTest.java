@@ -46,7 +46,7 @@ class DatabaseOutageTest {
         try (TestDatabases.TestDatabase database = TestDatabases.create(DatabaseDialect.POSTGRESQL);
                 CarraraServer server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of(
                         "port", "0", "database.url", database.config().url(), "database.user", database.config().user(),
-                        "database.connectionTimeoutMillis", "1000"))))) {
+                        "database.connectionTimeoutMillis", "1000"))).withAuth(ServerConfig.Auth.OFF))) {
             String name = database.config().url().substring(database.config().url().lastIndexOf('/') + 1);
             Instance instance = TestModels.uploadPipeline(server.registry(), new ModelRef("demand", "trips"),
                     GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());

@@ -54,7 +54,7 @@ abstract class FeatureJoinEndToEndTest {
     void startUploadAndLoadFeatures() throws Exception {
         Map<String, String> flags = new HashMap<>(settings());
         flags.put("port", "0");
-        server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), flags)));
+        server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), flags)).withAuth(ServerConfig.Auth.OFF));
         instance = TestModels.uploadPipeline(server.registry(), new ModelRef("demand", "trips"), GoldenModels.model(GoldenModels.TRIPS_LR),
                 Map.of());
 

@@ -46,7 +46,7 @@ class PredictionEndToEndTest {
 
     @BeforeEach
     void startAndUpload() throws Exception {
-        server = CarraraServer.start(ServerConfig.embedded(home, 0));
+        server = CarraraServer.start(ServerConfig.embedded(home, 0).withAuth(ServerConfig.Auth.OFF));
         instance = TestModels.uploadPipeline(server.registry(), new ModelRef("demand", "trips"), GoldenModels.model(GoldenModels.TRIPS_LR),
                 Map.of());
     }

@@ -114,7 +114,7 @@ class PythonServingTest {
         server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of("port", "0",
                 "python.environments", environments, "python.requestTimeoutSeconds", "4",
                 "python.pipArguments", "--retries 0 --timeout 5",
-                "serving.models.failureBackoffSeconds", "0"))));
+                "serving.models.failureBackoffSeconds", "0"))).withAuth(ServerConfig.Auth.OFF));
         scorer = upload(MODEL, write("scorer", YAML, MODEL_PY, REQUIREMENTS, EXPECTED));
         pipeline = TestModels.uploadPipeline(server.registry(), new ModelRef("health", "trips"),
                 GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());

@@ -43,7 +43,7 @@ class RedisOutageTest {
         int port = freePort();
         try (CarraraServer server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of(
                 "port", "0", "features.store", "redis", "features.redis.url", "redis://127.0.0.1:" + port,
-                "features.redis.timeoutMillis", "300"))))) {
+                "features.redis.timeoutMillis", "300"))).withAuth(ServerConfig.Auth.OFF))) {
             Instance instance = TestModels.uploadPipeline(server.registry(), new ModelRef("demand", "trips"),
                     GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
             assertThat(post(server, "/api/v1/deployments", "{\"name\":\"plain\",\"instance\":\"" + instance.id() + "\"}")

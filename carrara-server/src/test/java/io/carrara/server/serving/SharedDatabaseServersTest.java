@@ -35,8 +35,8 @@ class SharedDatabaseServersTest {
         Map<String, String> shared = Map.of("port", "0", "serving.syncSeconds", "1",
                 "database.url", "jdbc:h2:file:" + first.toAbsolutePath().resolve("registry") + ";AUTO_SERVER=TRUE",
                 "database.user", "sa", "blobs.path", first.resolve("blobs").toString());
-        try (CarraraServer a = CarraraServer.start(ServerConfig.from(ServerSettings.load(first, Map.of(), shared)));
-                CarraraServer b = CarraraServer.start(ServerConfig.from(ServerSettings.load(homes.resolve("b"), Map.of(), shared)))) {
+        try (CarraraServer a = CarraraServer.start(ServerConfig.from(ServerSettings.load(first, Map.of(), shared)).withAuth(ServerConfig.Auth.OFF));
+                CarraraServer b = CarraraServer.start(ServerConfig.from(ServerSettings.load(homes.resolve("b"), Map.of(), shared)).withAuth(ServerConfig.Auth.OFF))) {
             Instance instance = TestModels.uploadPipeline(a.registry(), new ModelRef("demand", "trips"),
                     GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
 

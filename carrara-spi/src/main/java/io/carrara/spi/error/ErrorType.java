@@ -6,6 +6,8 @@ package io.carrara.spi.error;
  */
 public enum ErrorType {
     INVALID_INPUT(400),
+    /** No credentials, or credentials the server does not accept (unknown, expired, revoked). */
+    UNAUTHENTICATED(401),
     FORBIDDEN(403),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
@@ -13,6 +15,7 @@ public enum ErrorType {
     CONFLICT(409),
     TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
+    TOO_MANY_REQUESTS(429),
     UNAVAILABLE(503),
     INTERNAL(500);
 

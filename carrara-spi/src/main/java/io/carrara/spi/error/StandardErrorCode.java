@@ -20,7 +20,13 @@ public enum StandardErrorCode implements ErrorCodeSupplier {
     /** The path exists, but not for this HTTP method. */
     METHOD_NOT_ALLOWED(13, ErrorType.METHOD_NOT_ALLOWED),
     /** A URL the server would call (a webhook) reaches an address it must not: see {@code OutboundAddressPolicy}. */
-    ADDRESS_NOT_ALLOWED(14, ErrorType.INVALID_INPUT);
+    ADDRESS_NOT_ALLOWED(14, ErrorType.INVALID_INPUT),
+    /** The call needs credentials and has none, or ones the server does not accept: unknown, expired or revoked. */
+    UNAUTHENTICATED(15, ErrorType.UNAUTHENTICATED),
+    /** The caller is known but lacks the role the call needs (in the project it is about, or server admin). */
+    PERMISSION_DENIED(16, ErrorType.FORBIDDEN),
+    /** Too many failed authentications from one address; it may try again after the time the error names. */
+    TOO_MANY_FAILED_AUTHENTICATIONS(17, ErrorType.TOO_MANY_REQUESTS);
 
     private final ErrorCode errorCode;
 

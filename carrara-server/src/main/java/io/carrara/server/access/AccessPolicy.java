@@ -1,0 +1,274 @@
+package io.carrara.server.access;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.api.access.Role;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What every route of the server requires, in one table: the access guard looks a request's route up here
+ * and refuses what the table does not allow. A route missing from the table is refused (and the route-walk
+ * test fails), so a new endpoint cannot go out without a declared requirement.
+ *
+ * <p>Kinds: {@code open} (no credentials), {@code health} and {@code metrics} (open when
+ * {@code auth.openHealth} / {@code auth.openMetrics} say so, else any user), {@code user} (any authenticated
+ * user), {@code self} (any user about itself, an admin about anyone), {@code project} (a role in every project
+ * the request is about), {@code admin} (server admins).
+ */
+public final class AccessPolicy {
+    public enum Kind { OPEN, HEALTH, METRICS, USER, SELF, PROJECT, ADMIN }
+
+    /** The facts a target reads: path parameters, the JSON body for routes that need it, and the caller. */
+    public record Facts(Map<String, String> path, Map<String, String> query, JsonNode body, byte[] raw, Principal caller) {
+        public String param(String name) {
+            return path.get(name);
+        }
+    }
+
+    /**
+     * What a request is about. For {@code project} requirements: the projects (empty when the object does not
+     * exist, so that the handler answers 404); for {@code self}: the user it is about. {@code null} means the
+     * answer is not in memory and the lookup may block; the guard asks again off the event loop.
+     */
+    public interface Target {
+        Set<String> resolve(Facts facts, boolean mayBlock);
+    }
+
+    /**
+     * @param audited whether a call is recorded in the audit trail even when it succeeds (changes are; reads,
+     *     predictions and inference calls are not). Every refused call is recorded.
+     * @param object how the audit trail names what the call was about, from path parameters: {@code {project}}
+     */
+    public record Requirement(Kind kind, Role role, Target target, boolean needsBody, boolean audited, String object) {
+        public Requirement {
+            requireNonNull(kind, "kind is null");
+            if (kind == Kind.PROJECT && (role == null || target == null)) {
+                throw new IllegalArgumentException("a project requirement needs a role and a target");
+            }
+        }
+
+        /** How docs and the route-walk test describe it: {@code project edit}, {@code admin}, ... */
+        public String describe() {
+            return kind.name().toLowerCase(java.util.Locale.ROOT) + (role == null ? "" : " " + role.wireName());
+        }
+    }
+
+    private final Map<String, Requirement> routes;
+
+    private AccessPolicy(Map<String, Requirement> routes) {
+        this.routes = Collections.unmodifiableMap(routes);
+    }
+
+    /**
+     * The requirement of {@code METHOD pattern} (pattern as declared, {@code /api/v1/projects/{project}}), if declared;
+     * {@code * pattern} declares it for every method of a service that takes any.
+     */
+    public Optional<Requirement> requirement(String method, String pattern) {
+        String path = normalize(pattern);
+        Requirement exact = routes.get(method + " " + path);
+        return Optional.ofNullable(exact != null ? exact : routes.get("* " + path));
+    }
+
+    /** Every declared route, {@code METHOD pattern} to requirement. */
+    public Map<String, Requirement> routes() {
+        return routes;
+    }
+
+    /** Armeria writes path parameters as {@code :name} in some patterns; the table uses {@code {name}}. */
+    static String normalize(String pattern) {
+        return pattern.replaceAll(":([A-Za-z_][A-Za-z0-9_]*)", "{$1}");
+    }
+
+    /** The table of the server's routes, resolving objects to projects with {@code targets}. */
+    public static AccessPolicy standard(Targets targets) {
+        Builder b = new Builder();
+        Target project = targets.projectParameter("project");
+        Target instance = targets.instanceParameter("id");
+        Target deployment = targets.deploymentParameter("name");
+        Target model = targets.deploymentParameter("name");
+
+        // Health, reference pages and the server's own metadata.
+        b.route("GET /api/v1/health", Kind.HEALTH);
+        b.route("GET /v2/health/live", Kind.HEALTH);
+        b.route("GET /v2/health/ready", Kind.HEALTH);
+        b.route("GET /v2", Kind.HEALTH);
+        // Services that take any method (and answer 405 to the ones they do not serve).
+        b.route("* /metrics", Kind.METRICS);
+        b.route("* /v2/*", Kind.OPEN);     // only answers 404 in the protocol's error shape
+        b.route("GET /docs/api", Kind.OPEN);
+        b.route("GET /", Kind.OPEN);
+
+        // Identity, users, tokens, members, audit.
+        b.route("GET /api/v1/whoami", Kind.USER);
+        b.route("POST /api/v1/users", Kind.ADMIN).audited("user");
+        b.route("GET /api/v1/users", Kind.ADMIN);
+        b.route("GET /api/v1/users/{name}", Kind.SELF, targets.userParameter("name"));
+        b.route("POST /api/v1/users/{name}/disable", Kind.ADMIN).audited("user {name}");
+        b.route("POST /api/v1/users/{name}/enable", Kind.ADMIN).audited("user {name}");
+        b.route("GET /api/v1/users/{name}/tokens", Kind.SELF, targets.userParameter("name"));
+        b.route("POST /api/v1/tokens", Kind.SELF, targets.userInBody("user")).body().audited("token");
+        b.route("GET /api/v1/tokens", Kind.SELF, targets.userInQuery("user"));
+        b.route("DELETE /api/v1/tokens/{id}", Kind.SELF, targets.tokenOwner("id")).audited("token {id}");
+        b.route("GET /api/v1/projects/{project}/members", Kind.PROJECT, Role.READ, project);
+        b.route("PUT /api/v1/projects/{project}/members/{principal}", Kind.PROJECT, Role.MANAGE, project)
+                .audited("member {principal} of project {project}");
+        b.route("DELETE /api/v1/projects/{project}/members/{principal}", Kind.PROJECT, Role.MANAGE, project)
+                .audited("member {principal} of project {project}");
+        b.route("GET /api/v1/audit", Kind.ADMIN);
+
+        // The registry. Lists and search answer what the caller may read.
+        b.route("POST /api/v1/projects", Kind.USER).audited("project");
+        b.route("GET /api/v1/projects", Kind.USER);
+        b.route("GET /api/v1/projects/{project}", Kind.PROJECT, Role.READ, project);
+        b.route("POST /api/v1/projects/{project}/models", Kind.PROJECT, Role.EDIT, project).audited("models of project {project}");
+        b.route("GET /api/v1/projects/{project}/models", Kind.PROJECT, Role.READ, project);
+        b.route("GET /api/v1/projects/{project}/models/{model}", Kind.PROJECT, Role.READ, project);
+        b.route("PUT /api/v1/projects/{project}/models/{model}/dependencies/{upstreamProject}/{upstreamModel}", Kind.PROJECT,
+                Role.EDIT, project).audited("model {project}/{model}");
+        b.route("DELETE /api/v1/projects/{project}/models/{model}/dependencies/{upstreamProject}/{upstreamModel}",
+                Kind.PROJECT, Role.EDIT, project).audited("model {project}/{model}");
+        b.route("GET /api/v1/projects/{project}/models/{model}/lineage", Kind.PROJECT, Role.READ, project);
+        b.route("POST /api/v1/projects/{project}/models/{model}/instances", Kind.PROJECT, Role.EDIT, project)
+                .audited("model {project}/{model}");
+        b.route("GET /api/v1/projects/{project}/models/{model}/instances", Kind.PROJECT, Role.READ, project);
+        b.route("GET /api/v1/instances/{id}", Kind.PROJECT, Role.READ, instance);
+        b.route("POST /api/v1/instances/{id}/deprecate", Kind.PROJECT, Role.EDIT, instance).audited("instance {id}");
+        b.route("POST /api/v1/instances/{id}/metrics", Kind.PROJECT, Role.EDIT, instance).audited("instance {id}");
+        b.route("GET /api/v1/instances/{id}/metrics", Kind.PROJECT, Role.READ, instance);
+        b.route("GET /api/v1/instances/{id}/artifact", Kind.PROJECT, Role.READ, instance);
+        // Content-addressed bytes, useless until an instance in a project the caller may edit names them.
+        b.route("POST /api/v1/blobs", Kind.USER).audited("blob");
+        b.route("GET /api/v1/search", Kind.USER);
+        b.route("GET /api/v1/events", Kind.USER);
+
+        // Deployments and predictions.
+        b.route("POST /api/v1/deployments", Kind.PROJECT, Role.EDIT, targets.deploymentInBody()).body().audited("deployment");
+        b.route("GET /api/v1/deployments", Kind.USER);
+        b.route("GET /api/v1/deployments/{name}", Kind.PROJECT, Role.READ, deployment);
+        b.route("GET /api/v1/deployments/{name}/history", Kind.PROJECT, Role.READ, deployment);
+        b.route("GET /api/v1/deployments/{name}/predictions", Kind.PROJECT, Role.USE, deployment);
+        b.route("DELETE /api/v1/deployments/{name}", Kind.PROJECT, Role.MANAGE, deployment).audited("deployment {name}");
+        b.route("POST /api/v1/deployments/{name}/predict", Kind.PROJECT, Role.USE, deployment);
+
+        // The Open Inference Protocol: a model is a deployment.
+        b.route("GET /v2/models", Kind.USER);
+        b.route("GET /v2/models/{name}", Kind.PROJECT, Role.READ, model);
+        b.route("GET /v2/models/{name}/versions/{version}", Kind.PROJECT, Role.READ, model);
+        b.route("GET /v2/models/{name}/ready", Kind.PROJECT, Role.READ, model);
+        b.route("GET /v2/models/{name}/versions/{version}/ready", Kind.PROJECT, Role.READ, model);
+        b.route("POST /v2/models/{name}/infer", Kind.PROJECT, Role.USE, model);
+        b.route("POST /v2/models/{name}/versions/{version}/infer", Kind.PROJECT, Role.USE, model);
+        // gRPC: the model is named in the (unary) request message, field 1 of all three requests.
+        for (String method : List.of("ServerLive", "ServerReady", "ServerMetadata")) {
+            b.route("* /inference.GRPCInferenceService/" + method, Kind.HEALTH);
+        }
+        Target grpcModel = targets.deploymentInGrpcMessage();
+        b.route("* /inference.GRPCInferenceService/ModelReady", Kind.PROJECT, Role.READ, grpcModel).body();
+        b.route("* /inference.GRPCInferenceService/ModelMetadata", Kind.PROJECT, Role.READ, grpcModel).body();
+        b.route("* /inference.GRPCInferenceService/ModelInfer", Kind.PROJECT, Role.USE, grpcModel).body();
+
+        // The online feature store is shared by every deployment: admins write it, users read it.
+        b.route("PUT /api/v1/features/{group}/{key}", Kind.ADMIN).audited("feature {group}/{key}");
+        b.route("GET /api/v1/features/{group}/{key}", Kind.USER);
+        b.route("DELETE /api/v1/features/{group}/{key}", Kind.ADMIN).audited("feature {group}/{key}");
+        b.route("POST /api/v1/features/{group}", Kind.ADMIN).audited("feature group {group}");
+
+        // Spark SQL surfaces: server admins only, until SQL runs with the caller's rights on its projects' tables.
+        b.route("POST /api/v1/tables/{table}/import", Kind.ADMIN).audited("table {table}");
+        b.route("GET /api/v1/tables", Kind.ADMIN);
+        b.route("GET /api/v1/tables/{table}", Kind.ADMIN);
+        b.route("GET /api/v1/tables/{table}/rows", Kind.ADMIN);
+        b.route("POST /api/v1/batch/jobs", Kind.ADMIN).audited("batch job");
+        b.route("GET /api/v1/batch/jobs", Kind.ADMIN);
+        b.route("GET /api/v1/batch/jobs/{id}", Kind.ADMIN);
+        b.route("POST /api/v1/batch/jobs/{id}/cancel", Kind.ADMIN).audited("batch job {id}");
+        b.route("POST /api/v1/workflows", Kind.ADMIN).audited("workflow");
+        b.route("GET /api/v1/workflows", Kind.ADMIN);
+        b.route("GET /api/v1/workflows/{name}", Kind.ADMIN);
+        b.route("DELETE /api/v1/workflows/{name}", Kind.ADMIN).audited("workflow {name}");
+        b.route("GET /api/v1/workflows/{name}/runs", Kind.ADMIN);
+        b.route("POST /api/v1/workflow-runs", Kind.ADMIN).audited("workflow run");
+        b.route("POST /api/v1/workflow-runs/backfill", Kind.ADMIN).audited("workflow runs");
+        b.route("POST /api/v1/workflow-runs/{id}/retry", Kind.ADMIN).audited("workflow run {id}");
+        b.route("GET /api/v1/workflow-runs/{id}", Kind.ADMIN);
+        return new AccessPolicy(b.routes);
+    }
+
+    /** Resolves what requests are about; implemented over the registry by {@link RegistryTargets}. */
+    public interface Targets {
+        Target projectParameter(String parameter);
+
+        Target instanceParameter(String parameter);
+
+        Target deploymentParameter(String parameter);
+
+        /** The deploy request's model or instances, and the project of the deployment it replaces. */
+        Target deploymentInBody();
+
+        /** The deployment named in field 1 of a gRPC inference request message (name / model_name). */
+        Target deploymentInGrpcMessage();
+
+        Target userParameter(String parameter);
+
+        /** The user named in a query parameter ({@code *}: every user), the caller when absent. */
+        Target userInQuery(String parameter);
+
+        /** The user named in a JSON body field, the caller when absent. */
+        Target userInBody(String field);
+
+        Target tokenOwner(String parameter);
+    }
+
+    private static final class Builder {
+        final Map<String, Requirement> routes = new LinkedHashMap<>();
+
+        Entry route(String key, Kind kind) {
+            return route(key, kind, null, null);
+        }
+
+        Entry route(String key, Kind kind, Target target) {
+            return route(key, kind, null, target);
+        }
+
+        Entry route(String key, Kind kind, Role role, Target target) {
+            Entry entry = new Entry(this, key, new Requirement(kind, role, target, false, false, null));
+            if (routes.put(key, entry.requirement) != null) {
+                throw new IllegalStateException("route declared twice: " + key);
+            }
+            return entry;
+        }
+    }
+
+    private static final class Entry {
+        private final Builder builder;
+        private final String key;
+        Requirement requirement;
+
+        Entry(Builder builder, String key, Requirement requirement) {
+            this.builder = builder;
+            this.key = key;
+            this.requirement = requirement;
+        }
+
+        Entry body() {
+            return replace(r -> new Requirement(r.kind(), r.role(), r.target(), true, r.audited(), r.object()));
+        }
+
+        Entry audited(String object) {
+            return replace(r -> new Requirement(r.kind(), r.role(), r.target(), r.needsBody(), true, object));
+        }
+
+        private Entry replace(Function<Requirement, Requirement> change) {
+            requirement = change.apply(requirement);
+            builder.routes.put(key, requirement);
+            return this;
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package io.carrara.server.access;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.registry.ModelRegistry;
+import io.carrara.registry.deploy.DeploymentRegistry;
+import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.ErrorType;
+import io.carrara.spi.model.ModelRef;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves the objects of requests to projects over the registry. An instance's project never changes,
+ * so it is kept for good (up to a bound); a deployment's model can change, so its project is kept for
+ * {@code cacheFor} like tokens are. Lookups that would read the database say so when they may not block.
+ */
+public final class RegistryTargets implements AccessPolicy.Targets {
+    private static final int MAX_CACHED = 50_000;
+    private static final Set<String> NONE = Set.of();
+
+    private final ModelRegistry registry;
+    private final DeploymentRegistry deployments;
+    private final AccessStore store;
+    private final Duration cacheFor;
+    private final Clock clock;
+    private final Map<UUID, String> instanceProjects = new ConcurrentHashMap<>();
+    private final Map<String, Timed> deploymentProjects = new ConcurrentHashMap<>();
+
+    private record Timed(Set<String> projects, Instant readAt) {}
+
+    public RegistryTargets(ModelRegistry registry, DeploymentRegistry deployments, AccessStore store, Duration cacheFor,
+            Clock clock) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.deployments = requireNonNull(deployments, "deployments is null");
+        this.store = requireNonNull(store, "store is null");
+        this.cacheFor = requireNonNull(cacheFor, "cacheFor is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public AccessPolicy.Target projectParameter(String parameter) {
+        return (facts, mayBlock) -> {
+            String project = facts.param(parameter);
+            return project == null ? NONE : Set.of(project);
+        };
+    }
+
+    @Override
+    public AccessPolicy.Target instanceParameter(String parameter) {
+        return (facts, mayBlock) -> {
+            UUID id;
+            try {
+                id = UUID.fromString(String.valueOf(facts.param(parameter)));
+            } catch (IllegalArgumentException e) {
+                return NONE;    // the handler names the malformed id
+            }
+            return instanceProject(id, mayBlock);
+        };
+    }
+
+    private Set<String> instanceProject(UUID id, boolean mayBlock) {
+        String cached = instanceProjects.get(id);
+        if (cached != null) {
+            return Set.of(cached);
+        }
+        if (!mayBlock) {
+            return null;
+        }
+        try {
+            String project = registry.getInstance(id).model().project();
+            if (instanceProjects.size() >= MAX_CACHED) {
+                instanceProjects.clear();
+            }
+            instanceProjects.put(id, project);
+            return Set.of(project);
+        } catch (CarraraException e) {
+            if (e.errorCode().type() == ErrorType.NOT_FOUND) {
+                return NONE;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public AccessPolicy.Target deploymentParameter(String parameter) {
+        return (facts, mayBlock) -> deploymentProject(facts.param(parameter), mayBlock);
+    }
+
+    /** The project of deployment {@code name} (none when it does not exist); may read the database. */
+    public Set<String> deploymentProjects(String name) {
+        return deploymentProject(name, true);
+    }
+
+    private Set<String> deploymentProject(String name, boolean mayBlock) {
+        if (name == null) {
+            return NONE;
+        }
+        Timed cached = deploymentProjects.get(name);
+        Instant now = clock.instant();
+        if (cached != null && !cached.readAt().plus(cacheFor).isBefore(now)) {
+            return cached.projects();
+        }
+        if (!mayBlock) {
+            return null;
+        }
+        Set<String> projects;
+        try {
+            projects = Set.of(deployments.get(name).model().project());
+        } catch (CarraraException e) {
+            if (e.errorCode().type() != ErrorType.NOT_FOUND && e.errorCode().type() != ErrorType.INVALID_INPUT) {
+                throw e;
+            }
+            projects = NONE;
+        }
+        if (deploymentProjects.size() >= MAX_CACHED) {
+            deploymentProjects.clear();
+        }
+        deploymentProjects.put(name, new Timed(projects, now));
+        return projects;
+    }
+
+    @Override
+    public AccessPolicy.Target deploymentInBody() {
+        return (facts, mayBlock) -> {
+            if (!mayBlock) {
+                return null;
+            }
+            JsonNode body = facts.body();
+            Set<String> projects = new LinkedHashSet<>();
+            if (body == null || !body.isObject()) {
+                return projects;    // the handler names what is wrong with the body
+            }
+            JsonNode model = body.get("model");
+            if (model != null && model.isTextual()) {
+                try {
+                    projects.add(ModelRef.parse(model.asText(), "model").project());
+                } catch (CarraraException e) {
+                    // The handler names the malformed model.
+                }
+            }
+            addInstance(body.get("instance"), projects);
+            addInstance(body.get("default"), projects);
+            JsonNode instances = body.get("instances");
+            if (instances != null && instances.isObject()) {
+                instances.elements().forEachRemaining(value -> addInstance(value, projects));
+            }
+            JsonNode name = body.get("name");
+            if (name != null && name.isTextual()) {
+                deploymentProjects.remove(name.asText());
+                projects.addAll(deploymentProject(name.asText(), true));
+            }
+            return projects;
+        };
+    }
+
+    private void addInstance(JsonNode value, Set<String> projects) {
+        if (value != null && value.isTextual()) {
+            try {
+                projects.addAll(instanceProject(UUID.fromString(value.asText()), true));
+            } catch (IllegalArgumentException e) {
+                // The handler names the malformed id.
+            }
+        }
+    }
+
+    @Override
+    public AccessPolicy.Target deploymentInGrpcMessage() {
+        return (facts, mayBlock) -> {
+            String name = grpcModelName(facts.raw());
+            return name == null ? NONE : deploymentProject(name, mayBlock);
+        };
+    }
+
+    /**
+     * Field 1 (a string) of the first gRPC message in a unary request body: a 5-byte frame header (compression
+     * flag, length), then the protobuf message. Null when absent, compressed or malformed: the service answers it.
+     */
+    static String grpcModelName(byte[] raw) {
+        if (raw == null || raw.length < 5 || raw[0] != 0) {
+            return null;
+        }
+        try {
+            com.google.protobuf.CodedInputStream input = com.google.protobuf.CodedInputStream.newInstance(raw, 5, raw.length - 5);
+            for (int tag = input.readTag(); tag != 0; tag = input.readTag()) {
+                if (tag == ((1 << 3) | 2)) {
+                    return input.readStringRequireUtf8();
+                }
+                if (!input.skipField(tag)) {
+                    return null;
+                }
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public AccessPolicy.Target userParameter(String parameter) {
+        return (facts, mayBlock) -> {
+            String user = facts.param(parameter);
+            return user == null ? NONE : Set.of(user);
+        };
+    }
+
+    @Override
+    public AccessPolicy.Target userInQuery(String parameter) {
+        return (facts, mayBlock) -> {
+            String user = facts.query().get(parameter);
+            return Set.of(user == null || user.isBlank() ? facts.caller().user() : user);
+        };
+    }
+
+    @Override
+    public AccessPolicy.Target userInBody(String field) {
+        return (facts, mayBlock) -> {
+            JsonNode body = facts.body();
+            JsonNode user = body == null || !body.isObject() ? null : body.get(field);
+            return Set.of(user != null && user.isTextual() ? user.asText() : facts.caller().user());
+        };
+    }
+
+    @Override
+    public AccessPolicy.Target tokenOwner(String parameter) {
+        return (facts, mayBlock) -> {
+            if (!mayBlock) {
+                return null;
+            }
+            try {
+                return store.findToken(UUID.fromString(String.valueOf(facts.param(parameter))))
+                        .map(token -> Set.of(token.user())).orElse(Set.of(facts.caller().user()));
+            } catch (IllegalArgumentException e) {
+                return Set.of(facts.caller().user());
+            }
+        };
+    }
+
+    /** Forgets deployments' projects, after a deploy or undeploy through this server. */
+    public void deploymentChanged(String name) {
+        deploymentProjects.remove(name);
+    }
+}
