@@ -3,8 +3,12 @@ package io.carrara.cli;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 
 import io.carrara.client.CarraraClient;
+import io.carrara.client.Credentials;
 import io.carrara.spi.error.CarraraException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +41,12 @@ import picocli.CommandLine.Spec;
             TableCommand.class,
             BatchCommand.class,
             WorkflowCommand.class,
-            PythonCommand.class
+            PythonCommand.class,
+            UserCommand.WhoAmICommand.class,
+            UserCommand.class,
+            TokenCommand.class,
+            LoginCommand.class,
+            AuditCommand.class
         },
         footerHeading = "%nServer, through the ./carrara launcher:%n",
         footer = {
@@ -57,8 +66,15 @@ public final class CarraraCli implements Runnable {
 
     @Option(names = "--user", paramLabel = "NAME", scope = ScopeType.INHERIT,
             defaultValue = "${env:CARRARA_USER:-${sys:user.name}}",
-            description = "Who is recorded as creator (default: $CARRARA_USER, else the OS user name).")
+            description = "Who is recorded as creator by a server that does not check tokens (default: $CARRARA_USER,"
+                    + " else the OS user name); given to 'token list' or 'audit', whose tokens or records to show.")
     String user;
+
+    @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT,
+            description = "API token sent as 'Authorization: Bearer TOKEN' (default: $CARRARA_TOKEN, then the"
+                    + " credentials file written by 'carrara login', then, for a server on this machine, the embedded"
+                    + " server's $CARRARA_HOME/admin-token).")
+    String token;
 
     @Option(names = "--ca-cert", paramLabel = "PEM", scope = ScopeType.INHERIT,
             defaultValue = "${env:CARRARA_CA_CERT:-}",
@@ -70,6 +86,12 @@ public final class CarraraCli implements Runnable {
             description = "Print stack traces of errors.")
     boolean verbose;
 
+    /** Where credentials are looked up; a test sets its own instead of the process's. */
+    Map<String, String> environment = System.getenv();
+    Path userHome = Path.of(System.getProperty("user.home"));
+    /** Where {@code carrara login} reads a token when neither --token nor a console gives one. */
+    InputStream stdin = System.in;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new CarraraCli()).execute(args));
     }
@@ -79,19 +101,35 @@ public final class CarraraCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
     }
 
+    /** A client of --server with the token {@link Credentials#resolve} finds (--token first). */
     CarraraClient client() {
-        URI uri;
+        URI uri = serverUri();
+        return client(Credentials.resolve(uri, token, environment, userHome).orElse(null));
+    }
+
+    /** A client of --server with exactly this token (none when null), e.g. the one {@code carrara login} checks. */
+    CarraraClient client(String token) {
+        CarraraClient.Builder builder = CarraraClient.builder(serverUri())
+                .user(user == null || user.isBlank() ? null : user)
+                .token(token);
+        if (caCert != null && !caCert.isBlank()) {
+            builder.trustedCertificates(Path.of(caCert));
+        }
+        return builder.build();
+    }
+
+    URI serverUri() {
         try {
-            uri = URI.create(server);
+            return URI.create(server);
         } catch (IllegalArgumentException e) {
             throw new CarraraException(INVALID_ARGUMENT,
                     "--server '" + server + "' is not a URL like " + DEFAULT_SERVER, "server");
         }
-        CarraraClient.Builder builder = CarraraClient.builder(uri).user(user == null || user.isBlank() ? null : user);
-        if (caCert != null && !caCert.isBlank()) {
-            builder.trustedCertificates(java.nio.file.Path.of(caCert));
-        }
-        return builder.build();
+    }
+
+    /** The token given with --token, if any; {@code carrara login} wants it and nothing else. */
+    String explicitToken() {
+        return token;
     }
 
     boolean verbose() {

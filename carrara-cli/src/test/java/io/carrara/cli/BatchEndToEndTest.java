@@ -40,7 +40,7 @@ class BatchEndToEndTest {
     @BeforeAll
     static void startServer() {
         server = CarraraServer.start(ServerConfig.from(ServerSettings.load(serverHome, Map.of(),
-                Map.of("port", "0", "spark.master", "local[2]", "workflows.pollSeconds", "1"))));
+                Map.of("port", "0", "spark.master", "local[2]", "workflows.pollSeconds", "1"))).withAuth(ServerConfig.Auth.OFF));
     }
 
     @AfterAll

@@ -41,7 +41,7 @@ class DeploymentCommandTest {
 
     @BeforeAll
     static void startServer() {
-        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0));
+        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0).withAuth(ServerConfig.Auth.OFF));
         server.registry().createProject(new NewProject("demand", null), "setup");
     }
 

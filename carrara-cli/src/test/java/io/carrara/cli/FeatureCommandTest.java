@@ -24,7 +24,7 @@ class FeatureCommandTest {
 
     @BeforeAll
     static void startServer() {
-        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0));
+        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0).withAuth(ServerConfig.Auth.OFF));
     }
 
     @AfterAll

@@ -43,7 +43,7 @@ class PredictCommandTest {
 
     @BeforeAll
     static void startAndDeploy() throws Exception {
-        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0));
+        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0).withAuth(ServerConfig.Auth.OFF));
         server.registry().createProject(new NewProject("demand", null), "setup");
         server.registry().createModel("demand", NewModel.named("trips"), "setup");
         ByteArrayOutputStream zip = new ByteArrayOutputStream();

@@ -34,7 +34,7 @@ class PythonCommandTest {
 
     @BeforeAll
     static void start() {
-        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0));
+        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0).withAuth(ServerConfig.Auth.OFF));
     }
 
     @AfterAll

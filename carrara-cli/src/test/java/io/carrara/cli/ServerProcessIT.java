@@ -145,6 +145,9 @@ class ServerProcessIT {
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("CARRARA_SKIP_BUILD", "1");
+        // The CLI finds the admin token the server wrote under its home, as it does under ~/.carrara by default.
+        builder.environment().put("CARRARA_HOME", work.resolve("home").toString());
+        builder.environment().remove("CARRARA_TOKEN");
         Process process = builder.start();
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         return new CommandResult(process.exitValue(), Files.readString(out, UTF_8), Files.readString(err, UTF_8));

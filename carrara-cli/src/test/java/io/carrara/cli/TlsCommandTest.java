@@ -37,7 +37,7 @@ class TlsCommandTest {
         assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(openssl.exitValue()).as("openssl (the test makes its certificate with it): " + output).isZero();
         server = CarraraServer.start(ServerConfig.from(ServerSettings.load(serverHome, Map.of(), Map.of("port", "0",
-                "tls.certificate", certificate.toString(), "tls.privateKey", key.toString()))));
+                "tls.certificate", certificate.toString(), "tls.privateKey", key.toString()))).withAuth(ServerConfig.Auth.OFF));
     }
 
     @AfterAll

@@ -60,7 +60,7 @@ class CarraraClientTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0));
+        server = CarraraServer.start(ServerConfig.embedded(serverHome, 0).withAuth(ServerConfig.Auth.OFF));
         client = CarraraClient.builder(server.uri()).user("alice").build();
     }
 

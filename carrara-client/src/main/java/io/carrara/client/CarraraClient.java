@@ -37,8 +37,21 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@link #predictions()}: score rows with a deployment;
  *   <li>{@link #features()}: the online feature store;
  *   <li>{@link #tables()}: tables of the server's Spark catalog, streamed in and out;
- *   <li>{@link #batch()} and {@link #workflows()}: batch predictions and scheduled workflows.
+ *   <li>{@link #batch()} and {@link #workflows()}: batch predictions and scheduled workflows;
+ *   <li>{@link #access()}: who the caller is, users, API tokens, project members and the audit trail.
  * </ul>
+ *
+ * A server with authentication on wants an API token, sent as {@code Authorization: Bearer TOKEN}:
+ * give it to {@link Builder#token}, found the way the CLI and the Python SDK find it with
+ * {@link Credentials#resolve} ({@code --token}, {@code $CARRARA_TOKEN}, the file {@code carrara login}
+ * writes, then on this machine the embedded server's admin token):
+ * <pre>{@code
+ * URI server = URI.create("http://localhost:8080");
+ * CarraraClient client = CarraraClient.builder(server)
+ *         .token(Credentials.resolve(server, null, System.getenv(), Path.of(System.getProperty("user.home"))).orElse(null))
+ *         .build();
+ * WhoAmI me = client.access().whoami();
+ * }</pre>
  *
  * A recipe, from an upload to a prediction:
  * <pre>{@code
@@ -77,10 +90,11 @@ public final class CarraraClient {
     private final TablesClient tables;
     private final BatchClient batch;
     private final WorkflowsClient workflows;
+    private final AccessClient access;
 
     private CarraraClient(Builder builder) {
-        this.transport = new Transport(builder.baseUri, builder.user, builder.connectTimeout, builder.requestTimeout,
-                builder.sslContext);
+        this.transport = new Transport(builder.baseUri, builder.user, builder.token, builder.connectTimeout,
+                builder.requestTimeout, builder.sslContext);
         this.projects = new ProjectsClient(transport);
         this.models = new ModelsClient(transport);
         this.instances = new InstancesClient(transport);
@@ -91,6 +105,7 @@ public final class CarraraClient {
         this.tables = new TablesClient(transport);
         this.batch = new BatchClient(transport);
         this.workflows = new WorkflowsClient(transport);
+        this.access = new AccessClient(transport);
     }
 
     public static Builder builder(URI baseUri) {
@@ -104,6 +119,11 @@ public final class CarraraClient {
     /** The name sent in {@value #USER_HEADER}, or empty when the server should record {@code anonymous}. */
     public Optional<String> user() {
         return Optional.ofNullable(transport.user);
+    }
+
+    /** Whether this client sends an API token; the token itself stays inside the client. */
+    public boolean hasToken() {
+        return transport.hasToken();
     }
 
     public Health health() {
@@ -150,7 +170,16 @@ public final class CarraraClient {
         return workflows;
     }
 
-    // ---- provenance
+    public AccessClient access() {
+        return access;
+    }
+
+    /** The server, the user and whether a token is set; never the token. */
+    @Override
+    public String toString() {
+        return "CarraraClient[" + transport.base + (transport.user == null ? "" : ", user=" + transport.user)
+                + (transport.hasToken() ? ", token=***" : "") + "]";
+    }
 
     // ---- provenance
 
@@ -174,6 +203,7 @@ public final class CarraraClient {
     public static final class Builder {
         private final URI baseUri;
         private String user;
+        private String token;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(60);
         private SSLContext sslContext;
@@ -195,6 +225,26 @@ public final class CarraraClient {
                         "user '" + user + "' must be printable ASCII without spaces", "user");
             }
             this.user = user;
+            return this;
+        }
+
+        /**
+         * The API token sent as {@code Authorization: Bearer TOKEN} with every call; null or blank sends
+         * none. Surrounding whitespace (a line read from a file) is dropped. The token never appears in a
+         * message, a log or {@link CarraraClient#toString()}.
+         */
+        public Builder token(String token) {
+            if (token == null || token.isBlank()) {
+                this.token = null;
+                return this;
+            }
+            String stripped = token.strip();
+            if (!stripped.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                // Not the token in the message: it may be a real one with a stray character.
+                throw new CarraraException(INVALID_ARGUMENT,
+                        "the token must be printable ASCII without spaces; check how it was copied", "token");
+            }
+            this.token = stripped;
             return this;
         }
 

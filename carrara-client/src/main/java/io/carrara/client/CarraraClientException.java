@@ -70,7 +70,9 @@ public final class CarraraClientException extends CarraraException {
     private static ErrorType typeOf(int httpStatus) {
         return switch (httpStatus) {
             case 0, 503 -> ErrorType.UNAVAILABLE;
+            case 401 -> ErrorType.UNAUTHENTICATED;
             case 403 -> ErrorType.FORBIDDEN;
+            case 429 -> ErrorType.TOO_MANY_REQUESTS;
             case 404 -> ErrorType.NOT_FOUND;
             case 405 -> ErrorType.METHOD_NOT_ALLOWED;
             case 415 -> ErrorType.UNSUPPORTED_MEDIA_TYPE;

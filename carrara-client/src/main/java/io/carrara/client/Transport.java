@@ -50,16 +50,19 @@ import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The one HTTP layer under {@link CarraraClient} and its sub-clients: builds requests (base URI, user
- * header, timeouts), sends them, reads JSON answers into the API's records, turns error bodies into
+ * header, bearer token, timeouts), sends them, reads JSON answers into the API's records, turns error bodies into
  * {@link CarraraClientException} (rebuilding the server's code), streams uploads and downloads with
  * progress, and keeps the path and file helpers they share.
  */
 final class Transport {
     static final int MAX_PAGE_SIZE = 1000;
     static final int COPY_BUFFER_BYTES = 64 * 1024;
+    static final String AUTHORIZATION_HEADER = "Authorization";
     final URI baseUri;
     final String base;
     final String user;
+    /** Sent as {@code Authorization: Bearer TOKEN}; never logged, printed or put in an exception's message. */
+    private final String token;
     final Duration requestTimeout;
 
     /** How long a deploy may take: the server loads the models it routes to before it answers (its own limit is 10 minutes). */
@@ -67,11 +70,13 @@ final class Transport {
     final HttpClient http;
     final ObjectMapper json = CarraraJson.newObjectMapper();
 
-    Transport(URI baseUri, String user, Duration connectTimeout, Duration requestTimeout, SSLContext sslContext) {
+    Transport(URI baseUri, String user, String token, Duration connectTimeout, Duration requestTimeout,
+            SSLContext sslContext) {
         this.baseUri = baseUri;
         String text = baseUri.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.user = user;
+        this.token = token;
         this.requestTimeout = requestTimeout;
         HttpClient.Builder http = HttpClient.newBuilder()
                 // HTTP/1.1 keeps large streamed bodies simple: no h2c upgrade dance on a plain-text port.
@@ -115,7 +120,25 @@ final class Transport {
         if (user != null) {
             builder.header(CarraraClient.USER_HEADER, user);
         }
+        if (token != null) {
+            builder.header(AUTHORIZATION_HEADER, "Bearer " + token);
+        }
         return builder;
+    }
+
+    boolean hasToken() {
+        return token != null;
+    }
+
+    /**
+     * {@code text} with this client's token masked, for every message built from what the server or the
+     * network said: a server that echoes the header it refused must not put the secret in a log.
+     */
+    String redact(String text) {
+        if (token == null || text == null || !text.contains(token)) {
+            return text;
+        }
+        return text.replace(token, "***");
     }
 
     <T> T call(HttpRequest.Builder request, JavaType answerType) {
@@ -141,7 +164,7 @@ final class Transport {
             throw new CarraraClientException("INTERNAL_ERROR",
                     "Carrara at " + base + " answered " + response.request().method() + " "
                             + response.request().uri().getPath() + " with a " + answerType.getRawClass().getSimpleName()
-                            + " this client cannot read (" + e.getMessage().lines().findFirst().orElse("")
+                            + " this client cannot read (" + redact(String.valueOf(e.getMessage())).lines().findFirst().orElse("")
                             + "); check that client and server versions match",
                     null, response.statusCode(), e);
         }
@@ -167,7 +190,7 @@ final class Transport {
             }
             throw new CarraraClientException("UNAVAILABLE",
                     request.method() + " " + request.uri().getPath() + " to Carrara at " + base + " failed: "
-                            + describe(e),
+                            + redact(describe(e)),
                     null, 0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -197,11 +220,11 @@ final class Transport {
         try {
             ErrorBody error = json.readValue(body, ErrorBody.class);
             ErrorCode code = CarraraClientException.fromWire(error.code(), error.number(), error.type(), status);
-            return new CarraraClientException(code, error.message(), error.field(), status, null);
+            return new CarraraClientException(code, redact(error.message()), error.field(), status, null);
         } catch (IOException e) {
             // Not Carrara's error body (a proxy's HTML page, say); report the status and the text below.
         }
-        String text = new String(body, UTF_8).strip();
+        String text = redact(new String(body, UTF_8).strip());
         return new CarraraClientException(status >= 500 ? "INTERNAL_ERROR" : "INVALID_ARGUMENT",
                 "Carrara at " + base + " answered HTTP " + status
                         + (text.isEmpty() ? "" : ": " + text.substring(0, Math.min(200, text.length()))),
@@ -276,6 +299,18 @@ final class Transport {
     static String dependencyPath(ModelRef model, ModelRef upstream) {
         requireNonNull(upstream, "upstream is null");
         return modelPath(model) + "/dependencies/" + upstream.project() + "/" + upstream.name();
+    }
+
+    /**
+     * {@code value} percent-encoded as one path segment, for names the server allows more characters in
+     * than {@link Names} does: a principal {@code group:data-science}, a user name.
+     */
+    static String segment(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " is required", field);
+        }
+        // URLEncoder encodes for a query; in a path a space must be %20, and '*' and '~' are better encoded too.
+        return URLEncoder.encode(value, UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
     }
 
     static String instancePath(UUID id) {
