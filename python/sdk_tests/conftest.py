@@ -1,6 +1,10 @@
-"""The SDK's tests run against a real Carrara server: CARRARA_SERVER names it (the Maven build's
-PythonSdkSuiteIT starts one and sets it). Every test makes its own uniquely named projects and
-deployments, so the tests share one server and may run in any order."""
+"""The SDK's tests run against a real Carrara server: CARRARA_SERVER names it and CARRARA_TOKEN holds
+its admin token (the Maven build's PythonSdkSuiteIT starts one, reads the token from the server's
+`<home>/admin-token` and sets both). Every test makes its own uniquely named projects and deployments,
+so the tests share one server and may run in any order. The session's `client` acts as `sdk-tests`, a
+server admin made with the admin token, so that what the tests create is recorded as made by sdk-tests.
+
+Tests marked `offline` (token discovery, credentials files) need no server: `pytest -m offline`."""
 from __future__ import annotations
 
 import io
@@ -17,6 +21,11 @@ import pytest
 import carrara
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+TEST_USER = "sdk-tests"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "offline: needs no Carrara server (run alone with -m offline)")
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +37,35 @@ def server_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def client(server_url: str) -> Iterator["carrara.Client"]:
-    with carrara.connect(server_url, user="sdk-tests", progress=False) as connected:
+def admin_token(server_url: str) -> str:
+    """The server's admin token (CARRARA_TOKEN), as the server wrote it to <home>/admin-token."""
+    token = (os.environ.get("CARRARA_TOKEN") or "").strip()
+    if not token:
+        pytest.fail("CARRARA_TOKEN is not set: these tests need the server's admin token (PythonSdkSuiteIT reads it "
+                    "from the server's <home>/admin-token)")
+    return token
+
+
+@pytest.fixture(scope="session")
+def admin(server_url: str, admin_token: str) -> Iterator["carrara.Client"]:
+    """A client with the server's admin token."""
+    with carrara.connect(server_url, token=admin_token, user="admin", progress=False) as connected:
+        yield connected
+
+
+@pytest.fixture(scope="session")
+def test_user_token(admin: "carrara.Client") -> str:
+    """A token of `sdk-tests`, a server admin (made here unless an earlier run made it)."""
+    try:
+        admin.create_user(TEST_USER, admin=True)
+    except carrara.ConflictError:
+        pass
+    return admin.create_token("sdk tests", user=TEST_USER).secret
+
+
+@pytest.fixture(scope="session")
+def client(server_url: str, test_user_token: str) -> Iterator["carrara.Client"]:
+    with carrara.connect(server_url, token=test_user_token, user=TEST_USER, progress=False) as connected:
         yield connected
 
 

@@ -1,6 +1,7 @@
 """The SDK against a server with TLS (its own, started here from the packaged server jar with a
 self-signed certificate made by openssl): REST and the Open Inference Protocol's gRPC trust the
-certificate given with verify= or CARRARA_CA_CERT, and say so when they do not."""
+certificate given with verify= or CARRARA_CA_CERT, and say so when they do not. Its admin token is the
+one it writes to its own home (the suite's CARRARA_TOKEN belongs to the suite's server)."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Iterator, Tuple
+from typing import Iterator, NamedTuple
 
 import pytest
 
@@ -22,8 +23,24 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class TlsServer(NamedTuple):
+    url: str
+    certificate: Path
+    token: str
+
+
+def _admin_token(home: Path, deadline: float) -> str:
+    """The admin token the server wrote to its home on its first start."""
+    path = home / "admin-token"
+    while True:
+        if path.is_file() and path.read_text().strip():
+            return path.read_text().strip()
+        assert time.monotonic() < deadline, f"the server wrote no {path}"
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
-def tls_server(tmp_path_factory: pytest.TempPathFactory, repository: Path) -> Iterator[Tuple[str, Path]]:
+def tls_server(tmp_path_factory: pytest.TempPathFactory, repository: Path) -> Iterator[TlsServer]:
     jar = repository / "carrara-server" / "target" / "carrara-server.jar"
     assert jar.is_file(), f"{jar} is not built: build carrara-server first (the Maven reactor does)"
     assert shutil.which("openssl"), "openssl makes the test's certificate"
@@ -48,7 +65,7 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory, repository: Path) -> It
             except carrara.UnavailableError:
                 assert time.monotonic() < deadline, (home / "server.log").read_text()
                 time.sleep(0.5)
-        yield url, certificate
+        yield TlsServer(url, certificate, _admin_token(home / "carrara", deadline))
     finally:
         server.terminate()
         try:
@@ -58,9 +75,9 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory, repository: Path) -> It
         log.close()
 
 
-def test_rest_and_grpc_trust_the_certificate_given(tls_server: Tuple[str, Path], unique) -> None:
-    url, certificate = tls_server
-    with carrara.connect(url, verify=str(certificate), progress=False) as client:
+def test_rest_and_grpc_trust_the_certificate_given(tls_server: TlsServer, unique) -> None:
+    url, certificate, token = tls_server
+    with carrara.connect(url, token=token, verify=str(certificate), progress=False) as client:
         name = unique("tls")
         assert client.create_project(name).name == name
         assert name in [project.name for project in client.projects()]
@@ -69,16 +86,17 @@ def test_rest_and_grpc_trust_the_certificate_given(tls_server: Tuple[str, Path],
             client.model_metadata("no-such-deployment", protocol="grpc")
 
 
-def test_carrara_ca_cert_is_the_default(tls_server: Tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    url, certificate = tls_server
+def test_carrara_ca_cert_is_the_default(tls_server: TlsServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    url, certificate, token = tls_server
     monkeypatch.setenv("CARRARA_CA_CERT", str(certificate))
+    monkeypatch.setenv("CARRARA_TOKEN", token)
     with carrara.connect(url, progress=False) as client:
         assert client.health()["status"] == "ok"
         assert client.server_live(protocol="grpc") is True
 
 
-def test_a_certificate_not_trusted_is_said_to_be_so(tls_server: Tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    url, _ = tls_server
+def test_a_certificate_not_trusted_is_said_to_be_so(tls_server: TlsServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = tls_server.url
     monkeypatch.delenv("CARRARA_CA_CERT", raising=False)
     with pytest.raises(carrara.UnavailableError) as refused:
         carrara.connect(url, progress=False)

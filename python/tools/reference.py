@@ -16,7 +16,7 @@ from typing import Any, Iterable, List, Tuple
 REPOSITORY = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPOSITORY / "docs" / "python-sdk-reference.md"
 MODULES = ["carrara.sdk.client", "carrara.sdk._core", "carrara.sdk.registry", "carrara.sdk.python_model",
-           "carrara.sdk.deployments", "carrara.sdk.oip", "carrara.sdk.batch"]
+           "carrara.sdk.deployments", "carrara.sdk.oip", "carrara.sdk.batch", "carrara.sdk.access"]
 
 
 def _doc(value: Any) -> str:

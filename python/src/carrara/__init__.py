@@ -28,12 +28,16 @@ _LAZY = {
     "validate": "carrara.validation",
     # the SDK (httpx, tqdm)
     "connect": "carrara.sdk",
+    "login": "carrara.sdk",
+    "logout": "carrara.sdk",
     "Client": "carrara.sdk",
     "CarraraError": "carrara.sdk",
     "ConflictError": "carrara.sdk",
     "InvalidInputError": "carrara.sdk",
     "JobFailedError": "carrara.sdk",
     "NotFoundError": "carrara.sdk",
+    "PermissionDeniedError": "carrara.sdk",
+    "UnauthenticatedError": "carrara.sdk",
     "UnavailableError": "carrara.sdk",
     "RowsNotScoredError": "carrara.sdk.deployments",
     "PythonModel": "carrara.sdk.python_model",
@@ -43,6 +47,7 @@ _LAZY = {
     "Deployment": "carrara.sdk.deployments",
     "FeatureLookup": "carrara.sdk.deployments",
     "Instance": "carrara.sdk.registry",
+    "WhoAmI": "carrara.sdk.access",
     "BatchJob": "carrara.sdk.batch",
     "Workflow": "carrara.sdk.batch",
     "WorkflowRun": "carrara.sdk.batch",
@@ -69,7 +74,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from carrara.errors import ModelHomeError, PredictionError
     from carrara.loading import LoadedModel, load_model
     from carrara.sdk import (CarraraError, Client, ConflictError, InvalidInputError, JobFailedError, NotFoundError,
-                             UnavailableError, connect)
+                             PermissionDeniedError, UnauthenticatedError, UnavailableError, connect, login, logout)
+    from carrara.sdk.access import WhoAmI
     from carrara.sdk.batch import BatchJob, Workflow, WorkflowRun
     from carrara.sdk.deployments import Deployment, FeatureLookup, RowsNotScoredError
     from carrara.sdk.python_model import ModelHomeInvalidError, PythonModel, ValidationFailedError, ValidationResult

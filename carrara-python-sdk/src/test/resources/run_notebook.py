@@ -1,9 +1,12 @@
 """Executes a notebook top to bottom with this interpreter's own kernel (nbclient, ipykernel), in the
-notebook's folder, and writes the executed copy; exits non-zero with the failing cell's error.
+notebook's folder, and writes the executed copy; exits non-zero with the failing cell's error. The
+kernel gets this process's environment, so CARRARA_SERVER and CARRARA_TOKEN reach the notebook's
+`carrara.connect()`.
 
     python run_notebook.py NOTEBOOK.ipynb EXECUTED.ipynb [--timeout SECONDS]
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +26,7 @@ def main() -> int:
     client = NotebookClient(notebook, timeout=arguments.timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(Path.cwd())}})
     try:
-        client.execute()
+        client.execute(env=dict(os.environ))  # what the kernel inherits anyway, said here on purpose
     except CellExecutionError as error:
         nbformat.write(notebook, arguments.executed)
         print(f"notebook failed: {error}", file=sys.stderr)

@@ -4,8 +4,9 @@ DataFrames, grpcio (`carrara[grpc]`) for Open Inference Protocol calls over gRPC
 from __future__ import annotations
 
 from carrara.sdk._core import (CarraraError, ConflictError, InvalidInputError, JobFailedError, NotFoundError,
-                               ResultList, UnavailableError)
-from carrara.sdk.client import Client, connect
+                               PermissionDeniedError, ResultList, UnauthenticatedError, UnavailableError)
+from carrara.sdk.client import Client, connect, login, logout
 
-__all__ = ["Client", "connect", "CarraraError", "ConflictError", "InvalidInputError", "JobFailedError",
-           "NotFoundError", "ResultList", "UnavailableError"]
+__all__ = ["Client", "connect", "login", "logout", "CarraraError", "ConflictError", "InvalidInputError",
+           "JobFailedError", "NotFoundError", "PermissionDeniedError", "ResultList", "UnauthenticatedError",
+           "UnavailableError"]

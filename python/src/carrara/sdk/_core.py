@@ -12,6 +12,7 @@ import datetime
 import getpass
 import hashlib
 import html
+import ipaddress
 import json
 import math
 import os
@@ -21,8 +22,9 @@ import ssl
 import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import (IO, Any, Callable, Dict, Generic, Iterable, Iterator, List, Mapping, Optional, Sequence,
+from typing import (IO, Any, Callable, Dict, Generic, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple,
                     TypeVar, Union)
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -31,6 +33,8 @@ USER_HEADER = "X-Carrara-User"
 SHA256_HEADER = "X-Carrara-Sha256"
 DEFAULT_TIMEOUT_SECONDS = 60.0
 CHUNK_BYTES = 1024 * 1024
+CREDENTIALS_FILE = "credentials.json"
+ADMIN_TOKEN_FILE = "admin-token"
 
 T = TypeVar("T")
 
@@ -80,6 +84,18 @@ class UnavailableError(CarraraError):
     """503 or no answer: the server, its database or a model is not available now; retry later."""
 
 
+class UnauthenticatedError(CarraraError):
+    """401 `UNAUTHENTICATED`: the call carried no token, or one the server does not accept (unknown,
+    expired, revoked, or its user disabled). Pass `token=` to `carrara.connect`, set `CARRARA_TOKEN`, or
+    save one with `carrara.login(url, token)` / `carrara login`."""
+
+
+class PermissionDeniedError(CarraraError):
+    """403 `PERMISSION_DENIED`: the server knows the caller, but the caller (or its token's project
+    scope) lacks the role the call needs in the project, or is not a server admin. Someone with the
+    `manage` role in the project (or a server admin) can grant one with `Client.grant`."""
+
+
 class JobFailedError(CarraraError):
     """A batch job or workflow run that ended `failed`; `job` holds its final state."""
 
@@ -88,8 +104,42 @@ class JobFailedError(CarraraError):
         self.job = job
 
 
-def error_from_response(response: httpx.Response) -> CarraraError:
-    """The exception for a response of status 4xx or 5xx, from the server's error body when it has one."""
+def error_class(status: int) -> type:
+    """The CarraraError subclass for an HTTP status (also used for gRPC statuses mapped to HTTP ones)."""
+    if status in (400, 413, 415, 422):
+        return InvalidInputError
+    if status == 401:
+        return UnauthenticatedError
+    if status == 403:
+        return PermissionDeniedError
+    if status == 404:
+        return NotFoundError
+    if status == 409:
+        return ConflictError
+    if status in (502, 503, 504):
+        return UnavailableError
+    return CarraraError
+
+
+def authentication_hint(status: int, token_source: Optional[str]) -> str:
+    """What to do about a 401 or 403, given where this client's token came from (None: it sent none)."""
+    if status == 401:
+        if token_source is None:
+            return ("This client sent no token: pass token= to carrara.connect, set CARRARA_TOKEN, or save one with "
+                    "carrara.login(url, token) (the CLI's `carrara login`)")
+        return (f"The token this client sent (from {token_source}) was not accepted: it may be unknown, expired or "
+                "revoked, or its user disabled; pass another with token=, set CARRARA_TOKEN, or log in again with "
+                "carrara.login(url, token) (the CLI's `carrara login`)")
+    if status == 403:
+        return ("Ask a server admin, or someone with the manage role in the project, for the role the call needs "
+                "(Client.grant), or use a token whose project scope allows it")
+    return ""
+
+
+def error_from_response(response: httpx.Response, *, token_source: Optional[str] = None) -> CarraraError:
+    """The exception for a response of status 4xx or 5xx, from the server's error body when it has one.
+    For 401 and 403 the message also says what to do; `token_source` says where the token sent came from
+    (None when the request carried no `Authorization` header)."""
     body: Dict[str, Any] = {}
     try:
         parsed = response.json()
@@ -99,18 +149,216 @@ def error_from_response(response: httpx.Response) -> CarraraError:
         pass
     message = body.get("message") or body.get("error") or response.text.strip()[:2000] or response.reason_phrase
     status = response.status_code
-    kind: type = CarraraError
-    if status in (400, 413, 415, 422):
-        kind = InvalidInputError
-    elif status == 404:
-        kind = NotFoundError
-    elif status == 409:
-        kind = ConflictError
-    elif status in (502, 503, 504):
-        kind = UnavailableError
-    return kind(str(message), status=status, code=str(body.get("code") or f"HTTP_{status}"),
+    kind = error_class(status)
+    message = str(message)
+    if status in (401, 403):
+        if token_source is None and _sent_authorization(response):
+            token_source = "the request's Authorization header"
+        hint = authentication_hint(status, token_source)
+        if status == 401 or "grant" not in message.lower():  # the server's 403 usually says who can grant what
+            message = f"{message.rstrip('. ')}. {hint}"
+    elif status == 429 and response.headers.get("Retry-After"):
+        message = f"{message.rstrip('. ')}. Retry after {response.headers['Retry-After']} seconds."
+    return kind(message, status=status, code=str(body.get("code") or f"HTTP_{status}"),
                 number=body.get("number") if isinstance(body.get("number"), int) else None,
                 type=body.get("type"), field=body.get("field"), column=body.get("column"))
+
+
+def _sent_authorization(response: httpx.Response) -> bool:
+    try:
+        return "Authorization" in response.request.headers
+    except RuntimeError:  # a response made without a request (tests)
+        return False
+
+
+# ---------------------------------------------------------------- credentials
+
+def server_key(url: str) -> str:
+    """A server URL as credentials files key it: `scheme://host:port`, lower-case, the default port
+    written out (http 80, https 443), without path, query or trailing slash. `localhost`, `127.0.0.1`
+    and `[::1]` stay distinct keys. Raises ValueError for a URL that is not http(s) with a host."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ValueError(f"the server URL {url!r} must start with http:// or https://")
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise ValueError(f"the server URL {url!r} names no host")
+    port = parts.port  # ValueError for a port that is not a number in range
+    if port is None:
+        port = 80 if scheme == "http" else 443
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port}"
+
+
+def is_loopback(url: str) -> bool:
+    """Whether the server URL's host is this machine: `localhost`, 127.0.0.0/8 or ::1."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def credentials_path() -> Path:
+    """The credentials file `carrara.login` and the CLI's `carrara login` write:
+    `$CARRARA_CONFIG_DIR/credentials.json`, else `$XDG_CONFIG_HOME/carrara/credentials.json`, else
+    `~/.config/carrara/credentials.json`."""
+    config = _environment("CARRARA_CONFIG_DIR")
+    if config:
+        return Path(config) / CREDENTIALS_FILE
+    xdg = _environment("XDG_CONFIG_HOME")
+    if xdg:
+        return Path(xdg) / "carrara" / CREDENTIALS_FILE
+    return Path.home() / ".config" / "carrara" / CREDENTIALS_FILE
+
+
+def carrara_home() -> Path:
+    """The local server's home folder: `$CARRARA_HOME`, else `~/.carrara`."""
+    home = _environment("CARRARA_HOME")
+    return Path(home) if home else Path.home() / ".carrara"
+
+
+def _environment(name: str) -> Optional[str]:
+    """An environment variable, None when unset or blank."""
+    value = os.environ.get(name)
+    return value if value and value.strip() else None
+
+
+def _read_json_object(path: Path) -> Dict[str, Any]:
+    """The JSON object in the file, or {} when it is missing, unreadable or not a JSON object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def saved_token(url: str, path: Optional[Path] = None) -> Optional[str]:
+    """The token saved for the server in the credentials file, or None (no file, no entry, a file that
+    cannot be read or is not what `carrara login` writes)."""
+    try:
+        key = server_key(url)
+        servers = _read_json_object(path or credentials_path()).get("servers")
+    except (ValueError, RuntimeError):  # a URL without a host; no home directory
+        return None
+    entry = servers.get(key) if isinstance(servers, dict) else None
+    token = entry.get("token") if isinstance(entry, dict) else None
+    return token.strip() if isinstance(token, str) and token.strip() else None
+
+
+def discover_token(url: str, token: Optional[str] = None) -> Tuple[Optional[str], Optional[str]]:
+    """The token for the server and where it came from, first found of: `token` (an empty string means
+    none, and skips the rest); `$CARRARA_TOKEN`; the entry for the server in the credentials file
+    (`credentials_path()`); and, only when the server is on this machine (`is_loopback`), the admin token
+    the server wrote to `<home>/admin-token` (`carrara_home()`). (None, None) when there is none."""
+    if token is not None:
+        return (token.strip(), "token=") if token.strip() else (None, None)
+    from_environment = (os.environ.get("CARRARA_TOKEN") or "").strip()
+    if from_environment:
+        return from_environment, "CARRARA_TOKEN"
+    try:
+        path = credentials_path()
+    except RuntimeError:  # no home directory to look in
+        return None, None
+    saved = saved_token(url, path)
+    if saved:
+        return saved, str(path)
+    if is_loopback(url):
+        try:
+            admin_file = carrara_home() / ADMIN_TOKEN_FILE
+            admin = admin_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError, RuntimeError):
+            return None, None
+        if admin:
+            return admin, str(admin_file)
+    return None, None
+
+
+def save_token(url: str, token: str, user: Optional[str] = None, path: Optional[Path] = None) -> Path:
+    """Saves the token for the server in the credentials file (`credentials_path()`), keeping the other
+    servers' entries: written to a temporary file of mode 0600 beside it and renamed over it, in a folder
+    made with mode 0700. Answers the file's path. A file that is not a credentials file is left alone:
+    InvalidInputError names it, to be fixed or removed."""
+    key = server_key(url)
+    token = token.strip()
+    if not token:
+        raise InvalidInputError("the token to save is empty", code="INVALID_ARGUMENT", field="token")
+    path = path or credentials_path()
+    folder = path.parent
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    data = _credentials_for_update(path)
+    servers: Dict[str, Any] = data.setdefault("servers", {})
+    saved = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    entry: Dict[str, Any] = {"token": token, "savedAt": saved}
+    if user:
+        entry["user"] = user
+    servers[key] = entry
+    data["servers"] = servers
+    _write_private(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def forget_token(url: str, path: Optional[Path] = None) -> bool:
+    """Removes the server's entry from the credentials file; answers whether there was one."""
+    key = server_key(url)
+    path = path or credentials_path()
+    if not path.exists():
+        return False
+    data = _credentials_for_update(path)
+    servers = data.get("servers")
+    if not isinstance(servers, dict) or key not in servers:
+        return False
+    del servers[key]
+    _write_private(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return True
+
+
+def _credentials_for_update(path: Path) -> Dict[str, Any]:
+    """The credentials file's JSON object to change and write back ({} when there is none, or it is
+    empty); InvalidInputError for a file that is not one, rather than losing what it holds."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInputError(f"cannot read the credentials file {path} ({error})", code="INVALID_ARGUMENT",
+                                field="credentials") from None
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise InvalidInputError(f"the credentials file {path} is not valid JSON ({error}); fix it or remove it, then "
+                                "log in again", code="INVALID_ARGUMENT", field="credentials") from None
+    if not isinstance(data, dict) or not isinstance(data.get("servers", {}), dict):
+        raise InvalidInputError(f'the credentials file {path} is not a credentials file ({{"servers": {{...}}}}); fix '
+                                "it or remove it, then log in again", code="INVALID_ARGUMENT", field="credentials")
+    return data
+
+
+def _write_private(path: Path, text: str) -> None:
+    descriptor, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        if os.path.exists(partial):
+            os.unlink(partial)
+        raise
 
 
 # ---------------------------------------------------------------- results as tables
@@ -275,7 +523,8 @@ class Transport:
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"the server URL {self.url!r} must start with http:// or https://")
         self.user = user or os.environ.get("CARRARA_USER") or _login_name()
-        self.token = token if token is not None else os.environ.get("CARRARA_TOKEN")
+        # token= (an empty string: none), else $CARRARA_TOKEN, the credentials file, a local server's admin-token.
+        self.token, self.token_source = discover_token(self.url, token)
         self.progress = progress
         # None: $CARRARA_CA_CERT when set (as the CLI), else the system's trusted roots. Kept for the gRPC
         # channel of the Open Inference Protocol, which does not go through httpx.
@@ -344,7 +593,7 @@ class Transport:
             raise UnavailableError(f"cannot reach the Carrara server at {self.url} ({error}); start it with "
                                    "`./carrara up` or point CARRARA_SERVER (or url=) at it", code="UNREACHABLE") from None
         if response.status_code >= 400 and response.status_code not in set(expect):
-            raise error_from_response(response)
+            raise error_from_response(response, token_source=self.token_source)
         return response
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -432,7 +681,7 @@ class Transport:
             with self._http.stream("GET", path, params=clean_params) as response:
                 if response.status_code >= 400:
                     response.read()
-                    raise error_from_response(response)
+                    raise error_from_response(response, token_source=self.token_source)
                 total = response.headers.get("Content-Length")
                 bar = progress_bar(int(total) if total and total.isdigit() else None, description,
                                    enabled=self._progress_enabled(progress))

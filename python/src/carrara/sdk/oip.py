@@ -18,8 +18,8 @@ import threading
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote, urlsplit
 
-from carrara.sdk._core import (CarraraError, ConflictError, InvalidInputError, NotFoundError, Transport,
-                               UnavailableError, error_from_response, from_dict, html_table, object_id, object_name)
+from carrara.sdk._core import (CarraraError, InvalidInputError, Transport, UnavailableError, authentication_hint,
+                               error_class, error_from_response, from_dict, html_table, object_id, object_name)
 
 PROTOCOLS = ("rest", "grpc")
 GRPC_SERVICE = "inference.GRPCInferenceService"
@@ -28,9 +28,9 @@ ERROR_INFO_TYPE = "type.googleapis.com/google.rpc.ErrorInfo"
 
 # The HTTP status each of the server's error types answers (docs/api.md "Errors"), so an error that
 # came over gRPC carries the same `status` as the same error over REST.
-_HTTP_STATUS_OF_TYPE = {"INVALID_INPUT": 400, "FORBIDDEN": 403, "NOT_FOUND": 404, "METHOD_NOT_ALLOWED": 405,
-                        "ALREADY_EXISTS": 409, "CONFLICT": 409, "TOO_LARGE": 413, "UNSUPPORTED_MEDIA_TYPE": 415,
-                        "INTERNAL": 500, "UNAVAILABLE": 503}
+_HTTP_STATUS_OF_TYPE = {"INVALID_INPUT": 400, "UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404,
+                        "METHOD_NOT_ALLOWED": 405, "ALREADY_EXISTS": 409, "CONFLICT": 409, "TOO_LARGE": 413,
+                        "UNSUPPORTED_MEDIA_TYPE": 415, "TOO_MANY_REQUESTS": 429, "INTERNAL": 500, "UNAVAILABLE": 503}
 # For a gRPC status without Carrara's ErrorInfo (a proxy's, or grpcio's own): its HTTP counterpart.
 _HTTP_STATUS_OF_GRPC = {"INVALID_ARGUMENT": 400, "PERMISSION_DENIED": 403, "UNAUTHENTICATED": 401, "NOT_FOUND": 404,
                         "UNIMPLEMENTED": 405, "ALREADY_EXISTS": 409, "FAILED_PRECONDITION": 409, "ABORTED": 409,
@@ -312,7 +312,7 @@ class InferenceApi(Transport):
         try:
             return getattr(self._grpc_stub(), method)(request, timeout=timeout, metadata=self._grpc_metadata())
         except grpc.RpcError as error:
-            raise _grpc_error(error, f"{GRPC_SERVICE}/{method}", self.url) from None
+            raise _grpc_error(error, f"{GRPC_SERVICE}/{method}", self.url, self.token_source) from None
 
     def _grpc_infer(self, numpy: Any, model: str, pinned: Optional[str], tensors: List[Tuple[str, str, Any]],
                     outputs: Optional[Sequence[str]], id: Optional[str]) -> InferenceResult:
@@ -575,12 +575,18 @@ def _oip_rest_error(response: Any) -> CarraraError:
     return error
 
 
-def _grpc_error(error: Any, call: str, url: str) -> CarraraError:
+def _grpc_error(error: Any, call: str, url: str, token_source: Optional[str] = None) -> CarraraError:
     """A gRPC failure as CarraraError: the code from the `google.rpc.ErrorInfo` in the status details
-    (grpc-status-details-bin), else from the gRPC status."""
+    (grpc-status-details-bin), else from the gRPC status. UNAUTHENTICATED and PERMISSION_DENIED become
+    `UnauthenticatedError` and `PermissionDeniedError`, their message saying what to do (`token_source`:
+    where the token sent came from, None when none was)."""
     status_code = error.code() if callable(getattr(error, "code", None)) else None
     status_name = getattr(status_code, "name", "UNKNOWN")
     message = (error.details() if callable(getattr(error, "details", None)) else None) or str(error)
+    if status_name in ("UNAUTHENTICATED", "PERMISSION_DENIED"):
+        hint = authentication_hint(_HTTP_STATUS_OF_GRPC[status_name], token_source)
+        if status_name == "UNAUTHENTICATED" or "grant" not in message.lower():
+            message = f"{message.rstrip('. ')}. {hint}"
     details: Optional[bytes] = None
     trailers = error.trailing_metadata() if callable(getattr(error, "trailing_metadata", None)) else None
     for key, value in trailers or ():
@@ -615,15 +621,7 @@ def _grpc_error(error: Any, call: str, url: str) -> CarraraError:
 
 
 def _error_class(status: int) -> Any:
-    if status in (400, 413, 415, 422):
-        return InvalidInputError
-    if status == 404:
-        return NotFoundError
-    if status == 409:
-        return ConflictError
-    if status in (502, 503, 504):
-        return UnavailableError
-    return CarraraError
+    return error_class(status)
 
 
 def _error_infos(status_bytes: bytes) -> List[Tuple[str, Dict[str, str]]]:

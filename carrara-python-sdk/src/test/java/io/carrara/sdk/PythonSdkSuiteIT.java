@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * pytest suite ({@code python/sdk_tests}, every call and its errors) and mypy run in an environment with
  * the optional extras; and the breast-cancer notebook ({@code examples/breast-cancer/breast-cancer.ipynb})
  * runs top to bottom under nbclient, its outputs checked for the predictions it must print. One server
- * (the packaged jar, in a process of its own, Spark {@code local[2]}) serves all of them.
+ * (the packaged jar, in a process of its own, Spark {@code local[2]}) serves all of them. It checks tokens
+ * (authentication is on by default): each Python process gets the admin token the server wrote to
+ * {@code <home>/admin-token} on its first start as {@code CARRARA_TOKEN}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PythonSdkSuiteIT {
@@ -67,6 +69,8 @@ class PythonSdkSuiteIT {
 
     private static Process server;
     private static String serverUrl;
+    private static Path serverHome;
+    private static String adminToken;
     private static Path wheel;
     private static Environment suite;
 
@@ -77,8 +81,9 @@ class PythonSdkSuiteIT {
         serverUrl = "http://127.0.0.1:" + port;
         Path serverJar = Path.of(System.getProperty("carrara.serverJar")).toAbsolutePath();
         assertThat(serverJar).as("the server jar (built before this module)").isRegularFile();
+        serverHome = temp.resolve("home");
         ProcessBuilder builder = new ProcessBuilder("java", "-jar", serverJar.toString(), "up",
-                "--home", temp.resolve("home").toString(), "--port", Integer.toString(port),
+                "--home", serverHome.toString(), "--port", Integer.toString(port),
                 "--set", "python.environments=" + environments(),
                 "--set", "spark.master=local[2]")
                 .redirectErrorStream(true).redirectOutput(temp.resolve("server.log").toFile());
@@ -103,6 +108,7 @@ class PythonSdkSuiteIT {
                 wheel.toString()), REPOSITORY, Map.of(), Duration.ofMinutes(3), "install-wheel.log");
 
         waitForServer(Duration.ofMinutes(3));
+        adminToken = readAdminToken(Duration.ofSeconds(30));
     }
 
     @AfterAll
@@ -134,18 +140,30 @@ class PythonSdkSuiteIT {
         run(List.of(python, "-m", "pip", "install", "--quiet", wheel.toString()), REPOSITORY, Map.of(),
                 Duration.ofMinutes(5), "fresh-install.log");
         String output = run(List.of(python, "-c", """
-                import importlib.util, carrara
+                import importlib.util, os, carrara
                 client = carrara.connect()
                 print("status", client.health()["status"])
                 print("projects a ResultList", isinstance(client.projects(), carrara.sdk.ResultList))
                 print("pandas installed", importlib.util.find_spec("pandas") is not None)
+                print("token from", client.token_source, "is", client.whoami().user)
+                try:
+                    carrara.connect(token="").projects()
+                except carrara.UnauthenticatedError as error:
+                    print("without a token", error.code)
+                del os.environ["CARRARA_TOKEN"]  # a local server's admin-token, found through CARRARA_HOME
+                local = carrara.connect()
+                print("token from admin-token", local.token_source.endswith("admin-token"), local.whoami().user)
                 try:
                     carrara.connect("http://127.0.0.1:9")
                 except carrara.UnavailableError as error:
                     print("unreachable", error.code)
-                """), temp, Map.of("CARRARA_SERVER", serverUrl), Duration.ofMinutes(1), "fresh-use.log");
+                """), temp, Map.of("CARRARA_SERVER", serverUrl, "CARRARA_TOKEN", adminToken,
+                        "CARRARA_HOME", serverHome.toString(), "CARRARA_CONFIG_DIR", temp.resolve("fresh-config").toString()),
+                Duration.ofMinutes(1), "fresh-use.log");
         assertThat(output).contains("status ok").contains("projects a ResultList True")
-                .contains("pandas installed False").contains("unreachable UNREACHABLE");
+                .contains("pandas installed False").contains("token from CARRARA_TOKEN is admin")
+                .contains("without a token UNAUTHENTICATED").contains("token from admin-token True admin")
+                .contains("unreachable UNREACHABLE");
     }
 
     @Test
@@ -153,7 +171,7 @@ class PythonSdkSuiteIT {
     void theSdkSuitePasses() throws Exception {
         String output = run(List.of(suite.python().toString(), "-m", "pytest", "python/sdk_tests", "-q", "-p", "no:cacheprovider",
                         "-o", "addopts=", "--durations=10"),
-                REPOSITORY, Map.of("CARRARA_SERVER", serverUrl), Duration.ofMinutes(20), "sdk-pytest.log");
+                REPOSITORY, pythonEnvironment(), Duration.ofMinutes(20), "sdk-pytest.log");
         assertThat(output).containsPattern("\\d+ passed").doesNotContain(" failed").doesNotContain(" error");
     }
 
@@ -173,8 +191,7 @@ class PythonSdkSuiteIT {
         Path runner = Path.of(PythonSdkSuiteIT.class.getResource("/run_notebook.py").toURI());
         String output = run(List.of(suite.python().toString(), runner.toString(),
                         REPOSITORY.resolve("examples/breast-cancer/breast-cancer.ipynb").toString(), executed.toString()),
-                REPOSITORY.resolve("examples/breast-cancer"), Map.of("CARRARA_SERVER", serverUrl),
-                Duration.ofMinutes(15), "notebook.log");
+                REPOSITORY.resolve("examples/breast-cancer"), pythonEnvironment(), Duration.ofMinutes(15), "notebook.log");
         assertThat(output).contains("notebook ran:");
         String notebook = Files.readString(executed);
         // The notebook prints what it checked; these are its own comparisons with scikit-learn in the kernel.
@@ -185,6 +202,34 @@ class PythonSdkSuiteIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * The server and its admin token for the SDK's suite and the notebook's kernel (which inherits the
+     * runner's environment), and a credentials folder of the test's own, so nothing of the machine's is read.
+     */
+    private static Map<String, String> pythonEnvironment() {
+        return Map.of("CARRARA_SERVER", serverUrl, "CARRARA_TOKEN", adminToken,
+                "CARRARA_CONFIG_DIR", temp.resolve("config").toString());
+    }
+
+    /** The admin token the server writes to {@code <home>/admin-token} on its first start (mode 0600, one line). */
+    private static String readAdminToken(Duration limit) throws Exception {
+        Path file = serverHome.resolve("admin-token");
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            if (Files.isRegularFile(file)) {
+                String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (!token.isEmpty()) {
+                    return token;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server wrote no admin token to " + file + " within " + limit + ":\n"
+                        + tail(temp.resolve("server.log")));
+            }
+            Thread.sleep(100);
+        }
+    }
 
     private static Path environments() {
         String shared = System.getProperty("carrara.test.pythonEnvs");
