@@ -9,7 +9,7 @@ rows=${1:-1000000}
 port=${2:-18181}
 work=$(mktemp -d "${TMPDIR:-/tmp}/carrara-batch-e2e.XXXXXX")
 export CARRARA_SKIP_BUILD=1
-cli() { ./carrara --server "http://127.0.0.1:$port" "$@"; }
+cli() { ./carrara --server "http://127.0.0.1:$port" --token "$(cat "$work/home/admin-token")" "$@"; }
 now() { date +%s.%N; }
 step() { # name, command...
   local name=$1; shift

@@ -126,18 +126,22 @@ python3 -m venv "$work/fastapi-venv"
 PIP_RETRIES=0 PIP_TIMEOUT=5 "$work/fastapi-venv/bin/pip" install -q -r "$home/requirements.txt" fastapi uvicorn pyarrow pyyaml 2>/dev/null
 fastapi_versions=$("$work/fastapi-venv/bin/python" -c 'import fastapi, uvicorn, starlette; print(f"fastapi {fastapi.__version__}, uvicorn {uvicorn.__version__}, starlette {starlette.__version__}")')
 wait_http "$CARRARA_SERVER/api/v1/health" 120
+# The server's admin token, for the CLI, curl and the load generator.
+export CARRARA_TOKEN; CARRARA_TOKEN=$(cat "$work/home/admin-token")
 ./carrara project create health >/dev/null
 ./carrara model create health/breast_cancer >/dev/null
 
-deploy_to_first() { # base-url deployment instance → ms from the deploy call to the first 200 prediction
-  local base=$1 name=$2 instance=$3 start status
+deploy_to_first() { # base-url deployment instance [token] → ms from the deploy call to the first 200 prediction
+  local base=$1 name=$2 instance=$3 token=${4:-$CARRARA_TOKEN} start status
   local one; one="{\"rows\": [$(head -1 "$work/rows.jsonl")]}"
   start=$(now_ms)
   status=$(curl -s -o "$work/deploy-$name.json" -w '%{http_code}' "$base/api/v1/deployments" -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $token" \
     -d "{\"name\": \"$name\", \"instance\": \"$instance\"}")
   case $status in 200|201) ;; *) echo "deploy $name answered $status: $(cat "$work/deploy-$name.json")" >&2; return 1 ;; esac
   local deployed; deployed=$(now_ms)
-  until curl -sf -o /dev/null "$base/api/v1/deployments/$name/predict" -H 'Content-Type: application/json' -d "$one"; do sleep 0.01; done
+  until curl -sf -o /dev/null "$base/api/v1/deployments/$name/predict" -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $token" -d "$one"; do sleep 0.01; done
   echo "$(( $(now_ms) - start )) $(( deployed - start ))"
 }
 
@@ -155,7 +159,8 @@ for i in $(seq 1 "$cold_starts"); do
   md "| cached | $i | $call ms | $total ms |"
   main_id=$id
 done
-curl -sf -o /dev/null "$CARRARA_SERVER/api/v1/deployments" -H 'Content-Type: application/json' -d "{\"name\": \"breast-cancer\", \"instance\": \"$main_id\"}"
+curl -sf -o /dev/null "$CARRARA_SERVER/api/v1/deployments" -H 'Content-Type: application/json' \
+  -H "Authorization: Bearer $CARRARA_TOKEN" -d "{\"name\": \"breast-cancer\", \"instance\": \"$main_id\"}"
 
 # ---- 4b. fresh environment build: a second server on an empty environments folder
 if [ "$skip_fresh" = 0 ]; then
@@ -165,10 +170,11 @@ if [ "$skip_fresh" = 0 ]; then
   fresh_pid=$!
   pids+=($fresh_pid)
   wait_http "http://127.0.0.1:$fresh_port/api/v1/health" 120
-  CARRARA_SERVER=http://127.0.0.1:$fresh_port ./carrara project create health >/dev/null
-  CARRARA_SERVER=http://127.0.0.1:$fresh_port ./carrara model create health/breast_cancer >/dev/null
-  fid=$(CARRARA_SERVER=http://127.0.0.1:$fresh_port ./carrara instance upload health/breast_cancer "$home" --format python 2>/dev/null)
-  read -r total call < <(deploy_to_first "http://127.0.0.1:$fresh_port" breast-cancer "$fid")
+  fresh_token=$(cat "$work/fresh-home/admin-token")
+  CARRARA_SERVER=http://127.0.0.1:$fresh_port CARRARA_TOKEN=$fresh_token ./carrara project create health >/dev/null
+  CARRARA_SERVER=http://127.0.0.1:$fresh_port CARRARA_TOKEN=$fresh_token ./carrara model create health/breast_cancer >/dev/null
+  fid=$(CARRARA_SERVER=http://127.0.0.1:$fresh_port CARRARA_TOKEN=$fresh_token ./carrara instance upload health/breast_cancer "$home" --format python 2>/dev/null)
+  read -r total call < <(deploy_to_first "http://127.0.0.1:$fresh_port" breast-cancer "$fid" "$fresh_token")
   log "fresh environment: $total ms"
   md "| fresh build (empty folder; pip from the local index) | 1 | $call ms | $total ms |"
   kill "$fresh_pid"; wait "$fresh_pid" 2>/dev/null || true

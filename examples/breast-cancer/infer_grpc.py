@@ -2,14 +2,16 @@
 (inference.GRPCInferenceService, KServe v2), as any KServe client would, and prints the answer as the
 REST protocol's JSON ({"model_name", "outputs": [{"name", "datatype", "shape", "data"}]}).
 
-  python infer_grpc.py --stubs DIR --server HOST:PORT --model NAME --rows rows.jsonl
+  python infer_grpc.py --stubs DIR --server HOST:PORT --model NAME --rows rows.jsonl [--token TOKEN]
 
 Each column of the rows becomes one FP64 tensor of shape [n]. DIR holds the Python modules that
 grpc_tools.protoc generates from carrara-server/src/main/proto/grpc_predict_v2.proto (the
-walk-through shows how); this script needs grpcio and protobuf.
+walk-through shows how); this script needs grpcio and protobuf. The API token goes in the call's
+`authorization` metadata as `Bearer TOKEN`: --token, else $CARRARA_TOKEN.
 """
 import argparse
 import json
+import os
 import sys
 
 
@@ -19,6 +21,8 @@ def main():
     parser.add_argument("--server", required=True, help="HOST:PORT of the Carrara server")
     parser.add_argument("--model", required=True, help="the deployment's name")
     parser.add_argument("--rows", required=True, help="JSON Lines of rows, numbers only")
+    parser.add_argument("--token", default=os.environ.get("CARRARA_TOKEN"),
+                        help="API token (default: $CARRARA_TOKEN)")
     args = parser.parse_args()
 
     sys.path.insert(0, args.stubs)
@@ -34,7 +38,8 @@ def main():
         tensor.contents.fp64_contents.extend(float(row[column]) for row in rows)
 
     with grpc.insecure_channel(args.server) as channel:
-        answer = service.GRPCInferenceServiceStub(channel).ModelInfer(request, timeout=60)
+        metadata = [("authorization", f"Bearer {args.token}")] if args.token else []
+        answer = service.GRPCInferenceServiceStub(channel).ModelInfer(request, timeout=60, metadata=metadata)
     outputs = []
     for tensor in answer.outputs:
         if tensor.datatype == "BYTES":

@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * stopped when the document ends, however it ends.
  *
  * <p>The environment is the test's without any {@code CARRARA_*} variable (a newcomer has none), plus
- * {@code CARRARA_SKIP_BUILD=1} (the reactor built the jars) and {@code TMPDIR} and
+ * {@code CARRARA_SKIP_BUILD=1} (the reactor built the jars), {@code CARRARA_HOME} set to the server's home
+ * (a newcomer's CLI finds the server's admin token under {@code ~/.carrara}, the default home, the same way), and
+ * {@code TMPDIR} and
  * {@code java.io.tmpdir} under the scratch directory, so that {@code mktemp} and the server's Spark
  * leave nothing behind, and {@code CARRARA_PYTHON_ENVIRONMENTS} set to the build's shared folder of
  * Python environments (system property {@code carrara.test.pythonEnvs}), so that the CLI and the
@@ -128,6 +130,8 @@ public final class WalkThroughRunner {
         environment.keySet().removeIf(name -> name.startsWith("CARRARA_"));
         environment.put("CARRARA_SKIP_BUILD", "1");
         environment.put("CARRARA_SERVER", "http://127.0.0.1:" + port);
+        // What ~/.carrara is to a newcomer: the server's home, where the CLI and the SDK find its admin token.
+        environment.put("CARRARA_HOME", home.toString());
         environment.put("CARRARA_JAVA_OPTS", "-Djava.io.tmpdir=" + temporary);
         environment.put("TMPDIR", temporary.toString());
         String pythonEnvironments = System.getProperty("carrara.test.pythonEnvs", "");

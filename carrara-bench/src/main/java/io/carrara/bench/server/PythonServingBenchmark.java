@@ -61,6 +61,9 @@ public final class PythonServingBenchmark implements Callable<Integer> {
     private static final double TARGET_P50_OVER_FLOOR_MILLIS = 0.3;
     private static final double TARGET_P99_RATIO = 0.5;
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Carrara's API token (default: $CARRARA_TOKEN)")
+    String token = System.getenv("CARRARA_TOKEN");
+
     @Option(names = "--url", required = true, paramLabel = "URL", description = "The running Carrara server")
     URI url;
 
@@ -290,7 +293,7 @@ public final class PythonServingBenchmark implements Callable<Integer> {
             body.putArray("rows").add(JSON.valueToTree(row));
             bodies.add(bytes(body));
         }
-        return new HttpLoadTarget("Carrara REST /api/v1 predict", web(factory, url), "/api/v1/deployments/" + deployment + "/predict",
+        return new HttpLoadTarget("Carrara REST /api/v1 predict", web(factory, url, true), "/api/v1/deployments/" + deployment + "/predict",
                 bodies, answer -> answer.path("predictions").path(0).path(output).isNumber());
     }
 
@@ -305,7 +308,7 @@ public final class PythonServingBenchmark implements Callable<Integer> {
             columns.forEach(column -> values.add(row.get(column)));
             bodies.add(bytes(body));
         }
-        return new HttpLoadTarget("FastAPI /invocations", web(factory, fastapiUrl), "/invocations", bodies,
+        return new HttpLoadTarget("FastAPI /invocations", web(factory, fastapiUrl, false), "/invocations", bodies,
                 answer -> answer.path("predictions").path(0).path(output).isNumber());
     }
 
@@ -319,15 +322,25 @@ public final class PythonServingBenchmark implements Callable<Integer> {
             }
             requests.add(request.build());
         }
-        GRPCInferenceServiceStub stub = GrpcClients.builder("h2c://" + url.getHost() + ":" + url.getPort()).factory(factory)
+        GRPCInferenceServiceStub stub = authorized(GrpcClients.builder("h2c://" + url.getHost() + ":" + url.getPort()))
+                .factory(factory)
                 .responseTimeout(Duration.ofMillis(timeoutMillis))
                 .decorator(ConcurrencyLimitingClient.newDecorator(limit()))
                 .build(GRPCInferenceServiceStub.class);
         return new GrpcLoadTarget("Carrara gRPC ModelInfer", output, stub, requests);
     }
 
-    private WebClient web(ClientFactory factory, URI base) {
-        return WebClient.builder("h1c://" + base.getHost() + ":" + base.getPort()).factory(factory)
+    /** Carrara's API token on every call, when there is one. */
+    private <B extends com.linecorp.armeria.client.AbstractClientOptionsBuilder> B authorized(B builder) {
+        if (token != null && !token.isBlank()) {
+            builder.addHeader(com.linecorp.armeria.common.HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private WebClient web(ClientFactory factory, URI base, boolean carrara) {
+        com.linecorp.armeria.client.WebClientBuilder builder = WebClient.builder("h1c://" + base.getHost() + ":" + base.getPort());
+        return (carrara ? authorized(builder) : builder).factory(factory)
                 .responseTimeout(Duration.ofMillis(timeoutMillis))
                 .decorator(ConcurrencyLimitingClient.newDecorator(limit()))
                 .build();

@@ -152,6 +152,11 @@ public final class ServerBenchmark implements Callable<Integer> {
                     + " its keys get a prefix of their own and are removed at the end")
     String redisUrl;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "API token for --url (default: $CARRARA_TOKEN); a server started here is called with the admin"
+                    + " token it writes to its home")
+    String token = System.getenv("CARRARA_TOKEN");
+
     @Option(names = "--keep-home", description = "Keep the started server's home directory (database, blobs) after the run")
     boolean keepHome;
 
@@ -273,6 +278,8 @@ public final class ServerBenchmark implements Callable<Integer> {
                 stopServer = new Thread(started::close, "stop-carrara-server");
                 Runtime.getRuntime().addShutdownHook(stopServer);
                 base = server.uri();
+                Path adminToken = workDirectory.resolve("home").resolve("admin-token");
+                token = Files.isRegularFile(adminToken) ? Files.readString(adminToken).strip() : null;
             }
             printHeader(base, server, modelDirectory, features);
             benchmark(base, scenarios, deployments, protocols, trips, modelDirectory);
@@ -295,7 +302,8 @@ public final class ServerBenchmark implements Callable<Integer> {
 
     private void benchmark(URI base, Set<Scenario> scenarios, Set<DeploymentKind> deployments, Set<Protocol> protocols,
             List<Trip> trips, Path modelDirectory) {
-        CarraraClient client = CarraraClient.builder(base).user("carrara-bench").requestTimeout(Duration.ofSeconds(120)).build();
+        CarraraClient client = CarraraClient.builder(base).user("carrara-bench").token(token)
+                .requestTimeout(Duration.ofSeconds(120)).build();
         List<String> deployed = new ArrayList<>();
         String featureGroup = null;
         ClientFactory factory = ClientFactory.builder().workerGroup(clientThreads).build();
@@ -304,7 +312,7 @@ public final class ServerBenchmark implements Callable<Integer> {
             Instance instance = upload(client, modelDirectory);
             out.printf("uploaded %s as instance %s of %s (%,d bytes)%n%n", modelDirectory.getFileName(), instance.id(), MODEL,
                     instance.artifact().size());
-            ServerMetrics metrics = new ServerMetrics(WebClient.builder(scheme("h1c", base)).factory(factory)
+            ServerMetrics metrics = new ServerMetrics(authorized(WebClient.builder(scheme("h1c", base))).factory(factory)
                     .responseTimeout(Duration.ofSeconds(30)).build());
 
             if (scenarios.contains(Scenario.COLD_START)) {
@@ -558,7 +566,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         Duration timeout = Duration.ofMillis(timeoutMillis);
         return switch (protocol) {
             case REST, V2_REST -> {
-                WebClient web = WebClient.builder(scheme(http.equals("h2c") ? "h2c" : "h1c", base)).factory(factory)
+                WebClient web = authorized(WebClient.builder(scheme(http.equals("h2c") ? "h2c" : "h1c", base))).factory(factory)
                         .responseTimeout(timeout)
                         .decorator(ConcurrencyLimitingClient.newDecorator(inFlightLimit()))
                         .build();
@@ -567,11 +575,20 @@ public final class ServerBenchmark implements Callable<Integer> {
                         : HttpLoadTarget.inference(web, deployment,
                                 trips.stream().map(trip -> TripsRequests.inferenceBody(trip, withDistance)).toList());
             }
-            case GRPC -> new GrpcLoadTarget(GrpcClients.builder(scheme("h2c", base)).factory(factory).responseTimeout(timeout)
+            case GRPC -> new GrpcLoadTarget(authorized(GrpcClients.builder(scheme("h2c", base))).factory(factory)
+                    .responseTimeout(timeout)
                     .decorator(ConcurrencyLimitingClient.newDecorator(inFlightLimit()))
                     .build(GRPCInferenceServiceStub.class),
                     trips.stream().map(trip -> TripsRequests.inferRequest(deployment, trip, withDistance)).toList());
         };
+    }
+
+    /** A client that sends the API token, when there is one (a server with auth.enabled=false needs none). */
+    private <B extends com.linecorp.armeria.client.AbstractClientOptionsBuilder> B authorized(B builder) {
+        if (token != null && !token.isBlank()) {
+            builder.addHeader(com.linecorp.armeria.common.HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+        }
+        return builder;
     }
 
     /** At most {@code --max-in-flight} requests on the wire; the rest wait in the client's queue, up to the timeout. */
