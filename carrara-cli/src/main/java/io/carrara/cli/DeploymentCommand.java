@@ -16,13 +16,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code carrara deployment list|show|history|predictions|undeploy}. */
+/** {@code carrara deployment list|show|history|predictions|access|undeploy}. */
 @Command(name = "deployment", description = "List, inspect, trace and remove deployments (create them with carrara deploy).",
         subcommands = {
             DeploymentCommand.Listing.class,
             DeploymentCommand.Show.class,
             DeploymentCommand.History.class,
             DeploymentCommand.Predictions.class,
+            DeploymentCommand.Access.class,
             DeploymentCommand.Undeploy.class
         })
 final class DeploymentCommand extends GroupCommand {
@@ -127,6 +128,27 @@ final class DeploymentCommand extends GroupCommand {
                     throw new UncheckedIOException(e);
                 }
             }
+        }
+    }
+
+    @Command(name = "access", description = "Show whether a deployment takes predictions without a token, or change it"
+            + " (the manage role in its project).")
+    static final class Access extends ClientCommand {
+        @Parameters(paramLabel = "NAME", description = "The deployment.")
+        String name;
+
+        @picocli.CommandLine.Option(names = "--anonymous-predictions", paramLabel = "true|false", arity = "1",
+                description = "true: anyone who reaches the server may predict with it (REST and the Open Inference"
+                        + " Protocol) without a token; false: only members of its project")
+        Boolean anonymous;
+
+        @Override
+        void execute(CarraraClient client) {
+            io.carrara.api.access.DeploymentAccess access = anonymous == null ? client.access().deploymentAccess(name)
+                    : client.access().setAnonymousPredictions(name, anonymous);
+            out().println(name + ": predictions " + (Boolean.TRUE.equals(access.anonymousPredictions())
+                    ? "open to anyone, without a token" : "need a token with the use role in its project")
+                    + (access.changedBy() == null ? "" : " (set by " + access.changedBy() + " at " + access.changedAt() + ")"));
         }
     }
 

@@ -211,6 +211,28 @@ class AccessCommandTest {
         assertThat(notARole.err()).contains("read, use, edit, manage");
     }
 
+    @Test
+    void aManagerOpensADeploymentToPredictionsWithoutAToken() throws IOException {
+        ok(asAdmin("project", "create", "open"));
+        ok(asAdmin("model", "create", "open/trips"));
+        String golden = io.carrara.serving.runtime.GoldenModels.model(io.carrara.serving.runtime.GoldenModels.TRIPS_LR)
+                .toString();
+        String id = ok(asAdmin("instance", "upload", "open/trips", golden, "--format", "spark-pipeline")).out().strip();
+        ok(asAdmin("deploy", "open-trips", "--instance", id));
+        assertThat(ok(asAdmin("deployment", "access", "open-trips")).out())
+                .isEqualTo("open-trips: predictions need a token with the use role in its project\n");
+        assertThat(ok(asAdmin("deployment", "access", "open-trips", "--anonymous-predictions", "true")).out())
+                .startsWith("open-trips: predictions open to anyone, without a token (set by admin at ");
+        Path rows = Files.writeString(work.resolve("rows.jsonl"), com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .build().writeValueAsString(io.carrara.serving.runtime.GoldenModels.scoredInputs(
+                        io.carrara.serving.runtime.GoldenModels.TRIPS_LR, 1).get(0)) + "\n");
+        CommandResult anonymous = carrara(Map.of(), "predict", "open-trips", "--input", rows.toString());
+        assertThat(anonymous.exitCode()).as(anonymous.toString()).isZero();
+        assertThat(anonymous.out().lines()).hasSize(1);
+        ok(asAdmin("deployment", "access", "open-trips", "--anonymous-predictions", "false"));
+        assertThat(carrara(Map.of(), "predict", "open-trips", "--input", rows.toString()).exitCode()).isEqualTo(1);
+    }
+
     // ---- helpers
 
     private static CommandResult asAdmin(String... args) {

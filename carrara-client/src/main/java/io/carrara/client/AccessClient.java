@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.api.Page;
 import io.carrara.api.access.AuditRecord;
 import io.carrara.api.access.CreatedToken;
+import io.carrara.api.access.DeploymentAccess;
 import io.carrara.api.access.Member;
 import io.carrara.api.access.NewGrant;
 import io.carrara.api.access.NewToken;
@@ -106,6 +107,21 @@ public final class AccessClient {
     public Token revokeToken(UUID id) {
         requireNonNull(id, "id is null");
         return transport.call(transport.request("/api/v1/tokens/" + id).DELETE(), transport.type(Token.class));
+    }
+
+    // ---- deployments
+
+    /** Whether the deployment's predictions need no token. */
+    public DeploymentAccess deploymentAccess(String deployment) {
+        return transport.call(transport.request(Transport.deploymentPath(deployment) + "/access").GET(),
+                transport.type(DeploymentAccess.class));
+    }
+
+    /** Opens the deployment's predictions to calls without a token, or closes them again (the manage role). */
+    public DeploymentAccess setAnonymousPredictions(String deployment, boolean anonymous) {
+        return transport.call(transport.request(Transport.deploymentPath(deployment) + "/access")
+                .header("Content-Type", "application/json")
+                .PUT(transport.jsonBody(new DeploymentAccess(null, anonymous, null, null))), transport.type(DeploymentAccess.class));
     }
 
     // ---- project members

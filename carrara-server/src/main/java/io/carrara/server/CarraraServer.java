@@ -150,13 +150,14 @@ public final class CarraraServer implements AutoCloseable {
     private record Access(AccessStore store, AuditTrail audit, Authenticator authenticator, RegistryTargets targets,
             AccessGuard guard) {
         static Access start(ServerConfig config, RegistryDatabase database, ModelRegistry registry, DeploymentRegistry deployments,
-                PrometheusMeterRegistry meters) {
+                BatchJobService jobs, PrometheusMeterRegistry meters) {
             ServerConfig.Auth auth = config.auth();
             AccessStore store = new AccessStore(database, auth.oidc().isPresent());
             AuditTrail audit = new AuditTrail(database);
             Authenticator authenticator = new Authenticator(store, auth.oidc().map(OidcVerifier::new), auth.cacheFor(),
                     auth.maxFailuresPerMinute(), Clock.systemUTC());
-            RegistryTargets targets = new RegistryTargets(registry, deployments, store, auth.cacheFor(), Clock.systemUTC());
+            RegistryTargets targets = new RegistryTargets(registry, deployments, store, auth.cacheFor(), Clock.systemUTC(),
+                    id -> jobModel(jobs, id));
             if (auth.enabled()) {
                 AdminBootstrap.ensure(store, config.home());
             } else {
@@ -166,6 +167,17 @@ public final class CarraraServer implements AutoCloseable {
             AccessGuard guard = new AccessGuard(new AccessGuard.Settings(auth.enabled(), auth.openHealth(), auth.openMetrics()),
                     AccessPolicy.standard(targets), authenticator, audit, meters);
             return new Access(store, audit, authenticator, targets, guard);
+        }
+
+        private static java.util.Optional<String> jobModel(BatchJobService jobs, java.util.UUID id) {
+            try {
+                return java.util.Optional.ofNullable(jobs.get(id).model());
+            } catch (io.carrara.spi.error.CarraraException e) {
+                if (e.errorCode().type() == io.carrara.spi.error.ErrorType.NOT_FOUND) {
+                    return java.util.Optional.empty();
+                }
+                throw e;
+            }
         }
 
         /** Whether the current request's caller may read deployment {@code name} (one that no longer exists: yes). */
@@ -249,7 +261,7 @@ public final class CarraraServer implements AutoCloseable {
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
             engine.apply(deployments.list());
             batch = Batch.start(config, database, registry, deployments, cache, meters);
-            Access access = Access.start(config, database, registry, deployments, meters);
+            Access access = Access.start(config, database, registry, deployments, batch.jobs(), meters);
             Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch,
                     access);
             server.start().join();
@@ -347,7 +359,8 @@ public final class CarraraServer implements AutoCloseable {
         api(builder, errors, json)
                 .build(new RegistryApi(registry, access::projectCreated));
         api(builder, errors, json)
-                .build(new AccessApi(access.store(), access.audit(), access.authenticator(), config.auth().enabled()));
+                .build(new AccessApi(access.store(), access.audit(), access.authenticator(), config.auth().enabled(),
+                        access.targets()::deploymentChanged, deployments::get));
         api(builder, errors, json)
                 // Blobs are streamed and bounded by limits.maxBlobBytes in ArtifactApi, not by the JSON body limit.
                 .maxRequestLength(0)
@@ -372,6 +385,7 @@ public final class CarraraServer implements AutoCloseable {
 
                     @Override
                     public void undeployed(String name) {
+                        access.store().clearDeploymentAccess(name);
                         access.targets().deploymentChanged(name);
                         engine.undeployed(name);
                     }

@@ -129,8 +129,13 @@ public final class AccessGuard implements DecoratingHttpServiceFunction {
                     }
                 }
                 JsonNode parsed = body;
-                return CompletableFuture.supplyAsync(
-                        () -> decide(ctx, requirement, parsed, aggregated.content().array(), true), ctx.blockingTaskExecutor())
+                byte[] raw = aggregated.content().array();
+                // What is cached decides here (a gRPC inference call of a known deployment); the rest off the event loop.
+                Decision cached = decide(ctx, requirement, parsed, raw, false);
+                if (cached != null) {
+                    return CompletableFuture.completedFuture(act(delegate, ctx, aggregated.toHttpRequest(), requirement, cached));
+                }
+                return CompletableFuture.supplyAsync(() -> decide(ctx, requirement, parsed, raw, true), ctx.blockingTaskExecutor())
                         .thenApplyAsync(decision -> act(delegate, ctx, aggregated.toHttpRequest(), requirement, decision),
                                 ctx.eventLoop());
             }, ctx.eventLoop()));
@@ -169,6 +174,17 @@ public final class AccessGuard implements DecoratingHttpServiceFunction {
                 return null;
             }
             if (found.isEmpty()) {
+                if (requirement.anonymous() != null) {
+                    Map<String, String> query = Map.of();
+                    Boolean open = requirement.anonymous().allows(
+                            new Facts(ctx.pathParams(), query, body, raw, Principal.anonymous()), mayBlock);
+                    if (open == null) {
+                        return null;
+                    }
+                    if (open) {
+                        return new Decision(Principal.anonymous(), null, null);
+                    }
+                }
                 return new Decision(Principal.anonymous(), null, Authenticator.unauthenticated("this call needs a token"));
             }
             principal = found.get();
@@ -203,20 +219,35 @@ public final class AccessGuard implements DecoratingHttpServiceFunction {
                 String first = projects.isEmpty() ? null : projects.iterator().next();
                 for (String project : projects) {
                     if (!principal.has(project, requirement.role())) {
-                        Optional<Role> held = principal.roleIn(project);
-                        return new Decision(principal, project, denied("this needs the " + requirement.role().wireName()
-                                + " role in project '" + project + "'; " + principal.user() + " has "
-                                + held.map(role -> "the " + role.wireName() + " role").orElse("no role")
-                                + (principal.token() != null && principal.token().project() != null
-                                        ? " with this token (scoped to project '" + principal.token().project() + "')" : "")
-                                + " there; a member with the manage role can grant it (carrara project grant)"));
+                        return new Decision(principal, project, denied(deniedMessage(principal, project, requirement.role())));
                     }
                 }
                 return new Decision(principal, first, null);
             }
+            case ROLES: {
+                Map<String, Role> needed = requirement.roles().resolve(facts, mayBlock);
+                if (needed == null) {
+                    return null;
+                }
+                for (Map.Entry<String, Role> need : needed.entrySet()) {
+                    if (!principal.has(need.getKey(), need.getValue())) {
+                        return new Decision(principal, need.getKey(), denied(deniedMessage(principal, need.getKey(), need.getValue())));
+                    }
+                }
+                return new Decision(principal, needed.isEmpty() ? null : needed.keySet().iterator().next(), null);
+            }
             default:
                 throw new IllegalStateException("unknown kind " + requirement.kind());
         }
+    }
+
+    private static String deniedMessage(Principal principal, String project, Role role) {
+        Optional<Role> held = principal.roleIn(project);
+        return "this needs the " + role.wireName() + " role in project '" + project + "'; " + principal.user() + " has "
+                + held.map(own -> "the " + own.wireName() + " role").orElse("no role")
+                + (principal.token() != null && principal.token().project() != null
+                        ? " with this token (scoped to project '" + principal.token().project() + "')" : "")
+                + " there; a member with the manage role can grant it (carrara project grant)";
     }
 
     private static CarraraException denied(String message) {

@@ -20,10 +20,12 @@ import java.util.function.Function;
  * <p>Kinds: {@code open} (no credentials), {@code health} and {@code metrics} (open when
  * {@code auth.openHealth} / {@code auth.openMetrics} say so, else any user), {@code user} (any authenticated
  * user), {@code self} (any user about itself, an admin about anyone), {@code project} (a role in every project
- * the request is about), {@code admin} (server admins).
+ * the request is about), {@code roles} (a role in each project, each its own: a batch job uses one project's model,
+ * reads others' tables and writes a third's), {@code admin} (server admins). A Spark database belongs to the project of
+ * its (lower-case) name; {@code default} and the rest to admins only.
  */
 public final class AccessPolicy {
-    public enum Kind { OPEN, HEALTH, METRICS, USER, SELF, PROJECT, ADMIN }
+    public enum Kind { OPEN, HEALTH, METRICS, USER, SELF, PROJECT, ROLES, ADMIN }
 
     /** The facts a target reads: path parameters, the JSON body for routes that need it, and the caller. */
     public record Facts(Map<String, String> path, Map<String, String> query, JsonNode body, byte[] raw, Principal caller) {
@@ -41,16 +43,35 @@ public final class AccessPolicy {
         Set<String> resolve(Facts facts, boolean mayBlock);
     }
 
+    /** For {@code roles} requirements: the role needed in each project the request is about; null as for {@link Target}. */
+    public interface RolesTarget {
+        Map<String, Role> resolve(Facts facts, boolean mayBlock);
+    }
+
     /**
+     * Whether a call without credentials may go ahead: a deployment whose predictions are open to anyone
+     * ({@code PUT /api/v1/deployments/{name}/access}). {@code null} means the answer is not in memory and the
+     * lookup may block.
+     */
+    public interface AnonymousCheck {
+        Boolean allows(Facts facts, boolean mayBlock);
+    }
+
+    /**
+     * @param anonymous for calls without credentials, whether the object they are about lets them through (null: never)
      * @param audited whether a call is recorded in the audit trail even when it succeeds (changes are; reads,
      *     predictions and inference calls are not). Every refused call is recorded.
      * @param object how the audit trail names what the call was about, from path parameters: {@code {project}}
      */
-    public record Requirement(Kind kind, Role role, Target target, boolean needsBody, boolean audited, String object) {
+    public record Requirement(Kind kind, Role role, Target target, boolean needsBody, boolean audited, String object,
+            AnonymousCheck anonymous, RolesTarget roles) {
         public Requirement {
             requireNonNull(kind, "kind is null");
             if (kind == Kind.PROJECT && (role == null || target == null)) {
                 throw new IllegalArgumentException("a project requirement needs a role and a target");
+            }
+            if (kind == Kind.ROLES && roles == null) {
+                throw new IllegalArgumentException("a roles requirement needs its target");
             }
         }
 
@@ -93,6 +114,7 @@ public final class AccessPolicy {
         Target instance = targets.instanceParameter("id");
         Target deployment = targets.deploymentParameter("name");
         Target model = targets.deploymentParameter("name");
+        AnonymousCheck open = targets.anonymousDeployment("name");
 
         // Health, reference pages and the server's own metadata.
         b.route("GET /api/v1/health", Kind.HEALTH);
@@ -155,24 +177,28 @@ public final class AccessPolicy {
         b.route("GET /api/v1/deployments/{name}/history", Kind.PROJECT, Role.READ, deployment);
         b.route("GET /api/v1/deployments/{name}/predictions", Kind.PROJECT, Role.USE, deployment);
         b.route("DELETE /api/v1/deployments/{name}", Kind.PROJECT, Role.MANAGE, deployment).audited("deployment {name}");
-        b.route("POST /api/v1/deployments/{name}/predict", Kind.PROJECT, Role.USE, deployment);
+        b.route("POST /api/v1/deployments/{name}/predict", Kind.PROJECT, Role.USE, deployment).anonymousIf(open);
+        b.route("GET /api/v1/deployments/{name}/access", Kind.PROJECT, Role.READ, deployment);
+        b.route("PUT /api/v1/deployments/{name}/access", Kind.PROJECT, Role.MANAGE, deployment).audited("deployment {name}");
 
         // The Open Inference Protocol: a model is a deployment.
         b.route("GET /v2/models", Kind.USER);
-        b.route("GET /v2/models/{name}", Kind.PROJECT, Role.READ, model);
-        b.route("GET /v2/models/{name}/versions/{version}", Kind.PROJECT, Role.READ, model);
-        b.route("GET /v2/models/{name}/ready", Kind.PROJECT, Role.READ, model);
-        b.route("GET /v2/models/{name}/versions/{version}/ready", Kind.PROJECT, Role.READ, model);
-        b.route("POST /v2/models/{name}/infer", Kind.PROJECT, Role.USE, model);
-        b.route("POST /v2/models/{name}/versions/{version}/infer", Kind.PROJECT, Role.USE, model);
+        b.route("GET /v2/models/{name}", Kind.PROJECT, Role.READ, model).anonymousIf(open);
+        b.route("GET /v2/models/{name}/versions/{version}", Kind.PROJECT, Role.READ, model).anonymousIf(open);
+        b.route("GET /v2/models/{name}/ready", Kind.PROJECT, Role.READ, model).anonymousIf(open);
+        b.route("GET /v2/models/{name}/versions/{version}/ready", Kind.PROJECT, Role.READ, model).anonymousIf(open);
+        b.route("POST /v2/models/{name}/infer", Kind.PROJECT, Role.USE, model).anonymousIf(open);
+        b.route("POST /v2/models/{name}/versions/{version}/infer", Kind.PROJECT, Role.USE, model).anonymousIf(open);
         // gRPC: the model is named in the (unary) request message, field 1 of all three requests.
         for (String method : List.of("ServerLive", "ServerReady", "ServerMetadata")) {
             b.route("* /inference.GRPCInferenceService/" + method, Kind.HEALTH);
         }
         Target grpcModel = targets.deploymentInGrpcMessage();
-        b.route("* /inference.GRPCInferenceService/ModelReady", Kind.PROJECT, Role.READ, grpcModel).body();
-        b.route("* /inference.GRPCInferenceService/ModelMetadata", Kind.PROJECT, Role.READ, grpcModel).body();
-        b.route("* /inference.GRPCInferenceService/ModelInfer", Kind.PROJECT, Role.USE, grpcModel).body();
+        AnonymousCheck grpcOpen = targets.anonymousGrpcDeployment();
+        b.route("* /inference.GRPCInferenceService/ModelReady", Kind.PROJECT, Role.READ, grpcModel).body().anonymousIf(grpcOpen);
+        b.route("* /inference.GRPCInferenceService/ModelMetadata", Kind.PROJECT, Role.READ, grpcModel).body()
+                .anonymousIf(grpcOpen);
+        b.route("* /inference.GRPCInferenceService/ModelInfer", Kind.PROJECT, Role.USE, grpcModel).body().anonymousIf(grpcOpen);
 
         // The online feature store is shared by every deployment: admins write it, users read it.
         b.route("PUT /api/v1/features/{group}/{key}", Kind.ADMIN).audited("feature {group}/{key}");
@@ -180,15 +206,19 @@ public final class AccessPolicy {
         b.route("DELETE /api/v1/features/{group}/{key}", Kind.ADMIN).audited("feature {group}/{key}");
         b.route("POST /api/v1/features/{group}", Kind.ADMIN).audited("feature group {group}");
 
-        // Spark SQL surfaces: server admins only, until SQL runs with the caller's rights on its projects' tables.
-        b.route("POST /api/v1/tables/{table}/import", Kind.ADMIN).audited("table {table}");
-        b.route("GET /api/v1/tables", Kind.ADMIN);
-        b.route("GET /api/v1/tables/{table}", Kind.ADMIN);
-        b.route("GET /api/v1/tables/{table}/rows", Kind.ADMIN);
-        b.route("POST /api/v1/batch/jobs", Kind.ADMIN).audited("batch job");
-        b.route("GET /api/v1/batch/jobs", Kind.ADMIN);
-        b.route("GET /api/v1/batch/jobs/{id}", Kind.ADMIN);
-        b.route("POST /api/v1/batch/jobs/{id}/cancel", Kind.ADMIN).audited("batch job {id}");
+        // Spark SQL: a database is its project's. Tables are read with read and written with edit there (a where
+        // condition's subqueries count as reads); a batch job needs use on its model's project, read on every table its
+        // query names and edit on its output's. Workflows run later, unattended: admins only for now.
+        Target table = targets.tableParameter("table");
+        b.route("POST /api/v1/tables/{table}/import", Kind.PROJECT, Role.EDIT, table).audited("table {table}");
+        b.route("GET /api/v1/tables", Kind.USER);
+        b.route("GET /api/v1/tables/{table}", Kind.PROJECT, Role.READ, table);
+        b.route("GET /api/v1/tables/{table}/rows", Kind.PROJECT, Role.READ, table);
+        b.roles("POST /api/v1/batch/jobs", targets.batchJobBody()).body().audited("batch job");
+        b.route("GET /api/v1/batch/jobs", Kind.USER);
+        b.route("GET /api/v1/batch/jobs/{id}", Kind.PROJECT, Role.READ, targets.batchJobParameter("id"));
+        b.route("POST /api/v1/batch/jobs/{id}/cancel", Kind.PROJECT, Role.USE, targets.batchJobParameter("id"))
+                .audited("batch job {id}");
         b.route("POST /api/v1/workflows", Kind.ADMIN).audited("workflow");
         b.route("GET /api/v1/workflows", Kind.ADMIN);
         b.route("GET /api/v1/workflows/{name}", Kind.ADMIN);
@@ -215,7 +245,22 @@ public final class AccessPolicy {
         /** The deployment named in field 1 of a gRPC inference request message (name / model_name). */
         Target deploymentInGrpcMessage();
 
+        /** Whether the deployment named by a path parameter takes predictions without a token. */
+        AnonymousCheck anonymousDeployment(String parameter);
+
+        /** As {@link #anonymousDeployment}, for the deployment named in a gRPC request message. */
+        AnonymousCheck anonymousGrpcDeployment();
+
         Target userParameter(String parameter);
+
+        /** The project of the Spark database of the table a path parameter names, and of those its where condition reads. */
+        Target tableParameter(String parameter);
+
+        /** A batch job request's model (use), its query's tables (read) and its output table (edit). */
+        RolesTarget batchJobBody();
+
+        /** The project of the model a batch job scores. */
+        Target batchJobParameter(String parameter);
 
         /** The user named in a query parameter ({@code *}: every user), the caller when absent. */
         Target userInQuery(String parameter);
@@ -237,8 +282,16 @@ public final class AccessPolicy {
             return route(key, kind, null, target);
         }
 
+        Entry roles(String key, RolesTarget roles) {
+            Entry entry = new Entry(this, key, new Requirement(Kind.ROLES, null, null, false, false, null, null, roles));
+            if (routes.put(key, entry.requirement) != null) {
+                throw new IllegalStateException("route declared twice: " + key);
+            }
+            return entry;
+        }
+
         Entry route(String key, Kind kind, Role role, Target target) {
-            Entry entry = new Entry(this, key, new Requirement(kind, role, target, false, false, null));
+            Entry entry = new Entry(this, key, new Requirement(kind, role, target, false, false, null, null, null));
             if (routes.put(key, entry.requirement) != null) {
                 throw new IllegalStateException("route declared twice: " + key);
             }
@@ -258,11 +311,19 @@ public final class AccessPolicy {
         }
 
         Entry body() {
-            return replace(r -> new Requirement(r.kind(), r.role(), r.target(), true, r.audited(), r.object()));
+            return replace(r -> new Requirement(r.kind(), r.role(), r.target(), true, r.audited(), r.object(), r.anonymous(),
+                    r.roles()));
         }
 
         Entry audited(String object) {
-            return replace(r -> new Requirement(r.kind(), r.role(), r.target(), r.needsBody(), true, object));
+            return replace(r -> new Requirement(r.kind(), r.role(), r.target(), r.needsBody(), true, object, r.anonymous(),
+                    r.roles()));
+        }
+
+        /** Calls without credentials go ahead when {@code check} says the deployment lets them. */
+        Entry anonymousIf(AnonymousCheck check) {
+            return replace(r -> new Requirement(r.kind(), r.role(), r.target(), r.needsBody(), r.audited(), r.object(), check,
+                    r.roles()));
         }
 
         private Entry replace(Function<Requirement, Requirement> change) {

@@ -11,6 +11,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.carrara.api.access.CreatedToken;
+import io.carrara.api.access.DeploymentAccess;
 import io.carrara.api.access.Member;
 import io.carrara.api.access.Role;
 import io.carrara.api.access.Token;
@@ -244,6 +245,36 @@ public final class AccessStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    // ---- deployments
+
+    /** Whether the deployment's predictions need no token; false until set. */
+    public DeploymentAccess deploymentAccess(String deployment) {
+        Names.checkName(deployment, "name");
+        return database.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT * FROM deployment_access WHERE deployment = ?").bind(0, deployment)
+                .map((rs, ctx) -> new DeploymentAccess(deployment, rs.getBoolean("anonymous_predictions"),
+                        fromDb(rs.getObject("changed_at", LocalDateTime.class)), rs.getString("changed_by")))
+                .findOne().orElse(new DeploymentAccess(deployment, false, null, null)));
+    }
+
+    public DeploymentAccess setDeploymentAccess(String deployment, boolean anonymousPredictions, String changedBy) {
+        Names.checkName(deployment, "name");
+        Instant now = DatabaseTimes.now();
+        database.inTransaction(handle -> {
+            handle.createUpdate("DELETE FROM deployment_access WHERE deployment = ?").bind(0, deployment).execute();
+            return handle.createUpdate("""
+                    INSERT INTO deployment_access (deployment, anonymous_predictions, changed_at, changed_by) VALUES (?, ?, ?, ?)""")
+                    .bind(0, deployment).bind(1, anonymousPredictions).bind(2, toDb(now)).bind(3, changedBy).execute();
+        });
+        return new DeploymentAccess(deployment, anonymousPredictions, now, changedBy);
+    }
+
+    /** Closes the deployment again, as when it is undeployed. */
+    public void clearDeploymentAccess(String deployment) {
+        database.jdbi().useHandle(handle -> handle.createUpdate("DELETE FROM deployment_access WHERE deployment = ?")
+                .bind(0, deployment).execute());
     }
 
     // ---- project members

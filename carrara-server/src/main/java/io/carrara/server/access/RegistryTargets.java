@@ -11,7 +11,9 @@ import io.carrara.spi.model.ModelRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.carrara.api.access.Role;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -31,13 +33,22 @@ public final class RegistryTargets implements AccessPolicy.Targets {
     private final AccessStore store;
     private final Duration cacheFor;
     private final Clock clock;
+    private final java.util.function.Function<UUID, java.util.Optional<String>> jobModels;
+    private final io.carrara.spark.sql.SqlPolicy sql = io.carrara.spark.sql.SqlPolicy.of(java.util.Optional.empty());
     private final Map<UUID, String> instanceProjects = new ConcurrentHashMap<>();
     private final Map<String, Timed> deploymentProjects = new ConcurrentHashMap<>();
 
-    private record Timed(Set<String> projects, Instant readAt) {}
+    private record Timed(Set<String> projects, boolean anonymous, Instant readAt) {}
 
     public RegistryTargets(ModelRegistry registry, DeploymentRegistry deployments, AccessStore store, Duration cacheFor,
             Clock clock) {
+        this(registry, deployments, store, cacheFor, clock, id -> java.util.Optional.empty());
+    }
+
+    /** @param jobModels the model ({@code project/model}) a batch job scores, if the job exists */
+    public RegistryTargets(ModelRegistry registry, DeploymentRegistry deployments, AccessStore store, Duration cacheFor,
+            Clock clock, java.util.function.Function<UUID, java.util.Optional<String>> jobModels) {
+        this.jobModels = requireNonNull(jobModels, "jobModels is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.deployments = requireNonNull(deployments, "deployments is null");
         this.store = requireNonNull(store, "store is null");
@@ -100,13 +111,19 @@ public final class RegistryTargets implements AccessPolicy.Targets {
     }
 
     private Set<String> deploymentProject(String name, boolean mayBlock) {
+        Timed timed = deployment(name, mayBlock);
+        return timed == null ? null : timed.projects();
+    }
+
+    /** The deployment's project and whether it takes anonymous predictions; null when not cached and may not block. */
+    private Timed deployment(String name, boolean mayBlock) {
         if (name == null) {
-            return NONE;
+            return new Timed(NONE, false, Instant.MIN);
         }
         Timed cached = deploymentProjects.get(name);
         Instant now = clock.instant();
         if (cached != null && !cached.readAt().plus(cacheFor).isBefore(now)) {
-            return cached.projects();
+            return cached;
         }
         if (!mayBlock) {
             return null;
@@ -120,11 +137,35 @@ public final class RegistryTargets implements AccessPolicy.Targets {
             }
             projects = NONE;
         }
+        boolean anonymous = !projects.isEmpty() && Boolean.TRUE.equals(store.deploymentAccess(name).anonymousPredictions());
         if (deploymentProjects.size() >= MAX_CACHED) {
             deploymentProjects.clear();
         }
-        deploymentProjects.put(name, new Timed(projects, now));
-        return projects;
+        Timed read = new Timed(projects, anonymous, now);
+        deploymentProjects.put(name, read);
+        return read;
+    }
+
+    @Override
+    public AccessPolicy.AnonymousCheck anonymousDeployment(String parameter) {
+        return (facts, mayBlock) -> anonymous(facts.param(parameter), mayBlock);
+    }
+
+    @Override
+    public AccessPolicy.AnonymousCheck anonymousGrpcDeployment() {
+        return (facts, mayBlock) -> anonymous(grpcModelName(facts.raw()), mayBlock);
+    }
+
+    private Boolean anonymous(String name, boolean mayBlock) {
+        if (name == null) {
+            return false;
+        }
+        try {
+            Timed timed = deployment(name, mayBlock);
+            return timed == null ? null : timed.anonymous();
+        } catch (CarraraException e) {
+            return false;
+        }
     }
 
     @Override
@@ -243,7 +284,95 @@ public final class RegistryTargets implements AccessPolicy.Targets {
         };
     }
 
-    /** Forgets deployments' projects, after a deploy or undeploy through this server. */
+    // ---- Spark SQL
+
+    /** The project a Spark database belongs to: the one of its name, lower-case as Spark keeps database names. */
+    public static String databaseProject(List<String> table) {
+        String database = switch (table.size()) {
+            case 0, 1 -> "default";
+            case 2 -> table.get(0);
+            default -> table.get(table.size() - 2);
+        };
+        return database.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static List<String> tableName(String value) {
+        return value == null ? List.of() : List.of(value.split("\\.", -1));
+    }
+
+    @Override
+    public AccessPolicy.Target tableParameter(String parameter) {
+        return (facts, mayBlock) -> {
+            Set<String> projects = new LinkedHashSet<>();
+            String table = facts.param(parameter);
+            if (table != null) {
+                projects.add(databaseProject(tableName(table)));
+            }
+            String where = facts.query().get("where");
+            if (where != null && !where.isBlank()) {
+                sql.tablesReadByCondition(where).forEach(read -> projects.add(databaseProject(read)));
+            }
+            return projects;
+        };
+    }
+
+    @Override
+    public AccessPolicy.RolesTarget batchJobBody() {
+        return (facts, mayBlock) -> {
+            if (!mayBlock) {
+                return null;
+            }
+            Map<String, Role> roles = new java.util.LinkedHashMap<>();
+            JsonNode body = facts.body();
+            if (body == null || !body.isObject()) {
+                return roles;    // the handler names what is wrong with the body
+            }
+            Set<String> models = new LinkedHashSet<>();
+            JsonNode instance = body.get("instance");
+            if (instance != null && instance.isTextual()) {
+                addInstance(instance, models);
+            }
+            JsonNode deployment = body.get("deployment");
+            if (deployment != null && deployment.isTextual()) {
+                try {
+                    models.addAll(deploymentProject(deployment.asText(), true));
+                } catch (CarraraException e) {
+                    // A malformed name: the handler names it.
+                }
+            }
+            models.forEach(project -> need(roles, project, Role.USE));
+            JsonNode query = body.get("query");
+            if (query != null && query.isTextual()) {
+                sql.tablesRead(query.asText()).forEach(table -> need(roles, databaseProject(table), Role.READ));
+            }
+            JsonNode output = body.get("output");
+            if (output != null && output.isTextual()) {
+                need(roles, databaseProject(tableName(output.asText())), Role.EDIT);
+            }
+            return roles;
+        };
+    }
+
+    private static void need(Map<String, Role> roles, String project, Role role) {
+        roles.merge(project, role, (a, b) -> a.includes(b) ? a : b);
+    }
+
+    @Override
+    public AccessPolicy.Target batchJobParameter(String parameter) {
+        return (facts, mayBlock) -> {
+            if (!mayBlock) {
+                return null;
+            }
+            try {
+                return jobModels.apply(UUID.fromString(String.valueOf(facts.param(parameter))))
+                        .map(model -> Set.of(model.substring(0, Math.max(0, model.indexOf('/'))))).orElse(NONE);
+            } catch (IllegalArgumentException e) {
+                return NONE;
+            }
+        };
+    }
+
+    /** Forgets what is cached of a deployment, after a deploy, an undeploy or an access change through this server. */
     public void deploymentChanged(String name) {
         deploymentProjects.remove(name);
     }

@@ -14,6 +14,7 @@ import com.linecorp.armeria.server.annotation.StatusCode;
 import io.carrara.api.Page;
 import io.carrara.api.access.AuditRecord;
 import io.carrara.api.access.CreatedToken;
+import io.carrara.api.access.DeploymentAccess;
 import io.carrara.api.access.Member;
 import io.carrara.api.access.NewGrant;
 import io.carrara.api.access.NewToken;
@@ -48,12 +49,44 @@ public final class AccessApi {
     private final AuditTrail audit;
     private final Authenticator authenticator;
     private final boolean enabled;
+    private final java.util.function.Consumer<String> deploymentAccessChanged;
+    private final java.util.function.Consumer<String> checkDeploymentExists;
 
-    public AccessApi(AccessStore store, AuditTrail audit, Authenticator authenticator, boolean enabled) {
+    /**
+     * @param deploymentAccessChanged told of a deployment whose access changed, so that the guard reads it again
+     * @param checkDeploymentExists throws NOT_FOUND for a name that is not deployed
+     */
+    public AccessApi(AccessStore store, AuditTrail audit, Authenticator authenticator, boolean enabled,
+            java.util.function.Consumer<String> deploymentAccessChanged, java.util.function.Consumer<String> checkDeploymentExists) {
+        this.checkDeploymentExists = requireNonNull(checkDeploymentExists, "checkDeploymentExists is null");
         this.store = requireNonNull(store, "store is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.enabled = enabled;
+        this.deploymentAccessChanged = requireNonNull(deploymentAccessChanged, "deploymentAccessChanged is null");
+    }
+
+    @Get("/deployments/{name}/access")
+    public DeploymentAccess deploymentAccess(@Param("name") String name) {
+        checkDeploymentExists.accept(name);
+        return store.deploymentAccess(name);
+    }
+
+    /** Opens a deployment's predictions to calls without a token, or closes them again. */
+    @Put("/deployments/{name}/access")
+    public DeploymentAccess setDeploymentAccess(ServiceRequestContext ctx, @Param("name") String name,
+            AggregatedHttpRequest request) {
+        DeploymentAccess access = JsonBodies.read(request, DeploymentAccess.class);
+        if (access.anonymousPredictions() == null) {
+            throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "anonymousPredictions is required: true lets"
+                    + " calls without a token predict with the deployment, false stops them", "anonymousPredictions");
+        }
+        // Only a deployment that exists (its project's managers passed the guard): a name not deployed yet cannot be opened
+        // in advance for whoever deploys it later.
+        checkDeploymentExists.accept(name);
+        DeploymentAccess changed = store.setDeploymentAccess(name, access.anonymousPredictions(), AccessGuard.caller(ctx).user());
+        deploymentAccessChanged.accept(name);
+        return changed;
     }
 
     @Get("/whoami")

@@ -44,8 +44,13 @@ public final class BatchApi {
         int limit = ApiParameters.integer(limitParameter, "limit", 100);
         int offset = ApiParameters.integer(offsetParameter, "offset", 0);
         ApiParameters.checkPage(limit, offset);
-        return ApiMapping.page(io.carrara.registry.model.Page.fromOverfetch(jobs.list(limit + 1, offset), limit, offset),
-                ApiMapping::batchJob);
+        io.carrara.server.access.Principal caller = io.carrara.server.access.AccessGuard.caller();
+        Page<BatchJob> page = ApiMapping.page(io.carrara.registry.model.Page.fromOverfetch(jobs.list(limit + 1, offset), limit,
+                offset), ApiMapping::batchJob);
+        // The jobs of models whose project the caller may read; the page's paging stays the list's.
+        return new Page<>(page.items().stream().filter(job -> job.model() == null
+                || caller.roleIn(job.model().substring(0, Math.max(0, job.model().indexOf('/')))).isPresent()).toList(),
+                page.nextOffset());
     }
 
     @Get("/batch/jobs/{id}")

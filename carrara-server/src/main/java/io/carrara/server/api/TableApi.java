@@ -60,7 +60,12 @@ public final class TableApi {
     @Get("/tables")
     @ProducesJson
     public Page<TableSummary> list(@Param("database") Optional<String> database) {
-        return ApiMapping.page(tables.list(database.filter(value -> !value.isBlank())), ApiMapping::tableSummary);
+        io.carrara.server.access.Principal caller = io.carrara.server.access.AccessGuard.caller();
+        Page<TableSummary> all = ApiMapping.page(tables.list(database.filter(value -> !value.isBlank())),
+                ApiMapping::tableSummary);
+        // The tables of databases whose project the caller may read (a database is its project's).
+        return new Page<>(all.items().stream().filter(table -> caller.roleIn(io.carrara.server.access.RegistryTargets
+                .databaseProject(java.util.List.of(table.name().split("\\.", -1)))).isPresent()).toList(), all.nextOffset());
     }
 
     @Get("/tables/{table}")

@@ -64,6 +64,7 @@ class AccessControlTest {
     private UUID instance;
     private final Map<String, String> tokens = new LinkedHashMap<>();
     private UUID victimToken;
+    private String batchJob;
 
     @BeforeAll
     void start(@TempDir Path home) throws Exception {
@@ -95,6 +96,10 @@ class AccessControlTest {
         CreatedToken expired = store.createToken("u-manage", "expired", Duration.ofDays(1), null, null);
         expire(expired.token().id());
         tokens.put("expired", expired.secret());
+        HttpResponse<String> job = call("POST", "/api/v1/batch/jobs", admin, "{\"instance\":\"" + instance
+                + "\",\"query\":\"SELECT * FROM p1.t\",\"output\":\"p1.scored\",\"executionDate\":\"2026-12-01\"}");
+        assertThat(job.statusCode()).as(job.body()).isEqualTo(202);
+        batchJob = json(job).get("id").asText();
         store.createUser("victim", false, List.of(), "tests");
         victimToken = store.createToken("victim", null, Duration.ofDays(1), null, null).token().id();
     }
@@ -283,6 +288,46 @@ class AccessControlTest {
     }
 
     @Test
+    void aDeploymentOpenToAnonymousPredictionsTakesThemWithoutAToken() throws Exception {
+        String body = "{\"name\":\"public\",\"instance\":\"" + instance + "\"}";
+        assertThat(call("POST", "/api/v1/deployments", admin, body).statusCode()).isEqualTo(201);
+        String rows = "{\"rows\":[" + JSON.writeValueAsString(GoldenModels.scoredInputs(GoldenModels.TRIPS_LR, 1).get(0)) + "]}";
+        assertThat(call("POST", "/api/v1/deployments/public/predict", null, rows).statusCode()).isEqualTo(401);
+        assertThat(json(call("GET", "/api/v1/deployments/public/access", tokens.get("read"), null))
+                .get("anonymousPredictions").asBoolean()).isFalse();
+
+        HttpResponse<String> refused = call("PUT", "/api/v1/deployments/public/access", tokens.get("edit"),
+                "{\"anonymousPredictions\":true}");
+        assertThat(refused.statusCode()).as("opening a deployment needs the manage role").isEqualTo(403);
+        HttpResponse<String> opened = call("PUT", "/api/v1/deployments/public/access", tokens.get("manage"),
+                "{\"anonymousPredictions\":true}");
+        assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
+        assertThat(json(opened).get("changedBy").asText()).isEqualTo("u-manage");
+
+        assertThat(call("POST", "/api/v1/deployments/public/predict", null, rows).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/v2/models/public/ready", null, null).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/inference.GRPCInferenceService/ModelReady", null, "public")).isNotIn(401, 403);
+        // Only predictions: the rest of the deployment and of its project still need a token.
+        assertThat(call("GET", "/api/v1/deployments/public", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/v1/deployments/public/predictions", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("POST", "/api/v1/deployments/d1/predict", null, rows).statusCode()).isEqualTo(401);
+
+        assertThat(call("PUT", "/api/v1/deployments/public/access", tokens.get("manage"),
+                "{\"anonymousPredictions\":false}").statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/api/v1/deployments/public/predict", null, rows).statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/inference.GRPCInferenceService/ModelReady", null, "public")).isEqualTo(401);
+
+        // Opened again, undeployed, deployed again: closed. A name not deployed cannot be opened in advance.
+        assertThat(call("PUT", "/api/v1/deployments/public/access", admin, "{\"anonymousPredictions\":true}").statusCode())
+                .isEqualTo(200);
+        assertThat(call("DELETE", "/api/v1/deployments/public", admin, null).statusCode()).isEqualTo(200);
+        assertThat(call("PUT", "/api/v1/deployments/public/access", tokens.get("read"), "{\"anonymousPredictions\":true}")
+                .statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/api/v1/deployments", admin, body).statusCode()).isEqualTo(201);
+        assertThat(call("POST", "/api/v1/deployments/public/predict", null, rows).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void listsLeaveOutWhatTheCallerMayNotRead() throws Exception {
         AccessStore store = server.accessStore();
         store.createUser("carol", false, List.of(), "tests");
@@ -350,7 +395,8 @@ class AccessControlTest {
         if (caller.equals("admin")) {
             return Expected.ALLOWED;
         }
-        if (requirement.equals("user") || requirement.equals("metrics")) {
+        // A roles requirement asks for roles in the projects a request's body names; the walk's bodies name none.
+        if (requirement.equals("user") || requirement.equals("metrics") || requirement.equals("roles")) {
             return Expected.ALLOWED;
         }
         if (requirement.equals("admin") || requirement.equals("self")) {
@@ -379,11 +425,15 @@ class AccessControlTest {
 
     /** Calls a route with its parameters filled in; a gRPC refusal's status is mapped to HTTP's. */
     private int send(String method, String pattern, String token) throws Exception {
+        return send(method, pattern, token, "d1");
+    }
+
+    private int send(String method, String pattern, String token, String grpcModel) throws Exception {
         String path = fill(pattern);
         if (pattern.startsWith("/inference.")) {
             HttpRequest.Builder request = HttpRequest.newBuilder(server.uri().resolve(path))
                     .header("Content-Type", "application/grpc").header("TE", "trailers")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(grpcFrame("d1")));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(grpcFrame(grpcModel)));
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
@@ -400,6 +450,7 @@ class AccessControlTest {
             case "POST /api/v1/deployments" -> "{\"name\":\"d1\",\"instance\":\"" + instance + "\"}";
             case "POST /api/v1/tokens" -> "{\"user\":\"victim\"}";
             case "PUT /api/v1/projects/:project/members/:principal" -> "{\"role\":\"read\"}";
+            case "PUT /api/v1/deployments/:name/access" -> "{\"anonymousPredictions\":false}";
             default -> method.equals("POST") || method.equals("PUT") ? "{}" : null;
         };
         if (pattern.equals("/api/v1/tokens") && method.equals("GET")) {
@@ -418,11 +469,12 @@ class AccessControlTest {
                 case "model", "upstreamModel" -> "m";
                 case "name" -> before.endsWith("/users/") ? "victim" : before.endsWith("/workflows/") ? "wf" : "d1";
                 case "id" -> before.endsWith("/instances/") ? instance.toString()
-                        : before.endsWith("/tokens/") ? victimToken.toString() : UUID.randomUUID().toString();
+                        : before.endsWith("/tokens/") ? victimToken.toString()
+                        : before.endsWith("/batch/jobs/") ? batchJob : UUID.randomUUID().toString();
                 case "principal" -> "victim";
                 case "group" -> "g";
                 case "key" -> "k";
-                case "table" -> "default.t";
+                case "table" -> "p1.t";
                 case "version" -> "1";
                 default -> throw new AssertionError("no value for parameter " + matcher.group(1) + " of " + pattern);
             };
@@ -481,6 +533,11 @@ class AccessControlTest {
         public AccessPolicy.Target userParameter(String parameter) { return NONE; }
         public AccessPolicy.Target userInBody(String field) { return NONE; }
         public AccessPolicy.Target userInQuery(String parameter) { return NONE; }
+        public AccessPolicy.AnonymousCheck anonymousDeployment(String parameter) { return (facts, mayBlock) -> false; }
+        public AccessPolicy.AnonymousCheck anonymousGrpcDeployment() { return (facts, mayBlock) -> false; }
+        public AccessPolicy.Target tableParameter(String parameter) { return NONE; }
+        public AccessPolicy.RolesTarget batchJobBody() { return (facts, mayBlock) -> Map.of(); }
+        public AccessPolicy.Target batchJobParameter(String parameter) { return NONE; }
         public AccessPolicy.Target tokenOwner(String parameter) { return NONE; }
     }
 

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.spark.SparkFailures;
 import io.carrara.spark.sql.SqlSubject.Kind;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -75,6 +77,34 @@ public final class SqlPolicy {
     public void checkQuery(String sql, String field) {
         SqlSubject subject = new SqlSubject(Kind.QUERY, requireNonNull(field, "field is null"));
         new ParsedPlanCheck(subject, functions).checkPlan(parseQuery(sql, subject));
+    }
+
+    /**
+     * The tables a query names, as written ({@code [table]}, {@code [database, table]} or
+     * {@code [catalog, database, table]}), its common table expressions left out where they are in scope; empty when
+     * the text does not parse or is refused (then {@link #checkQuery} says why). Needs no Spark session.
+     */
+    public Set<List<String>> tablesRead(String sql) {
+        SqlSubject subject = new SqlSubject(Kind.QUERY, "query");
+        try {
+            LogicalPlan parsed = parseQuery(sql, subject);
+            new ParsedPlanCheck(subject, functions).checkPlan(parsed);
+            return TablesRead.of(parsed);
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
+    }
+
+    /** As {@link #tablesRead}, for a condition (its subqueries name tables). */
+    public Set<List<String>> tablesReadByCondition(String condition) {
+        SqlSubject subject = new SqlSubject(Kind.CONDITION, "where");
+        try {
+            Expression parsed = parseCondition(condition, subject);
+            new ParsedPlanCheck(subject, functions).checkExpression(parsed);
+            return TablesRead.of(parsed);
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
     }
 
     /** Checks a condition's text without Spark's session, as {@link #checkQuery} does a query's. */
