@@ -150,14 +150,19 @@ public final class CarraraServer implements AutoCloseable {
     private record Access(AccessStore store, AuditTrail audit, Authenticator authenticator, RegistryTargets targets,
             AccessGuard guard) {
         static Access start(ServerConfig config, RegistryDatabase database, ModelRegistry registry, DeploymentRegistry deployments,
-                BatchJobService jobs, PrometheusMeterRegistry meters) {
+                BatchJobService jobs, WorkflowService workflows, PrometheusMeterRegistry meters) {
             ServerConfig.Auth auth = config.auth();
             AccessStore store = new AccessStore(database, auth.oidc().isPresent());
             AuditTrail audit = new AuditTrail(database);
             Authenticator authenticator = new Authenticator(store, auth.oidc().map(OidcVerifier::new), auth.cacheFor(),
                     auth.maxFailuresPerMinute(), Clock.systemUTC());
             RegistryTargets targets = new RegistryTargets(registry, deployments, store, auth.cacheFor(), Clock.systemUTC(),
-                    id -> jobModel(jobs, id));
+                    new RegistryTargets.BatchLookups(id -> jobModel(jobs, id), name -> registered(workflows, name),
+                            id -> runDefinition(workflows, id)));
+            if (auth.enabled()) {
+                // Every run is checked as it starts against whoever it runs for (its registrant, for a scheduled run).
+                workflows.setRunCheck(targets.workflowAccess()::check);
+            }
             if (auth.enabled()) {
                 AdminBootstrap.ensure(store, config.home());
             } else {
@@ -167,6 +172,31 @@ public final class CarraraServer implements AutoCloseable {
             AccessGuard guard = new AccessGuard(new AccessGuard.Settings(auth.enabled(), auth.openHealth(), auth.openMetrics()),
                     AccessPolicy.standard(targets), authenticator, audit, meters);
             return new Access(store, audit, authenticator, targets, guard);
+        }
+
+        private static java.util.Optional<io.carrara.registry.workflow.WorkflowDefinition> registered(WorkflowService workflows,
+                String name) {
+            try {
+                return java.util.Optional.of(io.carrara.registry.workflow.WorkflowParser.parse(workflows.get(name).definition()));
+            } catch (io.carrara.spi.error.CarraraException e) {
+                if (e.errorCode().type() == io.carrara.spi.error.ErrorType.NOT_FOUND
+                        || e.errorCode().type() == io.carrara.spi.error.ErrorType.INVALID_INPUT) {
+                    return java.util.Optional.empty();
+                }
+                throw e;
+            }
+        }
+
+        private static java.util.Optional<io.carrara.registry.workflow.WorkflowDefinition> runDefinition(WorkflowService workflows,
+                java.util.UUID id) {
+            try {
+                return java.util.Optional.of(workflows.runDefinition(id));
+            } catch (io.carrara.spi.error.CarraraException e) {
+                if (e.errorCode().type() == io.carrara.spi.error.ErrorType.NOT_FOUND) {
+                    return java.util.Optional.empty();
+                }
+                throw e;
+            }
         }
 
         private static java.util.Optional<String> jobModel(BatchJobService jobs, java.util.UUID id) {
@@ -261,7 +291,7 @@ public final class CarraraServer implements AutoCloseable {
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
             engine.apply(deployments.list());
             batch = Batch.start(config, database, registry, deployments, cache, meters);
-            Access access = Access.start(config, database, registry, deployments, batch.jobs(), meters);
+            Access access = Access.start(config, database, registry, deployments, batch.jobs(), batch.workflows(), meters);
             Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch,
                     access);
             server.start().join();
@@ -407,7 +437,7 @@ public final class CarraraServer implements AutoCloseable {
         api(builder, errors, json)
                 .build(new BatchApi(batch.jobs()));
         api(builder, errors, json)
-                .build(new WorkflowApi(batch.workflows()));
+                .build(new WorkflowApi(batch.workflows(), access.targets().workflowAccess()));
         OpenInference.register(builder, engine, version, config.maxRequestBytes(), access::mayRead);
         builder.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
         builder.route().methods(HttpMethod.GET).path("/docs/api").build(new ApiReferencePage());

@@ -226,6 +226,27 @@ public final class WorkflowService implements AutoCloseable {
         return queued;
     }
 
+    /** The definition a run ran (or will run). */
+    public WorkflowDefinition runDefinition(UUID id) {
+        store.getRun(requireNonNull(id, "id is null"));    // NOT_FOUND naming the id when there is no such run
+        return store.definitionOf(id);
+    }
+
+    /**
+     * Checks, as each run starts, that whoever it runs for may still do what its steps do: the user who started it,
+     * or for a scheduled run the one who registered the workflow. Throws a {@code CarraraException} with the reason,
+     * which ends the run failed before any step. Access control sets it; without it, runs are not checked.
+     */
+    public interface RunCheck {
+        void check(WorkflowDefinition definition, Optional<UUID> instance, String user);
+    }
+
+    private volatile RunCheck runCheck = (definition, instance, user) -> { };
+
+    public void setRunCheck(RunCheck check) {
+        this.runCheck = requireNonNull(check, "check is null");
+    }
+
     public WorkflowRunInfo getRun(UUID id) {
         return store.getRun(requireNonNull(id, "id is null"));
     }
@@ -344,6 +365,19 @@ public final class WorkflowService implements AutoCloseable {
         WorkflowRunInfo run = queued.withStatus(RunStatus.RUNNING,
                 queued.startedAt() == null ? DatabaseTimes.now() : queued.startedAt(), null, null);
         store.updateRun(run);
+        String user = SYSTEM_USER.equals(queued.createdBy())
+                ? store.find(definition.name()).map(WorkflowInfo::registeredBy).orElse(SYSTEM_USER) : queued.createdBy();
+        try {
+            runCheck.check(definition, Optional.ofNullable(queued.instance()), user);
+        } catch (CarraraException refused) {
+            WorkflowRunInfo failed = run.withStatus(RunStatus.FAILED, run.startedAt(), DatabaseTimes.now(),
+                    "the run is refused: it runs with the rights of " + user + ", and " + refused.getMessage());
+            store.updateRun(failed);
+            log.atWarn().setMessage("workflow run refused").addKeyValue("run", queued.id()).addKeyValue("user", user)
+                    .addKeyValue("reason", refused.getMessage()).log();
+            definition.alertWebhook().ifPresent(webhook -> alert(webhook, failed));
+            return;
+        }
         List<Step> steps = new ArrayList<>(run.steps());
         String failure = null;
         for (int i = 0; i < definition.steps().size() && failure == null; i++) {

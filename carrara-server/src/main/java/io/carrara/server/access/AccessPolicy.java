@@ -22,7 +22,7 @@ import java.util.function.Function;
  * user), {@code self} (any user about itself, an admin about anyone), {@code project} (a role in every project
  * the request is about), {@code roles} (a role in each project, each its own: a batch job uses one project's model,
  * reads others' tables and writes a third's), {@code admin} (server admins). A Spark database belongs to the project of
- * its (lower-case) name; {@code default} and the rest to admins only.
+ * its (lower-case) name; {@code default} to admins only.
  */
 public final class AccessPolicy {
     public enum Kind { OPEN, HEALTH, METRICS, USER, SELF, PROJECT, ROLES, ADMIN }
@@ -208,7 +208,7 @@ public final class AccessPolicy {
 
         // Spark SQL: a database is its project's. Tables are read with read and written with edit there (a where
         // condition's subqueries count as reads); a batch job needs use on its model's project, read on every table its
-        // query names and edit on its output's. Workflows run later, unattended: admins only for now.
+        // query names and edit on its output's.
         Target table = targets.tableParameter("table");
         b.route("POST /api/v1/tables/{table}/import", Kind.PROJECT, Role.EDIT, table).audited("table {table}");
         b.route("GET /api/v1/tables", Kind.USER);
@@ -219,15 +219,17 @@ public final class AccessPolicy {
         b.route("GET /api/v1/batch/jobs/{id}", Kind.PROJECT, Role.READ, targets.batchJobParameter("id"));
         b.route("POST /api/v1/batch/jobs/{id}/cancel", Kind.PROJECT, Role.USE, targets.batchJobParameter("id"))
                 .audited("batch job {id}");
-        b.route("POST /api/v1/workflows", Kind.ADMIN).audited("workflow");
-        b.route("GET /api/v1/workflows", Kind.ADMIN);
-        b.route("GET /api/v1/workflows/{name}", Kind.ADMIN);
-        b.route("DELETE /api/v1/workflows/{name}", Kind.ADMIN).audited("workflow {name}");
-        b.route("GET /api/v1/workflows/{name}/runs", Kind.ADMIN);
-        b.route("POST /api/v1/workflow-runs", Kind.ADMIN).audited("workflow run");
-        b.route("POST /api/v1/workflow-runs/backfill", Kind.ADMIN).audited("workflow runs");
-        b.route("POST /api/v1/workflow-runs/{id}/retry", Kind.ADMIN).audited("workflow run {id}");
-        b.route("GET /api/v1/workflow-runs/{id}", Kind.ADMIN);
+        // Workflows: what they do is checked when they are registered or run on demand, with the caller's roles, and as
+        // each run starts, with the roles of whoever it runs for (WorkflowAccess). Reading one needs read wherever it works.
+        b.roles("POST /api/v1/workflows", targets.workflowYamlBody()).body().audited("workflow");
+        b.route("GET /api/v1/workflows", Kind.USER);
+        b.roles("GET /api/v1/workflows/{name}", targets.registeredWorkflow("name", true));
+        b.roles("DELETE /api/v1/workflows/{name}", targets.registeredWorkflow("name", false)).audited("workflow {name}");
+        b.roles("GET /api/v1/workflows/{name}/runs", targets.registeredWorkflow("name", true));
+        b.roles("POST /api/v1/workflow-runs", targets.workflowRunBody()).body().audited("workflow run");
+        b.roles("POST /api/v1/workflow-runs/backfill", targets.workflowRunBody()).body().audited("workflow runs");
+        b.roles("POST /api/v1/workflow-runs/{id}/retry", targets.workflowRun("id", false)).audited("workflow run {id}");
+        b.roles("GET /api/v1/workflow-runs/{id}", targets.workflowRun("id", true));
         return new AccessPolicy(b.routes);
     }
 
@@ -261,6 +263,18 @@ public final class AccessPolicy {
 
         /** The project of the model a batch job scores. */
         Target batchJobParameter(String parameter);
+
+        /** What the workflow in a YAML body needs ({@code WorkflowAccess}). */
+        RolesTarget workflowYamlBody();
+
+        /** What the workflow of a run request ({@code definition}, {@code instance}) needs. */
+        RolesTarget workflowRunBody();
+
+        /** What a registered workflow needs, or read in each of its projects when {@code reading}. */
+        RolesTarget registeredWorkflow(String parameter, boolean reading);
+
+        /** As {@link #registeredWorkflow}, for the definition a run runs. */
+        RolesTarget workflowRun(String parameter, boolean reading);
 
         /** The user named in a query parameter ({@code *}: every user), the caller when absent. */
         Target userInQuery(String parameter);

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import io.carrara.api.access.Role;
+import io.carrara.registry.workflow.WorkflowDefinition;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,21 +35,40 @@ public final class RegistryTargets implements AccessPolicy.Targets {
     private final Duration cacheFor;
     private final Clock clock;
     private final java.util.function.Function<UUID, java.util.Optional<String>> jobModels;
+    private final java.util.function.Function<String, java.util.Optional<WorkflowDefinition>> workflows;
+    private final java.util.function.Function<UUID, java.util.Optional<WorkflowDefinition>> runs;
+    private final WorkflowAccess workflowAccess;
     private final io.carrara.spark.sql.SqlPolicy sql = io.carrara.spark.sql.SqlPolicy.of(java.util.Optional.empty());
     private final Map<UUID, String> instanceProjects = new ConcurrentHashMap<>();
     private final Map<String, Timed> deploymentProjects = new ConcurrentHashMap<>();
 
     private record Timed(Set<String> projects, boolean anonymous, Instant readAt) {}
 
-    public RegistryTargets(ModelRegistry registry, DeploymentRegistry deployments, AccessStore store, Duration cacheFor,
-            Clock clock) {
-        this(registry, deployments, store, cacheFor, clock, id -> java.util.Optional.empty());
+    /**
+     * What the batch side knows, for the objects of batch and workflow requests.
+     *
+     * @param jobModels the model ({@code project/model}) a batch job scores, if the job exists
+     * @param workflows a registered workflow's definition, if it is registered
+     * @param runs the definition a workflow run runs, if the run exists
+     */
+    public record BatchLookups(java.util.function.Function<UUID, java.util.Optional<String>> jobModels,
+            java.util.function.Function<String, java.util.Optional<WorkflowDefinition>> workflows,
+            java.util.function.Function<UUID, java.util.Optional<WorkflowDefinition>> runs) {
+        public static final BatchLookups NONE = new BatchLookups(id -> java.util.Optional.empty(),
+                name -> java.util.Optional.empty(), id -> java.util.Optional.empty());
     }
 
-    /** @param jobModels the model ({@code project/model}) a batch job scores, if the job exists */
     public RegistryTargets(ModelRegistry registry, DeploymentRegistry deployments, AccessStore store, Duration cacheFor,
-            Clock clock, java.util.function.Function<UUID, java.util.Optional<String>> jobModels) {
-        this.jobModels = requireNonNull(jobModels, "jobModels is null");
+            Clock clock) {
+        this(registry, deployments, store, cacheFor, clock, BatchLookups.NONE);
+    }
+
+    public RegistryTargets(ModelRegistry registry, DeploymentRegistry deployments, AccessStore store, Duration cacheFor,
+            Clock clock, BatchLookups batch) {
+        this.jobModels = requireNonNull(batch, "batch is null").jobModels();
+        this.workflows = batch.workflows();
+        this.runs = batch.runs();
+        this.workflowAccess = new WorkflowAccess(this, store);
         this.registry = requireNonNull(registry, "registry is null");
         this.deployments = requireNonNull(deployments, "deployments is null");
         this.store = requireNonNull(store, "store is null");
@@ -75,6 +95,11 @@ public final class RegistryTargets implements AccessPolicy.Targets {
             }
             return instanceProject(id, mayBlock);
         };
+    }
+
+    /** The project of instance {@code id} (none when it does not exist); may read the database. */
+    public Set<String> instanceProjects(UUID id) {
+        return instanceProject(id, true);
     }
 
     private Set<String> instanceProject(UUID id, boolean mayBlock) {
@@ -370,6 +395,93 @@ public final class RegistryTargets implements AccessPolicy.Targets {
                 return NONE;
             }
         };
+    }
+
+    // ---- workflows
+
+    /** What workflows need and whether a user may run one now. */
+    public WorkflowAccess workflowAccess() {
+        return workflowAccess;
+    }
+
+    @Override
+    public AccessPolicy.RolesTarget workflowYamlBody() {
+        return (facts, mayBlock) -> {
+            if (!mayBlock) {
+                return null;
+            }
+            return facts.raw() == null ? Map.of() : needs(new String(facts.raw(), java.nio.charset.StandardCharsets.UTF_8),
+                    java.util.Optional.empty());
+        };
+    }
+
+    @Override
+    public AccessPolicy.RolesTarget workflowRunBody() {
+        return (facts, mayBlock) -> {
+            if (!mayBlock) {
+                return null;
+            }
+            JsonNode body = facts.body();
+            if (body == null || !body.isObject() || !body.path("definition").isTextual()) {
+                return Map.of();    // the handler names what is wrong with the body
+            }
+            java.util.Optional<UUID> instance = java.util.Optional.empty();
+            try {
+                if (body.path("instance").isTextual()) {
+                    instance = java.util.Optional.of(UUID.fromString(body.path("instance").asText()));
+                }
+            } catch (IllegalArgumentException e) {
+                return Map.of();
+            }
+            return needs(body.path("definition").asText(), instance);
+        };
+    }
+
+    /** The roles of a workflow text; none when it does not parse (the handler says why). */
+    private Map<String, Role> needs(String yaml, java.util.Optional<UUID> instance) {
+        WorkflowDefinition definition;
+        try {
+            definition = io.carrara.registry.workflow.WorkflowParser.parse(yaml);
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+        return workflowAccess.needs(definition, instance);
+    }
+
+    @Override
+    public AccessPolicy.RolesTarget registeredWorkflow(String parameter, boolean reading) {
+        return (facts, mayBlock) -> {
+            if (!mayBlock) {
+                return null;
+            }
+            return workflows.apply(facts.param(parameter)).map(definition -> roles(definition, reading)).orElse(Map.of());
+        };
+    }
+
+    @Override
+    public AccessPolicy.RolesTarget workflowRun(String parameter, boolean reading) {
+        return (facts, mayBlock) -> {
+            if (!mayBlock) {
+                return null;
+            }
+            try {
+                return runs.apply(UUID.fromString(String.valueOf(facts.param(parameter))))
+                        .map(definition -> roles(definition, reading)).orElse(Map.of());
+            } catch (IllegalArgumentException e) {
+                return Map.of();
+            }
+        };
+    }
+
+    /** What a workflow needs, or, to read it and its runs, read in each of those projects. */
+    private Map<String, Role> roles(WorkflowDefinition definition, boolean reading) {
+        Map<String, Role> needs = workflowAccess.needs(definition, java.util.Optional.empty());
+        if (!reading) {
+            return needs;
+        }
+        Map<String, Role> read = new java.util.LinkedHashMap<>();
+        needs.keySet().forEach(project -> read.put(project, Role.READ));
+        return read;
     }
 
     /** Forgets what is cached of a deployment, after a deploy, an undeploy or an access change through this server. */

@@ -31,7 +31,10 @@ import java.util.Optional;
 public final class WorkflowApi {
     private final WorkflowService workflows;
 
-    public WorkflowApi(WorkflowService workflows) {
+    private final io.carrara.server.access.WorkflowAccess access;
+
+    public WorkflowApi(WorkflowService workflows, io.carrara.server.access.WorkflowAccess access) {
+        this.access = requireNonNull(access, "access is null");
         this.workflows = requireNonNull(workflows, "workflows is null");
     }
 
@@ -49,9 +52,21 @@ public final class WorkflowApi {
                 ApiMapping.workflow(registered.workflow()));
     }
 
+    /** The workflows whose every project the caller may read (admins: all), and those it registered. */
     @Get("/workflows")
     public Page<Workflow> list() {
-        return ApiMapping.page(workflows.list(), ApiMapping::workflow);
+        io.carrara.server.access.Principal caller = io.carrara.server.access.AccessGuard.caller();
+        return ApiMapping.page(workflows.list().stream().filter(workflow -> caller.isAdmin()
+                || workflow.registeredBy().equals(caller.user()) || readable(workflow, caller)).toList(), ApiMapping::workflow);
+    }
+
+    private boolean readable(io.carrara.batch.workflow.WorkflowInfo workflow, io.carrara.server.access.Principal caller) {
+        try {
+            return access.needs(io.carrara.registry.workflow.WorkflowParser.parse(workflow.definition()), Optional.empty())
+                    .keySet().stream().allMatch(project -> caller.roleIn(project).isPresent());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Get("/workflows/{name}")

@@ -538,6 +538,10 @@ class AccessControlTest {
         public AccessPolicy.Target tableParameter(String parameter) { return NONE; }
         public AccessPolicy.RolesTarget batchJobBody() { return (facts, mayBlock) -> Map.of(); }
         public AccessPolicy.Target batchJobParameter(String parameter) { return NONE; }
+        public AccessPolicy.RolesTarget workflowYamlBody() { return (facts, mayBlock) -> Map.of(); }
+        public AccessPolicy.RolesTarget workflowRunBody() { return (facts, mayBlock) -> Map.of(); }
+        public AccessPolicy.RolesTarget registeredWorkflow(String parameter, boolean reading) { return (f, m) -> Map.of(); }
+        public AccessPolicy.RolesTarget workflowRun(String parameter, boolean reading) { return (f, m) -> Map.of(); }
         public AccessPolicy.Target tokenOwner(String parameter) { return NONE; }
     }
 

@@ -121,6 +121,70 @@ class SqlAccessTest {
                 .as("no use of the model's project").isEqualTo(403);
     }
 
+    @Test
+    void aWorkflowIsCheckedWhenRegisteredAndEachRunWithTheRightsOfWhomItRunsFor() throws Exception {
+        String good = workflow("ana-daily", "sales.orders", "SELECT * FROM sales.orders", "scratch.daily", "scratch.scored");
+        HttpResponse<String> registered = yaml("/api/v1/workflows", ana, good);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        HttpResponse<String> writesHr = yaml("/api/v1/workflows", ana,
+                workflow("ana-hr", "sales.orders", "SELECT * FROM sales.orders", "hr.daily", "scratch.scored"));
+        assertThat(writesHr.statusCode()).isEqualTo(403);
+        assertThat(json(writesHr).get("message").asText()).contains("edit role in project 'hr'");
+        HttpResponse<String> readsHr = yaml("/api/v1/workflows", ana,
+                workflow("ana-hr", "sales.orders", "SELECT * FROM hr.salaries", "scratch.daily", "scratch.scored"));
+        assertThat(readsHr.statusCode()).isEqualTo(403);
+
+        assertThat(call("GET", "/api/v1/workflows/ana-daily", ana, null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/v1/workflows/ana-daily", outsider, null).statusCode()).isEqualTo(403);
+        List<String> listed = new ArrayList<>();
+        json(call("GET", "/api/v1/workflows", outsider, null)).get("items").forEach(item -> listed.add(item.get("name").asText()));
+        assertThat(listed).doesNotContain("ana-daily");
+        assertThat(call("DELETE", "/api/v1/workflows/ana-daily", outsider, null).statusCode()).isEqualTo(403);
+
+        // A run waits behind another on the one runner (whose predict step fails: the orders are no trips, and it is not
+        // retried); by the time it starts, ana has lost her edit role in scratch.
+        String slow = workflow("admin-first", "sales.orders", "SELECT * FROM sales.orders", "scratch.first", "scratch.first_scored");
+        HttpResponse<String> first = call("POST", "/api/v1/workflow-runs", admin, JSON.writeValueAsString(
+                Map.of("definition", slow, "executionDate", "2026-12-01")));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        HttpResponse<String> queued = call("POST", "/api/v1/workflow-runs", ana, JSON.writeValueAsString(
+                Map.of("definition", good, "executionDate", "2026-12-01")));
+        assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+        server.accessStore().revoke("scratch", "ana");
+        try {
+            String run = json(queued).get("id").asText();
+            JsonNode ended = null;
+            for (long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos(); System.nanoTime() < deadline;
+                    Thread.sleep(250)) {
+                ended = json(call("GET", "/api/v1/workflow-runs/" + run, admin, null));
+                if (ended.path("status").asText().equals("failed") || ended.path("status").asText().equals("succeeded")) {
+                    break;
+                }
+            }
+            assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("failed");
+            assertThat(ended.path("error").asText()).contains("runs with the rights of ana")
+                    .contains("no longer has the edit role in project 'scratch'");
+            assertThat(ended.path("steps").get(0).path("status").asText()).as("no step ran").isEqualTo("pending");
+        } finally {
+            server.accessStore().grant("scratch", "ana", Role.EDIT, "tests");
+        }
+    }
+
+    private String workflow(String name, String input, String sql, String output, String scored) {
+        // input: a table the workflow reads, named in its SQL (kept as a parameter for what the test reads)
+        // No inputs: a run waits for nothing before its steps.
+        return "name: " + name + "\nsteps:\n  - name: features\n    sql: "
+                + sql + "\n    output: " + output + "\n  - name: score\n    predict:\n      instance: " + instance + "\n      query: SELECT * FROM "
+                + output + "\n      output: " + scored + "\nretries: {max: 0, backoff: 1s}\n";
+    }
+
+    private HttpResponse<String> yaml(String path, String token, String text) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(text)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> submit(String token, String query, String output) throws Exception {
         String body = JSON.writeValueAsString(Map.of("instance", instance.toString(), "query", query, "output", output,
                 "executionDate", "2026-12-01"));
