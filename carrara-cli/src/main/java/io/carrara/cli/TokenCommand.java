@@ -10,8 +10,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -132,7 +130,6 @@ final class TokenCommand extends GroupCommand {
 
     /** {@code 30d}, {@code 12h}, {@code 90m} or {@code 3600s}, from {@link #MIN_EXPIRY} to {@link #MAX_EXPIRY}. */
     static final class ExpiryConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([dhms])");
 
         @Override
         public Duration convert(String value) {
@@ -150,17 +147,7 @@ final class TokenCommand extends GroupCommand {
 
         /** The duration, or null when {@code value} is not one; shared with {@code audit --since}. */
         static Duration parse(String value) {
-            Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-            if (!matcher.matches()) {
-                return null;
-            }
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "d" -> Duration.ofDays(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofSeconds(amount);
-            };
+            return io.carrara.spi.time.ShortDurations.parse(value).orElse(null);
         }
     }
 }

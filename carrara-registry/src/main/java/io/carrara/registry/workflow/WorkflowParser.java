@@ -21,11 +21,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -55,7 +53,6 @@ import java.util.regex.Pattern;
 public final class WorkflowParser {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern TABLE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(d|h|m|s)");
 
     private WorkflowParser() {}
 
@@ -199,15 +196,9 @@ public final class WorkflowParser {
 
     /** {@code 1d}, {@code 36h}, {@code 90m}, {@code 30s} or ISO-8601 ({@code P1D}, {@code PT36H}). */
     static Duration duration(String value, String path) {
-        Matcher matcher = SHORT_DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "d" -> Duration.ofDays(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofSeconds(amount);
-            };
+        Optional<Duration> short_ = io.carrara.spi.time.ShortDurations.parse(value);
+        if (short_.isPresent()) {
+            return short_.get();
         }
         try {
             Duration parsed = Duration.parse(value.trim());
