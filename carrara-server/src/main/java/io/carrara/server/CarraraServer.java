@@ -377,7 +377,7 @@ public final class CarraraServer implements AutoCloseable {
                 .errorHandler(errors)
                 // Every call is authenticated and authorized here, by the route's entry in AccessPolicy.
                 .decorator(access.guard())
-                // Before any service and before the access guard: a browser page on another origin changes nothing.
+                // Before any service: a browser page on another origin changes nothing.
                 .decorator(new CrossOriginGuard(config.allowedOrigins(), loopback(config.host())))
                 .accessLogWriter(config.accessLog() ? new AccessLog() : AccessLogWriter.disabled(), true)
                 .maxRequestLength(config.maxRequestBytes())
