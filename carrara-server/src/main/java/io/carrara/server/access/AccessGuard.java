@@ -175,9 +175,8 @@ public final class AccessGuard implements DecoratingHttpServiceFunction {
             }
             if (found.isEmpty()) {
                 if (requirement.anonymous() != null) {
-                    Map<String, String> query = Map.of();
                     Boolean open = requirement.anonymous().allows(
-                            new Facts(ctx.pathParams(), query, body, raw, Principal.anonymous()), mayBlock);
+                            new Facts(ctx.pathParams(), ctx.queryParams(), body, raw, Principal.anonymous()), mayBlock);
                     if (open == null) {
                         return null;
                     }
@@ -191,9 +190,7 @@ public final class AccessGuard implements DecoratingHttpServiceFunction {
         } catch (CarraraException e) {
             return new Decision(Principal.anonymous(), null, e);
         }
-        Map<String, String> query = new java.util.HashMap<>();
-        ctx.queryParams().forEach((name, value) -> query.putIfAbsent(name, value));
-        Facts facts = new Facts(ctx.pathParams(), query, body, raw, principal);
+        Facts facts = new Facts(ctx.pathParams(), ctx.queryParams(), body, raw, principal);
         switch (requirement.kind()) {
             case OPEN, HEALTH, METRICS, USER:
                 return new Decision(principal, null, null);

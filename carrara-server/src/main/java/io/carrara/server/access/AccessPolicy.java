@@ -28,7 +28,8 @@ public final class AccessPolicy {
     public enum Kind { OPEN, HEALTH, METRICS, USER, SELF, PROJECT, ROLES, ADMIN }
 
     /** The facts a target reads: path parameters, the JSON body for routes that need it, and the caller. */
-    public record Facts(Map<String, String> path, Map<String, String> query, JsonNode body, byte[] raw, Principal caller) {
+    public record Facts(Map<String, String> path, com.linecorp.armeria.common.QueryParams query, JsonNode body, byte[] raw,
+            Principal caller) {
         public String param(String name) {
             return path.get(name);
         }

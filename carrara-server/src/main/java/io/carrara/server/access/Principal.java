@@ -38,10 +38,6 @@ public record Principal(String user, boolean admin, List<String> groups, Token t
         return new Principal(user == null || user.isBlank() ? ANONYMOUS : user, true, List.of(), null, Map.of(), true);
     }
 
-    public boolean authenticated() {
-        return unrestricted || token != null || !user.equals(ANONYMOUS);
-    }
-
     /** Server admin rights: an admin's token not scoped to a project, or authentication off. */
     public boolean isAdmin() {
         return unrestricted || admin && (token == null || token.project() == null);

@@ -390,7 +390,7 @@ public final class RegistryTargets implements AccessPolicy.Targets {
             }
             try {
                 return jobModels.apply(UUID.fromString(String.valueOf(facts.param(parameter))))
-                        .map(model -> Set.of(model.substring(0, Math.max(0, model.indexOf('/'))))).orElse(NONE);
+                        .map(model -> Set.of(io.carrara.spi.model.ModelRef.parse(model, "model").project())).orElse(NONE);
             } catch (IllegalArgumentException e) {
                 return NONE;
             }

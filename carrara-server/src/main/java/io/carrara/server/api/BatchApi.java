@@ -49,7 +49,7 @@ public final class BatchApi {
                 offset), ApiMapping::batchJob);
         // The jobs of models whose project the caller may read; the page's paging stays the list's.
         return new Page<>(page.items().stream().filter(job -> job.model() == null
-                || caller.roleIn(job.model().substring(0, Math.max(0, job.model().indexOf('/')))).isPresent()).toList(),
+                || caller.roleIn(io.carrara.spi.model.ModelRef.parse(job.model(), "model").project()).isPresent()).toList(),
                 page.nextOffset());
     }
 

@@ -158,7 +158,7 @@ public final class RegistryApi {
         Principal caller = AccessGuard.caller();
         Page<Instance> found = ApiMapping.page(registry.search(query, pageLimit, pageOffset), ApiMapping::instance);
         // Instances of projects the caller may not read are left out of the page (its paging stays the query's).
-        return new Page<>(found.items().stream().filter(instance -> caller.roleIn(projectOf(instance.model())).isPresent())
+        return new Page<>(found.items().stream().filter(instance -> caller.roleIn(ModelRef.parse(instance.model(), "model").project()).isPresent())
                 .toList(), found.nextOffset());
     }
 
@@ -170,11 +170,6 @@ public final class RegistryApi {
         // Events of projects the caller may not read are left out; the cursor (after) still moves past them.
         return new Page<>(events.items().stream().filter(event -> event.project() == null
                 || caller.roleIn(event.project()).isPresent()).toList(), events.nextOffset());
-    }
-
-    private static String projectOf(String model) {
-        int slash = model.indexOf('/');
-        return slash < 0 ? model : model.substring(0, slash);
     }
 
     static UUID parseId(String id) {

@@ -138,6 +138,35 @@ class AccessControlTest {
     }
 
     @Test
+    void hostileBodiesAndNamesAreRefusedNamingTheField() throws Exception {
+        Map<String, String[]> refused = new LinkedHashMap<>();
+        refused.put("user name with a path", new String[] {"POST", "/api/v1/users", "{\"name\":\"../etc\"}", "name"});
+        refused.put("user name of the wrong type", new String[] {"POST", "/api/v1/users", "{\"name\":[1]}", null});
+        refused.put("empty body", new String[] {"POST", "/api/v1/users", "", null});
+        refused.put("negative lifetime", new String[] {"POST", "/api/v1/tokens", "{\"expiresInSeconds\":-5}", "expiresInSeconds"});
+        refused.put("lifetime over a year", new String[] {"POST", "/api/v1/tokens", "{\"expiresInSeconds\":99999999999}",
+                "expiresInSeconds"});
+        refused.put("scope without role", new String[] {"POST", "/api/v1/tokens", "{\"project\":\"p1\"}", "role"});
+        refused.put("no such role", new String[] {"PUT", "/api/v1/projects/p1/members/victim", "{\"role\":\"god\"}", null});
+        refused.put("principal with a path", new String[] {"PUT", "/api/v1/projects/p1/members/..%2F..%2Fetc",
+                "{\"role\":\"read\"}", null});    // refused before routing
+        refused.put("audit since not a time", new String[] {"GET", "/api/v1/audit?since=yesterday", null, "since"});
+        refused.put("audit limit too large", new String[] {"GET", "/api/v1/audit?limit=1000000", null, "limit"});
+        for (Map.Entry<String, String[]> call : refused.entrySet()) {
+            String[] c = call.getValue();
+            HttpResponse<String> response = call(c[0], c[1], admin, c[2]);
+            assertThat(response.statusCode()).as(call.getKey() + ": " + response.body()).isBetween(400, 499);
+            JsonNode error = json(response);
+            assertThat(error.get("message").asText()).as(call.getKey()).doesNotContain("Exception").doesNotContain("/tmp");
+            if (c[3] != null) {
+                assertThat(error.path("field").asText()).as(call.getKey()).isEqualTo(c[3]);
+            }
+        }
+        HttpResponse<String> huge = call("POST", "/api/v1/users", admin, "{\"name\":\"" + "x".repeat(2 << 20) + "\"}");
+        assertThat(huge.statusCode()).isEqualTo(413);
+    }
+
+    @Test
     void anUnknownPathIsNotFoundWithOrWithoutAToken() throws Exception {
         for (String token : java.util.Arrays.asList(null, admin)) {
             HttpResponse<String> response = call("GET", "/api/v1/no-such-thing", token, null);
