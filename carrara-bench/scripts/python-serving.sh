@@ -3,7 +3,7 @@
 # regression on 30 measurements), side by side in one run:
 #   1. floor:   the model's predict of one row inside one Python process (carrara-bench/python/floor.py,
 #               run with the model's own environment interpreter), p50/p99 over --calls calls; beside it
-#               the worker's own Python path for one row (Arrow IPC in and out, no gRPC);
+#               the worker's own Python path for one row (Arrow IPC in and out, no socket);
 #   2. Carrara: REST /api/v1/deployments/NAME/predict and OIP gRPC ModelInfer, one row a request, with
 #               the Java open-loop generator (PythonServingBenchmark) at --rates;
 #   3. FastAPI: an MLflow-style /invocations server around the same model (carrara-bench/python/
@@ -113,7 +113,7 @@ md "| \`model.predict(df)\` on a prebuilt one-row DataFrame | $(printf '%.3f' "$
 md "| \`pd.DataFrame([row])\` then \`model.predict\` | $(printf '%.3f' "$frame_p50") ms | $(printf '%.3f' "$frame_p99") ms |"
 worker=$("$py" carrara-bench/python/floor.py worker --home "$home" --rows "$work/rows.jsonl" --calls "$calls")
 read -r worker_p50 worker_p99 < <(python3 -c 'import json,sys; f=json.loads(sys.argv[1])["worker_predict"]; print(f["p50_ms"], f["p99_ms"])' "$worker")
-md "| carrara's worker path without gRPC: Arrow IPC bytes → \`Predictor.predict\` (decode, predict, encode) → bytes | $(printf '%.3f' "$worker_p50") ms | $(printf '%.3f' "$worker_p99") ms |"
+md "| carrara's worker path without its socket: Arrow IPC bytes → \`Predictor.predict\` (decode, predict, encode) → bytes | $(printf '%.3f' "$worker_p50") ms | $(printf '%.3f' "$worker_p99") ms |"
 md ""
 
 # ---- servers

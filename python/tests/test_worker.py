@@ -1,4 +1,4 @@
-"""python -m carrara.worker end to end: a real process on a Unix socket, called with grpcio."""
+"""python -m carrara.worker end to end: a real process on a Unix socket, called over carrara.wire."""
 from __future__ import annotations
 
 import json
@@ -9,14 +9,19 @@ import subprocess
 import sys
 import time
 
-import grpc
 import numpy
 import pyarrow
 import pytest
-
-from conftest import LOGISTIC_RAISE_LINE, TENSOR_FEATURES, TENSOR_WEIGHTS, carrara_environment, logistic
+from conftest import (
+    LOGISTIC_RAISE_LINE,
+    TENSOR_FEATURES,
+    TENSOR_WEIGHTS,
+    carrara_environment,
+    logistic,
+)
 
 import carrara
+from carrara import wire
 
 READY = "CARRARA-WORKER-READY"
 
@@ -39,12 +44,12 @@ class Worker:
             if not line:
                 raise AssertionError(f"worker exited {self.process.wait()}: {self.process.stderr.read().decode()}")
             if line.decode().strip() == READY:
-                self.channel = grpc.insecure_channel(f"unix:{self.socket_path}")
+                self.channel = wire.connect(str(self.socket_path), timeout=10)
                 return
         raise AssertionError("worker not ready in time")
 
     def call(self, method: str, request: bytes) -> bytes:
-        return self.channel.unary_unary(f"/carrara.worker.v1.Worker/{method}")(request, timeout=10)
+        return wire.call(self.channel, {"Predict": wire.PREDICT, "Health": wire.HEALTH}[method], request)
 
     def stop(self) -> None:
         if self.channel is not None:
@@ -98,10 +103,10 @@ def test_predict_and_health(make_home, start_worker):
 
 def test_predict_raising_answers_invalid_argument(make_home, start_worker):
     worker = start_worker(make_home())
-    with pytest.raises(grpc.RpcError) as raised:
+    with pytest.raises(wire.CallFailed) as raised:
         worker.call("Predict", arrow_request({"x": [1.0, 500.0], "label": ["a", "b"]}))
-    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert raised.value.details() == (f"predict raised ValueError at model.py:{LOGISTIC_RAISE_LINE}: "
+    assert raised.value.status == wire.INVALID_ARGUMENT
+    assert raised.value.message == (f"predict raised ValueError at model.py:{LOGISTIC_RAISE_LINE}: "
                                       "x above 100 is out of the trained range")
     # The worker keeps serving after a refused request.
     assert arrow_response(worker.call("Predict", arrow_request({"x": [0.0], "label": ["a"]}))).num_rows == 1
@@ -109,18 +114,62 @@ def test_predict_raising_answers_invalid_argument(make_home, start_worker):
 
 def test_answer_outside_the_contract_answers_failed_precondition(make_home, start_worker):
     worker = start_worker(make_home())
-    with pytest.raises(grpc.RpcError) as raised:
+    with pytest.raises(wire.CallFailed) as raised:
         worker.call("Predict", arrow_request({"x": [50.0], "label": ["a"]}))
-    assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert "output column 'probability' row 0: 'fifty'" in raised.value.details()
+    assert raised.value.status == wire.FAILED_PRECONDITION
+    assert "output column 'probability' row 0: 'fifty'" in raised.value.message
 
 
 def test_request_missing_an_input_answers_invalid_argument(make_home, start_worker):
     worker = start_worker(make_home())
-    with pytest.raises(grpc.RpcError) as raised:
+    with pytest.raises(wire.CallFailed) as raised:
         worker.call("Predict", arrow_request({"x": [1.0]}))
-    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "no input column 'label'" in raised.value.details()
+    assert raised.value.status == wire.INVALID_ARGUMENT
+    assert "no input column 'label'" in raised.value.message
+
+
+def test_unknown_method_is_refused_and_the_connection_kept(make_home, start_worker):
+    worker = start_worker(make_home())
+    with pytest.raises(wire.CallFailed) as raised:
+        wire.call(worker.channel, 9, b"")
+    assert raised.value.status == wire.BAD_FRAME
+    assert "unknown method 9" in raised.value.message
+    assert json.loads(worker.call("Health", b""))["status"] == "SERVING"
+
+
+@pytest.mark.parametrize("header, reason", [
+    (wire.HEADER.pack(wire.PREDICT, 7, 0), "protocol version 7"),
+    (wire.HEADER.pack(wire.PREDICT, wire.VERSION, wire.MAX_PAYLOAD_BYTES + 1), "over the 67108864 allowed"),
+])
+def test_a_broken_frame_is_answered_with_the_reason_then_hung_up(make_home, start_worker, header, reason):
+    worker = start_worker(make_home())
+    worker.channel.sendall(header)
+    status, message = wire.read_frame(worker.channel)
+    assert status == wire.BAD_FRAME and reason in message.decode()
+    assert wire.read_frame(worker.channel) is None  # hung up
+    # Other connections are served as before.
+    with wire.connect(str(worker.socket_path), timeout=10) as other:
+        assert json.loads(wire.call(other, wire.HEALTH, b""))["status"] == "SERVING"
+
+
+def test_connections_are_served_side_by_side(make_home, start_worker):
+    worker = start_worker(make_home())
+    first = wire.connect(str(worker.socket_path), timeout=10)
+    second = wire.connect(str(worker.socket_path), timeout=10)
+    try:
+        # Half a frame on the first connection does not hold up the second.
+        request = arrow_request({"x": [1.5], "label": ["a"]})
+        frame = wire.HEADER.pack(wire.PREDICT, wire.VERSION, len(request)) + request
+        first.sendall(frame[:10])
+        answer = arrow_response(wire.call(second, wire.PREDICT, request))
+        assert answer.column("probability").to_pylist() == pytest.approx([logistic(1.5)])
+        first.sendall(frame[10:])
+        status, payload = wire.read_frame(first)
+        assert status == wire.OK
+        assert arrow_response(bytes(payload)).column("probability").to_pylist() == pytest.approx([logistic(1.5)])
+    finally:
+        first.close()
+        second.close()
 
 
 def test_tensor_model(tensor_home, start_worker):

@@ -59,7 +59,7 @@ def arrow_schema(kind: str, columns: Sequence[ColumnSpec]) -> pyarrow.Schema:
 
 # ---------------------------------------------------------------- bytes <-> Arrow
 
-def read_stream(data: bytes) -> pyarrow.Table:
+def read_stream(data: bytes | bytearray) -> pyarrow.Table:
     """Reads one Arrow IPC stream; raises ColumnConversionError when the bytes are not one."""
     try:
         return pyarrow.ipc.open_stream(pyarrow.py_buffer(data)).read_all()

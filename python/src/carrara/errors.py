@@ -18,7 +18,8 @@ class ColumnConversionError(CarraraError):
 
 
 class PredictionError(CarraraError):
-    """One prediction request failed. `status` is the gRPC status name the worker answers with:
+    """One prediction request failed. `status` is the name of the status the worker answers with
+    (carrara.wire):
     INVALID_ARGUMENT when the request or the model refused the input (predict raised),
     FAILED_PRECONDITION when the model answered something that breaks the contract."""
 

@@ -18,8 +18,15 @@ class Predictor:
         self._home = loaded.home
         self._predict_lock = threading.Lock()
 
-    def predict(self, request: bytes) -> bytes:
-        """Raises PredictionError with the gRPC status to answer."""
+    def wait_idle(self, timeout: float) -> bool:
+        """Waits up to `timeout` seconds for a prediction under way to end; False when it did not."""
+        if self._predict_lock.acquire(timeout=timeout):
+            self._predict_lock.release()
+            return True
+        return False
+
+    def predict(self, request: bytes | bytearray) -> bytes:
+        """Raises PredictionError with the status to answer (carrara.wire's names)."""
         home = self._home
         try:
             table = codec.read_stream(request)

@@ -2,10 +2,10 @@
 
     ENV/bin/python -m carrara.worker --home DIR --socket PATH [--memory-limit-mb N] [--skip-validation]
 
-It loads the model, validates it through the serving path, listens with grpcio on unix:PATH and
-prints CARRARA-WORKER-READY. Exit status 3: the model cannot load; 4: validation differs; 2: bad
-arguments. It exits at once when its stdin reaches end of file (the server died or let it go).
-Protocol: docs/python-models.md, "The worker protocol".
+It loads the model, validates it through the serving path, listens on the Unix socket PATH (the
+frames of carrara.wire, a thread per connection) and prints CARRARA-WORKER-READY. Exit status 3: the
+model cannot load; 4: validation differs; 2: bad arguments. It exits at once when its stdin reaches
+end of file (the server died or let it go). Protocol: docs/python-models.md, "The worker protocol".
 """
 from __future__ import annotations
 
@@ -15,25 +15,20 @@ import os
 import platform
 import resource
 import signal
+import socketserver
 import stat
 import sys
 import threading
-from concurrent import futures
 
-import grpc
-
-from carrara import __version__
+from carrara import __version__, wire
 from carrara.errors import ModelHomeError, PredictionError
 from carrara.loading import load_model
 from carrara.prediction import Predictor
 from carrara.validation import run_validation
 
-SERVICE = "carrara.worker.v1.Worker"
 READY_LINE = "CARRARA-WORKER-READY"
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-# Predict is serialized anyway; a few threads let Health answer while a prediction runs and let
-# decoding and encoding of concurrent requests overlap with it.
-SERVER_THREADS = 4
+# The server keeps a few connections per worker (one per call in flight); more than this are hung up on.
+MAX_CONNECTIONS = 64
 STOP_GRACE_SECONDS = 5.0
 
 EXIT_BAD_ARGUMENTS = 2
@@ -67,14 +62,20 @@ def main(argv=None) -> int:
         return EXIT_VALIDATION_DIFFERS
 
     try:
-        server = _start_server(predictor, arguments.socket)
-    except RuntimeError as error:
+        server = _WorkerServer(predictor, arguments.socket)
+    except OSError as error:
         print(f"carrara worker: cannot listen on unix:{arguments.socket}: {error}", file=sys.stderr)
         return 1
-    signal.signal(signal.SIGTERM, lambda signum, frame: server.stop(STOP_GRACE_SECONDS))
+    # shutdown() waits for serve_forever, which runs on this thread: ask for it from another one.
+    signal.signal(signal.SIGTERM, lambda signum, frame: threading.Thread(target=server.shutdown, daemon=True).start())
     print(READY_LINE, flush=True)
-    server.wait_for_termination()
-    _remove_socket(arguments.socket)
+    try:
+        server.serve_forever(poll_interval=0.5)
+    finally:
+        server.server_close()
+        _remove_socket(arguments.socket)
+        # A prediction under way may finish and be answered before the process exits.
+        predictor.wait_idle(STOP_GRACE_SECONDS)
     return 0
 
 
@@ -146,35 +147,72 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _start_server(predictor: Predictor, socket_path: str) -> grpc.Server:
-    _remove_socket(socket_path)
-    health = json.dumps({"status": "SERVING", "kind": predictor.loaded.home.kind, "pid": os.getpid(),
-                         "python": platform.python_version(), "carrara": __version__}).encode("utf-8")
+class _WorkerServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """A thread per connection, each answering its calls in turn; predict itself is serialized by the Predictor."""
 
-    def predict(request: bytes, context: grpc.ServicerContext) -> bytes:
+    daemon_threads = True  # a connection thread blocked on its socket must not hold up the exit
+
+    def __init__(self, predictor: Predictor, socket_path: str):
+        _remove_socket(socket_path)
+        self.predictor = predictor
+        self.health = json.dumps({"status": "SERVING", "kind": predictor.loaded.home.kind, "pid": os.getpid(),
+                                  "python": platform.python_version(), "carrara": __version__}).encode("utf-8")
+        self._connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(socket_path, _Connection)
+
+    def process_request(self, request, client_address):
+        if not self._connections.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
         try:
-            return predictor.predict(request)
-        except PredictionError as error:
-            context.abort(getattr(grpc.StatusCode, error.status), error.message)
-        except Exception as error:  # a bug of this package, not of the model: say so rather than hang up
-            context.abort(grpc.StatusCode.INTERNAL,
-                          f"carrara worker failed: {type(error).__name__}: {error}"[: PredictionError.MAX_MESSAGE_LENGTH])
-        raise AssertionError("grpc's context.abort raises; it did not")  # for type checkers: abort never returns
+            super().process_request(request, client_address)
+        except BaseException:
+            self._connections.release()
+            raise
 
-    def health_check(request: bytes, context: grpc.ServicerContext) -> bytes:
-        return health
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
 
-    handler = grpc.method_handlers_generic_handler(SERVICE, {
-        "Predict": grpc.unary_unary_rpc_method_handler(predict, request_deserializer=None, response_serializer=None),
-        "Health": grpc.unary_unary_rpc_method_handler(health_check, request_deserializer=None, response_serializer=None),
-    })
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=SERVER_THREADS, thread_name_prefix="carrara-grpc"),
-                         options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                                  ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)])
-    server.add_generic_rpc_handlers((handler,))
-    server.add_insecure_port(f"unix:{socket_path}")
-    server.start()
-    return server
+    def answer(self, method: int, payload: bytearray) -> tuple[int, bytes]:
+        if method == wire.PREDICT:
+            try:
+                return wire.OK, self.predictor.predict(payload)
+            except PredictionError as error:
+                return wire.STATUS_CODES.get(error.status, wire.INTERNAL), error.message.encode("utf-8")
+            except Exception as error:  # noqa: BLE001 (a bug of this package, not of the model: say so rather than hang up)
+                message = f"carrara worker failed: {type(error).__name__}: {error}"[: PredictionError.MAX_MESSAGE_LENGTH]
+                return wire.INTERNAL, message.encode("utf-8")
+        if method == wire.HEALTH:
+            return wire.OK, self.health
+        return wire.BAD_FRAME, f"unknown method {method}; this worker answers 1 (predict) and 2 (health)".encode()
+
+
+class _Connection(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        connection = self.request
+        server: _WorkerServer = self.server  # type: ignore[assignment]
+        while True:
+            try:
+                frame = wire.read_frame(connection)
+            except wire.WireError as error:
+                # The stream cannot be resynchronised: say why, then hang up.
+                try:
+                    wire.write_frame(connection, wire.BAD_FRAME, str(error).encode("utf-8"))
+                except OSError:
+                    pass
+                return
+            except OSError:
+                return
+            if frame is None:
+                return
+            status, answer = server.answer(*frame)
+            try:
+                wire.write_frame(connection, status, answer)
+            except OSError:
+                return
 
 
 def _remove_socket(socket_path: str) -> None:

@@ -3,8 +3,6 @@ package io.carrara.python;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.spi.error.CarraraException;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A loaded Python model: {@link PythonSettings#workersPerInstance()} supervised worker processes answering
- * gRPC over Unix sockets, called round-robin. Thread-safe.
+ * over Unix sockets (the frames of {@link WorkerConnections}), called round-robin. Thread-safe.
  * <pre>{@code
  * Environment env = environments.prepare(home, log::info);
  * try (PythonModel model = PythonModel.start(home, env, settings, "breast_cancer/3f2a")) {
@@ -218,7 +216,7 @@ public final class PythonModel implements AutoCloseable {
 
     private List<RowOutcome> predict(List<Object[]> rows) {
         byte[] request = codec.encode(rows, allocator);
-        if (request.length > WorkerChannels.MAX_MESSAGE_BYTES) {
+        if (request.length > WorkerConnections.MAX_PAYLOAD_BYTES) {
             throw new CarraraException(PythonErrorCode.PREDICT_FAILED, label + ": " + rows.size() + " rows make a request of "
                     + request.length + " bytes, over the 64 MiB a worker takes; send fewer rows a call");
         }
@@ -235,20 +233,26 @@ public final class PythonModel implements AutoCloseable {
         }
         byte[] answer;
         try {
-            answer = WorkerChannels.call(worker.channel(), WorkerChannels.PREDICT, request, settings.requestTimeout());
-        } catch (StatusRuntimeException e) {
-            Status.Code code = e.getStatus().getCode();
-            String description = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
-            if (code == Status.Code.INVALID_ARGUMENT || code == Status.Code.FAILED_PRECONDITION || code == Status.Code.INTERNAL
-                    || code == Status.Code.RESOURCE_EXHAUSTED) {
-                return failAll(rows.size(), description);
+            answer = worker.connections().call(WorkerConnections.PREDICT, request, settings.requestTimeout());
+        } catch (WorkerConnections.CallException e) {
+            switch (e.failure) {
+                case REFUSED:
+                    return failAll(rows.size(), e.getMessage());
+                case INTERRUPTED:
+                    throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, label + ": the call to the worker was"
+                            + " interrupted (the task was cancelled)");
+                case BUSY:
+                    throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, label + ": the worker is overloaded ("
+                            + e.getMessage() + "); send fewer requests at once or raise python.workersPerInstance");
+                case TIMEOUT:
+                    worker.kill();
+                    break;
+                default:
+                    break;
             }
-            String why = code == Status.Code.DEADLINE_EXCEEDED
+            String why = e.failure == WorkerConnections.Failure.TIMEOUT
                     ? "the worker did not answer within " + settings.requestTimeout().toMillis() + " ms (the request timeout), so it was killed"
-                    : "the worker is gone (" + code + ": " + description + ")";
-            if (code == Status.Code.DEADLINE_EXCEEDED) {
-                worker.kill();
-            }
+                    : "the worker is gone (" + e.status + ": " + e.getMessage() + ")";
             String message = label + ": " + why + " and is restarting" + worker.stderrSuffix();
             failed(slot, worker, message);
             throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, message);

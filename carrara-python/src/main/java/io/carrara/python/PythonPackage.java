@@ -34,7 +34,7 @@ public final class PythonPackage {
 
     /** What the worker imports, installed with the model's requirements: the {@code runtime} extra of python/pyproject.toml and PyYAML. */
     private static final List<String> REQUIREMENTS =
-            List.of("numpy>=1.24", "pandas>=2.0", "pyarrow>=14", "grpcio>=1.60", "pyyaml>=6");
+            List.of("numpy>=1.24", "pandas>=2.0", "pyarrow>=14", "pyyaml>=6");
 
     private static volatile PythonPackage bundled;
 

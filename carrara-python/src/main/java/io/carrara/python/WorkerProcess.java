@@ -1,7 +1,6 @@
 package io.carrara.python;
 
 import io.carrara.spi.error.CarraraException;
-import io.grpc.ManagedChannel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code python -m carrara.worker} process and its channel. Its stdout and stderr go to the log tagged
+ * One {@code python -m carrara.worker} process and its connections. Its stdout and stderr go to the log tagged
  * with the model's label; the last stderr lines are kept for error messages; its stdin is a pipe held open
  * (the worker exits when it closes, so a dead JVM leaves no worker behind).
  */
@@ -42,7 +41,7 @@ final class WorkerProcess {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread stdoutReader;
     private final Thread stderrReader;
-    private volatile ManagedChannel channel;
+    private volatile WorkerConnections connections;
 
     private WorkerProcess(String tag, Path socket, Process process) {
         this.tag = tag;
@@ -84,7 +83,7 @@ final class WorkerProcess {
     void awaitReady(Duration timeout) {
         try {
             ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            channel = WorkerChannels.open(socket);
+            connections = new WorkerConnections(socket);
             return;
         } catch (TimeoutException e) {
             kill();
@@ -117,8 +116,8 @@ final class WorkerProcess {
         return process.isAlive() ? -1 : process.exitValue();
     }
 
-    ManagedChannel channel() {
-        return channel;
+    WorkerConnections connections() {
+        return connections;
     }
 
     long pid() {
@@ -201,9 +200,9 @@ final class WorkerProcess {
     }
 
     private void closeChannel() {
-        ManagedChannel open = channel;
+        WorkerConnections open = connections;
         if (open != null) {
-            open.shutdownNow();
+            open.close();
         }
     }
 

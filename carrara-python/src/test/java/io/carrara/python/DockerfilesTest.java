@@ -22,7 +22,7 @@ class DockerfilesTest {
                 .contains("io.carrara.version=\"1.2.3\"")
                 .contains("apt-get install -y --no-install-recommends libgomp1 libsndfile1")
                 .contains("COPY model/requirements.txt /opt/carrara/requirements.txt\n")
-                .contains("RUN pip install -r /opt/carrara/requirements.txt 'numpy>=1.24' 'pandas>=2.0' 'pyarrow>=14' 'grpcio>=1.60' 'pyyaml>=6'\n")
+                .contains("RUN pip install -r /opt/carrara/requirements.txt 'numpy>=1.24' 'pandas>=2.0' 'pyarrow>=14' 'pyyaml>=6'\n")
                 .contains("COPY carrara/ /usr/local/lib/python3.11/site-packages/carrara/\n")
                 .contains("COPY model/ /opt/carrara/model/\n")
                 .contains("CARRARA_ENV=/usr/local CARRARA_MODEL_HOME=/opt/carrara/model bash /opt/carrara/model/setup.sh")

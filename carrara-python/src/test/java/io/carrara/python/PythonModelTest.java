@@ -235,6 +235,45 @@ class PythonModelTest {
     }
 
     @Test
+    void callsInFlightTogetherEachGetTheirOwnAnswerAndAnInterruptedCallLeavesTheWorker() throws Exception {
+        ModelHome home = behaving("together");
+        try (PythonModel model = PythonModel.start(home, env, settings(), "test/together")) {
+            long pid = model.workerPids().get(0);
+            // Eight threads, each with its own values, on one worker: each call on a connection of its own.
+            List<CompletableFuture<Boolean>> calls = new java.util.ArrayList<>();
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                for (int t = 0; t < 8; t++) {
+                    double x = t;
+                    calls.add(CompletableFuture.supplyAsync(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            Map<String, Object> out = model.score(List.of(row(x + i / 100.0, (long) i, "t"))).get(0).output();
+                            if (!out.get("doubled").equals(2.0 * (x + i / 100.0)) || !out.get("next").equals((long) i + 1)) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    }, threads));
+                }
+                for (CompletableFuture<Boolean> call : calls) {
+                    assertThat(call.get(60, TimeUnit.SECONDS)).isTrue();
+                }
+
+                // A cancelled task interrupts its thread in the middle of a call: that call fails, the worker stays.
+                java.util.concurrent.Future<?> slow = threads.submit(() -> model.score(List.of(row(1.0, 1L, "slow"))));
+                Thread.sleep(500);
+                slow.cancel(true);
+                Thread.sleep(200);
+                assertThat(model.workerPids()).containsExactly(pid);
+                assertThat(model.health().restarts()).isZero();
+                assertThat(model.score(List.of(row(3.0, 1L, "after"))).get(0).output()).containsEntry("doubled", 6.0);
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void workersGetACleanEnvironmentAndCloseLeavesNothing() throws Exception {
         assertThat(System.getenv("CARRARA_TEST_SECRET")).as("surefire sets the stand-in secret").isNotNull();
         ModelHome home = ModelHome.read(ModelHomes.dataframe(temp, "clean"));

@@ -16,7 +16,7 @@ class PythonPackageTest {
 
         assertThat(carrara.files()).contains("__init__.py", "worker.py", "codec.py").noneMatch(file -> file.endsWith(".pyc"));
         assertThat(carrara.contentHash()).matches("[0-9a-f]{64}").isEqualTo(PythonPackage.bundled().contentHash());
-        assertThat(carrara.requirements()).containsExactly("numpy>=1.24", "pandas>=2.0", "pyarrow>=14", "grpcio>=1.60", "pyyaml>=6");
+        assertThat(carrara.requirements()).containsExactly("numpy>=1.24", "pandas>=2.0", "pyarrow>=14", "pyyaml>=6");
 
         carrara.copyInto(temp);
         assertThat(temp.resolve("carrara/worker.py")).exists();

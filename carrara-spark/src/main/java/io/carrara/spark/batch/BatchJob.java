@@ -175,7 +175,7 @@ public final class BatchJob implements Callable<Integer> {
         try {
             if (Files.isRegularFile(modelDirectory.resolve("carrara.yaml"))) {
                 // Python models need their environment built on every executor and the carrara-python runtime
-                // (Arrow, gRPC) in the jar; the server runs them on its own Spark.
+                // (Arrow) in the jar; the server runs them on its own Spark.
                 throw new CarraraException(INVALID_ARGUMENT, "the model is a Python model home (it has carrara.yaml); this job"
                         + " jar scores Spark pipelines only: run it on the Carrara server (carrara batch predict)"
                         + " instead", model.server != null ? "instance" : model.directory != null ? "model-dir" : "model-zip");
