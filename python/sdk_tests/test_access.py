@@ -449,3 +449,33 @@ def test_login_saves_the_token_where_connect_finds_it(admin: "carrara.Client", s
     assert carrara.logout(server_url) is True
     with carrara.connect(server_url, progress=False) as none:
         assert none.token is None
+
+
+def test_a_deployment_opened_to_anonymous_predictions(client: "carrara.Client", server_url: str, unique: Any,
+                                                      trips: Dict[str, str]) -> None:
+    from conftest import scored_rows
+
+    name = unique("sdk-open-")
+    client.deploy(name, trips["instance"])
+    row = scored_rows()[0]["input"]
+    try:
+        closed = client.deployment_access(name)
+        assert (closed.deployment, closed.anonymous_predictions, closed.changed_by) == (name, False, None)
+        with carrara.connect(server_url, token="", progress=False) as anonymous:
+            with pytest.raises(UnauthenticatedError):
+                anonymous.predict(name, [row])
+
+            opened = client.set_anonymous_predictions(name, True)
+            assert opened.anonymous_predictions is True and opened.changed_by == "sdk-tests"
+            assert isinstance(opened.changed_at, datetime.datetime)
+            assert len(anonymous.predict(name, [row])) == 1
+            with pytest.raises(UnauthenticatedError):
+                anonymous.deployments()  # only the predictions are open
+
+            assert client.set_anonymous_predictions(name, False).anonymous_predictions is False
+            with pytest.raises(UnauthenticatedError):
+                anonymous.predict(name, [row])
+        with pytest.raises(TypeError):
+            client.set_anonymous_predictions(name, "yes")  # type: ignore[arg-type]
+    finally:
+        client.undeploy(name)

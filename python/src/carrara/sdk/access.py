@@ -195,6 +195,27 @@ class AuditRecord:
 
 
 @dataclass
+class DeploymentAccess:
+    """Whether a deployment's predictions need a token: with `anonymous_predictions` True, REST predict and the
+    Open Inference Protocol's infer, metadata and readiness calls (REST and gRPC) are answered without one.
+    `changed_at` and `changed_by` are None until it is first set."""
+
+    deployment: str
+    anonymous_predictions: bool = False
+    changed_at: Optional[datetime] = None
+    changed_by: Optional[str] = None
+    extra: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DeploymentAccess:
+        """A DeploymentAccess from the server's JSON object."""
+        access = from_dict(cls, data)
+        access.anonymous_predictions = bool(access.anonymous_predictions)
+        access.changed_at = _time(access.changed_at)
+        return access
+
+
+@dataclass
 class WhoAmI:
     """Who the server takes the caller to be: the `user`, whether a server `admin`, its `groups`, the
     `token` used (None for an identity without one, or with authentication off), its role in each project
@@ -306,6 +327,20 @@ class AccessApi(Transport):
         token_id = object_id(id, "token")
         return Token.from_json(self._json("DELETE", f"{API}/tokens/{quote(token_id, safe='')}"))
 
+    # -- deployments
+
+    def deployment_access(self, deployment: Any) -> DeploymentAccess:
+        """Whether `deployment` (a `Deployment` or its name) answers predictions without a token."""
+        return DeploymentAccess.from_json(self._json("GET", _deployment_access_path(deployment)))
+
+    def set_anonymous_predictions(self, deployment: Any, allowed: bool) -> DeploymentAccess:
+        """Opens `deployment`'s predictions to calls without a token (`allowed=True`), or closes them again.
+        Needs `manage` in the deployment's project; undeploying closes them too."""
+        if not isinstance(allowed, bool):
+            raise TypeError(f"allowed is True or False, not {type(allowed).__name__}")
+        return DeploymentAccess.from_json(self._json("PUT", _deployment_access_path(deployment),
+                                                     json_body={"anonymousPredictions": allowed}))
+
     # -- project members
 
     def members(self, project: Any) -> AccessList[Member]:
@@ -413,3 +448,6 @@ def _members_path(project: Any) -> str:
 def _member_path(project: Any, principal: Any) -> str:
     return f"{_members_path(project)}/{quote(object_name(principal, 'user'), safe='')}"
 
+
+def _deployment_access_path(deployment: Any) -> str:
+    return f"{API}/deployments/{quote(object_name(deployment, 'deployment'), safe='')}/access"
