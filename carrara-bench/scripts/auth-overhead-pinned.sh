@@ -2,7 +2,7 @@
 # As auth-overhead.sh, with the server pinned to CPU 1 and the load generator to CPU 0 (taskset), so that the two
 # do not take each other's core: one server jar, auth.enabled=true then false, twice; REST predict and gRPC
 # ModelInfer at 2,000 rps, 10 s warm-up, 30 s measured. Prints the result rows.
-#   carrara-bench/scripts/auth-overhead-pinned.sh
+#   [PROTOCOLS=grpc] carrara-bench/scripts/auth-overhead-pinned.sh
 # Build the jars first: mvn -B -q -pl carrara-bench -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,7 +19,7 @@ for round in 1 2; do
     [ -f "$home/home/admin-token" ] && token=$(cat "$home/home/admin-token")
     echo "## round $round: auth.enabled=$auth"
     CARRARA_TOKEN=$token taskset -c 0 java -cp carrara-bench/target/carrara-bench.jar io.carrara.bench.server.ServerBenchmark \
-      --url "http://127.0.0.1:$port" --scenarios=fixed-rate --deployments=plain --protocols=rest,grpc --rates=2000 \
+      --url "http://127.0.0.1:$port" --scenarios=fixed-rate --deployments=plain --protocols="${PROTOCOLS:-rest,grpc}" --rates=2000 \
       --warmup=10 --measure=30 | grep -E '^\| 2,000|^### (REST|gRPC)'
     kill "$pid"; wait "$pid" 2>/dev/null || true
     rm -rf "$home"

@@ -119,7 +119,7 @@ public final class AccessGuard implements DecoratingHttpServiceFunction {
         }
         if (requirement.needsBody()) {
             // Services are called on the event loop, as without the guard; only the decision may block.
-            return HttpResponse.of(req.aggregate().thenComposeAsync(aggregated -> {
+            return HttpResponse.of(req.aggregate().thenCompose(aggregated -> onEventLoop(ctx, () -> {
                 JsonNode body = null;
                 if (!isGrpc(ctx)) {
                     try {
@@ -138,7 +138,7 @@ public final class AccessGuard implements DecoratingHttpServiceFunction {
                 return CompletableFuture.supplyAsync(() -> decide(ctx, requirement, parsed, raw, true), ctx.blockingTaskExecutor())
                         .thenApplyAsync(decision -> act(delegate, ctx, aggregated.toHttpRequest(), requirement, decision),
                                 ctx.eventLoop());
-            }, ctx.eventLoop()));
+            })));
         }
         Decision decision = decide(ctx, requirement, null, null, false);
         if (decision != null) {
@@ -149,6 +149,17 @@ public final class AccessGuard implements DecoratingHttpServiceFunction {
         return HttpResponse.of(CompletableFuture.supplyAsync(() -> decide(ctx, requirement, null, null, true),
                         ctx.blockingTaskExecutor())
                 .thenApplyAsync(blocked -> act(delegate, ctx, req, requirement, blocked), ctx.eventLoop()));
+    }
+
+    /**
+     * {@code step} on the request's event loop: at once when this thread is it (a request whose body had arrived), else
+     * as a task there. Running inline saves a task hop per call on the gRPC path.
+     */
+    private static <T> CompletableFuture<T> onEventLoop(ServiceRequestContext ctx, java.util.function.Supplier<CompletableFuture<T>> step) {
+        if (ctx.eventLoop().inEventLoop()) {
+            return step.get();
+        }
+        return CompletableFuture.supplyAsync(step, ctx.eventLoop()).thenCompose(java.util.function.Function.identity());
     }
 
     /** What the policy requires of {@code method} on {@code route}, if it declares it. */
