@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ErrorCodesTest {
     private static final Set<String> MODULES = Set.of("carrara-spi", "carrara-registry", "carrara-pipeline", "carrara-serving",
-            "carrara-spark", "carrara-batch", "carrara-python");
+            "carrara-spark", "carrara-batch", "carrara-python", "carrara-rules");
 
     private static List<ErrorCatalog> catalogs() {
         List<ErrorCatalog> catalogs = new ArrayList<>();
