@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
             UserCommand.class,
             TokenCommand.class,
             LoginCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            RulesCommand.class
         },
         footerHeading = "%nServer, through the ./carrara launcher:%n",
         footer = {

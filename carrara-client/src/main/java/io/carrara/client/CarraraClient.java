@@ -91,6 +91,7 @@ public final class CarraraClient {
     private final BatchClient batch;
     private final WorkflowsClient workflows;
     private final AccessClient access;
+    private final RulesClient rules;
 
     private CarraraClient(Builder builder) {
         this.transport = new Transport(builder.baseUri, builder.user, builder.token, builder.connectTimeout,
@@ -106,6 +107,7 @@ public final class CarraraClient {
         this.batch = new BatchClient(transport);
         this.workflows = new WorkflowsClient(transport);
         this.access = new AccessClient(transport);
+        this.rules = new RulesClient(transport);
     }
 
     public static Builder builder(URI baseUri) {
@@ -172,6 +174,10 @@ public final class CarraraClient {
 
     public AccessClient access() {
         return access;
+    }
+
+    public RulesClient rules() {
+        return rules;
     }
 
     /** The server, the user and whether a token is set; never the token. */

@@ -109,6 +109,7 @@ public final class CarraraServer implements AutoCloseable {
     private final ScheduledExecutorService sync;
     private final Batch batch;
     private final Access access;
+    private final io.carrara.server.rules.Rules rules;
 
     /** The Spark side: the lazily started session, tables, batch jobs and workflows with their scheduler. */
     private record Batch(BatchRunner runner, SparkRuntime spark, TableService tables, BatchJobService jobs,
@@ -229,7 +230,8 @@ public final class CarraraServer implements AutoCloseable {
     private CarraraServer(ServerConfig config, RegistryDatabase database, BlobStore blobStore, ModelRegistry registry,
             DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, ServingEngine engine,
             ModelCache modelCache, Server server, JvmGcMetrics gcMetrics, ScheduledExecutorService sync, Batch batch,
-            Access access) {
+            Access access, io.carrara.server.rules.Rules rules) {
+        this.rules = rules;
         this.batch = batch;
         this.access = access;
         this.config = config;
@@ -266,6 +268,7 @@ public final class CarraraServer implements AutoCloseable {
         ServingEngine engine = null;
         ModelCache modelCache = null;
         Batch batch = null;
+        io.carrara.server.rules.Rules rules = null;
         try {
             blobStore = config.blobs().open(scratch);
             featureStore = config.features().open();
@@ -292,8 +295,9 @@ public final class CarraraServer implements AutoCloseable {
             engine.apply(deployments.list());
             batch = Batch.start(config, database, registry, deployments, cache, meters);
             Access access = Access.start(config, database, registry, deployments, batch.jobs(), batch.workflows(), meters);
+            rules = io.carrara.server.rules.Rules.start(config, database, registry, deployments, deploymentHooks(engine, access), meters);
             Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch,
-                    access);
+                    access, rules);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
@@ -302,8 +306,11 @@ public final class CarraraServer implements AutoCloseable {
                     .addKeyValue("features", featureStore.describe())
                     .log();
             return new CarraraServer(config, database, blobStore, registry, deployments, predictionLog, featureStore, engine,
-                    modelCache, server, gcMetrics, startSync(config.servingSync(), engine, deployments), batch, access);
+                    modelCache, server, gcMetrics, startSync(config.servingSync(), engine, deployments), batch, access, rules);
         } catch (RuntimeException e) {
+            if (rules != null) {
+                rules.close();
+            }
             if (batch != null) {
                 batch.close();
             }
@@ -359,9 +366,32 @@ public final class CarraraServer implements AutoCloseable {
         return executor;
     }
 
+    /** What follows a change of deployment, made through the API or by a rule: checked before, served after. */
+    private static io.carrara.server.rules.Rules.DeploymentHooks deploymentHooks(ServingEngine engine, Access access) {
+        return new io.carrara.server.rules.Rules.DeploymentHooks() {
+            @Override
+            public void check(Deployment proposed) {
+                engine.check(proposed);
+            }
+
+            @Override
+            public void changed(Deployment deployment) {
+                access.targets().deploymentChanged(deployment.name());
+                engine.deploymentChanged(deployment);
+            }
+
+            @Override
+            public void undeployed(String name) {
+                access.store().clearDeploymentAccess(name);
+                access.targets().deploymentChanged(name);
+                engine.undeployed(name);
+            }
+        };
+    }
+
     private static Server build(ServerConfig config, RegistryDatabase database, ModelRegistry registry,
             DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore,
-            PrometheusMeterRegistry meters, ServingEngine engine, Batch batch, Access access) {
+            PrometheusMeterRegistry meters, ServingEngine engine, Batch batch, Access access, io.carrara.server.rules.Rules rules) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -402,24 +432,27 @@ public final class CarraraServer implements AutoCloseable {
                 // A deploy loads its models before it answers: fetching a large artifact may take minutes.
                 .requestTimeout(DEPLOY_TIMEOUT)
                 .build(new DeploymentApi(deployments, predictionLog, new DeploymentApi.Listener() {
+                    private final io.carrara.server.rules.Rules.DeploymentHooks hooks = deploymentHooks(engine, access);
+
                     @Override
                     public void check(Deployment proposed) {
-                        engine.check(proposed);
+                        hooks.check(proposed);
                     }
 
                     @Override
                     public void changed(Deployment deployment) {
-                        access.targets().deploymentChanged(deployment.name());
-                        engine.deploymentChanged(deployment);
+                        hooks.changed(deployment);
                     }
 
                     @Override
                     public void undeployed(String name) {
-                        access.store().clearDeploymentAccess(name);
-                        access.targets().deploymentChanged(name);
-                        engine.undeployed(name);
+                        hooks.undeployed(name);
                     }
                 }));
+        api(builder, errors, json)
+                // A sync clones the rules repository before it answers.
+                .requestTimeout(DEPLOY_TIMEOUT)
+                .build(new io.carrara.server.api.RulesApi(rules, registry));
         api(builder, errors, json)
                 // Scores on the event loop when nothing can block, else hands over to the blocking executor itself.
                 .useBlockingTaskExecutor(false)
@@ -538,6 +571,7 @@ public final class CarraraServer implements AutoCloseable {
             }
             server.stop().join();
         } finally {
+            rules.close();
             try {
                 batch.close();
             } catch (RuntimeException e) {
@@ -550,6 +584,11 @@ public final class CarraraServer implements AutoCloseable {
             closeQuietly(blobStore);
             closeQuietly(featureStore);
         }
+    }
+
+    /** The rules: their store, sync and engine. */
+    public io.carrara.server.rules.Rules rules() {
+        return rules;
     }
 
     /** The serving engine, which the REST predict endpoint and the Open Inference Protocol serve. */

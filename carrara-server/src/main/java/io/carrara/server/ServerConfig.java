@@ -53,7 +53,8 @@ public record ServerConfig(
         PythonSettings python,
         OutboundAddressPolicy outbound,
         Optional<Tls> tls,
-        Auth auth) {
+        Auth auth,
+        Rules rules) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -73,6 +74,7 @@ public record ServerConfig(
         requireNonNull(outbound, "outbound is null");
         requireNonNull(tls, "tls is null");
         requireNonNull(auth, "auth is null");
+        requireNonNull(rules, "rules is null");
         if (batchConcurrency < 1) {
             throw new IllegalArgumentException("batchConcurrency must be at least 1: " + batchConcurrency);
         }
@@ -123,7 +125,32 @@ public record ServerConfig(
                 tls(settings),
                 new Auth(settings.getBoolean("auth.enabled"), settings.getBoolean("auth.openHealth"),
                         settings.getBoolean("auth.openMetrics"), Duration.ofSeconds(settings.getLong("auth.cacheSeconds", 0, 3_600)),
-                        settings.getInt("auth.maxFailuresPerMinute", 1, 1_000_000), oidc(settings)));
+                        settings.getInt("auth.maxFailuresPerMinute", 1, 1_000_000), oidc(settings)),
+                new Rules(settings.getBoolean("rules.enabled"), settings.get("rules.repository").strip(),
+                        settings.get("rules.branch").strip(), Duration.ofSeconds(settings.getLong("rules.syncSeconds", 0, 86_400)),
+                        Duration.ofMillis(settings.getLong("rules.pollMillis", 10, 60_000)),
+                        Duration.ofMillis(settings.getLong("rules.timeoutMillis", 1, 10_000)),
+                        Set.copyOf(settings.getList("rules.secrets"))));
+    }
+
+    /**
+     * Rules: whether the server evaluates them ({@code rules.enabled}); the repository it syncs on its own, a Git URL or a
+     * local directory ({@code rules.repository}, none when empty) and its branch ({@code rules.branch}, the remote's
+     * default when empty); every how many seconds ({@code rules.syncSeconds}, 0: only at start and on request); how often
+     * new registry events are looked for ({@code rules.pollMillis}); how long one expression may run
+     * ({@code rules.timeoutMillis}); and the environment variables a rule may name as a webhook secret
+     * ({@code rules.secrets}, none by default).
+     */
+    public record Rules(boolean enabled, String repository, String branch, Duration syncEvery, Duration poll, Duration timeout,
+            Set<String> secrets) {
+        public Rules {
+            requireNonNull(repository, "repository is null");
+            requireNonNull(branch, "branch is null");
+            requireNonNull(syncEvery, "syncEvery is null");
+            requireNonNull(poll, "poll is null");
+            requireNonNull(timeout, "timeout is null");
+            secrets = Set.copyOf(requireNonNull(secrets, "secrets is null"));
+        }
     }
 
     /**
@@ -180,7 +207,7 @@ public record ServerConfig(
     public ServerConfig withAuth(Auth auth) {
         return new ServerConfig(home, host, port, database, blobs, features, maxRequestBytes, maxBlobBytes, requestTimeout,
                 shutdownGrace, models, serving, servingSync, accessLog, spark, batchConcurrency, workflowPoll, allowedOrigins,
-                archiveLimits, python, outbound, tls, auth);
+                archiveLimits, python, outbound, tls, auth, rules);
     }
 
     /**

@@ -145,6 +145,14 @@ public final class AccessPolicy {
         b.route("DELETE /api/v1/projects/{project}/members/{principal}", Kind.PROJECT, Role.MANAGE, project)
                 .audited("member {principal} of project {project}");
         b.route("GET /api/v1/audit", Kind.ADMIN);
+        // Rules act on every project, as the server: reading, syncing and trying them is for server admins.
+        b.route("GET /api/v1/rules", Kind.ADMIN);
+        b.route("GET /api/v1/rules/evaluations", Kind.ADMIN);
+        b.route("GET /api/v1/rules/syncs", Kind.ADMIN);
+        b.route("POST /api/v1/rules/sync", Kind.ADMIN).audited("rules");
+        b.route("GET /api/v1/rules/{name}", Kind.ADMIN);
+        b.route("GET /api/v1/rules/{name}/versions", Kind.ADMIN);
+        b.route("POST /api/v1/rules/{name}/evaluate", Kind.ADMIN).audited("rule {name}");
 
         // The registry. Lists and search answer what the caller may read.
         b.route("POST /api/v1/projects", Kind.USER).audited("project");

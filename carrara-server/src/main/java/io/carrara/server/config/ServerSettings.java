@@ -120,6 +120,13 @@ public final class ServerSettings {
         values.put("auth.oidc.userClaim", "preferred_username");
         values.put("auth.oidc.groupsClaim", "groups");
         values.put("auth.oidc.adminGroup", "");
+        values.put("rules.enabled", "true");
+        values.put("rules.repository", "");
+        values.put("rules.branch", "");
+        values.put("rules.syncSeconds", "0");
+        values.put("rules.pollMillis", "200");
+        values.put("rules.timeoutMillis", "100");
+        values.put("rules.secrets", "");
         return Collections.unmodifiableMap(values);
     }
 

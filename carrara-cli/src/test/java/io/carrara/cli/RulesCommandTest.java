@@ -1,0 +1,158 @@
+package io.carrara.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carrara.server.CarraraServer;
+import io.carrara.server.ServerConfig;
+import io.carrara.server.config.ServerSettings;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code carrara rules} against a real server (authentication on) whose rules.repository setting is a directory:
+ * sync, list, show, a dry run on an instance, the evaluations, and the refusals (a local path as REPO, a user who is
+ * not an admin).
+ */
+class RulesCommandTest {
+    static final String ALERT_ON_NEW = """
+            name: new-trips-instance
+            description: say when a trips instance is created
+            given: event.type == 'instance.created' && instance.model == 'rules/trips'
+            then:
+              - alert: {message: "new trips instance ${instance.id}", severity: info}
+            tests:
+              - name: a new instance is announced
+                instances: [{id: a, model: rules/trips}]
+                event: {type: instance.created, instance: a}
+                expect: {fires: true, actions: [alert]}
+              - name: other models are not
+                instances: [{id: a, model: rules/other}]
+                event: {type: instance.created, instance: a}
+                expect: {fires: false}
+            """;
+
+    @TempDir
+    static Path serverHome;
+
+    @TempDir
+    static Path userHome;
+
+    @TempDir
+    static Path rules;
+
+    private static CarraraServer server;
+    private static String adminToken;
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        Files.writeString(rules.resolve("new-trips-instance.yaml"), ALERT_ON_NEW);
+        server = CarraraServer.start(ServerConfig.from(ServerSettings.load(serverHome, Map.of(),
+                Map.of("port", "0", "rules.repository", rules.toString()))));
+        adminToken = Files.readString(serverHome.resolve("admin-token")).strip();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void syncListShowTryAndRead() {
+        CommandResult synced = ok(asAdmin("rules", "sync"));
+        assertThat(synced.out()).contains("at sha256:").contains("1 active").contains("active: new-trips-instance");
+
+        assertThat(ok(asAdmin("rules", "list")).out().lines()).anySatisfy(line ->
+                assertThat(line.split(" +")).startsWith("new-trips-instance", "action", "yes"));
+        assertThat(ok(asAdmin("rules", "show", "new-trips-instance")).out()).contains("2 passed, 0 failed")
+                .contains("PASS a new instance is announced").contains("given: event.type == 'instance.created'");
+
+        ok(asAdmin("project", "create", "rules"));
+        ok(asAdmin("model", "create", "rules/trips"));
+        String golden = io.carrara.serving.runtime.GoldenModels.model(io.carrara.serving.runtime.GoldenModels.TRIPS_LR).toString();
+        String id = ok(asAdmin("instance", "upload", "rules/trips", golden, "--format", "spark-pipeline")).out().strip();
+
+        CommandResult dry = ok(asAdmin("rules", "evaluate", "new-trips-instance", "--instance", id, "--dry-run"));
+        assertThat(dry.out()).contains("would fire").contains("would alert").contains("new trips instance " + id);
+
+        // The upload's own event is evaluated by the server within a moment.
+        CommandResult evaluations = poll(() -> ok(asAdmin("rules", "evaluations", "--rule", "new-trips-instance")),
+                result -> result.out().contains("instance.created"));
+        assertThat(evaluations.out()).contains("alert:done").contains(id);
+
+        CommandResult local = asAdmin("rules", "sync", rules.toString());
+        assertThat(local.exitCode()).isNotZero();
+        assertThat(local.err()).contains("https").contains("repository");
+
+        CommandResult missing = asAdmin("rules", "evaluate", "new-trips-instance", "--instance", id);
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--dry-run");
+    }
+
+    @Test
+    void onlyAdminsReadRules() {
+        ok(asAdmin("user", "create", "carol"));
+        String token = ok(asAdmin("token", "create", "--for-user", "carol")).out().lines()
+                .filter(line -> line.startsWith("token: ")).map(line -> line.substring("token: ".length()).strip()).findFirst().orElseThrow();
+        CommandResult refused = carrara("rules", "list", "--token", token);
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("only server admins");
+    }
+
+    private static CommandResult poll(java.util.function.Supplier<CommandResult> command,
+            java.util.function.Predicate<CommandResult> done) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (true) {
+            CommandResult result = command.get();
+            if (done.test(result) || System.nanoTime() > deadline) {
+                return result;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return result;
+            }
+        }
+    }
+
+    private static CommandResult asAdmin(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--token", adminToken));
+        return carrara(all.toArray(String[]::new));
+    }
+
+    private static CommandResult carrara(String... args) {
+        CarraraCli cli = new CarraraCli();
+        cli.environment = Map.of();
+        cli.userHome = userHome;
+        cli.stdin = new ByteArrayInputStream(new byte[0]);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(cli);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of("--server", server.uri().toString()));
+        all.addAll(List.of(args));
+        int exitCode = commandLine.execute(all.toArray(String[]::new));
+        return new CommandResult(exitCode, out.toString(), err.toString());
+    }
+
+    private static CommandResult ok(CommandResult result) {
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        return result;
+    }
+}

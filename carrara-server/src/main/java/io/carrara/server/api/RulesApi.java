@@ -1,0 +1,120 @@
+package io.carrara.server.api;
+
+import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
+import static io.carrara.spi.error.StandardErrorCode.NOT_FOUND;
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.annotation.ProducesJson;
+import io.carrara.api.Page;
+import io.carrara.api.rules.RuleEvaluationInfo;
+import io.carrara.api.rules.RuleInfo;
+import io.carrara.api.rules.RuleSyncInfo;
+import io.carrara.api.rules.RuleSyncRequest;
+import io.carrara.registry.ModelRegistry;
+import io.carrara.registry.model.Instance;
+import io.carrara.server.access.AccessGuard;
+import io.carrara.server.rules.Rules;
+import io.carrara.spi.error.CarraraException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The rules endpoints under {@code /api/v1/rules} (server admins: rules act on every project); see docs/api.md.
+ */
+@ProducesJson
+public final class RulesApi {
+    private final Rules rules;
+    private final ModelRegistry registry;
+
+    public RulesApi(Rules rules, ModelRegistry registry) {
+        this.rules = requireNonNull(rules, "rules is null");
+        this.registry = requireNonNull(registry, "registry is null");
+    }
+
+    /** Every rule: its active version, or its latest when no version passed its tests. */
+    @Get("/rules")
+    public Page<RuleInfo> list() {
+        return new Page<>(rules.store().rules(), null);
+    }
+
+    /** One rule with its source: the active version, else the latest. */
+    @Get("/rules/{name}")
+    public RuleInfo get(@Param("name") String name) {
+        List<RuleInfo> versions = rules.store().versions(name);
+        return versions.stream().filter(RuleInfo::active).findFirst().or(() -> versions.stream().findFirst())
+                .orElseThrow(() -> new CarraraException(NOT_FOUND, "no rule named '" + name + "'; carrara rules list shows them",
+                        "name"));
+    }
+
+    /** Every version of one rule a sync loaded, newest first. */
+    @Get("/rules/{name}/versions")
+    public Page<RuleInfo> versions(@Param("name") String name) {
+        List<RuleInfo> versions = rules.store().versions(name);
+        if (versions.isEmpty()) {
+            throw new CarraraException(NOT_FOUND, "no rule named '" + name + "'; carrara rules list shows them", "name");
+        }
+        return new Page<>(versions, null);
+    }
+
+    /** Evaluations, newest first: those that matched (or erred) unless {@code all=true}, of a rule and an instance. */
+    @Get("/rules/evaluations")
+    public Page<RuleEvaluationInfo> evaluations(@Param("rule") Optional<String> rule, @Param("instance") Optional<String> instance,
+            @Param("limit") Optional<String> limit) {
+        UUID id = instance.map(value -> ApiParameters.uuid(value, "instance", "an instance id")).orElse(null);
+        return new Page<>(rules.store().evaluations(rule.orElse(null), id, false, ApiParameters.integer(limit, "limit", 100)), null);
+    }
+
+    /** Syncs the rules repository named in the body (an https Git URL), or the server's rules.repository when it names none. */
+    @Post("/rules/sync")
+    public RuleSyncInfo sync(AggregatedHttpRequest request) {
+        RuleSyncRequest body = request.content().isEmpty() ? new RuleSyncRequest(null, null)
+                : JsonBodies.read(request, RuleSyncRequest.class);
+        String user = AccessGuard.caller().user();
+        if (body.branch() != null && (body.branch().isBlank() || body.branch().length() > 200
+                || !body.branch().matches("[A-Za-z0-9._/-]+") || body.branch().contains(".."))) {
+            throw new CarraraException(INVALID_ARGUMENT, "branch must be a Git branch name (letters, digits, '.', '_', '-', '/'),"
+                    + " at most 200 characters", "branch");
+        }
+        if (body.repository() == null && body.branch() == null) {
+            String configured = rules.settings().repository();
+            if (configured.isEmpty()) {
+                throw new CarraraException(INVALID_ARGUMENT, "repository is missing and the server has no rules.repository"
+                        + " setting: give an https Git URL", "repository");
+            }
+            return rules.sync().sync(configured, rules.settings().branch().isEmpty() ? null : rules.settings().branch(), user);
+        }
+        return rules.sync().syncRequested(body.repository(), body.branch(), user);
+    }
+
+    /** The latest syncs, newest first. */
+    @Get("/rules/syncs")
+    public Page<RuleSyncInfo> syncs(@Param("limit") Optional<String> limit) {
+        return new Page<>(rules.store().syncs(ApiParameters.integer(limit, "limit", 20)), null);
+    }
+
+    /** What an active action rule would do for an instance (body {@code {"instance": UUID, "event": TYPE}}); changes nothing. */
+    @Post("/rules/{name}/evaluate")
+    public RuleEvaluationInfo evaluate(@Param("name") String name, AggregatedHttpRequest request) {
+        EvaluateRequest body = JsonBodies.read(request, EvaluateRequest.class);
+        if (body.instance() == null) {
+            throw new CarraraException(INVALID_ARGUMENT, "instance is missing: the id of the instance to evaluate the rule on",
+                    "instance");
+        }
+        UUID id = ApiParameters.uuid(body.instance(), "instance", "an instance id");
+        String event = body.event() == null ? "instance.created" : body.event();
+        if (!event.matches("[a-z]+(\\.[a-z]+){1,3}")) {
+            throw new CarraraException(INVALID_ARGUMENT, "event must be a registry event type such as metric.recorded, not '"
+                    + event + "'", "event");
+        }
+        Instance instance = registry.getInstance(id);
+        return rules.engine().dryRun(name, id, event, instance.model().project(), instance.model().name());
+    }
+
+    /** The body of an on-demand evaluation. */
+    public record EvaluateRequest(String instance, String event) {}
+}

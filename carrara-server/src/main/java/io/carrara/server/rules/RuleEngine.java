@@ -1,0 +1,340 @@
+package io.carrara.server.rules;
+
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.api.rules.RuleActionInfo;
+import io.carrara.api.rules.RuleEvaluationInfo;
+import io.carrara.api.rules.RuleInfo;
+import io.carrara.registry.db.DatabaseTimes;
+import io.carrara.registry.model.Event;
+import io.carrara.rules.ActionKind;
+import io.carrara.rules.ActionRule;
+import io.carrara.rules.Rule;
+import io.carrara.rules.evaluation.EvaluatedAction;
+import io.carrara.rules.evaluation.Evaluation;
+import io.carrara.rules.evaluation.RuleEvaluator;
+import io.carrara.rules.evaluation.SecretReference;
+import io.carrara.rules.facts.EventFacts;
+import io.carrara.rules.facts.RuleFactsProvider;
+import io.carrara.rules.parse.RuleParser;
+import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.error.StandardErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates the active action rules on every registry event, in event order, and performs the actions of those that
+ * fire. Events come from {@link RuleStore#claim}: of several servers on one database, each event is evaluated by the
+ * one that claims it, and an event a dead server left half done is taken over after the lease. Per rule and event
+ * there is at most one evaluation, and each action is recorded before it runs and marked after, so a retry after a
+ * crash neither evaluates twice nor repeats a finished action (one that was under way runs again: deploy and undeploy
+ * are idempotent, a webhook is sent with the same {@code webhook-id}). A rule that errors is recorded with its error
+ * and never stops the others. Actions are recorded as made by {@code rule:NAME@COMMIT}.
+ */
+public final class RuleEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RuleEngine.class);
+    private static final int BATCH = 100;
+
+    /** What rules can change, performed by the server's own services. Each answers what it did, in words. */
+    public interface Actions {
+        String deploy(String deployment, UUID instance, String actor);
+
+        String undeploy(String deployment, String actor);
+
+        String deprecate(UUID instance, String reason, String actor);
+    }
+
+    public record Settings(String server, Duration poll, Duration lease, Duration settle) {}
+
+    private final RuleStore store;
+    private final RuleParser parser;
+    private final RuleEvaluator evaluator;
+    private final RuleFactsProvider facts;
+    private final Actions actions;
+    private final WebhookSender webhooks;
+    private final Function<String, String> secrets;
+    private final Settings settings;
+    private final MeterRegistry meters;
+    private final Counter evaluated;
+    private final Counter errors;
+    private final Timer eventToAction;
+    private final ScheduledExecutorService executor;
+    private volatile List<Active> active = List.of();
+    private volatile long loadedSync = -1;
+
+    private record Active(ActionRule rule, String commit) {}
+
+    /**
+     * @param secrets a secret's value by name, or null when the server has no such secret (only names listed in the
+     *     {@code rules.secrets} setting are looked up)
+     */
+    public RuleEngine(RuleStore store, RuleParser parser, RuleEvaluator evaluator, RuleFactsProvider facts, Actions actions,
+            WebhookSender webhooks, Function<String, String> secrets, Settings settings, MeterRegistry meters) {
+        this.store = requireNonNull(store, "store is null");
+        this.parser = requireNonNull(parser, "parser is null");
+        this.evaluator = requireNonNull(evaluator, "evaluator is null");
+        this.facts = requireNonNull(facts, "facts is null");
+        this.actions = requireNonNull(actions, "actions is null");
+        this.webhooks = requireNonNull(webhooks, "webhooks is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.meters = requireNonNull(meters, "meters is null");
+        this.evaluated = Counter.builder("carrara.rules.evaluations").description("rule evaluations of registry events")
+                .register(meters);
+        this.errors = Counter.builder("carrara.rules.errors").description("rule evaluations that ended with an error")
+                .register(meters);
+        this.eventToAction = Timer.builder("carrara.rules.event.to.action")
+                .description("from a registry event's commit to the end of the actions a rule took on it")
+                .publishPercentiles(0.5, 0.99).register(meters);
+        this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "carrara-rules");
+            thread.setDaemon(true);
+            return thread;
+        });
+        reload();
+    }
+
+    /** Starts evaluating events every {@code settings.poll()}. */
+    public void start() {
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                while (evaluatePending() == BATCH) {
+                    // A full batch: more are waiting.
+                }
+            } catch (RuntimeException e) {
+                log.atWarn().setMessage("rule evaluation pass failed; retried at the next poll").addKeyValue("error", e.toString()).log();
+            }
+        }, 0, settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads the active rules again (after a sync changed them). */
+    public synchronized void reload() {
+        loadedSync = store.lastSucceededSync();
+        List<Active> rules = new ArrayList<>();
+        for (RuleInfo info : store.activeRules()) {
+            if (!"action".equals(info.kind())) {
+                continue;
+            }
+            try {
+                Rule rule = parser.parse(info.path(), info.source());
+                if (rule instanceof ActionRule action) {
+                    rules.add(new Active(action, info.commit()));
+                }
+            } catch (RuntimeException e) {
+                log.atWarn().setMessage("an active rule no longer parses; it is not evaluated").addKeyValue("rule", info.name())
+                        .addKeyValue("error", e.getMessage()).log();
+            }
+        }
+        active = List.copyOf(rules);
+    }
+
+    /** Claims and evaluates the events waiting; answers how many it handled. */
+    public int evaluatePending() {
+        if (store.lastSucceededSync() != loadedSync) {
+            reload();   // a sync, here or on another server on this database, changed the active rules
+        }
+        List<Event> events = store.claim(settings.server(), BATCH, settings.lease(), settings.settle());
+        List<Active> rules = active;
+        for (Event event : events) {
+            EventFacts eventFacts = EventFacts.from(event);
+            java.util.Set<String> before = store.evaluatedRules(event.id());   // a retry after a crash: what was done
+            for (Active rule : rules) {
+                if (!before.contains(rule.rule().name())) {
+                    evaluate(rule, event, eventFacts);
+                }
+            }
+            store.finish(event.id());
+        }
+        return events.size();
+    }
+
+    private void evaluate(Active active, Event event, EventFacts eventFacts) {
+        ActionRule rule = active.rule();
+        Instant at = DatabaseTimes.now();
+        Evaluation evaluation;
+        try {
+            evaluation = evaluator.evaluate(rule, eventFacts, facts);
+        } catch (RuntimeException e) {
+            errors.increment();
+            store.record(new RuleEvaluationInfo(0, rule.name(), active.commit(), event.id(), event.type(), event.instance(), at, false,
+                    false, false, List.of(), "the evaluation failed: " + e.getMessage(), 0));
+            return;
+        }
+        evaluated.increment();
+        if (!evaluation.problems().isEmpty()) {
+            errors.increment();
+        }
+        List<RuleActionInfo> done = new ArrayList<>();
+        if (evaluation.fired()) {
+            String actor = "rule:" + rule.name() + "@" + shortCommit(active.commit());
+            for (int i = 0; i < evaluation.actions().size(); i++) {
+                done.add(perform(rule.name(), event, i, evaluation.actions().get(i), actor, active.commit()));
+            }
+            eventToAction.record(Duration.between(event.createdAt(), Instant.now()));
+        }
+        if (!evaluation.givenMatched() && evaluation.problems().isEmpty()) {
+            return;   // most rules do not match most events: only evaluations that matched or erred are kept
+        }
+        store.record(new RuleEvaluationInfo(0, rule.name(), active.commit(), event.id(), event.type(), event.instance(), at,
+                evaluation.givenMatched(), evaluation.fired(), false, done,
+                evaluation.problems().isEmpty() ? null : evaluation.problems().get(0).toString(), micros(evaluation.duration())));
+    }
+
+    private RuleActionInfo perform(String rule, Event event, int index, EvaluatedAction action, String actor, String commit) {
+        Map<String, Object> arguments = shown(action);
+        Optional<RuleStore.ActionState> before = store.action(rule, event.id(), index);
+        if (before.isPresent() && !"running".equals(before.get().state())) {
+            return new RuleActionInfo(action.kind().toString(), arguments, before.get().state(), before.get().outcome());
+        }
+        store.actionStarted(rule, event.id(), index, wireName(action.kind()));
+        String state;
+        String detail;
+        try {
+            detail = run(rule, event, index, action, actor, commit);
+            state = "done";
+        } catch (CarraraException e) {
+            state = "failed";
+            detail = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state = "failed";
+            detail = "interrupted";
+        } catch (RuntimeException e) {
+            state = "failed";
+            detail = e.toString();
+        }
+        store.actionFinished(rule, event.id(), index, state, detail);
+        if ("failed".equals(state)) {
+            log.atWarn().setMessage("a rule's action failed").addKeyValue("rule", rule).addKeyValue("event", event.id())
+                    .addKeyValue("action", wireName(action.kind())).addKeyValue("reason", detail).log();
+        }
+        return new RuleActionInfo(wireName(action.kind()), arguments, state, detail);
+    }
+
+    private String run(String rule, Event event, int index, EvaluatedAction action, String actor, String commit)
+            throws InterruptedException {
+        switch (action.kind()) {
+            case DEPLOY:
+                return actions.deploy(action.text("deployment"), action.instance(), actor);
+            case UNDEPLOY:
+                return actions.undeploy(action.text("deployment"), actor);
+            case DEPRECATE:
+                return actions.deprecate(action.instance(), action.text("reason"), actor);
+            case ALERT: {
+                String severity = action.text("severity");
+                Counter.builder("carrara.rules.alerts").description("alerts raised by rules").tag("rule", rule)
+                        .tag("severity", severity).register(meters).increment();
+                log.atWarn().setMessage("rule alert").addKeyValue("rule", rule).addKeyValue("severity", severity)
+                        .addKeyValue("message", action.text("message")).addKeyValue("event", event.id()).log();
+                return "alert raised (" + severity + ")";
+            }
+            case WEBHOOK: {
+                String secret = null;
+                Object reference = action.arguments().get("secret");
+                if (reference instanceof SecretReference named) {
+                    secret = secrets.apply(named.name());
+                    if (secret == null) {
+                        throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "the server has no secret named "
+                                + named.name() + " (list it in rules.secrets and set the environment variable)", "secret");
+                    }
+                }
+                String body = io.carrara.registry.json.RegistryJson.write(io.carrara.registry.json.RegistryJson.mapper().valueToTree(
+                        Map.of("rule", rule, "commit", commit, "event", eventJson(event), "action", index)));
+                WebhookSender.Delivery delivery = webhooks.send(URI.create(action.text("url")),
+                        "rule-" + rule + "-" + event.id() + "-" + index, body, secret);
+                if (!delivery.delivered()) {
+                    throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "the webhook was not delivered: " + delivery.detail(),
+                            "url");
+                }
+                return "delivered: " + delivery.detail() + " (" + delivery.attempts() + " attempt" + (delivery.attempts() == 1 ? "" : "s")
+                        + ")";
+            }
+            case SET_META:
+                throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "set-meta is not available: instances are"
+                        + " immutable and the registry has no annotations to set yet", "then");
+            default:
+                throw new IllegalStateException("unknown action " + action.kind());
+        }
+    }
+
+    private static Map<String, Object> eventJson(Event event) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", event.id());
+        json.put("type", event.type());
+        json.put("project", event.project());
+        json.put("model", event.model());
+        json.put("instance", event.instance() == null ? null : event.instance().toString());
+        json.put("payload", event.payload());
+        json.put("createdAt", event.createdAt().toString());
+        return json;
+    }
+
+    /** The arguments as recorded and shown: instances as text, a secret by its name only. */
+    private static Map<String, Object> shown(EvaluatedAction action) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        action.arguments().forEach((name, value) -> shown.put(name, value instanceof SecretReference secret ? "env." + secret.name()
+                : value instanceof UUID || value instanceof URI ? value.toString() : value));
+        return shown;
+    }
+
+    private static String wireName(ActionKind kind) {
+        return kind.toString();
+    }
+
+    private static String shortCommit(String commit) {
+        return commit.length() > 12 && !commit.startsWith("sha256:") ? commit.substring(0, 12) : commit;
+    }
+
+    private static long micros(Duration duration) {
+        return duration.toNanos() / 1_000;
+    }
+
+    /**
+     * Evaluates one active rule against an instance without acting: the event is {@code eventType} of that instance
+     * (with no metric). Answers what the rule would do; records the evaluation as a dry run.
+     */
+    public RuleEvaluationInfo dryRun(String name, UUID instance, String eventType, String project, String model) {
+        Active rule = active.stream().filter(candidate -> candidate.rule().name().equals(name)).findFirst()
+                .orElseThrow(() -> new CarraraException(StandardErrorCode.NOT_FOUND, "no active action rule named '" + name
+                        + "'; carrara rules list shows the active rules", "name"));
+        Instant at = DatabaseTimes.now();
+        EventFacts event = new EventFacts(eventType, project, model, instance, null, null, Map.of(), at);
+        Evaluation evaluation = evaluator.evaluate(rule.rule(), event, facts);
+        List<RuleActionInfo> would = new ArrayList<>();
+        if (evaluation.fired()) {
+            evaluation.actions().forEach(action -> would.add(new RuleActionInfo(wireName(action.kind()), shown(action), "would run",
+                    null)));
+        }
+        RuleEvaluationInfo info = new RuleEvaluationInfo(0, name, rule.commit(), null, eventType, instance, at,
+                evaluation.givenMatched(), evaluation.fired(), true, would,
+                evaluation.problems().isEmpty() ? null : evaluation.problems().get(0).toString(), micros(evaluation.duration()));
+        store.record(info);
+        return info;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package io.carrara.server.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carrara.api.rules.RuleEvaluationInfo;
+import io.carrara.api.rules.RuleInfo;
+import io.carrara.api.rules.RuleSyncInfo;
+import io.carrara.registry.deploy.Deployment;
+import io.carrara.registry.deploy.Routing;
+import io.carrara.registry.model.Instance;
+import io.carrara.registry.model.NewMetric;
+import io.carrara.server.CarraraServer;
+import io.carrara.server.ServerConfig;
+import io.carrara.server.TestModels;
+import io.carrara.server.config.ServerSettings;
+import io.carrara.serving.runtime.GoldenModels;
+import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.model.ModelRef;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rules end to end on two servers sharing one H2 database: a rules repository in Git synced (a rule whose tests fail is
+ * not activated, and a failing new version keeps the previous one), a metric recorded through the registry promotes a
+ * better instance by deploying it, once although both servers evaluate events, recorded as made by the rule; a dry
+ * run changes nothing; a webhook to a loopback address is refused by the outbound policy; the API refuses a local path.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RulesEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ModelRef ETA = new ModelRef("maps", "eta");
+
+    static final String PROMOTE = """
+            name: eta-promote
+            description: serve a new ETA instance when its validation MAE beats the served one by 2 %
+            given: event.type == 'metric.recorded' && instance.model == 'maps/eta' && metric.scope == 'validation'
+            when: metric('validation', 'mae') <= served('eta').metric('validation', 'mae') * 0.98 && meta.trainingRows >= 1000000
+            then:
+              - deploy: {deployment: eta, instance: "${instance.id}"}
+              - alert: {message: "ETA ${instance.id} promoted", severity: info}
+            tests:
+              - name: better instance is promoted
+                instances:
+                  - {id: served, model: maps/eta, meta: {trainingRows: 2000000}, metrics: {validation: {mae: 5.0}}}
+                  - {id: candidate, model: maps/eta, meta: {trainingRows: 1500000}}
+                served: {eta: served}
+                event: {type: metric.recorded, instance: candidate, metric: {scope: validation, name: mae, value: 4.5}}
+                expect: {fires: true, actions: [deploy, alert]}
+              - name: a 1 % gain is not enough
+                instances:
+                  - {id: served, model: maps/eta, meta: {trainingRows: 2000000}, metrics: {validation: {mae: 5.0}}}
+                  - {id: candidate, model: maps/eta, meta: {trainingRows: 1500000}}
+                served: {eta: served}
+                event: {type: metric.recorded, instance: candidate, metric: {scope: validation, name: mae, value: 4.95}}
+                expect: {fires: false}
+            """;
+
+    static final String WEBHOOK = """
+            name: eta-notify
+            given: event.type == 'instance.deprecated' && instance.model == 'maps/eta'
+            then:
+              - webhook: {url: "http://127.0.0.1:9/hook"}
+            tests:
+              - name: a deprecated instance is announced
+                instances: [{id: a, model: maps/eta}]
+                event: {type: instance.deprecated, instance: a}
+                expect: {fires: true, actions: [webhook]}
+            """;
+
+    static final String BROKEN_TEST = """
+            name: eta-wrong
+            given: event.type == 'metric.recorded'
+            then:
+              - alert: {message: "metric"}
+            tests:
+              - name: expects the opposite of what the rule does
+                instances: [{id: a, model: maps/eta}]
+                event: {type: metric.recorded, instance: a, metric: {scope: validation, name: mae, value: 1.0}}
+                expect: {fires: false}
+            """;
+
+    private Path homes;
+    private CarraraServer a;
+    private CarraraServer b;
+    private Path repository;
+    private Git git;
+
+    @BeforeAll
+    void start(@TempDir Path temp) throws Exception {
+        homes = temp;
+        Path first = homes.resolve("a");
+        Map<String, String> shared = Map.of("port", "0", "serving.syncSeconds", "1", "rules.pollMillis", "50",
+                "database.url", "jdbc:h2:file:" + first.toAbsolutePath().resolve("registry") + ";AUTO_SERVER=TRUE",
+                "database.user", "sa", "blobs.path", first.resolve("blobs").toString());
+        a = CarraraServer.start(ServerConfig.from(ServerSettings.load(first, Map.of(), shared)).withAuth(ServerConfig.Auth.OFF));
+        b = CarraraServer.start(ServerConfig.from(ServerSettings.load(homes.resolve("b"), Map.of(), shared))
+                .withAuth(ServerConfig.Auth.OFF));
+        repository = Files.createDirectories(homes.resolve("rules-repo"));
+        git = Git.init().setDirectory(repository.toFile()).setInitialBranch("main").call();
+    }
+
+    @AfterAll
+    void stop() {
+        if (git != null) {
+            git.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    private String commit(Map<String, String> files, String message) throws Exception {
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.writeString(repository.resolve(file.getKey()), file.getValue());
+        }
+        git.add().addFilepattern(".").call();
+        return git.commit().setMessage(message).setAuthor("test", "test@example.com").setCommitter("test", "test@example.com")
+                .call().getName();
+    }
+
+    private Instance upload(Map<String, String> metadata, double validationMae) {
+        Instance instance = TestModels.uploadPipeline(a.registry(), ETA, GoldenModels.model(GoldenModels.TRIPS_LR), metadata);
+        a.registry().addMetric(instance.id(), new NewMetric("mae", "validation", validationMae, null, null), "alice");
+        return instance;
+    }
+
+    @Test
+    void aRuleSyncedFromGitPromotesABetterInstanceOnceOnTwoServers() throws Exception {
+        Instance served = upload(Map.of("trainingRows", "2000000"), 5.0);
+        HttpResponse<String> deployed = post(a, "/api/v1/deployments", "{\"name\":\"eta\",\"instance\":\"" + served.id() + "\"}");
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+
+        String first = commit(Map.of("promote.yaml", PROMOTE, "wrong.yaml", BROKEN_TEST, "notify.yaml", WEBHOOK), "rules");
+        RuleSyncInfo sync = a.rules().sync().sync(repository.toString(), null, "alice");
+        assertThat(sync.outcome()).isEqualTo("succeeded");
+        assertThat(sync.commit()).isEqualTo(first);
+        assertThat(sync.activated()).containsExactly("eta-notify", "eta-promote");
+        assertThat(sync.kept()).containsExactly("eta-wrong");
+        assertThat(sync.problems()).anySatisfy(problem -> assertThat(problem).contains("eta-wrong")
+                .contains("expects the opposite of what the rule does"));
+
+        JsonNode rules = json(get(a, "/api/v1/rules")).get("items");
+        assertThat(rules).extracting(rule -> rule.get("name").asText() + "=" + rule.get("active").asBoolean())
+                .containsExactly("eta-notify=true", "eta-promote=true", "eta-wrong=false");
+        JsonNode wrong = json(get(a, "/api/v1/rules/eta-wrong"));
+        assertThat(wrong.get("testsFailed").asInt()).isEqualTo(1);
+        assertThat(wrong.get("testReport").asText()).contains("FAIL expects the opposite");
+        assertThat(wrong.get("source").asText()).isEqualTo(BROKEN_TEST);
+
+        // A candidate with too small a gain changes nothing; a better one is deployed by the rule.
+        Instance close = upload(Map.of("trainingRows", "1500000"), 4.95);
+        Instance better = upload(Map.of("trainingRows", "1500000"), 4.5);
+        await(() -> pinned(a.deployments().get("eta")).equals(better.id()), "the deployment serves the better instance");
+        Deployment now = a.deployments().get("eta");
+        assertThat(now.updatedBy()).isEqualTo("rule:eta-promote@" + first.substring(0, 12));
+        assertThat(now.revision()).isEqualTo(2);
+
+        // The evaluation is written once its actions are done, just after the deployment changed.
+        await(() -> a.rules().store().evaluations("eta-promote", null, false, 100).stream().anyMatch(RuleEvaluationInfo::fired),
+                "the evaluation is recorded");
+        List<RuleEvaluationInfo> evaluations = a.rules().store().evaluations("eta-promote", null, false, 100);
+        RuleEvaluationInfo fired = evaluations.stream().filter(RuleEvaluationInfo::fired).findFirst().orElseThrow();
+        assertThat(fired.instance()).isEqualTo(better.id());
+        assertThat(fired.commit()).isEqualTo(first);
+        assertThat(fired.actions()).extracting(action -> action.kind() + ":" + action.outcome()).containsExactly("deploy:done",
+                "alert:done");
+        assertThat(evaluations).filteredOn(e -> close.id().equals(e.instance())).allSatisfy(e -> assertThat(e.fired()).isFalse());
+        // Both servers evaluate events; each event is evaluated once: one fired evaluation, one deployment revision.
+        Thread.sleep(500);
+        assertThat(a.rules().store().evaluations("eta-promote", better.id(), false, 100)).hasSize(1);
+        assertThat(a.deployments().history("eta")).hasSize(2);
+        await(() -> pinned(b.deployments().get("eta")).equals(better.id()), "the other server follows");
+
+        // The API answers the same evaluations; a dry run shows what would happen and changes nothing.
+        JsonNode listed = json(get(a, "/api/v1/rules/evaluations?rule=eta-promote&instance=" + better.id())).get("items");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("actions").get(0).get("arguments").get("deployment").asText()).isEqualTo("eta");
+        HttpResponse<String> dry = post(a, "/api/v1/rules/eta-promote/evaluate",
+                "{\"instance\":\"" + close.id() + "\",\"event\":\"metric.recorded\"}");
+        assertThat(dry.statusCode()).as(dry.body()).isEqualTo(200);
+        assertThat(json(dry).get("dryRun").asBoolean()).isTrue();
+        assertThat(a.deployments().history("eta")).hasSize(2);
+
+        // A webhook to a loopback address is refused by the outbound policy, and recorded as such.
+        a.registry().deprecate(close.id(), "superseded", "alice");
+        await(() -> !a.rules().store().evaluations("eta-notify", close.id(), false, 10).isEmpty(), "the webhook rule ran");
+        RuleEvaluationInfo notify = a.rules().store().evaluations("eta-notify", close.id(), false, 10).get(0);
+        assertThat(notify.actions().get(0).outcome()).isEqualTo("failed");
+        assertThat(notify.actions().get(0).detail()).contains("loopback");
+
+        // A new version whose test fails leaves the previous version active.
+        String second = commit(Map.of("promote.yaml", PROMOTE.replace("0.98", "0.5")), "a worse promote rule");
+        RuleSyncInfo again = a.rules().sync().sync(repository.toString(), "main", "alice");
+        assertThat(again.commit()).isEqualTo(second);
+        assertThat(again.kept()).contains("eta-promote");
+        RuleInfo active = a.rules().store().activeRules().stream().filter(rule -> rule.name().equals("eta-promote")).findFirst()
+                .orElseThrow();
+        assertThat(active.commit()).isEqualTo(first);
+        assertThat(json(get(a, "/api/v1/rules/eta-promote/versions")).get("items")).hasSize(2);
+    }
+
+    @Test
+    void theApiSyncsOnlyHttpsRepositoriesAndNamesTheField() throws Exception {
+        HttpResponse<String> local = post(a, "/api/v1/rules/sync", "{\"repository\":\"" + repository + "\"}");
+        assertThat(local.statusCode()).as(local.body()).isEqualTo(400);
+        assertThat(json(local).get("field").asText()).isEqualTo("repository");
+        assertThat(json(local).get("message").asText()).contains("https");
+
+        HttpResponse<String> internal = post(a, "/api/v1/rules/sync", "{\"repository\":\"https://127.0.0.1/rules.git\"}");
+        assertThat(internal.statusCode()).as(internal.body()).isEqualTo(400);
+        assertThat(json(internal).get("field").asText()).isEqualTo("repository");
+
+        HttpResponse<String> branch = post(a, "/api/v1/rules/sync",
+                "{\"repository\":\"https://git.example.com/r.git\",\"branch\":\"../../etc\"}");
+        assertThat(branch.statusCode()).as(branch.body()).isEqualTo(400);
+        assertThat(json(branch).get("field").asText()).isEqualTo("branch");
+
+        assertThat(get(a, "/api/v1/rules/no-such-rule").statusCode()).isEqualTo(404);
+        assertThatThrownBy(() -> a.rules().engine().dryRun("no-such-rule", UUID.randomUUID(), "instance.created", "maps", "eta"))
+                .isInstanceOf(CarraraException.class).hasMessageContaining("no active action rule");
+    }
+
+    private static UUID pinned(Deployment deployment) {
+        return deployment.routing() instanceof Routing.Pinned pinned ? pinned.instance() : null;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static HttpResponse<String> get(CarraraServer server, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).header("X-Carrara-User", "alice")
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(CarraraServer server, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).header("X-Carrara-User", "alice")
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+}
