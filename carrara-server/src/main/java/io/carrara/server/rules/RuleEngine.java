@@ -77,6 +77,7 @@ public final class RuleEngine implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private volatile List<Active> active = List.of();
     private volatile long loadedSync = -1;
+    private long lastWarning = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
     private record Active(ActionRule rule, String commit) {}
 
@@ -118,7 +119,12 @@ public final class RuleEngine implements AutoCloseable {
                     // A full batch: more are waiting.
                 }
             } catch (RuntimeException e) {
-                log.atWarn().setMessage("rule evaluation pass failed; retried at the next poll").addKeyValue("error", e.toString()).log();
+                // The database may be away for a while: say so once a minute, not at every poll.
+                long now = System.nanoTime();
+                if (now - lastWarning > TimeUnit.MINUTES.toNanos(1)) {
+                    lastWarning = now;
+                    log.atWarn().setMessage("rule evaluation pass failed; retried at every poll").addKeyValue("error", e.toString()).log();
+                }
             }
         }, 0, settings.poll().toMillis(), TimeUnit.MILLISECONDS);
     }

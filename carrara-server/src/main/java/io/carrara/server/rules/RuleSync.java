@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.api.rules.RuleSyncInfo;
 import io.carrara.rules.ActionRule;
 import io.carrara.rules.Rule;
-import io.carrara.rules.RuleProblem;
 import io.carrara.rules.parse.RuleSet;
 import io.carrara.rules.parse.RulesRepository;
 import io.carrara.rules.testing.RuleTestReport;
@@ -46,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RuleSync {
     private static final Logger log = LoggerFactory.getLogger(RuleSync.class);
+    private static final int CLONE_TIMEOUT_SECONDS = 60;
 
     private final RuleStore store;
     private final RulesRepository repository;
@@ -205,7 +205,9 @@ public final class RuleSync {
     }
 
     private static String clone(String uri, String branch, Path into) {
-        var command = Git.cloneRepository().setURI(uri).setDirectory(into.toFile()).setDepth(1).setCloneAllBranches(false);
+        // Shallow, one branch, and no network operation may stall for more than CLONE_TIMEOUT_SECONDS.
+        var command = Git.cloneRepository().setURI(uri).setDirectory(into.toFile()).setDepth(1).setCloneAllBranches(false)
+                .setTimeout(CLONE_TIMEOUT_SECONDS);
         if (branch != null && !branch.isBlank()) {
             command.setBranch(branch);
         }
@@ -257,10 +259,5 @@ public final class RuleSync {
         } catch (IOException e) {
             log.debug("cannot remove {}: {}", directory, e.toString());
         }
-    }
-
-    /** For messages: the problems of a rule set, one per line. */
-    static String describe(List<RuleProblem> problems) {
-        return String.join("\n", problems.stream().map(RuleProblem::toString).toList());
     }
 }
