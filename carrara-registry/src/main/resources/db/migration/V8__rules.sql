@@ -75,3 +75,13 @@ CREATE TABLE rule_actions (
     finished_at  ${timestamp},
     CONSTRAINT pk_rule_actions PRIMARY KEY (rule_name, event_id, action_index)
 ) ${table_options};
+
+-- Deployments that serve what a selection rule selects, re-selected on every event that could change the answer.
+CREATE TABLE rule_followers (
+    deployment  VARCHAR(128) NOT NULL,
+    rule_name   VARCHAR(100) NOT NULL,
+    followed_at ${timestamp} NOT NULL,
+    followed_by VARCHAR(200) NOT NULL,
+    CONSTRAINT pk_rule_followers PRIMARY KEY (deployment)
+) ${table_options};
+CREATE INDEX ix_rule_followers_rule ON rule_followers (rule_name);

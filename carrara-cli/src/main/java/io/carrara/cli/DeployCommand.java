@@ -24,6 +24,8 @@ import picocli.CommandLine;
             "  --instance UUID                                          every row to one instance",
             "  --model P/M --latest                                     the newest non-deprecated instance, now",
             "  --partition-by city --instance nyc=UUID ... --default UUID   by the row's value of city",
+            "Or follow a selection rule (server admins): --rule RULE serves what the rule selects, re-selected as",
+            "instances come and go and metrics are recorded (carrara rules followers; undeploy to stop).",
             "Options left out take their defaults, not the deployment's previous values."
         })
 final class DeployCommand extends ClientCommand {
@@ -60,8 +62,20 @@ final class DeployCommand extends ClientCommand {
             description = "Share of predictions written to the prediction log, 0 (default) to 1.")
     Double logSampleRate;
 
+    @Option(names = "--rule", paramLabel = "RULE", description = "Serve what the selection rule RULE selects, and follow it.")
+    String rule;
+
     @Override
     void execute(CarraraClient client) {
+        if (rule != null) {
+            if (instances != null && !instances.isEmpty() || latest || partitionBy != null || model != null) {
+                throw usage("--rule chooses the instance itself: leave out --instance, --model, --latest and --partition-by");
+            }
+            io.carrara.api.rules.RuleFollower follower = client.rules().follow(rule, name);
+            out().println("deployment " + follower.deployment() + " follows rule " + follower.rule() + ": "
+                    + (follower.instance() == null ? "it selects no instance yet" : "serves " + follower.instance()));
+            return;
+        }
         DeploymentDefinition definition = definition()
                 .withFeatures(features.isEmpty() ? null : features.stream().map(this::lookup).toList(), missingFeatures)
                 .withLogSampleRate(logSampleRate);

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         + " only).", "Rules live in a Git repository, one YAML file each; a sync runs every rule's tests and activates"
         + " only the versions whose tests pass."},
         subcommands = {RulesCommand.Sync.class, RulesCommand.Listing.class, RulesCommand.Show.class,
-            RulesCommand.Evaluations.class, RulesCommand.Evaluate.class})
+            RulesCommand.Evaluations.class, RulesCommand.Evaluate.class, RulesCommand.Followers.class,
+            RulesCommand.Unfollow.class})
 final class RulesCommand extends GroupCommand {
 
     @Command(name = "sync", description = {"Read the rules repository, run every rule's tests and activate the versions"
@@ -135,6 +136,29 @@ final class RulesCommand extends GroupCommand {
             for (RuleActionInfo action : evaluation.actions()) {
                 out().println("  would " + action.kind() + " " + action.arguments());
             }
+        }
+    }
+
+    @Command(name = "followers", description = "List the deployments that follow selection rules (carrara deploy NAME --rule RULE).")
+    static final class Followers extends ClientCommand {
+        @Override
+        void execute(CarraraClient client) {
+            TextTable table = TextTable.withHeader("deployment", "rule", "followed_at", "followed_by");
+            for (io.carrara.api.rules.RuleFollower follower : client.rules().followers()) {
+                table.row(follower.deployment(), follower.rule(), follower.followedAt(), follower.followedBy());
+            }
+            table.print(out());
+        }
+    }
+
+    @Command(name = "unfollow", description = "Stop a deployment following its selection rule; it keeps serving what it serves.")
+    static final class Unfollow extends ClientCommand {
+        @Parameters(paramLabel = "DEPLOYMENT", description = "The deployment.")
+        String deployment;
+
+        @Override
+        void execute(CarraraClient client) {
+            out().println("deployment " + deployment + " no longer follows rule " + client.rules().unfollow(deployment).rule());
         }
     }
 

@@ -43,6 +43,18 @@ class RulesCommandTest {
                 expect: {fires: false}
             """;
 
+    static final String NEWEST = """
+            name: trips-newest
+            select: model = 'trips' AND NOT deprecated
+            order: created_at DESC
+            tests:
+              - name: the newest wins
+                instances:
+                  - {id: a, model: rules/trips, createdAt: "2026-11-01T00:00:00Z"}
+                  - {id: b, model: rules/trips, createdAt: "2026-11-02T00:00:00Z"}
+                expect: {selects: b}
+            """;
+
     @TempDir
     static Path serverHome;
 
@@ -58,6 +70,7 @@ class RulesCommandTest {
     @BeforeAll
     static void startServer() throws IOException {
         Files.writeString(rules.resolve("new-trips-instance.yaml"), ALERT_ON_NEW);
+        Files.writeString(rules.resolve("trips-newest.yaml"), NEWEST);
         server = CarraraServer.start(ServerConfig.from(ServerSettings.load(serverHome, Map.of(),
                 Map.of("port", "0", "rules.repository", rules.toString()))));
         adminToken = Files.readString(serverHome.resolve("admin-token")).strip();
@@ -73,7 +86,7 @@ class RulesCommandTest {
     @Test
     void syncListShowTryAndRead() {
         CommandResult synced = ok(asAdmin("rules", "sync"));
-        assertThat(synced.out()).contains("at sha256:").contains("1 active").contains("active: new-trips-instance");
+        assertThat(synced.out()).contains("at sha256:").contains("2 active").contains("active: new-trips-instance, trips-newest");
 
         assertThat(ok(asAdmin("rules", "list")).out().lines()).anySatisfy(line ->
                 assertThat(line.split(" +")).startsWith("new-trips-instance", "action", "yes"));
@@ -92,6 +105,16 @@ class RulesCommandTest {
         CommandResult evaluations = poll(() -> ok(asAdmin("rules", "evaluations", "--rule", "new-trips-instance")),
                 result -> result.out().contains("instance.created"));
         assertThat(evaluations.out()).contains("alert:done").contains(id);
+
+        // A deployment that follows the selection rule serves the newest instance, until it stops following.
+        assertThat(ok(asAdmin("deploy", "trips-live", "--rule", "trips-newest")).out())
+                .isEqualTo("deployment trips-live follows rule trips-newest: serves " + id + "\n");
+        assertThat(ok(asAdmin("rules", "followers")).out().lines()).anySatisfy(line ->
+                assertThat(line.split(" +")).startsWith("trips-live", "trips-newest"));
+        CommandResult both = asAdmin("deploy", "trips-live", "--rule", "trips-newest", "--instance", id);
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(ok(asAdmin("rules", "unfollow", "trips-live")).out()).contains("no longer follows rule trips-newest");
+        assertThat(asAdmin("rules", "unfollow", "trips-live").err()).contains("follows no rule");
 
         CommandResult local = asAdmin("rules", "sync", rules.toString());
         assertThat(local.exitCode()).isNotZero();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carrara.api.Page;
 import io.carrara.api.rules.RuleEvaluationInfo;
+import io.carrara.api.rules.RuleFollower;
 import io.carrara.api.rules.RuleInfo;
 import io.carrara.api.rules.RuleSyncInfo;
 import io.carrara.api.rules.RuleSyncRequest;
@@ -85,6 +86,27 @@ public final class RulesClient {
         body.put("event", eventType);
         return transport.call(transport.request("/api/v1/rules/" + Transport.segment(rule, "name") + "/evaluate")
                 .header("Content-Type", "application/json").POST(transport.jsonBody(body)), transport.type(RuleEvaluationInfo.class));
+    }
+
+    /** Makes {@code deployment} follow the selection rule {@code rule}: it serves what the rule selects, now and after every change. */
+    public RuleFollower follow(String rule, String deployment) {
+        requireNonNull(deployment, "deployment is null");
+        return transport.call(transport.request("/api/v1/rules/" + Transport.segment(rule, "rule") + "/followers")
+                .header("Content-Type", "application/json").POST(transport.jsonBody(Map.of("deployment", deployment))),
+                transport.type(RuleFollower.class));
+    }
+
+    /** The deployments that follow selection rules. */
+    public List<RuleFollower> followers() {
+        Page<RuleFollower> page = transport.call(transport.request("/api/v1/rules/followers").GET(),
+                transport.pageOf(RuleFollower.class));
+        return page.items();
+    }
+
+    /** Stops {@code deployment} following its rule (it keeps serving what it serves); answers what it followed. */
+    public RuleFollower unfollow(String deployment) {
+        return transport.call(transport.request("/api/v1/rules/followers/" + Transport.segment(deployment, "deployment")).DELETE(),
+                transport.type(RuleFollower.class));
     }
 
     private static void checkLimit(int limit) {

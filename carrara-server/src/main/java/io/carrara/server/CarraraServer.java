@@ -447,6 +447,7 @@ public final class CarraraServer implements AutoCloseable {
                     @Override
                     public void undeployed(String name) {
                         hooks.undeployed(name);
+                        rules.store().unfollow(name);
                     }
                 }));
         api(builder, errors, json)

@@ -10,7 +10,7 @@ import java.time.Duration;
  * evaluation (given, when and every action argument together) may take.
  */
 public record SandboxLimits(int maxExpressionLength, int maxStringLength, int maxPatternLength, Duration timeout) {
-    public static final SandboxLimits DEFAULTS = new SandboxLimits(2_000, 10_000, 200, Duration.ofMillis(100));
+    public static final SandboxLimits DEFAULTS = new SandboxLimits(2_000, 10_000, 200, Duration.ofSeconds(1));
 
     public SandboxLimits {
         requireNonNull(timeout, "timeout is null");

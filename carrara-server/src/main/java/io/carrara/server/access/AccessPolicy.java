@@ -149,6 +149,9 @@ public final class AccessPolicy {
         b.route("GET /api/v1/rules", Kind.ADMIN);
         b.route("GET /api/v1/rules/evaluations", Kind.ADMIN);
         b.route("GET /api/v1/rules/syncs", Kind.ADMIN);
+        b.route("GET /api/v1/rules/followers", Kind.ADMIN);
+        b.route("DELETE /api/v1/rules/followers/{deployment}", Kind.ADMIN).audited("deployment {deployment}");
+        b.route("POST /api/v1/rules/{name}/followers", Kind.ADMIN).audited("rule {name}");
         b.route("POST /api/v1/rules/sync", Kind.ADMIN).audited("rules");
         b.route("GET /api/v1/rules/{name}", Kind.ADMIN);
         b.route("GET /api/v1/rules/{name}/versions", Kind.ADMIN);

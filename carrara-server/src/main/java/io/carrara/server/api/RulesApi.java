@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import io.carrara.api.Page;
 import io.carrara.api.rules.RuleEvaluationInfo;
+import io.carrara.api.rules.RuleFollower;
 import io.carrara.api.rules.RuleInfo;
 import io.carrara.api.rules.RuleSyncInfo;
 import io.carrara.api.rules.RuleSyncRequest;
@@ -114,6 +115,40 @@ public final class RulesApi {
         Instance instance = registry.getInstance(id);
         return rules.engine().dryRun(name, id, event, instance.model().project(), instance.model().name());
     }
+
+    /**
+     * Makes a deployment follow the active selection rule {@code name} (body {@code {"deployment": "eta"}}): it serves what the
+     * rule selects now (made when it does not exist yet) and again after every event that could change the answer.
+     */
+    @Post("/rules/{name}/followers")
+    public RuleFollower follow(@Param("name") String name, AggregatedHttpRequest request) {
+        FollowRequest body = JsonBodies.read(request, FollowRequest.class);
+        if (body.deployment() == null || !body.deployment().matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            throw new CarraraException(INVALID_ARGUMENT, "deployment must be a deployment name (letters, digits, '.', '_', '-',"
+                    + " at most 128 characters)", "deployment");
+        }
+        String user = AccessGuard.caller().user();
+        Optional<UUID> serving = rules.engine().follow(body.deployment(), name, user);
+        return new RuleFollower(body.deployment(), name, serving.orElse(null), java.time.Instant.now(), user);
+    }
+
+    /** The deployments that follow selection rules. */
+    @Get("/rules/followers")
+    public Page<RuleFollower> followers() {
+        return new Page<>(rules.store().followers(), null);
+    }
+
+    /** Stops a deployment following its rule (it keeps serving what it serves); answers what it followed. */
+    @com.linecorp.armeria.server.annotation.Delete("/rules/followers/{deployment}")
+    public RuleFollower unfollow(@Param("deployment") String deployment) {
+        RuleFollower follower = rules.store().followers().stream().filter(f -> f.deployment().equals(deployment)).findFirst()
+                .orElseThrow(() -> new CarraraException(NOT_FOUND, "deployment '" + deployment + "' follows no rule", "deployment"));
+        rules.store().unfollow(deployment);
+        return follower;
+    }
+
+    /** The body of a follow. */
+    public record FollowRequest(String deployment) {}
 
     /** The body of an on-demand evaluation. */
     public record EvaluateRequest(String instance, String event) {}

@@ -125,7 +125,7 @@ public final class ServerSettings {
         values.put("rules.branch", "");
         values.put("rules.syncSeconds", "0");
         values.put("rules.pollMillis", "200");
-        values.put("rules.timeoutMillis", "100");
+        values.put("rules.timeoutMillis", "1000");
         values.put("rules.secrets", "");
         return Collections.unmodifiableMap(values);
     }

@@ -10,6 +10,7 @@ import io.carrara.registry.model.Event;
 import io.carrara.rules.ActionKind;
 import io.carrara.rules.ActionRule;
 import io.carrara.rules.Rule;
+import io.carrara.rules.SelectionRule;
 import io.carrara.rules.evaluation.EvaluatedAction;
 import io.carrara.rules.evaluation.Evaluation;
 import io.carrara.rules.evaluation.RuleEvaluator;
@@ -58,6 +59,12 @@ public final class RuleEngine implements AutoCloseable {
         String undeploy(String deployment, String actor);
 
         String deprecate(UUID instance, String reason, String actor);
+
+        /** The instance a selection rule's search selects now (the first by its order), if any. */
+        Optional<UUID> select(SelectionRule rule);
+
+        /** The instance {@code deployment} serves (its pinned instance), if it exists and is pinned. */
+        Optional<UUID> serving(String deployment);
     }
 
     public record Settings(String server, Duration poll, Duration lease, Duration settle) {}
@@ -80,6 +87,14 @@ public final class RuleEngine implements AutoCloseable {
     private long lastWarning = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
     private record Active(ActionRule rule, String commit) {}
+
+    private record Selection(SelectionRule rule, String commit) {}
+
+    private volatile Map<String, Selection> selections = Map.of();
+
+    /** The events after which a selection may answer differently. */
+    private static final java.util.Set<String> SELECTION_EVENTS = java.util.Set.of(Event.INSTANCE_CREATED, Event.INSTANCE_DEPRECATED,
+            Event.METRIC_RECORDED);
 
     /**
      * @param secrets a secret's value by name, or null when the server has no such secret (only names listed in the
@@ -133,14 +148,14 @@ public final class RuleEngine implements AutoCloseable {
     public synchronized void reload() {
         loadedSync = store.lastSucceededSync();
         List<Active> rules = new ArrayList<>();
+        Map<String, Selection> selecting = new LinkedHashMap<>();
         for (RuleInfo info : store.activeRules()) {
-            if (!"action".equals(info.kind())) {
-                continue;
-            }
             try {
                 Rule rule = parser.parse(info.path(), info.source());
                 if (rule instanceof ActionRule action) {
                     rules.add(new Active(action, info.commit()));
+                } else if (rule instanceof SelectionRule selection) {
+                    selecting.put(selection.name(), new Selection(selection, info.commit()));
                 }
             } catch (RuntimeException e) {
                 log.atWarn().setMessage("an active rule no longer parses; it is not evaluated").addKeyValue("rule", info.name())
@@ -148,6 +163,7 @@ public final class RuleEngine implements AutoCloseable {
             }
         }
         active = List.copyOf(rules);
+        selections = Map.copyOf(selecting);
     }
 
     /** Claims and evaluates the events waiting; answers how many it handled. */
@@ -164,6 +180,9 @@ public final class RuleEngine implements AutoCloseable {
                 if (!before.contains(rule.rule().name())) {
                     evaluate(rule, event, eventFacts);
                 }
+            }
+            if (SELECTION_EVENTS.contains(event.type())) {
+                reselect(event, before);
             }
             store.finish(event.id());
         }
@@ -200,6 +219,79 @@ public final class RuleEngine implements AutoCloseable {
         store.record(new RuleEvaluationInfo(0, rule.name(), active.commit(), event.id(), event.type(), event.instance(), at,
                 evaluation.givenMatched(), evaluation.fired(), false, done,
                 evaluation.problems().isEmpty() ? null : evaluation.problems().get(0).toString(), micros(evaluation.duration())));
+    }
+
+    /**
+     * Re-selects for every deployment that follows a selection rule, and deploys the selected instance where it differs
+     * from the one served (idempotent: a retry selects and finds it served). One evaluation per rule and event, kept
+     * when it changed a deployment or failed.
+     */
+    private void reselect(Event event, java.util.Set<String> before) {
+        Map<String, List<String>> byRule = new LinkedHashMap<>();
+        for (io.carrara.api.rules.RuleFollower follower : store.followers()) {
+            byRule.computeIfAbsent(follower.rule(), rule -> new ArrayList<>()).add(follower.deployment());
+        }
+        for (Map.Entry<String, List<String>> entry : byRule.entrySet()) {
+            Selection selection = selections.get(entry.getKey());
+            if (selection == null || before.contains(entry.getKey())) {
+                continue;   // not active here (yet), or done before a crash
+            }
+            long start = System.nanoTime();
+            Instant at = DatabaseTimes.now();
+            List<RuleActionInfo> done = new ArrayList<>();
+            String error = null;
+            try {
+                Optional<UUID> selected = actions.select(selection.rule());
+                if (selected.isPresent()) {
+                    String actor = "rule:" + selection.rule().name() + "@" + shortCommit(selection.commit());
+                    for (String deployment : entry.getValue()) {
+                        if (!selected.equals(actions.serving(deployment))) {
+                            Map<String, Object> arguments = new LinkedHashMap<>();
+                            arguments.put("deployment", deployment);
+                            arguments.put("instance", selected.get().toString());
+                            try {
+                                done.add(new RuleActionInfo("deploy", arguments, "done",
+                                        actions.deploy(deployment, selected.get(), actor)));
+                            } catch (RuntimeException e) {
+                                done.add(new RuleActionInfo("deploy", arguments, "failed", e.getMessage()));
+                            }
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                errors.increment();
+                error = "the selection failed: " + e.getMessage();
+            }
+            if (!done.isEmpty() || error != null) {
+                if (!done.isEmpty()) {
+                    eventToAction.record(Duration.between(event.createdAt(), Instant.now()));
+                }
+                store.record(new RuleEvaluationInfo(0, selection.rule().name(), selection.commit(), event.id(), event.type(),
+                        event.instance(), at, true, !done.isEmpty(), false, done, error, (System.nanoTime() - start) / 1_000));
+            }
+        }
+    }
+
+    /**
+     * Makes {@code deployment} follow the active selection rule {@code name} and serve what it selects now; answers the
+     * instance it serves (empty when the rule selects nothing yet: the deployment is then left as it is, or not made).
+     */
+    public Optional<UUID> follow(String deployment, String name, String user) {
+        Selection selection = selections.get(name);
+        if (selection == null) {
+            reload();
+            selection = selections.get(name);
+        }
+        if (selection == null) {
+            throw new CarraraException(StandardErrorCode.NOT_FOUND, "no active selection rule named '" + name
+                    + "'; carrara rules list shows the rules and their kinds", "rule");
+        }
+        Optional<UUID> selected = actions.select(selection.rule());
+        if (selected.isPresent() && !selected.equals(actions.serving(deployment))) {
+            actions.deploy(deployment, selected.get(), "rule:" + name + "@" + shortCommit(selection.commit()));
+        }
+        store.follow(deployment, name, user);
+        return selected;
     }
 
     private RuleActionInfo perform(String rule, Event event, int index, EvaluatedAction action, String actor, String commit) {

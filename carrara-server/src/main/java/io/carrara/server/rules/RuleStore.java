@@ -186,6 +186,31 @@ public final class RuleStore {
                 fromDb(rs.getObject("loaded_at", LocalDateTime.class)), withSource ? rs.getString("source_text") : null);
     }
 
+    // ---- deployments that follow selection rules
+
+    /** Makes {@code deployment} follow {@code rule}, replacing the rule it followed. */
+    public void follow(String deployment, String rule, String user) {
+        database.inTransaction(handle -> {
+            handle.createUpdate("DELETE FROM rule_followers WHERE deployment = ?").bind(0, deployment).execute();
+            handle.createUpdate("INSERT INTO rule_followers (deployment, rule_name, followed_at, followed_by) VALUES (?, ?, ?, ?)")
+                    .bind(0, deployment).bind(1, rule).bind(2, toDb(DatabaseTimes.now())).bind(3, clip(user, 200)).execute();
+            return null;
+        });
+    }
+
+    /** Stops {@code deployment} following a rule; answers whether it followed one. */
+    public boolean unfollow(String deployment) {
+        return database.jdbi().withHandle(handle -> handle.createUpdate("DELETE FROM rule_followers WHERE deployment = ?")
+                .bind(0, deployment).execute()) > 0;
+    }
+
+    /** Every deployment that follows a rule, by deployment name ({@code instance} left null: the caller knows it). */
+    public List<io.carrara.api.rules.RuleFollower> followers() {
+        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT * FROM rule_followers ORDER BY deployment")
+                .map((rs, ctx) -> new io.carrara.api.rules.RuleFollower(rs.getString("deployment"), rs.getString("rule_name"), null,
+                        fromDb(rs.getObject("followed_at", LocalDateTime.class)), rs.getString("followed_by"))).list());
+    }
+
     // ---- event claims
 
     /**

@@ -223,6 +223,25 @@ public final class Rules implements AutoCloseable {
         }
 
         @Override
+        public Optional<UUID> select(io.carrara.rules.SelectionRule rule) {
+            String query = rule.select() + (rule.order().isBlank() ? "" : " ORDER BY " + rule.order());
+            return registry.search(query, 1, 0).items().stream().findFirst().map(Instance::id);
+        }
+
+        @Override
+        public Optional<UUID> serving(String deployment) {
+            try {
+                return deployments.get(deployment).routing() instanceof Routing.Pinned pinned ? Optional.of(pinned.instance())
+                        : Optional.empty();
+            } catch (CarraraException e) {
+                if (e.errorCode().type() == ErrorType.NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        }
+
+        @Override
         public String deprecate(UUID instance, String reason, String actor) {
             Instance before = registry.getInstance(instance);
             if (before.deprecated()) {

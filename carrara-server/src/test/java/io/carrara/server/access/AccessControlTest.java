@@ -501,6 +501,7 @@ class AccessControlTest {
                         : before.endsWith("/tokens/") ? victimToken.toString()
                         : before.endsWith("/batch/jobs/") ? batchJob : UUID.randomUUID().toString();
                 case "principal" -> "victim";
+                case "deployment" -> "d1";
                 case "group" -> "g";
                 case "key" -> "k";
                 case "table" -> "p1.t";

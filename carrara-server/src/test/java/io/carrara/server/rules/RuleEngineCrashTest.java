@@ -76,6 +76,16 @@ class RuleEngineCrashTest {
                 public String deprecate(UUID instance, String reason, String actor) {
                     throw new AssertionError("not expected");
                 }
+
+                @Override
+                public Optional<UUID> select(io.carrara.rules.SelectionRule rule) {
+                    throw new AssertionError("not expected");
+                }
+
+                @Override
+                public Optional<UUID> serving(String deployment) {
+                    return Optional.empty();
+                }
             };
             RuleEngine a = engine(store, actions, "a", Duration.ofSeconds(60));
             RuleEngine b = engine(store, actions, "b", Duration.ZERO);
@@ -103,7 +113,8 @@ class RuleEngineCrashTest {
     }
 
     private static RuleEngine engine(RuleStore store, RuleEngine.Actions actions, String server, Duration lease) {
-        ExpressionSandbox sandbox = new ExpressionSandbox(SandboxLimits.DEFAULTS);
+        // A generous limit: the first evaluation in a loaded JVM loads classes, and this test is about crashes.
+        ExpressionSandbox sandbox = new ExpressionSandbox(SandboxLimits.DEFAULTS.withTimeout(Duration.ofSeconds(10)));
         RuleFactsProvider facts = new RuleFactsProvider() {
             @Override
             public Optional<InstanceFacts> instance(UUID id) {

@@ -98,6 +98,20 @@ class RulesEndToEndTest {
                 expect: {fires: false}
             """;
 
+    static final String CHAMPION = """
+            name: surge-champion
+            description: the surge deployment serves the best non-deprecated instance by validation AUC
+            select: model = 'surge' AND NOT deprecated AND metric.validation.auc >= 0.7
+            order: metric.validation.auc DESC, created_at DESC
+            tests:
+              - name: best auc wins
+                instances:
+                  - {id: old, model: maps/surge, metrics: {validation: {auc: 0.81}}}
+                  - {id: best, model: maps/surge, metrics: {validation: {auc: 0.93}}}
+                  - {id: retired, model: maps/surge, deprecated: true, metrics: {validation: {auc: 0.99}}}
+                expect: {selects: best}
+            """;
+
     private Path homes;
     private CarraraServer a;
     private CarraraServer b;
@@ -141,8 +155,12 @@ class RulesEndToEndTest {
     }
 
     private Instance upload(Map<String, String> metadata, double validationMae) {
-        Instance instance = TestModels.uploadPipeline(a.registry(), ETA, GoldenModels.model(GoldenModels.TRIPS_LR), metadata);
-        a.registry().addMetric(instance.id(), new NewMetric("mae", "validation", validationMae, null, null), "alice");
+        return upload(ETA, metadata, "mae", validationMae);
+    }
+
+    private Instance upload(ModelRef model, Map<String, String> metadata, String metric, double value) {
+        Instance instance = TestModels.uploadPipeline(a.registry(), model, GoldenModels.model(GoldenModels.TRIPS_LR), metadata);
+        a.registry().addMetric(instance.id(), new NewMetric(metric, "validation", value, null, null), "alice");
         return instance;
     }
 
@@ -219,6 +237,32 @@ class RulesEndToEndTest {
                 .orElseThrow();
         assertThat(active.commit()).isEqualTo(first);
         assertThat(json(get(a, "/api/v1/rules/eta-promote/versions")).get("items")).hasSize(2);
+
+        // A deployment follows a selection rule: made serving the best instance, re-selected as instances come and go.
+        ModelRef surge = new ModelRef("maps", "surge");
+        Instance s1 = upload(surge, Map.of(), "auc", 0.8);
+        commit(Map.of("champion.yaml", CHAMPION), "a selection rule");
+        assertThat(a.rules().sync().sync(repository.toString(), "main", "alice").activated()).contains("surge-champion");
+        HttpResponse<String> followed = post(a, "/api/v1/rules/surge-champion/followers", "{\"deployment\":\"surge\"}");
+        assertThat(followed.statusCode()).as(followed.body()).isEqualTo(200);
+        assertThat(json(followed).get("instance").asText()).isEqualTo(s1.id().toString());
+        assertThat(pinned(a.deployments().get("surge"))).isEqualTo(s1.id());
+
+        Instance s2 = upload(surge, Map.of(), "auc", 0.9);
+        await(() -> s2.id().equals(pinned(a.deployments().get("surge"))), "the followed deployment serves the better instance");
+        assertThat(a.deployments().get("surge").updatedBy()).startsWith("rule:surge-champion@");
+        a.registry().deprecate(s2.id(), "bad data", "alice");
+        await(() -> s1.id().equals(pinned(a.deployments().get("surge"))), "a deprecated champion is replaced");
+        assertThat(json(get(a, "/api/v1/rules/followers")).get("items")).extracting(item -> item.get("deployment").asText())
+                .containsExactly("surge");
+        HttpResponse<String> notSelection = post(a, "/api/v1/rules/eta-promote/followers", "{\"deployment\":\"other\"}");
+        assertThat(notSelection.statusCode()).as(notSelection.body()).isEqualTo(404);
+        assertThat(json(notSelection).get("field").asText()).isEqualTo("rule");
+
+        HttpResponse<String> undeployed = HTTP.send(HttpRequest.newBuilder(URI.create(a.uri() + "/api/v1/deployments/surge"))
+                .header("X-Carrara-User", "alice").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(undeployed.statusCode()).as(undeployed.body()).isEqualTo(200);
+        assertThat(json(get(a, "/api/v1/rules/followers")).get("items")).isEmpty();
     }
 
     @Test
