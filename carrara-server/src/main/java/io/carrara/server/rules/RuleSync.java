@@ -174,7 +174,7 @@ public final class RuleSync {
         Set<String> after = new HashSet<>();
         store.activeRules().forEach(rule -> after.add(rule.name()));
         boolean removed = !after.containsAll(before);
-        String message = rules.rules().size() + " rules read at " + commit + ": " + activate.size() + " active, " + kept.size()
+        String message = rules.rules().size() + " rules read: " + activate.size() + " active, " + kept.size()
                 + " kept at their previous version (tests failed)"
                 + (rules.problems().isEmpty() ? "" : ", " + rules.problems().size() + " files did not load");
         return new Outcome(message, List.copyOf(new java.util.TreeSet<>(activate)), kept, problems, removed);
