@@ -587,6 +587,11 @@ public final class CarraraServer implements AutoCloseable {
         }
     }
 
+    /** The registry database (for benchmarks and tools that read it directly). */
+    public RegistryDatabase registryDatabase() {
+        return database;
+    }
+
     /** The rules: their store, sync and engine. */
     public io.carrara.server.rules.Rules rules() {
         return rules;

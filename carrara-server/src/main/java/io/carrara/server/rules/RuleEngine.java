@@ -176,9 +176,10 @@ public final class RuleEngine implements AutoCloseable {
         for (Event event : events) {
             EventFacts eventFacts = EventFacts.from(event);
             java.util.Set<String> before = store.evaluatedRules(event.id());   // a retry after a crash: what was done
+            RuleFactsProvider memo = new MemoFacts(facts);   // every rule asks about the same instance: read it once
             for (Active rule : rules) {
                 if (!before.contains(rule.rule().name())) {
-                    evaluate(rule, event, eventFacts);
+                    evaluate(rule, event, eventFacts, memo);
                 }
             }
             if (SELECTION_EVENTS.contains(event.type())) {
@@ -189,7 +190,7 @@ public final class RuleEngine implements AutoCloseable {
         return events.size();
     }
 
-    private void evaluate(Active active, Event event, EventFacts eventFacts) {
+    private void evaluate(Active active, Event event, EventFacts eventFacts, RuleFactsProvider facts) {
         ActionRule rule = active.rule();
         Instant at = DatabaseTimes.now();
         Evaluation evaluation;
@@ -338,7 +339,12 @@ public final class RuleEngine implements AutoCloseable {
                 String severity = action.text("severity");
                 Counter.builder("carrara.rules.alerts").description("alerts raised by rules").tag("rule", rule)
                         .tag("severity", severity).register(meters).increment();
-                log.atWarn().setMessage("rule alert").addKeyValue("rule", rule).addKeyValue("severity", severity)
+                org.slf4j.event.Level level = switch (severity) {
+                    case "info" -> org.slf4j.event.Level.INFO;
+                    case "critical" -> org.slf4j.event.Level.ERROR;
+                    default -> org.slf4j.event.Level.WARN;
+                };
+                log.atLevel(level).setMessage("rule alert").addKeyValue("rule", rule).addKeyValue("severity", severity)
                         .addKeyValue("message", action.text("message")).addKeyValue("event", event.id()).log();
                 return "alert raised (" + severity + ")";
             }
@@ -424,6 +430,33 @@ public final class RuleEngine implements AutoCloseable {
                 evaluation.problems().isEmpty() ? null : evaluation.problems().get(0).toString(), micros(evaluation.duration()));
         store.record(info);
         return info;
+    }
+
+    /** What the rules of one event ask about the registry, each asked once: the event's instance, what a deployment serves. */
+    private static final class MemoFacts implements RuleFactsProvider {
+        private final RuleFactsProvider facts;
+        private final Map<UUID, Optional<io.carrara.rules.facts.InstanceFacts>> instances = new java.util.HashMap<>();
+        private final Map<String, Optional<io.carrara.rules.facts.InstanceFacts>> served = new java.util.HashMap<>();
+        private final Map<String, Boolean> secrets = new java.util.HashMap<>();
+
+        MemoFacts(RuleFactsProvider facts) {
+            this.facts = facts;
+        }
+
+        @Override
+        public synchronized Optional<io.carrara.rules.facts.InstanceFacts> instance(UUID id) {
+            return instances.computeIfAbsent(id, facts::instance);
+        }
+
+        @Override
+        public synchronized Optional<io.carrara.rules.facts.InstanceFacts> served(String deployment) {
+            return served.computeIfAbsent(deployment, facts::served);
+        }
+
+        @Override
+        public synchronized boolean hasSecret(String name) {
+            return secrets.computeIfAbsent(name, facts::hasSecret);
+        }
     }
 
     @Override
