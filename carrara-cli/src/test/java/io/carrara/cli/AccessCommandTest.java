@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.server.config.ServerSettings;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Users, tokens, project roles, {@code login} and the audit trail, end to end: the CLI in-process against
@@ -247,19 +242,7 @@ class AccessCommandTest {
 
     /** Runs {@code carrara --server URL args...} with this environment, an empty home directory and this stdin. */
     private static CommandResult carraraWithStdin(Map<String, String> environment, String stdin, String... args) {
-        CarraraCli cli = new CarraraCli();
-        cli.environment = environment;
-        cli.userHome = userHome;
-        cli.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(cli);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--server", server.uri().toString()));
-        all.addAll(List.of(args));
-        int exitCode = commandLine.execute(all.toArray(String[]::new));
-        return new CommandResult(exitCode, out.toString(), err.toString());
+        return InProcessCli.run(server.uri(), userHome, environment, stdin, args);
     }
 
     private static CommandResult ok(CommandResult result) {

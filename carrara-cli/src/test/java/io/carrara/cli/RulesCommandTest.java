@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.server.config.ServerSettings;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code carrara rules} against a real server (authentication on) whose rules.repository setting is a directory:
@@ -159,19 +155,7 @@ class RulesCommandTest {
     }
 
     private static CommandResult carrara(String... args) {
-        CarraraCli cli = new CarraraCli();
-        cli.environment = Map.of();
-        cli.userHome = userHome;
-        cli.stdin = new ByteArrayInputStream(new byte[0]);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(cli);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--server", server.uri().toString()));
-        all.addAll(List.of(args));
-        int exitCode = commandLine.execute(all.toArray(String[]::new));
-        return new CommandResult(exitCode, out.toString(), err.toString());
+        return InProcessCli.run(server.uri(), userHome, Map.of(), "", args);
     }
 
     private static CommandResult ok(CommandResult result) {

@@ -395,7 +395,11 @@ public final class CarraraServer implements AutoCloseable {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
-        ServerBuilder builder = Server.builder();
+        ServerBuilder builder = Server.builder()
+                // Blocking work on threads of this server's own, shut down with it: Spark's and Hive's thread-local state
+                // (the active session, the metastore client) never carries over to another server in the same JVM.
+                .blockingTaskExecutor(com.linecorp.armeria.common.util.BlockingTaskExecutor.builder().numThreads(200)
+                        .threadNamePrefix("carrara-blocking").build(), true);
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (config.tls().isPresent()) {
             // One port, as without TLS: HTTP/1.1, HTTP/2 and gRPC, chosen by ALPN; plain HTTP is not served.

@@ -66,6 +66,10 @@ public final class RulesBenchmark implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "30", description = "Length of the latency run.")
     int seconds;
 
+    @Option(names = "--fire-rate", defaultValue = "0.05",
+            description = "Share of the events a matching 'one model' rule fires on (its condition holds), 0 to 1.")
+    double fireRate;
+
     @Option(names = "--poll-millis", defaultValue = "200", description = "rules.pollMillis (the server's default is 200).")
     int pollMillis;
 
@@ -98,8 +102,9 @@ public final class RulesBenchmark implements Callable<Integer> {
             engine.reload();
             engine.evaluatePending();   // the start: rules act on events from here on
             System.out.printf(Locale.ROOT, "## Rules engine, %s%n%n", databaseUrl == null ? "H2 (embedded)" : databaseUrl);
-            System.out.printf(Locale.ROOT, "- %d active rules (%s), %s; %d models with one instance each; rules.pollMillis %d%n",
-                    sync.activated().size(), mix, sync.message(), models, pollMillis);
+            System.out.printf(Locale.ROOT, "- %d active rules (%s), %s; %d models with one instance each; a matching rule fires on"
+                    + " %.0f %% of its events; rules.pollMillis %d%n", sync.activated().size(), mix, sync.message(), models,
+                    fireRate * 100, pollMillis);
 
             // (1) Throughput: events recorded first, then drained.
             for (int i = 0; i < events; i++) {
@@ -154,8 +159,8 @@ public final class RulesBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The mix: 60 % watch one model's validation metrics and fire (an alert) on most of its events; 20 % watch a metric
-     * name the events do not carry; 10 % watch deprecations; 10 % compare with what a deployment serves (none here).
+     * The mix: 60 % watch one model's validation metrics and fire (an alert) on {@code --fire-rate} of them; 20 % watch a metric
+     * name the events do not carry; 10 % watch deprecations; 10 % compare with what one of ten deployments serves (none exists here).
      */
     private Map<String, Integer> writeRules(Path dir, Random random) throws Exception {
         Map<String, Integer> mix = new LinkedHashMap<>();
@@ -168,7 +173,9 @@ public final class RulesBenchmark implements Callable<Integer> {
                 label = "one model, fires";
                 given = "event.type == 'metric.recorded' && instance.model == 'bench/m" + random.nextInt(models)
                         + "' && metric.scope == 'validation'";
-                when = "metric('validation', 'mae') < 10 && meta.trainingRows >= 1000000";
+                // Events record an MAE uniform in [1, 6): the condition holds on fireRate of them.
+                when = String.format(Locale.ROOT, "metric('validation', 'mae') < %.4f && meta.trainingRows >= 1000000",
+                        1 + 5 * fireRate);
             } else if (kind < 8) {
                 label = "other metric";
                 given = "event.type == 'metric.recorded' && metric.name == 'auc'";
@@ -180,7 +187,8 @@ public final class RulesBenchmark implements Callable<Integer> {
             } else {
                 label = "versus served";
                 given = "event.type == 'metric.recorded' && metric.scope == 'validation'";
-                when = "metric('validation', 'mae') < served('none-" + r + "').metric('validation', 'mae')";
+                // Ten deployments compared against, none of which exists here (served(...) is null: the rule does not fire).
+                when = "metric('validation', 'mae') < served('deployment-" + (r % 10) + "').metric('validation', 'mae')";
             }
             mix.merge(label, 1, Integer::sum);
             Files.writeString(dir.resolve("rule-" + r + ".yaml"), "name: rule-" + r + "\ngiven: " + given + "\nwhen: " + when
