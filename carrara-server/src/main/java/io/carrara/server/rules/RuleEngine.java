@@ -7,7 +7,6 @@ import io.carrara.api.rules.RuleEvaluationInfo;
 import io.carrara.api.rules.RuleInfo;
 import io.carrara.registry.db.DatabaseTimes;
 import io.carrara.registry.model.Event;
-import io.carrara.rules.ActionKind;
 import io.carrara.rules.ActionRule;
 import io.carrara.rules.Rule;
 import io.carrara.rules.SelectionRule;
@@ -182,7 +181,7 @@ public final class RuleEngine implements AutoCloseable {
                     evaluate(rule, event, eventFacts, memo);
                 }
             }
-            if (SELECTION_EVENTS.contains(event.type())) {
+            if (!selections.isEmpty() && SELECTION_EVENTS.contains(event.type())) {   // no follower query without selection rules
                 reselect(event, before);
             }
             store.finish(event.id());
@@ -301,7 +300,7 @@ public final class RuleEngine implements AutoCloseable {
         if (before.isPresent() && !"running".equals(before.get().state())) {
             return new RuleActionInfo(action.kind().toString(), arguments, before.get().state(), before.get().outcome());
         }
-        store.actionStarted(rule, event.id(), index, wireName(action.kind()));
+        store.actionStarted(rule, event.id(), index, action.kind().toString());
         String state;
         String detail;
         try {
@@ -321,9 +320,9 @@ public final class RuleEngine implements AutoCloseable {
         store.actionFinished(rule, event.id(), index, state, detail);
         if ("failed".equals(state)) {
             log.atWarn().setMessage("a rule's action failed").addKeyValue("rule", rule).addKeyValue("event", event.id())
-                    .addKeyValue("action", wireName(action.kind())).addKeyValue("reason", detail).log();
+                    .addKeyValue("action", action.kind().toString()).addKeyValue("reason", detail).log();
         }
-        return new RuleActionInfo(wireName(action.kind()), arguments, state, detail);
+        return new RuleActionInfo(action.kind().toString(), arguments, state, detail);
     }
 
     private String run(String rule, Event event, int index, EvaluatedAction action, String actor, String commit)
@@ -397,10 +396,6 @@ public final class RuleEngine implements AutoCloseable {
         return shown;
     }
 
-    private static String wireName(ActionKind kind) {
-        return kind.toString();
-    }
-
     private static String shortCommit(String commit) {
         return commit.length() > 12 && !commit.startsWith("sha256:") ? commit.substring(0, 12) : commit;
     }
@@ -422,7 +417,7 @@ public final class RuleEngine implements AutoCloseable {
         Evaluation evaluation = evaluator.evaluate(rule.rule(), event, facts);
         List<RuleActionInfo> would = new ArrayList<>();
         if (evaluation.fired()) {
-            evaluation.actions().forEach(action -> would.add(new RuleActionInfo(wireName(action.kind()), shown(action), "would run",
+            evaluation.actions().forEach(action -> would.add(new RuleActionInfo(action.kind().toString(), shown(action), "would run",
                     null)));
         }
         RuleEvaluationInfo info = new RuleEvaluationInfo(0, name, rule.commit(), null, eventType, instance, at,

@@ -282,6 +282,23 @@ class RulesEndToEndTest {
         assertThat(json(branch).get("field").asText()).isEqualTo("branch");
 
         assertThat(get(a, "/api/v1/rules/no-such-rule").statusCode()).isEqualTo(404);
+
+        // Hostile bodies on the other endpoints: each refused with the field, never a stack trace or a class name.
+        for (String[] bad : new String[][] {
+                {"/api/v1/rules/eta-promote/evaluate", "{\"instance\": \"../../etc/passwd\"}", "instance"},
+                {"/api/v1/rules/eta-promote/evaluate", "{\"instance\": 42}", "instance"},
+                {"/api/v1/rules/eta-promote/evaluate", "{\"instance\": \"" + UUID.randomUUID() + "\", \"event\": \"'; DROP TABLE events\"}",
+                    "event"},
+                {"/api/v1/rules/some-rule/followers", "{\"deployment\": \"../../etc\"}", "deployment"},
+                {"/api/v1/rules/some-rule/followers", "{}", "deployment"},
+                {"/api/v1/rules/some-rule/followers", "{\"deployment\": \"" + "x".repeat(5000) + "\"}", "deployment"},
+                {"/api/v1/rules/sync", "{\"repository\": \"file:///etc\"}", "repository"},
+                {"/api/v1/rules/sync", "{\"repository\": \"https://user:secret@git.example.com/r.git\"}", "repository"}}) {
+            HttpResponse<String> refused = post(a, bad[0], bad[1]);
+            assertThat(refused.statusCode()).as(bad[0] + " " + bad[1]).isBetween(400, 499);
+            assertThat(json(refused).get("field").asText()).as(refused.body()).isEqualTo(bad[2]);
+            assertThat(refused.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("secret@");
+        }
         assertThatThrownBy(() -> a.rules().engine().dryRun("no-such-rule", UUID.randomUUID(), "instance.created", "maps", "eta"))
                 .isInstanceOf(CarraraException.class).hasMessageContaining("no active action rule");
     }
