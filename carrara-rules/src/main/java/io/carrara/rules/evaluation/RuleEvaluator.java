@@ -53,6 +53,15 @@ public final class RuleEvaluator {
 
     /** Evaluates {@code rule} for {@code event}: given, then when, then the actions' arguments. */
     public Evaluation evaluate(ActionRule rule, EventFacts event, RuleFactsProvider provider) {
+        return evaluate(rule, event, provider, null);
+    }
+
+    /**
+     * As {@link #evaluate(ActionRule, EventFacts, RuleFactsProvider)}, asking {@code memo} (the rule's own, or null)
+     * first whether given is known to be false for this event, and telling it what given answered when it may
+     * remember that.
+     */
+    public Evaluation evaluate(ActionRule rule, EventFacts event, RuleFactsProvider provider, GivenMemo memo) {
         requireNonNull(rule, "rule is null");
         requireNonNull(event, "event is null");
         requireNonNull(provider, "provider is null");
@@ -68,8 +77,14 @@ public final class RuleEvaluator {
                         RulesErrorCode.RULE_EVALUATION_FAILED, rule.given().position(),
                         "the event's instance " + event.instance() + " does not exist"));
             }
+            if (memo != null && memo.known(event, instance).equals(Optional.of(false))) {
+                return new Evaluation(rule.name(), false, condition, actions, problems, Duration.ofNanos(System.nanoTime() - start));
+            }
             RuleContext context = sandbox.context(instance, event, provider);
             givenMatched = condition(rule.given(), context, "given");
+            if (memo != null && context.functionCalls() == 0) {
+                memo.remember(event, instance, givenMatched);
+            }
             if (givenMatched) {
                 condition = Optional.of(rule.when().isEmpty() || condition(rule.when().get(), context, "when"));
                 if (condition.get()) {

@@ -26,6 +26,7 @@ public final class RuleContext implements JexlContext, JexlContext.CancellationH
     private final RuleFactsProvider provider;
     private final AtomicBoolean cancellation = new AtomicBoolean();
     private final long deadline;
+    private int functionCalls;
 
     RuleContext(InstanceFacts instance, EventFacts event, RuleFactsProvider provider, long deadline) {
         this.instance = instance == null ? null : new InstanceView(instance);
@@ -70,6 +71,11 @@ public final class RuleContext implements JexlContext, JexlContext.CancellationH
         return cancellation;
     }
 
+    /** How many times the rule has called {@code metric(...)} or {@code served(...)} (registry state) in this context. */
+    public int functionCalls() {
+        return functionCalls;
+    }
+
     long deadline() {
         return deadline;
     }
@@ -77,6 +83,7 @@ public final class RuleContext implements JexlContext, JexlContext.CancellationH
     /** The event's instance's latest value of metric {@code name} in {@code scope}, or null. */
     @RuleVisible
     public Double metric(String scope, String name) {
+        functionCalls++;
         checkDeadline();
         return instance == null ? null : metricOf(instance.facts(), scope, name);
     }
@@ -84,6 +91,7 @@ public final class RuleContext implements JexlContext, JexlContext.CancellationH
     /** The instance deployment {@code deployment} serves now, or null when it serves none. */
     @RuleVisible
     public InstanceView served(String deployment) {
+        functionCalls++;
         checkDeadline();
         requireNonNull(deployment, "served(deployment) needs a deployment name, not null");
         return provider.served(deployment).map(InstanceView::new).orElse(null);

@@ -31,6 +31,14 @@ public final class RuleExpression {
         return locate.apply(0);
     }
 
+    /**
+     * The variables the expression reads, each as the path of properties read from it ({@code event.type} is
+     * {@code [event, type]}; a variable whose method is called or that is read whole is its name alone).
+     */
+    public java.util.Set<java.util.List<String>> variables() {
+        return script.getVariables();
+    }
+
     JexlScript script() {
         return script;
     }

@@ -12,6 +12,7 @@ import io.carrara.rules.Rule;
 import io.carrara.rules.SelectionRule;
 import io.carrara.rules.evaluation.EvaluatedAction;
 import io.carrara.rules.evaluation.Evaluation;
+import io.carrara.rules.evaluation.GivenMemo;
 import io.carrara.rules.evaluation.RuleEvaluator;
 import io.carrara.rules.evaluation.SecretReference;
 import io.carrara.rules.facts.EventFacts;
@@ -85,7 +86,8 @@ public final class RuleEngine implements AutoCloseable {
     private volatile long loadedSync = -1;
     private long lastWarning = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
-    private record Active(ActionRule rule, String commit) {}
+    /** An active action rule, with the memo of what its given answered (a new one with each reload). */
+    private record Active(ActionRule rule, String commit, GivenMemo memo) {}
 
     private record Selection(SelectionRule rule, String commit) {}
 
@@ -152,7 +154,7 @@ public final class RuleEngine implements AutoCloseable {
             try {
                 Rule rule = parser.parse(info.path(), info.source());
                 if (rule instanceof ActionRule action) {
-                    rules.add(new Active(action, info.commit()));
+                    rules.add(new Active(action, info.commit(), GivenMemo.of(action)));
                 } else if (rule instanceof SelectionRule selection) {
                     selecting.put(selection.name(), new Selection(selection, info.commit()));
                 }
@@ -165,45 +167,56 @@ public final class RuleEngine implements AutoCloseable {
         selections = Map.copyOf(selecting);
     }
 
-    /** Claims and evaluates the events waiting; answers how many it handled. */
+    /**
+     * Claims and evaluates the events waiting; answers how many it handled. Per event, the evaluations that matched
+     * without firing (or erred) are written with the claim's end in one transaction; one that fired is written as soon
+     * as its actions are done, so that a retry after a crash finds it and does not evaluate it again against a
+     * registry its own actions changed.
+     */
     public int evaluatePending() {
         if (store.lastSucceededSync() != loadedSync) {
             reload();   // a sync, here or on another server on this database, changed the active rules
         }
-        List<Event> events = store.claim(settings.server(), BATCH, settings.lease(), settings.settle());
+        RuleStore.Claimed claimed = store.claimEvents(settings.server(), BATCH, settings.lease(), settings.settle());
         List<Active> rules = active;
-        for (Event event : events) {
+        for (Event event : claimed.events()) {
             EventFacts eventFacts = EventFacts.from(event);
-            java.util.Set<String> before = store.evaluatedRules(event.id());   // a retry after a crash: what was done
+            // A retry after a crash: the rules evaluated then are not evaluated again.
+            java.util.Set<String> before = claimed.retried().contains(event.id()) ? store.evaluatedRules(event.id())
+                    : java.util.Set.of();
             RuleFactsProvider memo = new MemoFacts(facts);   // every rule asks about the same instance: read it once
+            List<RuleEvaluationInfo> quiet = new ArrayList<>();
             for (Active rule : rules) {
                 if (!before.contains(rule.rule().name())) {
-                    evaluate(rule, event, eventFacts, memo);
+                    evaluate(rule, event, eventFacts, memo).ifPresent(quiet::add);
                 }
             }
             if (!selections.isEmpty() && SELECTION_EVENTS.contains(event.type())) {   // no follower query without selection rules
                 reselect(event, before);
             }
-            store.finish(event.id());
+            store.finish(event.id(), quiet);
         }
-        return events.size();
+        return claimed.events().size();
     }
 
-    private void evaluate(Active active, Event event, EventFacts eventFacts, RuleFactsProvider facts) {
+    /** Evaluates one rule; answers the evaluation to record with the event's end (one that fired is recorded here). */
+    private Optional<RuleEvaluationInfo> evaluate(Active active, Event event, EventFacts eventFacts, RuleFactsProvider facts) {
         ActionRule rule = active.rule();
         Instant at = DatabaseTimes.now();
         Evaluation evaluation;
         try {
-            evaluation = evaluator.evaluate(rule, eventFacts, facts);
+            evaluation = evaluator.evaluate(rule, eventFacts, facts, active.memo());
         } catch (RuntimeException e) {
             errors.increment();
-            store.record(new RuleEvaluationInfo(0, rule.name(), active.commit(), event.id(), event.type(), event.instance(), at, false,
-                    false, false, List.of(), "the evaluation failed: " + e.getMessage(), 0));
-            return;
+            return Optional.of(new RuleEvaluationInfo(0, rule.name(), active.commit(), event.id(), event.type(), event.instance(), at,
+                    false, false, false, List.of(), "the evaluation failed: " + e.getMessage(), 0));
         }
         evaluated.increment();
         if (!evaluation.problems().isEmpty()) {
             errors.increment();
+        }
+        if (!evaluation.givenMatched() && evaluation.problems().isEmpty()) {
+            return Optional.empty();   // most rules do not match most events: only evaluations that matched or erred are kept
         }
         List<RuleActionInfo> done = new ArrayList<>();
         if (evaluation.fired()) {
@@ -213,12 +226,14 @@ public final class RuleEngine implements AutoCloseable {
             }
             eventToAction.record(Duration.between(event.createdAt(), Instant.now()));
         }
-        if (!evaluation.givenMatched() && evaluation.problems().isEmpty()) {
-            return;   // most rules do not match most events: only evaluations that matched or erred are kept
-        }
-        store.record(new RuleEvaluationInfo(0, rule.name(), active.commit(), event.id(), event.type(), event.instance(), at,
+        RuleEvaluationInfo info = new RuleEvaluationInfo(0, rule.name(), active.commit(), event.id(), event.type(), event.instance(), at,
                 evaluation.givenMatched(), evaluation.fired(), false, done,
-                evaluation.problems().isEmpty() ? null : evaluation.problems().get(0).toString(), micros(evaluation.duration())));
+                evaluation.problems().isEmpty() ? null : evaluation.problems().get(0).toString(), micros(evaluation.duration()));
+        if (evaluation.fired()) {
+            store.record(info);
+            return Optional.empty();
+        }
+        return Optional.of(info);
     }
 
     /**

@@ -36,6 +36,10 @@ public final class RuleStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private final RegistryDatabase database;
+    /** Set once the first claim exists (claims are never deleted): the start need not be looked for again. */
+    private volatile boolean started;
+    /** The highest floor a claim has found so far; floors only grow. */
+    private volatile long knownFloor;
 
     public RuleStore(RegistryDatabase database) {
         this.database = requireNonNull(database, "database is null");
@@ -213,22 +217,38 @@ public final class RuleStore {
 
     // ---- event claims
 
+    /** Events claimed by one server; {@code retried} holds those another claim had left unfinished (a server died). */
+    public record Claimed(List<Event> events, java.util.Set<Long> retried) {}
+
+    /** As {@link #claimEvents}, the events only. */
+    public List<Event> claim(String server, int limit, Duration lease, Duration settle) {
+        return claimEvents(server, limit, lease, settle).events();
+    }
+
     /**
      * Claims up to {@code limit} events for {@code server}, oldest first: events no server has claimed, and events a
      * server claimed more than {@code lease} ago without finishing them (it died). Events before the first claim ever
      * made are not evaluated (rules act from the moment they are first enabled), nor events more than
      * {@code settle} older than the newest finished claim that nobody claimed (their ids were skipped: a rolled-back
-     * insert). Each claim is its own transaction: of several servers, one wins each event.
+     * insert). The unclaimed events are claimed in one transaction; when another server claimed one of them first,
+     * each is claimed on its own, so that of several servers one wins each event.
      */
-    public List<Event> claim(String server, int limit, Duration lease, Duration settle) {
+    public Claimed claimEvents(String server, int limit, Duration lease, Duration settle) {
         Instant now = DatabaseTimes.now();
         startIfFirst(now);
-        List<Event> candidates = database.jdbi().withHandle(handle -> {
-            Long floor = handle.createQuery("""
-                            SELECT MAX(event_id) FROM rule_event_claims WHERE finished_at IS NOT NULL AND claimed_at < ?""")
-                    .bind(0, toDb(now.minus(settle))).mapTo(Long.class).findOne().orElse(null);
-            if (floor == null) {
+        record Candidate(Event event, boolean claimedBefore) {}
+        List<Candidate> candidates = database.jdbi().withHandle(handle -> {
+            // Finished claims only grow: the floor of the last poll bounds this one's search (the primary key's range).
+            Long found = handle.createQuery("""
+                            SELECT MAX(event_id) FROM rule_event_claims
+                            WHERE event_id >= ? AND finished_at IS NOT NULL AND claimed_at < ?""")
+                    .bind(0, knownFloor).bind(1, toDb(now.minus(settle))).mapTo(Long.class).findOne().orElse(null);
+            long floor;
+            if (found == null) {
                 floor = handle.createQuery("SELECT MIN(event_id) FROM rule_event_claims").mapTo(Long.class).findOne().orElse(0L);
+            } else {
+                floor = found;
+                knownFloor = Math.max(knownFloor, found);
             }
             return handle.createQuery("""
                             SELECT e.event_id, e.event_type, e.project, e.model, e.instance_id, e.payload, e.created_at,
@@ -236,22 +256,50 @@ public final class RuleStore {
                             FROM events e LEFT JOIN rule_event_claims c ON c.event_id = e.event_id
                             WHERE e.event_id > ? AND (c.event_id IS NULL OR (c.finished_at IS NULL AND c.claimed_at < ?))
                             ORDER BY e.event_id LIMIT ?""")
-                    .bind(0, floor == null ? 0L : floor).bind(1, toDb(now.minus(lease))).bind(2, limit)
-                    .map((rs, ctx) -> event(rs)).list();
+                    .bind(0, floor).bind(1, toDb(now.minus(lease))).bind(2, limit)
+                    .map((rs, ctx) -> new Candidate(event(rs), rs.getObject("claimed_at") != null)).list();
         });
-        List<Event> claimed = new ArrayList<>();
-        for (Event event : candidates) {
-            if (tryClaim(event.id(), server, now, lease)) {
-                claimed.add(event);
+        List<Event> fresh = candidates.stream().filter(candidate -> !candidate.claimedBefore()).map(Candidate::event).toList();
+        java.util.Set<Long> claimed = new java.util.HashSet<>();
+        if (!fresh.isEmpty()) {
+            try {
+                database.inTransaction(handle -> {
+                    org.jdbi.v3.core.statement.PreparedBatch batch = handle.prepareBatch(
+                            "INSERT INTO rule_event_claims (event_id, claimed_by, claimed_at) VALUES (?, ?, ?)");
+                    for (Event event : fresh) {
+                        batch.bind(0, event.id()).bind(1, clip(server, 200)).bind(2, toDb(now)).add();
+                    }
+                    return batch.execute();
+                });
+                fresh.forEach(event -> claimed.add(event.id()));
+            } catch (RuntimeException e) {
+                // Another server claimed one of them first (or the batch failed): each on its own, the winner keeps it.
+                for (Event event : fresh) {
+                    if (tryClaim(event.id(), server, now, lease)) {
+                        claimed.add(event.id());
+                    }
+                }
             }
         }
-        return claimed;
+        java.util.Set<Long> retried = new java.util.HashSet<>();
+        for (Candidate candidate : candidates) {
+            if (candidate.claimedBefore() && tryClaim(candidate.event().id(), server, now, lease)) {
+                claimed.add(candidate.event().id());
+                retried.add(candidate.event().id());
+            }
+        }
+        List<Event> events = candidates.stream().map(Candidate::event).filter(event -> claimed.contains(event.id())).toList();
+        return new Claimed(events, java.util.Set.copyOf(retried));
     }
 
     private void startIfFirst(Instant now) {
-        long claims = database.jdbi().withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM rule_event_claims")
-                .mapTo(Long.class).one());
-        if (claims > 0) {
+        if (started) {
+            return;
+        }
+        boolean any = database.jdbi().withHandle(handle -> handle.createQuery("SELECT event_id FROM rule_event_claims LIMIT 1")
+                .mapTo(Long.class).findOne().isPresent());
+        if (any) {
+            started = true;
             return;
         }
         long newest = database.jdbi().withHandle(handle -> handle.createQuery("SELECT COALESCE(MAX(event_id), 0) FROM events")
@@ -260,8 +308,10 @@ public final class RuleStore {
             database.inTransaction(h -> h.createUpdate("""
                             INSERT INTO rule_event_claims (event_id, claimed_by, claimed_at, finished_at) VALUES (?, ?, ?, ?)""")
                     .bind(0, newest).bind(1, "start").bind(2, toDb(now)).bind(3, toDb(now)).execute());
+            started = true;
         } catch (CarraraException e) {
             if (e.errorCode().equals(StandardErrorCode.CONFLICT.toErrorCode())) {
+                started = true;
                 return;   // another server wrote the start at the same moment
             }
             throw e;
@@ -297,8 +347,42 @@ public final class RuleStore {
 
     /** Marks the event's claim finished: every rule has been evaluated on it. */
     public void finish(long eventId) {
-        database.jdbi().useHandle(handle -> handle.createUpdate("UPDATE rule_event_claims SET finished_at = ? WHERE event_id = ?")
-                .bind(0, toDb(DatabaseTimes.now())).bind(1, eventId).execute());
+        finish(eventId, List.of());
+    }
+
+    /**
+     * Appends {@code evaluations} of one event and marks its claim finished, in one transaction. An evaluation of a
+     * rule already recorded for the event (a retry) is left as it was.
+     */
+    public void finish(long eventId, List<RuleEvaluationInfo> evaluations) {
+        try {
+            database.inTransaction(handle -> {
+                if (!evaluations.isEmpty()) {
+                    org.jdbi.v3.core.statement.PreparedBatch batch = handle.prepareBatch(INSERT_EVALUATION);
+                    for (RuleEvaluationInfo evaluation : evaluations) {
+                        bind(batch, evaluation).add();
+                    }
+                    batch.execute();
+                }
+                return finishClaim(handle, eventId);
+            });
+        } catch (RuntimeException e) {
+            if (unavailable(e)) {
+                throw e;
+            }
+            // One of them was recorded before (a retry): each on its own, keeping the first of each.
+            evaluations.forEach(this::record);
+            database.jdbi().useHandle(handle -> finishClaim(handle, eventId));
+        }
+    }
+
+    private static int finishClaim(Handle handle, long eventId) {
+        return handle.createUpdate("UPDATE rule_event_claims SET finished_at = ? WHERE event_id = ?")
+                .bind(0, toDb(DatabaseTimes.now())).bind(1, eventId).execute();
+    }
+
+    private static boolean unavailable(RuntimeException e) {
+        return RegistryDatabase.unavailable(e).isPresent();
     }
 
     private static Event event(ResultSet rs) throws SQLException {
@@ -345,18 +429,23 @@ public final class RuleStore {
                 .bind(5, index).execute());
     }
 
+    private static final String INSERT_EVALUATION = """
+            INSERT INTO rule_evaluations (rule_name, commit_id, event_id, event_type, instance_id, evaluated_at, matched,
+                                          fired, dry_run, actions, error, duration_micros)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bind(S statement, RuleEvaluationInfo evaluation) {
+        return statement.bind(0, evaluation.rule()).bind(1, evaluation.commit()).bind(2, evaluation.eventId())
+                .bind(3, evaluation.eventType()).bind(4, evaluation.instance() == null ? null : evaluation.instance().toString())
+                .bind(5, toDb(evaluation.evaluatedAt())).bind(6, evaluation.matched()).bind(7, evaluation.fired())
+                .bind(8, evaluation.dryRun()).bind(9, RegistryJson.write(RegistryJson.mapper().valueToTree(evaluation.actions())))
+                .bind(10, clip(evaluation.error(), 4000)).bind(11, evaluation.durationMicros());
+    }
+
     /** Appends an evaluation; a second one of the same rule and event is a conflict and leaves the first. */
     public void record(RuleEvaluationInfo evaluation) {
         try {
-            database.inTransaction(handle -> handle.createUpdate("""
-                            INSERT INTO rule_evaluations (rule_name, commit_id, event_id, event_type, instance_id, evaluated_at, matched,
-                                                          fired, dry_run, actions, error, duration_micros)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .bind(0, evaluation.rule()).bind(1, evaluation.commit()).bind(2, evaluation.eventId())
-                    .bind(3, evaluation.eventType()).bind(4, evaluation.instance() == null ? null : evaluation.instance().toString())
-                    .bind(5, toDb(evaluation.evaluatedAt())).bind(6, evaluation.matched()).bind(7, evaluation.fired())
-                    .bind(8, evaluation.dryRun()).bind(9, RegistryJson.write(RegistryJson.mapper().valueToTree(evaluation.actions())))
-                    .bind(10, clip(evaluation.error(), 4000)).bind(11, evaluation.durationMicros()).execute());
+            database.inTransaction(handle -> bind(handle.createUpdate(INSERT_EVALUATION), evaluation).execute());
         } catch (CarraraException e) {
             if (!e.errorCode().equals(StandardErrorCode.CONFLICT.toErrorCode())) {
                 throw e;

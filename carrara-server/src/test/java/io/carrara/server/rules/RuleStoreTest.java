@@ -70,7 +70,9 @@ class RuleStoreTest {
             // Within the lease nobody else takes it; past it (a lease of zero here) another server does.
             assertThat(store.claim("b", 10, LEASE, SETTLE)).isEmpty();
             Thread.sleep(20);
-            assertThat(store.claim("b", 10, Duration.ZERO, SETTLE)).extracting(Event::id).containsExactly(id);
+            RuleStore.Claimed takenOver = store.claimEvents("b", 10, Duration.ZERO, SETTLE);
+            assertThat(takenOver.events()).extracting(Event::id).containsExactly(id);
+            assertThat(takenOver.retried()).as("a claim taken over is a retry").containsExactly(id);
             store.finish(id);
             Thread.sleep(20);
             assertThat(store.claim("c", 10, Duration.ZERO, SETTLE)).isEmpty();
@@ -90,6 +92,34 @@ class RuleStoreTest {
             store.actionFinished("r", id, 0, "done", "deployment eta updated");
             assertThat(store.action("r", id, 0)).hasValueSatisfying(state -> assertThat(state.outcome()).contains("updated"));
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseDialect.class)
+    void anEventsEvaluationsAreWrittenWithItsEnd(DatabaseDialect dialect) {
+        try (TestDatabases.TestDatabase test = TestDatabases.create(dialect);
+                RegistryDatabase database = RegistryDatabase.open(test.config())) {
+            RuleStore store = new RuleStore(database);
+            store.claim("a", 10, LEASE, SETTLE);
+            List<Long> ids = insertEvents(database, 2);
+            RuleStore.Claimed claimed = store.claimEvents("a", 10, LEASE, SETTLE);
+            assertThat(claimed.events()).extracting(Event::id).containsExactlyElementsOf(ids);
+            assertThat(claimed.retried()).as("fresh claims are no retries").isEmpty();
+
+            store.finish(ids.get(0), List.of(matched("p", ids.get(0)), matched("q", ids.get(0))));
+            assertThat(store.evaluatedRules(ids.get(0))).containsExactlyInAnyOrder("p", "q");
+            // A retry that evaluates again a rule recorded before keeps the first record and writes the rest.
+            store.record(matched("p", ids.get(1)));
+            store.finish(ids.get(1), List.of(matched("p", ids.get(1)), matched("r", ids.get(1))));
+            assertThat(store.evaluatedRules(ids.get(1))).containsExactlyInAnyOrder("p", "r");
+            assertThat(store.evaluations("p", null, false, 10)).hasSize(2);
+            assertThat(store.claim("b", 10, Duration.ZERO, SETTLE)).as("both claims finished").isEmpty();
+        }
+    }
+
+    private static RuleEvaluationInfo matched(String rule, long event) {
+        return new RuleEvaluationInfo(0, rule, "c1", event, "metric.recorded", null, DatabaseTimes.now(), true, false, false,
+                List.of(), null, 10);
     }
 
     @ParameterizedTest
