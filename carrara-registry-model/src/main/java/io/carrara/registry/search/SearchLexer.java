@@ -1,6 +1,6 @@
 package io.carrara.registry.search;
 
-import static io.carrara.registry.RegistryErrorCode.SEARCH_SYNTAX;
+import static io.carrara.registry.search.SearchErrorCode.SEARCH_SYNTAX;
 import static java.util.Objects.requireNonNull;
 
 import io.carrara.spi.error.CarraraException;
