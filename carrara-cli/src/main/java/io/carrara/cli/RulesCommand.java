@@ -6,22 +6,85 @@ import io.carrara.api.rules.RuleInfo;
 import io.carrara.api.rules.RuleSyncInfo;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.RulesClient;
+import io.carrara.rules.evaluation.RuleEvaluator;
+import io.carrara.rules.expression.ExpressionSandbox;
+import io.carrara.rules.expression.SandboxLimits;
+import io.carrara.rules.parse.RuleParser;
+import io.carrara.rules.parse.RuleSet;
+import io.carrara.rules.parse.RulesRepository;
+import io.carrara.rules.testing.RuleTestReport;
+import io.carrara.rules.testing.RuleTestRunner;
+import io.carrara.spi.error.CarraraException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code carrara rules sync|list|show|evaluations|evaluate}, for server admins. */
-@Command(name = "rules", description = {"Sync, list and inspect the rules that act on registry events (server admins"
-        + " only).", "Rules live in a Git repository, one YAML file each; a sync runs every rule's tests and activates"
-        + " only the versions whose tests pass."},
-        subcommands = {RulesCommand.Sync.class, RulesCommand.Listing.class, RulesCommand.Show.class,
+/** {@code carrara rules sync|list|show|evaluations|evaluate|followers|unfollow}, for server admins, and {@code rules test DIR}, for anyone. */
+@Command(name = "rules", description = {"Test rules locally; sync, list and inspect the rules that act on registry events"
+        + " (server admins only).", "Rules live in a Git repository, one YAML file each; a sync runs every rule's tests"
+        + " and activates only the versions whose tests pass."},
+        subcommands = {RulesCommand.RunTests.class, RulesCommand.Sync.class, RulesCommand.Listing.class, RulesCommand.Show.class,
             RulesCommand.Evaluations.class, RulesCommand.Evaluate.class, RulesCommand.Followers.class,
             RulesCommand.Unfollow.class})
 final class RulesCommand extends GroupCommand {
+
+    /**
+     * {@code carrara rules test DIR}: the tests a sync would run, in this process, with no server or token, so that a
+     * rules repository's CI can run them. It loads and tests with the same classes as the server's sync, and like the
+     * sync takes every secret a webhook names ({@code env.NAME}) to exist.
+     */
+    @Command(name = "test", mixinStandardHelpOptions = true, versionProvider = CarraraCli.Version.class,
+            description = {"Run the tests of every rule file (*.yaml, *.yml) under DIR, here, without a server or a token,"
+                    + " as a sync would before activating them.",
+                "Prints PASS or FAIL per rule, each failing test with its position and reason, each file that does not"
+                        + " load with its position, and a summary. Exit code 0 when every file loads and every test passes,"
+                        + " 1 otherwise, 2 when DIR is not a directory. Secrets a webhook names (env.NAME) are taken to exist."},
+            footerHeading = "%nExample (in a rules repository's CI):%n",
+            footer = "  carrara rules test .")
+    static final class RunTests implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "DIR", description = "The rules directory, such as a checkout of the rules repository.")
+        Path directory;
+
+        @Override
+        public Integer call() {
+            if (!Files.exists(directory)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "DIR " + directory + " does not exist; give"
+                        + " the directory that holds the rule files (*.yaml, *.yml), e.g. 'carrara rules test .' in a"
+                        + " checkout of the rules repository");
+            }
+            if (!Files.isDirectory(directory)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "DIR " + directory + " is a file, not a"
+                        + " directory; give the directory that holds the rule files (*.yaml, *.yml)");
+            }
+            // As the server's sync (Rules.start): one sandbox for parsing and evaluating, with the default limits.
+            ExpressionSandbox sandbox = new ExpressionSandbox(SandboxLimits.DEFAULTS);
+            try {
+                RuleSet rules = new RulesRepository(new RuleParser(sandbox)).load(directory);
+                RuleTestReport report = new RuleTestRunner(new RuleEvaluator(sandbox)).run(rules);
+                spec.commandLine().getOut().print(report.render());
+                return report.passed() ? ClientCommand.OK : ClientCommand.FAILED;
+            } catch (CarraraException e) {
+                // Only a directory that cannot be read as a whole (unreadable, too many files) gets here.
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return ClientCommand.FAILED;
+            } finally {
+                spec.commandLine().getOut().flush();
+                spec.commandLine().getErr().flush();
+            }
+        }
+    }
 
     @Command(name = "sync", description = {"Read the rules repository, run every rule's tests and activate the versions"
             + " that pass; a rule whose new version fails keeps its previous one.",

@@ -52,20 +52,25 @@ public record RuleTestReport(List<RuleReport> rules, List<RuleProblem> loadProbl
         return rules.stream().flatMap(rule -> rule.tests().stream()).filter(test -> !test.passed()).count();
     }
 
-    /** The report as plain text: a block per rule file, then a summary line and PASSED or FAILED. */
+    /**
+     * The report as plain text, as {@code carrara rules test DIR} prints it: a line per rule,
+     * {@code PASS name (n tests)} or {@code FAIL name (file)} with each failing test's name, position and
+     * reason indented below it, an {@code ERROR} line per file that did not load (with its position),
+     * then a summary line and PASSED or FAILED.
+     */
     public String render() {
         StringBuilder out = new StringBuilder();
         for (RuleReport rule : rules) {
-            out.append(rule.passed() ? "ok    " : "FAIL  ").append(rule.rule()).append("  (").append(rule.file()).append(")\n");
-            if (rule.tests().isEmpty()) {
-                out.append("        (no tests)\n");
+            if (rule.passed()) {
+                out.append("PASS ").append(rule.rule()).append(" (").append(tests(rule.tests().size())).append(")\n");
+                continue;
             }
+            out.append("FAIL ").append(rule.rule()).append(" (").append(rule.file()).append(")\n");
             for (TestResult test : rule.tests()) {
-                out.append(test.passed() ? "  PASS  " : "  FAIL  ").append(test.name());
                 if (!test.passed()) {
-                    out.append("\n          ").append(test.position()).append(": ").append(test.detail());
+                    out.append("    ").append(test.name()).append("\n        ").append(test.position()).append(": ")
+                            .append(test.detail()).append('\n');
                 }
-                out.append('\n');
             }
         }
         for (RuleProblem problem : loadProblems) {
@@ -81,5 +86,9 @@ public record RuleTestReport(List<RuleReport> rules, List<RuleProblem> loadProbl
         }
         out.append('\n').append(passed() ? "PASSED" : "FAILED").append('\n');
         return out.toString();
+    }
+
+    private static String tests(int count) {
+        return count == 0 ? "no tests" : count == 1 ? "1 test" : count + " tests";
     }
 }

@@ -20,8 +20,8 @@ class RuleTestRunnerTest {
                 .allSatisfy(test -> assertThat(test.passed()).as(test.name() + ": " + test.detail()).isTrue()));
         assertThat(report.passed()).isTrue();
         assertThat(report.testCount()).isEqualTo(10);
-        assertThat(report.render()).contains("PASS  better instance is promoted")
-                .contains("3 rules, 10 tests: 10 passed, 0 failed").endsWith("PASSED\n");
+        assertThat(report.render()).contains("PASS eta-promote-better-instance (5 tests)\n")
+                .doesNotContain("FAIL").contains("3 rules, 10 tests: 10 passed, 0 failed").endsWith("PASSED\n");
     }
 
     @Test
@@ -40,7 +40,10 @@ class RuleTestRunnerTest {
             assertThat(test.passed()).isFalse();
             assertThat(test.detail()).startsWith("evaluation error: eval-error.yaml:3:").contains("nope");
         });
-        assertThat(report.render()).contains("FAIL  sf is expected to fire but does not")
+        assertThat(report.render()).contains("FAIL wrong-expectation (wrong-expectation.yaml)\n"
+                        + "    sf is expected to fire but does not\n"
+                        + "        wrong-expectation.yaml:")
+                .contains(": expected fires=true, got false; when was false\n").doesNotContain("nyc fires")
                 .contains("2 rules, 4 tests: 1 passed, 3 failed").endsWith("FAILED\n");
     }
 
