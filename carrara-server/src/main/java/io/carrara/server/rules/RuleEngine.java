@@ -179,7 +179,11 @@ public final class RuleEngine implements AutoCloseable {
         }
         RuleStore.Claimed claimed = store.claimEvents(settings.server(), BATCH, settings.lease(), settings.settle());
         List<Active> rules = active;
+        claims = new Claims(claimed.events());
         for (Event event : claimed.events()) {
+            if (!claims.stillOurs(event.id())) {
+                continue;   // taken over by another server while this one was slow: it evaluates the event
+            }
             EventFacts eventFacts = EventFacts.from(event);
             // A retry after a crash: the rules evaluated then are not evaluated again.
             java.util.Set<String> before = claimed.retried().contains(event.id()) ? store.evaluatedRules(event.id())
@@ -195,6 +199,7 @@ public final class RuleEngine implements AutoCloseable {
                 reselect(event, before);
             }
             store.finish(event.id(), quiet);
+            claims.finished(event.id());
         }
         return claimed.events().size();
     }
@@ -315,6 +320,7 @@ public final class RuleEngine implements AutoCloseable {
         if (before.isPresent() && !"running".equals(before.get().state())) {
             return new RuleActionInfo(action.kind().toString(), arguments, before.get().state(), before.get().outcome());
         }
+        claims.renewIfDue();   // an action (a webhook's retries) may take long: the batch's claims stay this server's
         store.actionStarted(rule, event.id(), index, action.kind().toString());
         String state;
         String detail;
@@ -440,6 +446,39 @@ public final class RuleEngine implements AutoCloseable {
                 evaluation.problems().isEmpty() ? null : evaluation.problems().get(0).toString(), micros(evaluation.duration()));
         store.record(info);
         return info;
+    }
+
+    private Claims claims = new Claims(List.of());
+
+    /**
+     * The unfinished claims of the batch being evaluated, renewed once a third of the lease has passed since they were
+     * last claimed or renewed (before each event and each action), so that a slow batch is not taken over half done.
+     */
+    private final class Claims {
+        private final java.util.Set<Long> open = new java.util.LinkedHashSet<>();
+        private java.util.Set<Long> ours;
+        private long renewedAt = System.nanoTime();
+
+        Claims(List<Event> events) {
+            events.forEach(event -> open.add(event.id()));
+            ours = java.util.Set.copyOf(open);
+        }
+
+        boolean stillOurs(long eventId) {
+            renewIfDue();
+            return ours.contains(eventId);
+        }
+
+        void renewIfDue() {
+            if (!open.isEmpty() && System.nanoTime() - renewedAt > settings.lease().toNanos() / 3) {
+                ours = store.renew(settings.server(), open);
+                renewedAt = System.nanoTime();
+            }
+        }
+
+        void finished(long eventId) {
+            open.remove(eventId);
+        }
     }
 
     /** What the rules of one event ask about the registry, each asked once: the event's instance, what a deployment serves. */

@@ -345,6 +345,27 @@ public final class RuleStore {
         }
     }
 
+    /**
+     * Renews {@code server}'s unfinished claims of {@code eventIds} (a long batch, a slow webhook), so that no other
+     * server takes them over while this one still works on them; answers the ids that are still this server's.
+     */
+    public java.util.Set<Long> renew(String server, java.util.Collection<Long> eventIds) {
+        if (eventIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return database.inTransaction(handle -> {
+            handle.createUpdate("""
+                            UPDATE rule_event_claims SET claimed_at = :now
+                            WHERE claimed_by = :server AND finished_at IS NULL AND event_id IN (<ids>)""")
+                    .bind("now", toDb(DatabaseTimes.now())).bind("server", clip(server, 200)).bindList("ids", List.copyOf(eventIds))
+                    .execute();
+            return java.util.Set.copyOf(handle.createQuery("""
+                            SELECT event_id FROM rule_event_claims
+                            WHERE claimed_by = :server AND finished_at IS NULL AND event_id IN (<ids>)""")
+                    .bind("server", clip(server, 200)).bindList("ids", List.copyOf(eventIds)).mapTo(Long.class).list());
+        });
+    }
+
     /** Marks the event's claim finished: every rule has been evaluated on it. */
     public void finish(long eventId) {
         finish(eventId, List.of());

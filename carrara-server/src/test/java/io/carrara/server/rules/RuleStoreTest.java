@@ -117,6 +117,28 @@ class RuleStoreTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(DatabaseDialect.class)
+    void aRenewedClaimIsNotTakenOver(DatabaseDialect dialect) throws Exception {
+        try (TestDatabases.TestDatabase test = TestDatabases.create(dialect);
+                RegistryDatabase database = RegistryDatabase.open(test.config())) {
+            RuleStore store = new RuleStore(database);
+            store.claim("a", 10, LEASE, SETTLE);
+            List<Long> ids = insertEvents(database, 2);
+            assertThat(store.claim("slow", 10, LEASE, SETTLE)).hasSize(2);
+            Thread.sleep(1_100);
+            // The slow server renews its claims; another one with a lease of one second finds none to take over.
+            assertThat(store.renew("slow", ids)).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(store.claim("b", 10, Duration.ofSeconds(1), SETTLE)).isEmpty();
+            Thread.sleep(1_100);
+            // Not renewed in time: taken over, and no longer the slow server's.
+            assertThat(store.claim("b", 10, Duration.ofSeconds(1), SETTLE)).hasSize(2);
+            store.finish(ids.get(0));
+            assertThat(store.renew("slow", ids)).isEmpty();
+            assertThat(store.renew("b", ids)).containsExactly(ids.get(1));
+        }
+    }
+
     private static RuleEvaluationInfo matched(String rule, long event) {
         return new RuleEvaluationInfo(0, rule, "c1", event, "metric.recorded", null, DatabaseTimes.now(), true, false, false,
                 List.of(), null, 10);
