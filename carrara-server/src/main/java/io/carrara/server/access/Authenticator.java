@@ -30,6 +30,9 @@ public final class Authenticator {
     private final int maxFailuresPerMinute;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Renewals<String> renewals = new Renewals<>();
+    /** Counts {@link #invalidate} calls: a renewal that began before one does not store what it read. */
+    private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
     /** What a secret stood for when it was read: a principal (valid until {@code expiresAt}), or why it is refused. */
@@ -86,15 +89,22 @@ public final class Authenticator {
         // only the hash, so a leaked database leaks no token).
         Instant now = clock.instant();
         Cached cached = cache.get(secret);
-        if (cached == null || cached.readAt().plus(cacheFor).isBefore(now)) {
+        if (cached != null && cached.readAt().plus(cacheFor).isBefore(now)
+                && !cached.readAt().plus(cacheFor.multipliedBy(2)).isBefore(now)) {
+            // Stale but recent: answered as it is while one background read renews it (a revocation is seen then).
+            long generation = invalidations.get();
+            renewals.renew(secret, () -> {
+                Cached renewed = read(secret, clock.instant());
+                if (invalidations.get() == generation) {   // not read before a change this server made since
+                    remember(secret, renewed);
+                }
+            });
+        } else if (cached == null || cached.readAt().plus(cacheFor).isBefore(now)) {
             if (!mayBlock) {
                 return null;
             }
             cached = read(secret, now);
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
-            }
-            cache.put(secret, cached);
+            remember(secret, cached);
         }
         if (cached.refusal() != null) {
             throw refuse(address, cached.refusal());
@@ -105,8 +115,16 @@ public final class Authenticator {
         return Optional.of(cached.principal());
     }
 
+    private void remember(String secret, Cached cached) {
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(secret, cached);
+    }
+
     /** Forgets what is cached, e.g. after a change made through this server, so it takes effect at once. */
     public void invalidate() {
+        invalidations.incrementAndGet();
         cache.clear();
     }
 

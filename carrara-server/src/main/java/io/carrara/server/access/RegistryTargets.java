@@ -41,6 +41,9 @@ public final class RegistryTargets implements AccessPolicy.Targets {
     private final io.carrara.spark.sql.SqlPolicy sql = io.carrara.spark.sql.SqlPolicy.of(java.util.Optional.empty());
     private final Map<UUID, String> instanceProjects = new ConcurrentHashMap<>();
     private final Map<String, Timed> deploymentProjects = new ConcurrentHashMap<>();
+    private final Renewals<String> renewals = new Renewals<>();
+    /** Counts the changes this server made to deployments: a read that began before one does not store what it read. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     private record Timed(Set<String> projects, boolean anonymous, Instant readAt) {}
 
@@ -150,9 +153,20 @@ public final class RegistryTargets implements AccessPolicy.Targets {
         if (cached != null && !cached.readAt().plus(cacheFor).isBefore(now)) {
             return cached;
         }
+        if (cached != null && !cached.readAt().plus(cacheFor.multipliedBy(2)).isBefore(now)) {
+            // Stale but recent: answered as it is while one background read renews it.
+            long generation = changes.get();
+            renewals.renew(name, () -> readDeployment(name, clock.instant(), generation));
+            return cached;
+        }
         if (!mayBlock) {
             return null;
         }
+        return readDeployment(name, now, changes.get());
+    }
+
+    /** Reads and caches the deployment's entry, unless a change this server made came after {@code generation}. */
+    private Timed readDeployment(String name, Instant now, long generation) {
         Set<String> projects;
         try {
             projects = Set.of(deployments.get(name).model().project());
@@ -167,7 +181,9 @@ public final class RegistryTargets implements AccessPolicy.Targets {
             deploymentProjects.clear();
         }
         Timed read = new Timed(projects, anonymous, now);
-        deploymentProjects.put(name, read);
+        if (changes.get() == generation) {
+            deploymentProjects.put(name, read);
+        }
         return read;
     }
 
@@ -220,6 +236,7 @@ public final class RegistryTargets implements AccessPolicy.Targets {
             }
             JsonNode name = body.get("name");
             if (name != null && name.isTextual()) {
+                changes.incrementAndGet();
                 deploymentProjects.remove(name.asText());
                 projects.addAll(deploymentProject(name.asText(), true));
             }
@@ -486,6 +503,7 @@ public final class RegistryTargets implements AccessPolicy.Targets {
 
     /** Forgets what is cached of a deployment, after a deploy, an undeploy or an access change through this server. */
     public void deploymentChanged(String name) {
+        changes.incrementAndGet();
         deploymentProjects.remove(name);
     }
 }
