@@ -24,8 +24,10 @@ import picocli.CommandLine;
             "  --instance UUID                                          every row to one instance",
             "  --model P/M --latest                                     the newest non-deprecated instance, now",
             "  --partition-by city --instance nyc=UUID ... --default UUID   by the row's value of city",
-            "Or follow a selection rule (server admins): --rule RULE serves what the rule selects, re-selected as",
-            "instances come and go and metrics are recorded (carrara rules followers; undeploy to stop).",
+            "Or follow selection rules (server admins), re-selected as instances come and go and metrics are recorded",
+            "(carrara rules followers; undeploy or carrara rules unfollow to stop):",
+            "  --rule RULE                                              every row to what RULE selects",
+            "  --partition-by city --rule nyc=RULE1 ... --rule RULE     per-city champions, RULE for any other value",
             "Options left out take their defaults, not the deployment's previous values."
         })
 final class DeployCommand extends ClientCommand {
@@ -62,18 +64,15 @@ final class DeployCommand extends ClientCommand {
             description = "Share of predictions written to the prediction log, 0 (default) to 1.")
     Double logSampleRate;
 
-    @Option(names = "--rule", paramLabel = "RULE", description = "Serve what the selection rule RULE selects, and follow it.")
-    String rule;
+    @Option(names = "--rule", paramLabel = "RULE|VALUE=RULE",
+            description = "Serve what the selection rule RULE selects, and follow it; with --partition-by, VALUE=RULE for each"
+                    + " value (repeat) and one RULE for every other value.")
+    List<String> rules = new ArrayList<>();
 
     @Override
     void execute(CarraraClient client) {
-        if (rule != null) {
-            if (instances != null && !instances.isEmpty() || latest || partitionBy != null || model != null) {
-                throw usage("--rule chooses the instance itself: leave out --instance, --model, --latest and --partition-by");
-            }
-            io.carrara.api.rules.RuleFollower follower = client.rules().follow(rule, name);
-            out().println("deployment " + follower.deployment() + " follows rule " + follower.rule() + ": "
-                    + (follower.instance() == null ? "it selects no instance yet" : "serves " + follower.instance()));
+        if (!rules.isEmpty()) {
+            follow(client);
             return;
         }
         DeploymentDefinition definition = definition()
@@ -87,6 +86,53 @@ final class DeployCommand extends ClientCommand {
         };
         out().println(what + deployment.name() + " (revision " + deployment.revision() + "): "
                 + DeploymentCommand.describeRouting(deployment.model(), deployment.routing()));
+    }
+
+    private void follow(CarraraClient client) {
+        if (!instances.isEmpty() || latest || model != null || fallback != null || !features.isEmpty() || missingFeatures != null
+                || logSampleRate != null) {
+            throw usage("--rule chooses the instances itself: leave out --instance, --model, --latest and --default (a followed"
+                    + " deployment keeps its feature joins and log sampling; set them with a deploy before following)");
+        }
+        Map<String, String> byValue = new LinkedHashMap<>();
+        String otherwise = null;
+        for (String rule : rules) {
+            int equals = rule.indexOf('=');
+            if (equals < 0) {
+                if (otherwise != null) {
+                    throw usage("--rule " + otherwise + " and --rule " + rule + " both choose for "
+                            + (partitionBy == null ? "the whole deployment: give one" : "every other value: give one"));
+                }
+                otherwise = rule;
+            } else if (partitionBy == null) {
+                throw usage("--rule VALUE=RULE needs --partition-by FIELD");
+            } else if (equals == 0 || equals == rule.length() - 1) {
+                throw usage("--rule '" + rule + "' needs the form VALUE=RULE, e.g. nyc=eta-nyc-champion");
+            } else if (byValue.put(rule.substring(0, equals), rule.substring(equals + 1)) != null) {
+                throw usage("--rule names " + rule.substring(0, equals) + " twice");
+            }
+        }
+        if (otherwise == null) {
+            throw usage("--partition-by with --rule needs one --rule RULE (without VALUE=) for every other value of "
+                    + partitionBy + ", a missing field or null");
+        }
+        if (partitionBy == null) {
+            io.carrara.api.rules.RuleFollower follower = client.rules().follow(otherwise, name);
+            out().println("deployment " + follower.deployment() + " follows rule " + follower.rule() + ": "
+                    + (follower.instance() == null ? "it selects no instance yet" : "serves " + follower.instance()));
+            return;
+        }
+        if (byValue.isEmpty()) {
+            throw usage("--partition-by with --rule needs VALUE=RULE for at least one value, e.g. --rule nyc=eta-nyc-champion");
+        }
+        List<io.carrara.api.rules.RuleFollower> followers = client.rules().follow(name, partitionBy, byValue, otherwise);
+        out().println("deployment " + name + " follows rules by " + partitionBy + ":");
+        TextTable table = TextTable.withHeader(partitionBy, "rule", "serves");
+        for (io.carrara.api.rules.RuleFollower follower : followers) {
+            table.row(follower.partition() == null ? "(default)" : follower.partition(), follower.rule(),
+                    follower.instance() == null ? "nothing yet" : follower.instance());
+        }
+        table.print(out());
     }
 
     private DeploymentDefinition definition() {

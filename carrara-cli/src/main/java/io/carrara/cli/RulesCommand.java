@@ -202,26 +202,33 @@ final class RulesCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "followers", description = "List the deployments that follow selection rules (carrara deploy NAME --rule RULE).")
+    @Command(name = "followers", description = {"List the deployments that follow selection rules (carrara deploy NAME --rule RULE),",
+        "one row per rule: for the whole deployment, or for one value of its partition field or every other value (default)."})
     static final class Followers extends ClientCommand {
         @Override
         void execute(CarraraClient client) {
-            TextTable table = TextTable.withHeader("deployment", "rule", "followed_at", "followed_by");
+            TextTable table = TextTable.withHeader("deployment", "partition", "rule", "serves", "followed_at", "followed_by");
             for (io.carrara.api.rules.RuleFollower follower : client.rules().followers()) {
-                table.row(follower.deployment(), follower.rule(), follower.followedAt(), follower.followedBy());
+                String partition = follower.partitionBy() == null ? "-"
+                        : follower.partitionBy() + "=" + (follower.partition() == null ? "(default)" : follower.partition());
+                table.row(follower.deployment(), partition, follower.rule(), follower.instance() == null ? "-" : follower.instance(),
+                        follower.followedAt(), follower.followedBy());
             }
             table.print(out());
         }
     }
 
-    @Command(name = "unfollow", description = "Stop a deployment following its selection rule; it keeps serving what it serves.")
+    @Command(name = "unfollow", description = "Stop a deployment following its selection rules; it keeps serving what it serves.")
     static final class Unfollow extends ClientCommand {
         @Parameters(paramLabel = "DEPLOYMENT", description = "The deployment.")
         String deployment;
 
         @Override
         void execute(CarraraClient client) {
-            out().println("deployment " + deployment + " no longer follows rule " + client.rules().unfollow(deployment).rule());
+            List<String> rules = client.rules().unfollow(deployment).stream().map(io.carrara.api.rules.RuleFollower::rule).distinct()
+                    .toList();
+            out().println("deployment " + deployment + " no longer follows " + (rules.size() == 1 ? "rule " : "rules ")
+                    + String.join(", ", rules));
         }
     }
 

@@ -106,7 +106,25 @@ class RulesCommandTest {
         assertThat(ok(asAdmin("deploy", "trips-live", "--rule", "trips-newest")).out())
                 .isEqualTo("deployment trips-live follows rule trips-newest: serves " + id + "\n");
         assertThat(ok(asAdmin("rules", "followers")).out().lines()).anySatisfy(line ->
-                assertThat(line.split(" +")).startsWith("trips-live", "trips-newest"));
+                assertThat(line.split(" +")).startsWith("trips-live", "-", "trips-newest", id));
+
+        // Per-partition: one rule per value of a field and one for every other value.
+        assertThat(ok(asAdmin("deploy", "trips-city", "--partition-by", "city", "--rule", "nyc=trips-newest", "--rule", "trips-newest"))
+                .out().lines()).containsExactly("deployment trips-city follows rules by city:", "city       rule          serves",
+                "(default)  trips-newest  " + id, "nyc        trips-newest  " + id);
+        assertThat(ok(asAdmin("rules", "followers")).out().lines()).anySatisfy(line ->
+                assertThat(line.split(" +")).startsWith("trips-city", "city=nyc", "trips-newest", id));
+        for (String[] usage : new String[][] {
+                {"deploy", "trips-city", "--rule", "nyc=trips-newest"},
+                {"deploy", "trips-city", "--partition-by", "city", "--rule", "nyc=trips-newest"},
+                {"deploy", "trips-city", "--partition-by", "city", "--rule", "trips-newest"},
+                {"deploy", "trips-city", "--partition-by", "city", "--rule", "=trips-newest", "--rule", "trips-newest"},
+                {"deploy", "trips-city", "--partition-by", "city", "--rule", "nyc=a", "--rule", "nyc=b", "--rule", "trips-newest"}}) {
+            CommandResult refused = asAdmin(usage);
+            assertThat(refused.exitCode()).as(String.join(" ", usage) + ": " + refused.err()).isEqualTo(2);
+            assertThat(refused.err()).contains("--rule");
+        }
+        assertThat(ok(asAdmin("rules", "unfollow", "trips-city")).out()).isEqualTo("deployment trips-city no longer follows rule trips-newest\n");
         CommandResult both = asAdmin("deploy", "trips-live", "--rule", "trips-newest", "--instance", id);
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(ok(asAdmin("rules", "unfollow", "trips-live")).out()).contains("no longer follows rule trips-newest");

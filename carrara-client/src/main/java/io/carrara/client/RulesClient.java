@@ -103,10 +103,27 @@ public final class RulesClient {
         return page.items();
     }
 
-    /** Stops {@code deployment} following its rule (it keeps serving what it serves); answers what it followed. */
-    public RuleFollower unfollow(String deployment) {
-        return transport.call(transport.request("/api/v1/rules/followers/" + Transport.segment(deployment, "deployment")).DELETE(),
-                transport.type(RuleFollower.class));
+    /**
+     * Makes {@code deployment} follow one selection rule per value of {@code partitionBy} ({@code byValue}, e.g. per-city
+     * champions) and {@code fallback} for every other value; answers the followers with what each serves.
+     */
+    public List<RuleFollower> follow(String deployment, String partitionBy, Map<String, String> byValue, String fallback) {
+        requireNonNull(partitionBy, "partitionBy is null");
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("partitionBy", partitionBy);
+        body.put("rules", byValue);
+        body.put("default", fallback);
+        Page<RuleFollower> page = transport.call(transport.request("/api/v1/rules/followers/"
+                + Transport.segment(deployment, "deployment")).header("Content-Type", "application/json")
+                .PUT(transport.jsonBody(body)), transport.pageOf(RuleFollower.class));
+        return page.items();
+    }
+
+    /** Stops {@code deployment} following its rules (it keeps serving what it serves); answers what it followed. */
+    public List<RuleFollower> unfollow(String deployment) {
+        Page<RuleFollower> page = transport.call(transport.request("/api/v1/rules/followers/"
+                + Transport.segment(deployment, "deployment")).DELETE(), transport.pageOf(RuleFollower.class));
+        return page.items();
     }
 
     private static void checkLimit(int limit) {

@@ -151,6 +151,7 @@ public final class AccessPolicy {
         b.route("GET /api/v1/rules/syncs", Kind.ADMIN);
         b.route("GET /api/v1/rules/followers", Kind.ADMIN);
         b.route("DELETE /api/v1/rules/followers/{deployment}", Kind.ADMIN).audited("deployment {deployment}");
+        b.route("PUT /api/v1/rules/followers/{deployment}", Kind.ADMIN).audited("deployment {deployment}");
         b.route("POST /api/v1/rules/{name}/followers", Kind.ADMIN).audited("rule {name}");
         b.route("POST /api/v1/rules/sync", Kind.ADMIN).audited("rules");
         b.route("GET /api/v1/rules/{name}", Kind.ADMIN);

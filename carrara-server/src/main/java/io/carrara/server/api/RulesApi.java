@@ -8,6 +8,7 @@ import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.annotation.Put;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import io.carrara.api.Page;
 import io.carrara.api.rules.RuleEvaluationInfo;
@@ -21,14 +22,20 @@ import io.carrara.server.access.AccessGuard;
 import io.carrara.server.rules.Rules;
 import io.carrara.spi.error.CarraraException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The rules endpoints under {@code /api/v1/rules} (server admins: rules act on every project); see docs/api.md.
  */
 @ProducesJson
 public final class RulesApi {
+    private static final int MAX_PARTITIONS = 1000;
+    private static final Pattern DEPLOYMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern RULE = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
     private final Rules rules;
     private final ModelRegistry registry;
 
@@ -123,32 +130,81 @@ public final class RulesApi {
     @Post("/rules/{name}/followers")
     public RuleFollower follow(@Param("name") String name, AggregatedHttpRequest request) {
         FollowRequest body = JsonBodies.read(request, FollowRequest.class);
-        if (body.deployment() == null || !body.deployment().matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
-            throw new CarraraException(INVALID_ARGUMENT, "deployment must be a deployment name (letters, digits, '.', '_', '-',"
-                    + " at most 128 characters)", "deployment");
-        }
+        checkDeployment(body.deployment(), "deployment");
         String user = AccessGuard.caller().user();
-        Optional<UUID> serving = rules.engine().follow(body.deployment(), name, user);
-        return new RuleFollower(body.deployment(), name, serving.orElse(null), java.time.Instant.now(), user);
+        return rules.engine().follow(body.deployment(), null, Map.of(), name, user).get(0);
     }
 
-    /** The deployments that follow selection rules. */
+    /**
+     * Makes a deployment follow one active selection rule per value of a field and one for every other value (body
+     * {@code {"partitionBy": "city", "rules": {"nyc": "eta-nyc"}, "default": "eta-any"}}): per-city champions, each
+     * re-selected after every event that could change its answer. Replaces the rules it followed.
+     */
+    @Put("/rules/followers/{deployment}")
+    public Page<RuleFollower> followByPartition(@Param("deployment") String deployment, AggregatedHttpRequest request) {
+        checkDeployment(deployment, "deployment");
+        PartitionFollowRequest body = JsonBodies.read(request, PartitionFollowRequest.class);
+        if (body.partitionBy() == null || body.partitionBy().isBlank() || body.partitionBy().length() > 128) {
+            throw new CarraraException(INVALID_ARGUMENT, "partitionBy must name the field whose value picks the rule, in 1 to 128"
+                    + " characters", "partitionBy");
+        }
+        if (body.rules() == null || body.rules().isEmpty()) {
+            throw new CarraraException(INVALID_ARGUMENT, "rules is required: map values of " + body.partitionBy()
+                    + " to selection rules, e.g. {\"nyc\": \"eta-nyc-champion\"}", "rules");
+        }
+        if (body.rules().size() > MAX_PARTITIONS) {
+            throw new CarraraException(INVALID_ARGUMENT, "rules has more than " + MAX_PARTITIONS + " entries", "rules");
+        }
+        Map<String, String> byValue = new TreeMap<>();
+        for (Map.Entry<String, String> entry : body.rules().entrySet()) {
+            String value = entry.getKey();
+            if (value == null || value.isEmpty() || value.length() > 256) {
+                throw new CarraraException(INVALID_ARGUMENT, "each value of rules must be 1 to 256 characters", "rules");
+            }
+            byValue.put(value, checkRule(entry.getValue(), "rules." + value));
+        }
+        String fallback = checkRule(body.fallback(), "default");
+        return new Page<>(rules.engine().follow(deployment, body.partitionBy(), byValue, fallback, AccessGuard.caller().user()), null);
+    }
+
+    /** The deployments that follow selection rules, one row per rule they follow, with what each serves. */
     @Get("/rules/followers")
     public Page<RuleFollower> followers() {
-        return new Page<>(rules.store().followers(), null);
+        return new Page<>(rules.engine().serving(rules.store().followers()), null);
     }
 
-    /** Stops a deployment following its rule (it keeps serving what it serves); answers what it followed. */
+    /** Stops a deployment following its rules (it keeps serving what it serves); answers what it followed. */
     @com.linecorp.armeria.server.annotation.Delete("/rules/followers/{deployment}")
-    public RuleFollower unfollow(@Param("deployment") String deployment) {
-        RuleFollower follower = rules.store().followers().stream().filter(f -> f.deployment().equals(deployment)).findFirst()
-                .orElseThrow(() -> new CarraraException(NOT_FOUND, "deployment '" + deployment + "' follows no rule", "deployment"));
+    public Page<RuleFollower> unfollow(@Param("deployment") String deployment) {
+        List<RuleFollower> followed = rules.store().followers().stream().filter(f -> f.deployment().equals(deployment)).toList();
+        if (followed.isEmpty()) {
+            throw new CarraraException(NOT_FOUND, "deployment '" + deployment + "' follows no rule", "deployment");
+        }
         rules.store().unfollow(deployment);
-        return follower;
+        return new Page<>(followed, null);
+    }
+
+    private static void checkDeployment(String deployment, String field) {
+        if (deployment == null || !DEPLOYMENT.matcher(deployment).matches()) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " must be a deployment name (letters, digits, '.', '_', '-',"
+                    + " at most 128 characters)", field);
+        }
+    }
+
+    private static String checkRule(String rule, String field) {
+        if (rule == null || !RULE.matcher(rule).matches()) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " must name a selection rule (lower-case letters, digits and"
+                    + " '-', at most 100 characters)", field);
+        }
+        return rule;
     }
 
     /** The body of a follow. */
     public record FollowRequest(String deployment) {}
+
+    /** The body of a per-partition follow. */
+    public record PartitionFollowRequest(String partitionBy, Map<String, String> rules,
+            @com.fasterxml.jackson.annotation.JsonProperty("default") String fallback) {}
 
     /** The body of an on-demand evaluation. */
     public record EvaluateRequest(String instance, String event) {}

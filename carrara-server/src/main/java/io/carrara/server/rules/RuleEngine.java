@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.api.rules.RuleActionInfo;
 import io.carrara.api.rules.RuleEvaluationInfo;
 import io.carrara.api.rules.RuleInfo;
+import io.carrara.api.rules.RuleFollower;
 import io.carrara.registry.db.DatabaseTimes;
+import io.carrara.registry.deploy.Routing;
 import io.carrara.registry.model.Event;
 import io.carrara.rules.ActionRule;
 import io.carrara.rules.Rule;
@@ -60,11 +62,17 @@ public final class RuleEngine implements AutoCloseable {
 
         String deprecate(UUID instance, String reason, String actor);
 
+        /**
+         * Makes or changes {@code deployment} to route as {@code routing} (the model is the instances', the feature joins,
+         * missing-feature policy and log sampling stay as they are).
+         */
+        String deploy(String deployment, Routing routing, String actor);
+
         /** The instance a selection rule's search selects now (the first by its order), if any. */
         Optional<UUID> select(SelectionRule rule);
 
-        /** The instance {@code deployment} serves (its pinned instance), if it exists and is pinned. */
-        Optional<UUID> serving(String deployment);
+        /** How {@code deployment} routes now, if it exists. */
+        Optional<Routing> routing(String deployment);
     }
 
     public record Settings(String server, Duration poll, Duration lease, Duration settle) {}
@@ -242,53 +250,144 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /**
-     * Re-selects for every deployment that follows a selection rule, and deploys the selected instance where it differs
-     * from the one served (idempotent: a retry selects and finds it served). One evaluation per rule and event, kept
-     * when it changed a deployment or failed.
+     * Re-selects for every deployment that follows selection rules, and deploys the selected instances where they differ
+     * from those served (idempotent: a retry selects and finds them served). One evaluation per rule and event, kept when
+     * it changed a deployment or failed; a rule evaluated before a crash ({@code before}) is not evaluated again.
      */
     private void reselect(Event event, java.util.Set<String> before) {
-        Map<String, List<String>> byRule = new LinkedHashMap<>();
-        for (io.carrara.api.rules.RuleFollower follower : store.followers()) {
-            byRule.computeIfAbsent(follower.rule(), rule -> new ArrayList<>()).add(follower.deployment());
+        Map<String, List<RuleFollower>> byDeployment = new LinkedHashMap<>();
+        for (RuleFollower follower : store.followers()) {
+            byDeployment.computeIfAbsent(follower.deployment(), deployment -> new ArrayList<>()).add(follower);
         }
-        for (Map.Entry<String, List<String>> entry : byRule.entrySet()) {
-            Selection selection = selections.get(entry.getKey());
-            if (selection == null || before.contains(entry.getKey())) {
-                continue;   // not active here (yet), or done before a crash
-            }
-            long start = System.nanoTime();
-            Instant at = DatabaseTimes.now();
-            List<RuleActionInfo> done = new ArrayList<>();
-            String error = null;
-            try {
-                Optional<UUID> selected = actions.select(selection.rule());
-                if (selected.isPresent()) {
-                    String actor = "rule:" + selection.rule().name() + "@" + shortCommit(selection.commit());
-                    for (String deployment : entry.getValue()) {
-                        if (!selected.equals(actions.serving(deployment))) {
-                            Map<String, Object> arguments = new LinkedHashMap<>();
-                            arguments.put("deployment", deployment);
-                            arguments.put("instance", selected.get().toString());
-                            try {
-                                done.add(new RuleActionInfo("deploy", arguments, "done",
-                                        actions.deploy(deployment, selected.get(), actor)));
-                            } catch (RuntimeException e) {
-                                done.add(new RuleActionInfo("deploy", arguments, "failed", e.getMessage()));
-                            }
-                        }
-                    }
-                }
-            } catch (RuntimeException e) {
+        if (byDeployment.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        Instant at = DatabaseTimes.now();
+        Selector selector = new Selector(name -> !before.contains(name));
+        Map<String, List<RuleActionInfo>> done = new LinkedHashMap<>();
+        for (Map.Entry<String, List<RuleFollower>> entry : byDeployment.entrySet()) {
+            converge(entry.getKey(), entry.getValue(), selector, done);
+        }
+        java.util.Set<String> recorded = new java.util.LinkedHashSet<>(done.keySet());
+        recorded.addAll(selector.errors.keySet());
+        for (String rule : recorded) {
+            List<RuleActionInfo> actionsDone = done.getOrDefault(rule, List.of());
+            String error = selector.errors.get(rule);
+            if (error != null) {
                 errors.increment();
-                error = "the selection failed: " + e.getMessage();
             }
-            if (!done.isEmpty() || error != null) {
-                if (!done.isEmpty()) {
-                    eventToAction.record(Duration.between(event.createdAt(), Instant.now()));
+            if (!actionsDone.isEmpty()) {
+                eventToAction.record(Duration.between(event.createdAt(), Instant.now()));
+            }
+            store.record(new RuleEvaluationInfo(0, rule, selector.active.get(rule).commit(), event.id(), event.type(), event.instance(), at,
+                    true, !actionsDone.isEmpty(), false, actionsDone, error, (System.nanoTime() - start) / 1_000));
+        }
+    }
+
+    /** What each selection rule selects, asked at most once per event; a rule that is not active here selects nothing. */
+    private final class Selector {
+        private final Map<String, Selection> active = selections;
+        private final java.util.function.Predicate<String> evaluated;
+        private final Map<String, Optional<UUID>> selected = new java.util.HashMap<>();
+        private final Map<String, String> errors = new LinkedHashMap<>();
+
+        Selector(java.util.function.Predicate<String> evaluated) {
+            this.evaluated = evaluated;
+        }
+
+        /** The instance {@code rule} selects, empty when it selects nothing, is not active or is not to be evaluated. */
+        Optional<UUID> select(String rule) {
+            Selection selection = active.get(rule);
+            if (selection == null || !evaluated.test(rule)) {
+                return Optional.empty();
+            }
+            return selected.computeIfAbsent(rule, name -> {
+                try {
+                    return actions.select(selection.rule());
+                } catch (RuntimeException e) {
+                    errors.putIfAbsent(name, "the selection failed: " + e.getMessage());
+                    return Optional.empty();
                 }
-                store.record(new RuleEvaluationInfo(0, selection.rule().name(), selection.commit(), event.id(), event.type(),
-                        event.instance(), at, true, !done.isEmpty(), false, done, error, (System.nanoTime() - start) / 1_000));
+            });
+        }
+    }
+
+    /**
+     * Brings one following deployment to what its rules select. Rules are applied in the order of its rows (the whole
+     * deployment or its default first, then its partitions by value), each rule's change deployed as made by that rule;
+     * a slot whose rule selects nothing keeps what it serves. A partitioned deployment is made only once its default
+     * selects an instance (every other value needs one); while no partition has an instance of its own it is pinned to
+     * the default.
+     */
+    private void converge(String deployment, List<RuleFollower> rows, Selector selector, Map<String, List<RuleActionInfo>> done) {
+        Slots slots = Slots.of(rows.get(0).partitionBy(), actions.routing(deployment).orElse(null));
+        Map<String, List<RuleFollower>> byRule = new LinkedHashMap<>();
+        rows.forEach(row -> byRule.computeIfAbsent(row.rule(), rule -> new ArrayList<>()).add(row));
+        for (Map.Entry<String, List<RuleFollower>> entry : byRule.entrySet()) {
+            Optional<UUID> selected = selector.select(entry.getKey());
+            if (selected.isEmpty()) {
+                continue;
             }
+            Slots before = slots;
+            for (RuleFollower row : entry.getValue()) {
+                slots = slots.with(row.partition(), selected.get());
+            }
+            Routing routing = slots.routing();
+            if (slots.equals(before) || routing == null) {
+                continue;   // nothing changes, or there is no default yet: a later rule (or event) may give one
+            }
+            Map<String, Object> arguments = new LinkedHashMap<>();
+            arguments.put("deployment", deployment);
+            List<String> partitions = entry.getValue().stream().map(RuleFollower::partition).filter(java.util.Objects::nonNull).toList();
+            if (!partitions.isEmpty()) {
+                arguments.put("partitions", partitions);
+            }
+            arguments.put("instance", selected.get().toString());
+            Selection selection = selector.active.get(entry.getKey());
+            String actor = "rule:" + entry.getKey() + "@" + shortCommit(selection.commit());
+            RuleActionInfo action;
+            try {
+                action = new RuleActionInfo("deploy", arguments, "done", actions.deploy(deployment, routing, actor));
+            } catch (RuntimeException e) {
+                action = new RuleActionInfo("deploy", arguments, "failed", e.getMessage());
+                slots = before;
+                log.atWarn().setMessage("a selection rule's deploy failed").addKeyValue("rule", entry.getKey())
+                        .addKeyValue("deployment", deployment).addKeyValue("reason", e.getMessage()).log();
+            }
+            done.computeIfAbsent(entry.getKey(), rule -> new ArrayList<>()).add(action);
+        }
+    }
+
+    /**
+     * What a following deployment serves, by slot: the whole deployment (no {@code field}), or the default and one instance
+     * per value of {@code field}.
+     */
+    private record Slots(String field, UUID whole, Map<String, UUID> byValue) {
+        static Slots of(String field, Routing current) {
+            if (current instanceof Routing.Partitioned partitioned) {
+                return field != null && field.equals(partitioned.field())
+                        ? new Slots(field, partitioned.fallback(), Map.copyOf(partitioned.instances()))
+                        : new Slots(field, partitioned.fallback(), Map.of());
+            }
+            return new Slots(field, current instanceof Routing.Pinned pinned ? pinned.instance() : null, Map.of());
+        }
+
+        Slots with(String partition, UUID instance) {
+            if (partition == null) {
+                return new Slots(field, instance, byValue);
+            }
+            Map<String, UUID> changed = new java.util.TreeMap<>(byValue);
+            changed.put(partition, instance);
+            return new Slots(field, whole, Map.copyOf(changed));
+        }
+
+        /** The routing to deploy, or null while there is no instance for the whole deployment or its default. */
+        Routing routing() {
+            if (whole == null) {
+                return null;
+            }
+            return field == null || byValue.isEmpty() ? new Routing.Pinned(whole) : new Routing.Partitioned(field, byValue, whole);
         }
     }
 
@@ -297,21 +396,66 @@ public final class RuleEngine implements AutoCloseable {
      * instance it serves (empty when the rule selects nothing yet: the deployment is then left as it is, or not made).
      */
     public Optional<UUID> follow(String deployment, String name, String user) {
-        Selection selection = selections.get(name);
-        if (selection == null) {
+        return Optional.ofNullable(follow(deployment, null, Map.of(), name, user).get(0).instance());
+    }
+
+    /**
+     * Makes {@code deployment} follow one active selection rule per value of {@code partitionBy} ({@code byValue}) and
+     * {@code fallback} for every other value, or without {@code partitionBy} {@code fallback} for the whole deployment,
+     * and serve what they select now. Answers the followers with what each serves (a partition whose rule selects nothing
+     * yet serves the default; nothing is made until the default selects an instance).
+     */
+    public List<RuleFollower> follow(String deployment, String partitionBy, Map<String, String> byValue, String fallback,
+            String user) {
+        List<RuleFollower> rows = new ArrayList<>();
+        rows.add(new RuleFollower(deployment, selection(fallback, partitionBy == null ? "rule" : "default"), null, Instant.now(), user,
+                partitionBy, null));
+        new java.util.TreeMap<>(byValue).forEach((value, rule) -> rows.add(new RuleFollower(deployment,
+                selection(rule, "rules." + value), null, Instant.now(), user, partitionBy, value)));
+        Selector selector = new Selector(rule -> true);
+        Map<String, List<RuleActionInfo>> done = new LinkedHashMap<>();
+        converge(deployment, rows, selector, done);
+        for (Map.Entry<String, String> error : selector.errors.entrySet()) {
+            throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "selection rule " + error.getKey() + ": " + error.getValue(),
+                    "rule");
+        }
+        done.values().stream().flatMap(List::stream).filter(action -> action.outcome().equals("failed")).findFirst()
+                .ifPresent(failed -> {
+                    throw new CarraraException(StandardErrorCode.CONFLICT, "the deployment could not be made to serve"
+                            + " what the rules select: " + failed.detail(), "deployment");
+                });
+        store.follow(deployment, partitionBy, byValue, fallback, user);
+        return serving(rows);
+    }
+
+    /** The active selection rule {@code name}, or a 404 naming {@code field}. */
+    private String selection(String name, String field) {
+        if (!selections.containsKey(name)) {
             reload();
-            selection = selections.get(name);
         }
-        if (selection == null) {
+        if (!selections.containsKey(name)) {
             throw new CarraraException(StandardErrorCode.NOT_FOUND, "no active selection rule named '" + name
-                    + "'; carrara rules list shows the rules and their kinds", "rule");
+                    + "'; carrara rules list shows the rules and their kinds", field);
         }
-        Optional<UUID> selected = actions.select(selection.rule());
-        if (selected.isPresent() && !selected.equals(actions.serving(deployment))) {
-            actions.deploy(deployment, selected.get(), "rule:" + name + "@" + shortCommit(selection.commit()));
+        return name;
+    }
+
+    /** {@code followers} with what each serves now. */
+    public List<RuleFollower> serving(List<RuleFollower> followers) {
+        Map<String, Optional<Routing>> routings = new java.util.HashMap<>();
+        List<RuleFollower> serving = new ArrayList<>();
+        for (RuleFollower follower : followers) {
+            Routing routing = routings.computeIfAbsent(follower.deployment(), actions::routing).orElse(null);
+            UUID instance = null;
+            if (routing instanceof Routing.Pinned pinned) {
+                instance = pinned.instance();
+            } else if (routing instanceof Routing.Partitioned partitioned) {
+                instance = follower.partition() == null ? partitioned.fallback()
+                        : partitioned.instances().getOrDefault(follower.partition(), partitioned.fallback());
+            }
+            serving.add(follower.withInstance(instance));
         }
-        store.follow(deployment, name, user);
-        return selected;
+        return serving;
     }
 
     private RuleActionInfo perform(String rule, Event event, int index, EvaluatedAction action, String actor, String commit) {

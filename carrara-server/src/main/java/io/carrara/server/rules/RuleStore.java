@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -192,27 +193,49 @@ public final class RuleStore {
 
     // ---- deployments that follow selection rules
 
-    /** Makes {@code deployment} follow {@code rule}, replacing the rule it followed. */
+    /** Makes {@code deployment} follow {@code rule} as a whole, replacing the rules it followed. */
     public void follow(String deployment, String rule, String user) {
+        follow(deployment, null, Map.of(), rule, user);
+    }
+
+    /**
+     * Makes {@code deployment} follow a rule per value of {@code partitionBy} ({@code byValue}) and {@code fallback} for
+     * every other value, or, without {@code partitionBy}, {@code fallback} for the whole deployment; replaces the rules it
+     * followed, in one transaction.
+     */
+    public void follow(String deployment, String partitionBy, Map<String, String> byValue, String fallback, String user) {
         database.inTransaction(handle -> {
-            handle.createUpdate("DELETE FROM rule_followers WHERE deployment = ?").bind(0, deployment).execute();
-            handle.createUpdate("INSERT INTO rule_followers (deployment, rule_name, followed_at, followed_by) VALUES (?, ?, ?, ?)")
-                    .bind(0, deployment).bind(1, rule).bind(2, toDb(DatabaseTimes.now())).bind(3, clip(user, 200)).execute();
+            handle.createUpdate("DELETE FROM rule_follows WHERE deployment = ?").bind(0, deployment).execute();
+            var insert = handle.prepareBatch("INSERT INTO rule_follows (deployment, partition_value, partition_by, rule_name,"
+                    + " followed_at, followed_by) VALUES (?, ?, ?, ?, ?, ?)");
+            var at = toDb(DatabaseTimes.now());
+            String by = clip(user, 200);
+            insert.bind(0, deployment).bind(1, "").bind(2, partitionBy).bind(3, fallback).bind(4, at).bind(5, by).add();
+            byValue.forEach((value, rule) -> insert.bind(0, deployment).bind(1, value).bind(2, partitionBy).bind(3, rule).bind(4, at)
+                    .bind(5, by).add());
+            insert.execute();
             return null;
         });
     }
 
-    /** Stops {@code deployment} following a rule; answers whether it followed one. */
+    /** Stops {@code deployment} following rules; answers whether it followed any. */
     public boolean unfollow(String deployment) {
-        return database.jdbi().withHandle(handle -> handle.createUpdate("DELETE FROM rule_followers WHERE deployment = ?")
+        return database.jdbi().withHandle(handle -> handle.createUpdate("DELETE FROM rule_follows WHERE deployment = ?")
                 .bind(0, deployment).execute()) > 0;
     }
 
-    /** Every deployment that follows a rule, by deployment name ({@code instance} left null: the caller knows it). */
+    /**
+     * Every deployment that follows rules, by deployment name, the whole deployment or its default first and then its
+     * partitions by value ({@code instance} left null: the caller knows it).
+     */
     public List<io.carrara.api.rules.RuleFollower> followers() {
-        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT * FROM rule_followers ORDER BY deployment")
-                .map((rs, ctx) -> new io.carrara.api.rules.RuleFollower(rs.getString("deployment"), rs.getString("rule_name"), null,
-                        fromDb(rs.getObject("followed_at", LocalDateTime.class)), rs.getString("followed_by"))).list());
+        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT * FROM rule_follows ORDER BY deployment, partition_value")
+                .map((rs, ctx) -> {
+                    String value = rs.getString("partition_value");
+                    return new io.carrara.api.rules.RuleFollower(rs.getString("deployment"), rs.getString("rule_name"), null,
+                            fromDb(rs.getObject("followed_at", LocalDateTime.class)), rs.getString("followed_by"),
+                            rs.getString("partition_by"), value == null || value.isEmpty() ? null : value);
+                }).list());
     }
 
     // ---- event claims

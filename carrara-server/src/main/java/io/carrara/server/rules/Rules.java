@@ -194,25 +194,39 @@ public final class Rules implements AutoCloseable {
 
         @Override
         public String deploy(String name, UUID instance, String actor) {
-            Instance target = registry.getInstance(instance);
-            Deployment current = null;
-            try {
-                current = deployments.get(name);
-            } catch (CarraraException e) {
-                if (e.errorCode().type() != ErrorType.NOT_FOUND) {
-                    throw e;
-                }
+            return deploy(name, new Routing.Pinned(instance), actor);
+        }
+
+        @Override
+        public String deploy(String name, Routing routing, String actor) {
+            UUID some = routing instanceof Routing.Pinned pinned ? pinned.instance() : ((Routing.Partitioned) routing).fallback();
+            Instance target = registry.getInstance(some);
+            Deployment current = routing(name).isPresent() ? deployments.get(name) : null;
+            NewDeployment request = routing instanceof Routing.Pinned pinned ? NewDeployment.pinned(name, pinned.instance())
+                    : NewDeployment.partitioned(name, ((Routing.Partitioned) routing).field(), ((Routing.Partitioned) routing).instances(),
+                            ((Routing.Partitioned) routing).fallback());
+            request = request.withModel(target.model().toString());
+            if (current != null) {
+                request = request.withFeatures(current.features(), current.missingFeatures().name().toLowerCase(java.util.Locale.ROOT))
+                        .withLogSampleRate(current.logSampleRate());
             }
-            NewDeployment request = current == null
-                    ? new NewDeployment(name, target.model().toString(), instance, null, null, null, null, null, null, null)
-                    : new NewDeployment(name, target.model().toString(), instance, null, null, null, null, current.features(),
-                            current.missingFeatures().name().toLowerCase(java.util.Locale.ROOT), current.logSampleRate());
             DeployOutcome outcome = deployments.deploy(request, actor, hooks::check);
             if (outcome.kind() != DeployOutcome.Kind.UNCHANGED) {
                 hooks.changed(outcome.deployment());
             }
-            return "deployment " + name + " " + outcome.kind().name().toLowerCase(java.util.Locale.ROOT) + ": serves " + instance
+            return "deployment " + name + " " + outcome.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + describe(routing)
                     + " (revision " + outcome.deployment().revision() + ")";
+        }
+
+        private static String describe(Routing routing) {
+            if (routing instanceof Routing.Pinned pinned) {
+                return "serves " + pinned.instance();
+            }
+            Routing.Partitioned partitioned = (Routing.Partitioned) routing;
+            StringBuilder text = new StringBuilder("routes by ").append(partitioned.field()).append(':');
+            new java.util.TreeMap<>(partitioned.instances()).forEach((value, instance) -> text.append(' ').append(value).append('=')
+                    .append(instance));
+            return text.append(", default ").append(partitioned.fallback()).toString();
         }
 
         @Override
@@ -229,10 +243,9 @@ public final class Rules implements AutoCloseable {
         }
 
         @Override
-        public Optional<UUID> serving(String deployment) {
+        public Optional<Routing> routing(String deployment) {
             try {
-                return deployments.get(deployment).routing() instanceof Routing.Pinned pinned ? Optional.of(pinned.instance())
-                        : Optional.empty();
+                return Optional.of(deployments.get(deployment).routing());
             } catch (CarraraException e) {
                 if (e.errorCode().type() == ErrorType.NOT_FOUND) {
                     return Optional.empty();

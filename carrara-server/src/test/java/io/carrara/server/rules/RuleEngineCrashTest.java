@@ -83,7 +83,12 @@ class RuleEngineCrashTest {
                 }
 
                 @Override
-                public Optional<UUID> serving(String deployment) {
+                public String deploy(String deployment, io.carrara.registry.deploy.Routing routing, String actor) {
+                    throw new AssertionError("not expected");
+                }
+
+                @Override
+                public Optional<io.carrara.registry.deploy.Routing> routing(String deployment) {
                     return Optional.empty();
                 }
             };

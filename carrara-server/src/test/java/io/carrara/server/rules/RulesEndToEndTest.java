@@ -33,7 +33,10 @@ import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run changes nothing; a webhook to a loopback address is refused by the outbound policy; the API refuses a local path.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)   // later tests add rules to the repository the first one lists
 class RulesEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -165,6 +169,7 @@ class RulesEndToEndTest {
     }
 
     @Test
+    @Order(1)
     void aRuleSyncedFromGitPromotesABetterInstanceOnceOnTwoServers() throws Exception {
         Instance served = upload(Map.of("trainingRows", "2000000"), 5.0);
         HttpResponse<String> deployed = post(a, "/api/v1/deployments", "{\"name\":\"eta\",\"instance\":\"" + served.id() + "\"}");
@@ -266,6 +271,7 @@ class RulesEndToEndTest {
     }
 
     @Test
+    @Order(2)
     void theApiSyncsOnlyHttpsRepositoriesAndNamesTheField() throws Exception {
         HttpResponse<String> local = post(a, "/api/v1/rules/sync", "{\"repository\":\"" + repository + "\"}");
         assertThat(local.statusCode()).as(local.body()).isEqualTo(400);
@@ -303,6 +309,97 @@ class RulesEndToEndTest {
                 .isInstanceOf(CarraraException.class).hasMessageContaining("no active action rule");
     }
 
+    /** A selection rule choosing the best non-deprecated rides instance with {@code condition} on its metadata. */
+    private static String ridesChampion(String name, String condition, String fixtureMeta) {
+        return """
+                name: %s
+                select: model = 'rides' AND NOT deprecated AND %s
+                order: metric.validation.auc DESC, created_at DESC
+                tests:
+                  - name: the best wins
+                    instances:
+                      - {id: worse, model: maps/rides, meta: %s, metrics: {validation: {auc: 0.7}}}
+                      - {id: best, model: maps/rides, meta: %s, metrics: {validation: {auc: 0.9}}}
+                    expect: {selects: best}
+                """.formatted(name, condition, fixtureMeta, fixtureMeta);
+    }
+
+    @Test
+    @Order(3)
+    void aPartitionedDeploymentFollowsOneRulePerCityAndOneForTheRest() throws Exception {
+        commit(Map.of("rides-nyc.yaml", ridesChampion("rides-nyc", "meta.city = 'nyc'", "{city: nyc}"),
+                "rides-sf.yaml", ridesChampion("rides-sf", "meta.city = 'sf'", "{city: sf}"),
+                "rides-any.yaml", ridesChampion("rides-any", "meta.city IS NULL", "{}")), "per-city champions");
+        assertThat(a.rules().sync().sync(repository.toString(), "main", "alice").activated())
+                .contains("rides-nyc", "rides-sf", "rides-any");
+        ModelRef rides = new ModelRef("maps", "rides");
+        Instance general = upload(rides, Map.of(), "auc", 0.7);
+        Instance nyc1 = upload(rides, Map.of("city", "nyc"), "auc", 0.8);
+
+        // Hostile or wrong bodies are refused naming the field, and change nothing.
+        for (String[] bad : new String[][] {
+                {"{\"rules\": {\"nyc\": \"rides-nyc\"}, \"default\": \"rides-any\"}", "partitionBy", "400"},
+                {"{\"partitionBy\": \"city\", \"default\": \"rides-any\"}", "rules", "400"},
+                {"{\"partitionBy\": \"city\", \"rules\": {\"nyc\": \"rides-nyc\"}}", "default", "400"},
+                {"{\"partitionBy\": \"city\", \"rules\": {\"nyc\": \"../../etc\"}, \"default\": \"rides-any\"}", "rules.nyc", "400"},
+                {"{\"partitionBy\": \"city\", \"rules\": {\"\": \"rides-nyc\"}, \"default\": \"rides-any\"}", "rules", "400"},
+                {"{\"partitionBy\": \"city\", \"rules\": {\"nyc\": \"rides-nyc\"}, \"default\": \"no-such-rule\"}", "default", "404"},
+                {"{\"partitionBy\": \"city\", \"rules\": {\"nyc\": \"eta-promote\"}, \"default\": \"rides-any\"}", "rules.nyc", "404"}}) {
+            HttpResponse<String> refused = put(a, "/api/v1/rules/followers/rides", bad[0]);
+            assertThat(refused.statusCode()).as(bad[0] + ": " + refused.body()).isEqualTo(Integer.parseInt(bad[2]));
+            assertThat(json(refused).get("field").asText()).as(refused.body()).isEqualTo(bad[1]);
+        }
+        assertThatThrownBy(() -> a.deployments().get("rides")).isInstanceOf(CarraraException.class);
+
+        // Following: made now with what each rule selects; sf has no instance of its own yet and is served the default.
+        HttpResponse<String> followed = put(a, "/api/v1/rules/followers/rides",
+                "{\"partitionBy\": \"city\", \"rules\": {\"nyc\": \"rides-nyc\", \"sf\": \"rides-sf\"}, \"default\": \"rides-any\"}");
+        assertThat(followed.statusCode()).as(followed.body()).isEqualTo(200);
+        assertThat(json(followed).get("items")).extracting(row -> row.path("partition").asText("(default)") + "=" + row.get("rule").asText()
+                + ":" + row.get("instance").asText()).containsExactly("(default)=rides-any:" + general.id(),
+                "nyc=rides-nyc:" + nyc1.id(), "sf=rides-sf:" + general.id());
+        assertThat(a.deployments().get("rides").routing()).isEqualTo(new Routing.Partitioned("city", Map.of("nyc", nyc1.id()), general.id()));
+
+        // Each city's champion changes on its own, recorded as made by its rule.
+        Instance sf1 = upload(rides, Map.of("city", "sf"), "auc", 0.75);
+        await(() -> a.deployments().get("rides").routing()
+                .equals(new Routing.Partitioned("city", Map.of("nyc", nyc1.id(), "sf", sf1.id()), general.id())), "sf gets its champion");
+        assertThat(a.deployments().get("rides").updatedBy()).startsWith("rule:rides-sf@");
+        Instance nyc2 = upload(rides, Map.of("city", "nyc"), "auc", 0.9);
+        await(() -> a.deployments().get("rides").routing()
+                .equals(new Routing.Partitioned("city", Map.of("nyc", nyc2.id(), "sf", sf1.id()), general.id())), "nyc's better champion");
+        assertThat(a.deployments().get("rides").updatedBy()).startsWith("rule:rides-nyc@");
+        await(() -> a.rules().store().evaluations("rides-nyc", nyc2.id(), false, 10).stream().anyMatch(RuleEvaluationInfo::fired),
+                "the nyc rule's evaluation is recorded");
+        RuleEvaluationInfo nycChange = a.rules().store().evaluations("rides-nyc", nyc2.id(), false, 10).get(0);
+        assertThat(nycChange.actions()).singleElement().satisfies(action -> {
+            assertThat(action.outcome()).isEqualTo("done");
+            assertThat(action.arguments()).containsEntry("deployment", "rides").containsEntry("partitions", List.of("nyc"))
+                    .containsEntry("instance", nyc2.id().toString());
+        });
+        Instance general2 = upload(rides, Map.of(), "auc", 0.95);
+        await(() -> a.deployments().get("rides").routing()
+                .equals(new Routing.Partitioned("city", Map.of("nyc", nyc2.id(), "sf", sf1.id()), general2.id())), "a better default");
+        a.registry().deprecate(nyc2.id(), "bad labels", "alice");
+        await(() -> a.deployments().get("rides").routing()
+                .equals(new Routing.Partitioned("city", Map.of("nyc", nyc1.id(), "sf", sf1.id()), general2.id())), "nyc falls back");
+        assertThat(json(get(a, "/api/v1/rules/followers")).get("items")).filteredOn(row -> row.get("deployment").asText().equals("rides"))
+                .extracting(row -> row.get("partitionBy").asText() + ":" + row.path("partition").asText("(default)") + "="
+                        + row.get("instance").asText())
+                .containsExactly("city:(default)=" + general2.id(), "city:nyc=" + nyc1.id(), "city:sf=" + sf1.id());
+
+        // Unfollowing stops every rule of the deployment; it keeps serving what it serves.
+        HttpResponse<String> unfollowed = HTTP.send(HttpRequest.newBuilder(URI.create(a.uri() + "/api/v1/rules/followers/rides"))
+                .header("X-Carrara-User", "alice").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unfollowed.statusCode()).as(unfollowed.body()).isEqualTo(200);
+        assertThat(json(unfollowed).get("items")).hasSize(3);
+        int revision = a.deployments().get("rides").revision();
+        Instance nyc3 = upload(rides, Map.of("city", "nyc"), "auc", 0.99);
+        Thread.sleep(500);
+        assertThat(a.deployments().get("rides").revision()).as("no longer followed").isEqualTo(revision);
+        assertThat(nyc3.id()).isNotNull();
+    }
+
     private static UUID pinned(Deployment deployment) {
         return deployment.routing() instanceof Routing.Pinned pinned ? pinned.instance() : null;
     }
@@ -326,6 +423,12 @@ class RulesEndToEndTest {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).header("X-Carrara-User", "alice")
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> put(CarraraServer server, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).header("X-Carrara-User", "alice")
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {
