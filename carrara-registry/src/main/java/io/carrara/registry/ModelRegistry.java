@@ -15,9 +15,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carrara.registry.ModelStore.ModelRow;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.json.RegistryJson;
+import io.carrara.registry.model.Annotation;
 import io.carrara.registry.model.Artifact;
 import io.carrara.registry.model.ArtifactPackaging;
 import io.carrara.registry.model.Event;
+import io.carrara.registry.model.FieldChecks;
 import io.carrara.registry.model.Instance;
 import io.carrara.registry.model.Lineage;
 import io.carrara.registry.model.Metric;
@@ -87,6 +89,7 @@ public final class ModelRegistry {
     private final EventStore events = new EventStore();
     private final InstanceStore instances = new InstanceStore(models, dependencies, events);
     private final MetricStore metrics = new MetricStore();
+    private final AnnotationStore annotations = new AnnotationStore();
 
     public ModelRegistry(RegistryDatabase database, BlobStore blobStore) {
         this(database, blobStore, RegistryHooks.NONE);
@@ -370,6 +373,80 @@ public final class ModelRegistry {
                 throw InstanceStore.notFound(id);
             }
             return metrics.list(handle, id);
+        });
+    }
+
+    // ---------------------------------------------------------------- annotations
+
+    /** The most annotations one instance may have. */
+    public static final int MAX_ANNOTATIONS = 100;
+
+    /**
+     * Sets an instance's annotation {@code key} to {@code value}, recording an {@code annotation.set} event; setting the
+     * value it has already changes nothing and records no event (so that a rule reacting to annotations does not feed on
+     * itself). Answers the annotation as it is.
+     */
+    public Annotation setAnnotation(UUID id, String key, String value, String user) {
+        requireNonNull(id, "id is null");
+        FieldChecks.checkKey(key, "key");
+        if (value == null) {
+            throw new CarraraException(INVALID_ARGUMENT, "value is required: the annotation's text (remove it to clear it)", "value");
+        }
+        FieldChecks.checkValue(value, "value", FieldChecks.MAX_METADATA_VALUE);
+        String by = checkUser(user);
+        Instant now = now();
+        return transaction(handle -> {
+            ModelRef ref = instances.modelOf(handle, id).orElseThrow(() -> InstanceStore.notFound(id));
+            instances.lock(handle, id);   // orders concurrent changes of one instance's annotations
+            Map<String, Annotation> current = annotations.list(handle, id);
+            Annotation before = current.get(key);
+            if (before != null && before.value().equals(value)) {
+                return before;
+            }
+            if (before == null && current.size() >= MAX_ANNOTATIONS) {
+                throw new CarraraException(INVALID_ARGUMENT, "instance " + id + " has " + MAX_ANNOTATIONS
+                        + " annotations already: remove one first", "key");
+            }
+            annotations.put(handle, id, key, value, now, by);
+            ObjectNode payload = json.createObjectNode().put("key", key).put("value", value);
+            if (before != null) {
+                payload.put("previous", before.value());
+            }
+            events.insert(handle, Event.ANNOTATION_SET, ref.project(), ref.name(), id, payload, now);
+            hooks.beforeCommit("setAnnotation");
+            return new Annotation(key, value, now, by);
+        });
+    }
+
+    /** Removes an instance's annotation {@code key}, recording an {@code annotation.removed} event; answers what it was. */
+    public Annotation removeAnnotation(UUID id, String key, String user) {
+        requireNonNull(id, "id is null");
+        FieldChecks.checkKey(key, "key");
+        String by = checkUser(user);
+        Instant now = now();
+        return transaction(handle -> {
+            ModelRef ref = instances.modelOf(handle, id).orElseThrow(() -> InstanceStore.notFound(id));
+            instances.lock(handle, id);
+            Annotation before = annotations.list(handle, id).get(key);
+            if (before == null) {
+                throw new CarraraException(NOT_FOUND, "instance " + id + " has no annotation '" + key + "'", "key");
+            }
+            annotations.remove(handle, id, key);
+            events.insert(handle, Event.ANNOTATION_REMOVED, ref.project(), ref.name(), id,
+                    json.createObjectNode().put("key", key).put("previous", before.value()).put("removedBy", by), now);
+            hooks.beforeCommit("removeAnnotation");
+            return before;
+        });
+    }
+
+    /** An instance's annotations by key. */
+    public Map<String, Annotation> annotations(UUID id) {
+        requireNonNull(id, "id is null");
+        return jdbi.withHandle(handle -> {
+            if (!instances.exists(handle, id)) {
+                throw InstanceStore.notFound(id);
+            }
+            return annotations.list(handle, id);
         });
     }
 

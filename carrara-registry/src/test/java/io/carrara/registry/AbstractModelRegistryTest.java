@@ -432,6 +432,41 @@ abstract class AbstractModelRegistryTest {
     }
 
     @Test
+    void annotationsChangeWithAnEventEachAndSettingTheSameValueChangesNothing() throws IOException {
+        registry.createProject(new NewProject("p", null), USER);
+        Instance instance = registry.createInstance(model("p", "m"), upload(blob("x")), USER);
+
+        io.carrara.registry.model.Annotation reviewed = registry.setAnnotation(instance.id(), "reviewed", "no", "bob");
+        assertThat(reviewed.setBy()).isEqualTo("bob");
+        assertThat(registry.setAnnotation(instance.id(), "reviewed", "no", "carol")).as("the same value").isEqualTo(reviewed);
+        registry.setAnnotation(instance.id(), "reviewed", "yes", "carol");
+        registry.setAnnotation(instance.id(), "champion.of", "nyc", "carol");
+        assertThat(registry.annotations(instance.id())).containsOnlyKeys("champion.of", "reviewed");
+        assertThat(registry.annotations(instance.id()).get("reviewed").value()).isEqualTo("yes");
+        assertThat(registry.removeAnnotation(instance.id(), "champion.of", "dave").value()).isEqualTo("nyc");
+        assertThat(registry.annotations(instance.id())).containsOnlyKeys("reviewed");
+        assertThat(registry.getInstance(instance.id()).metadata()).as("metadata stays as it was made").isEmpty();
+
+        assertThat(registry.events(0, 100)).filteredOn(event -> event.type().startsWith("annotation."))
+                .extracting(event -> event.type() + " " + event.payload().get("key").asText() + " " + event.payload().path("value").asText("-")
+                        + " " + event.payload().path("previous").asText("-"))
+                .containsExactly("annotation.set reviewed no -", "annotation.set reviewed yes no", "annotation.set champion.of nyc -",
+                        "annotation.removed champion.of - nyc");
+
+        assertError(() -> registry.setAnnotation(instance.id(), "../x", "v", USER), "INVALID_ARGUMENT", "key");
+        assertError(() -> registry.setAnnotation(instance.id(), "k", null, USER), "INVALID_ARGUMENT", "value");
+        assertError(() -> registry.setAnnotation(instance.id(), "k", "v".repeat(513), USER), "INVALID_ARGUMENT", "value");
+        assertError(() -> registry.setAnnotation(UUID.randomUUID(), "k", "v", USER), "NOT_FOUND", "id");
+        assertError(() -> registry.removeAnnotation(instance.id(), "absent", USER), "NOT_FOUND", "key");
+        assertError(() -> registry.annotations(UUID.randomUUID()), "NOT_FOUND", "id");
+        for (int i = 1; i < ModelRegistry.MAX_ANNOTATIONS; i++) {
+            registry.setAnnotation(instance.id(), "k" + i, "v", USER);
+        }
+        assertError(() -> registry.setAnnotation(instance.id(), "one-too-many", "v", USER), "INVALID_ARGUMENT", "key");
+        assertThat(registry.setAnnotation(instance.id(), "k1", "changed", USER).value()).as("an existing key may change").isEqualTo("changed");
+    }
+
+    @Test
     void recordsNumericAndStructuredMetrics() throws IOException {
         registry.createProject(new NewProject("p", null), USER);
         Instance instance = registry.createInstance(model("p", "m"), upload(blob("x")), USER);

@@ -15,6 +15,8 @@ public record Event(long id, String type, String project, String model, UUID ins
     public static final String INSTANCE_CREATED = "instance.created";
     public static final String INSTANCE_DEPRECATED = "instance.deprecated";
     public static final String METRIC_RECORDED = "metric.recorded";
+    public static final String ANNOTATION_SET = "annotation.set";
+    public static final String ANNOTATION_REMOVED = "annotation.removed";
     public static final String DEPLOYMENT_CREATED = "deployment.created";
     public static final String DEPLOYMENT_UPDATED = "deployment.updated";
     public static final String DEPLOYMENT_UNDEPLOYED = "deployment.undeployed";
