@@ -10,22 +10,26 @@ import io.carrara.spi.model.ModelRef;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.error.StandardErrorCode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code carrara instance upload|show|list|download|deprecate}. */
-@Command(name = "instance", description = "Upload, inspect, download and deprecate model instances.",
+/** {@code carrara instance upload|show|list|download|deprecate|annotate}. */
+@Command(name = "instance", description = "Upload, inspect, download, deprecate and annotate model instances.",
         subcommands = {
             InstanceCommand.Upload.class,
             InstanceCommand.Show.class,
             InstanceCommand.Listing.class,
             InstanceCommand.Download.class,
-            InstanceCommand.Deprecate.class
+            InstanceCommand.Deprecate.class,
+            InstanceCommand.Annotate.class
         })
 final class InstanceCommand extends GroupCommand {
 
@@ -113,6 +117,8 @@ final class InstanceCommand extends GroupCommand {
             }
             // The same prefixes as the search language, so a line shows how to filter on it.
             instance.metadata().forEach((key, value) -> table.row("meta." + key, value));
+            client.instances().annotations(id).forEach(annotation -> table.row("annotation." + annotation.key(),
+                    annotation.value() + "  (" + annotation.setBy() + ", " + annotation.setAt() + ")"));
             // The provenance document, nested parts flattened: provenance.client.javaVersion.
             printFlat(table, "provenance.", CarraraJson.newObjectMapper().convertValue(instance.provenance(),
                     new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
@@ -170,6 +176,45 @@ final class InstanceCommand extends GroupCommand {
                 written = client.instances().download(id, directory, bar);
             }
             out().println(written);
+        }
+    }
+
+    @Command(name = "annotate", description = {"Set or remove an instance's annotations: notes that, unlike its metadata, may",
+        "change after it was made (rules set them with set-meta). Without KEY=VALUE or --remove, list them."})
+    static final class Annotate extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID", description = "The instance id.")
+        UUID id;
+
+        @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "An annotation to set (repeat).")
+        List<String> set = new ArrayList<>();
+
+        @Option(names = "--remove", paramLabel = "KEY", description = "An annotation to remove (repeat).")
+        List<String> remove = new ArrayList<>();
+
+        @Override
+        void execute(CarraraClient client) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String pair : set) {
+                int equals = pair.indexOf('=');
+                if (equals <= 0) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "'" + pair + "' needs the form KEY=VALUE, e.g."
+                            + " reviewed=yes");
+                }
+                values.put(pair.substring(0, equals), pair.substring(equals + 1));
+            }
+            values.forEach((key, value) -> {
+                io.carrara.api.registry.Annotation annotation = client.instances().annotate(id, key, value);
+                out().println("annotation." + annotation.key() + " = " + annotation.value());
+            });
+            for (String key : remove) {
+                out().println("removed annotation." + key + " (was " + client.instances().removeAnnotation(id, key).value() + ")");
+            }
+            if (values.isEmpty() && remove.isEmpty()) {
+                TextTable table = TextTable.withHeader("key", "value", "set_by", "set_at");
+                client.instances().annotations(id).forEach(annotation -> table.row(annotation.key(), annotation.value(),
+                        annotation.setBy(), annotation.setAt()));
+                table.print(out());
+            }
         }
     }
 

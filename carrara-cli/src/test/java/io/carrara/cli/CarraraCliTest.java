@@ -318,6 +318,31 @@ class CarraraCliTest {
     }
 
     @Test
+    void annotatesAnInstanceAndShowsItsAnnotations() throws IOException {
+        String model = newModel();
+        String id = ok("instance", "upload", model, write(work.resolve("annotated"), "1").toString()).outLine();
+
+        assertThat(ok("instance", "annotate", id, "reviewed=yes", "ticket=ML-42").out())
+                .isEqualTo("annotation.reviewed = yes\nannotation.ticket = ML-42\n");
+        assertThat(ok("instance", "annotate", id, "--remove", "ticket").out()).isEqualTo("removed annotation.ticket (was ML-42)\n");
+        List<String> listed = ok("instance", "annotate", id).out().lines().toList();
+        assertThat(listed.get(0).split(" +")).containsExactly("key", "value", "set_by", "set_at");
+        assertThat(listed.get(1).split(" +")).startsWith("reviewed", "yes", "alice");
+        assertThat(listed).hasSize(2);
+        assertThat(keyValues(ok("instance", "show", id).out()).get("annotation.reviewed")).startsWith("yes  (alice, ");
+
+        CommandResult malformed = carrara("instance", "annotate", id, "reviewed");
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.err()).contains("KEY=VALUE");
+        CommandResult badKey = carrara("instance", "annotate", id, "bad key=x");
+        assertThat(badKey.exitCode()).as(badKey.toString()).isNotZero();
+        assertThat(badKey.err()).contains("key").doesNotContain("Exception");
+        CommandResult absent = carrara("instance", "annotate", id, "--remove", "never-set");
+        assertThat(absent.exitCode()).as(absent.toString()).isNotZero();
+        assertThat(absent.err()).contains("no annotation 'never-set'");
+    }
+
+    @Test
     void listsInstancesNewestFirstAndDeprecatesOne() throws IOException {
         String model = newModel();
         String first = ok("instance", "upload", model, write(work.resolve("one"), "1").toString()).outLine();
@@ -573,7 +598,7 @@ class CarraraCliTest {
         List<List<String>> paths = new ArrayList<>();
         collectCommandPaths(new CommandLine(new CarraraCli()), new ArrayList<>(), paths);
 
-        assertThat(paths).hasSize(85).contains(List.of("rules", "test"), List.of("rules", "sync"), List.of("rules", "evaluate"), List.of("rules", "followers"), List.of("python", "validate"), List.of("token", "create"), List.of("audit"), List.of("project", "grant"), List.of("python", "build-image"), List.of("metric", "add"), List.of("lineage"), List.of("score"), List.of("predict"),
+        assertThat(paths).hasSize(86).contains(List.of("instance", "annotate"), List.of("rules", "test"), List.of("rules", "sync"), List.of("rules", "evaluate"), List.of("rules", "followers"), List.of("python", "validate"), List.of("token", "create"), List.of("audit"), List.of("project", "grant"), List.of("python", "build-image"), List.of("metric", "add"), List.of("lineage"), List.of("score"), List.of("predict"),
                 List.of("table", "import"), List.of("batch", "predict"), List.of("workflow", "backfill"),
                 List.of("features", "load"), List.of("deploy"), List.of("deployment", "history"));
         for (List<String> path : paths) {

@@ -213,6 +213,29 @@ public final class InstancesClient {
                 .POST(transport.jsonBody(new Deprecation(reason))), transport.type(Instance.class));
     }
 
+    // ---- annotations
+
+    /** An instance's annotations (its mutable notes), by key. */
+    public List<io.carrara.api.registry.Annotation> annotations(UUID id) {
+        Page<io.carrara.api.registry.Annotation> page = transport.call(transport.request(Transport.instancePath(id) + "/annotations")
+                .GET(), transport.pageOf(io.carrara.api.registry.Annotation.class));
+        return page.items();
+    }
+
+    /** Sets an instance's annotation {@code key} to {@code value}. */
+    public io.carrara.api.registry.Annotation annotate(UUID id, String key, String value) {
+        requireNonNull(value, "value is null");
+        return transport.call(transport.request(Transport.instancePath(id) + "/annotations/" + Transport.segment(key, "key"))
+                .header("Content-Type", "application/json").PUT(transport.jsonBody(new io.carrara.api.registry.AnnotationValue(value))),
+                transport.type(io.carrara.api.registry.Annotation.class));
+    }
+
+    /** Removes an instance's annotation {@code key}; answers what it was. */
+    public io.carrara.api.registry.Annotation removeAnnotation(UUID id, String key) {
+        return transport.call(transport.request(Transport.instancePath(id) + "/annotations/" + Transport.segment(key, "key")).DELETE(),
+                transport.type(io.carrara.api.registry.Annotation.class));
+    }
+
     // ---- metrics
 
     public Metric addMetric(UUID instance, MetricDefinition metric) {

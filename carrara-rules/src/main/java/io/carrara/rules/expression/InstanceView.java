@@ -5,16 +5,18 @@ import io.carrara.rules.facts.InstanceFacts;
 /**
  * An instance as a rule reads it: {@code instance.id}, {@code .model} ({@code project/name}),
  * {@code .project}, {@code .name} (the model's name), {@code .version}, {@code .createdAt} (ISO-8601
- * text, UTC), {@code .createdBy}, {@code .format}, {@code .deprecated}, {@code .meta.KEY} and
- * {@code .metric('validation', 'mae')} (null when the instance has no such metric).
+ * text, UTC), {@code .createdBy}, {@code .format}, {@code .deprecated}, {@code .meta.KEY}, {@code .annotation.KEY}
+ * (its mutable notes) and {@code .metric('validation', 'mae')} (null when the instance has no such metric).
  */
 public final class InstanceView {
     private final InstanceFacts facts;
     private final MetadataView meta;
+    private final MetadataView annotation;
 
     InstanceView(InstanceFacts facts) {
         this.facts = facts;
         this.meta = new MetadataView(facts.metadata());
+        this.annotation = new MetadataView(facts.annotations());
     }
 
     InstanceFacts facts() {
@@ -69,6 +71,11 @@ public final class InstanceView {
     @RuleVisible
     public MetadataView getMeta() {
         return meta;
+    }
+
+    @RuleVisible
+    public MetadataView getAnnotation() {
+        return annotation;
     }
 
     /** The latest value of metric {@code name} in {@code scope}, or null when there is none. */

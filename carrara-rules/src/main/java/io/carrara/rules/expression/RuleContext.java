@@ -12,14 +12,15 @@ import org.apache.commons.jexl3.JexlContext;
 
 /**
  * The variables and functions of one rule evaluation, read-only. Variables: {@code instance} (the
- * event's instance, or null), {@code meta} (its metadata), {@code metric} (the metric the event
+ * event's instance, or null), {@code meta} (its metadata), {@code annotation} (its annotations, which may change),
+ * {@code metric} (the metric the event
  * recorded, or null), {@code event}. Functions: {@code metric(scope, name)} (the instance's latest
  * value, or null) and {@code served(deployment)} (the instance a deployment serves, or null).
  * Create one with {@link ExpressionSandbox#context}; it carries the evaluation's deadline.
  */
 public final class RuleContext implements JexlContext, JexlContext.CancellationHandle {
     /** The names a rule can use as variables. */
-    public static final Set<String> VARIABLES = Set.of("instance", "meta", "metric", "event");
+    public static final Set<String> VARIABLES = Set.of("instance", "meta", "annotation", "metric", "event");
 
     private final InstanceView instance;
     private final EventView event;
@@ -47,6 +48,8 @@ public final class RuleContext implements JexlContext, JexlContext.CancellationH
                 return instance;
             case "meta":
                 return instance == null ? null : instance.getMeta();
+            case "annotation":
+                return instance == null ? null : instance.getAnnotation();
             case "metric":
                 return event.getMetric();
             case "event":

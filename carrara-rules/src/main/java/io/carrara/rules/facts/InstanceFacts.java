@@ -17,8 +17,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * What a rule may know about one instance: its identity, metadata, and the latest value of each of
- * its numeric metrics by scope and name ({@code metrics.get("validation").get("mae")}).
+ * What a rule may know about one instance: its identity, metadata, annotations (its mutable notes), and the latest
+ * value of each of its numeric metrics by scope and name ({@code metrics.get("validation").get("mae")}).
  * <pre>{@code
  * InstanceFacts facts = InstanceFacts.from(registry.getInstance(id), registry.metrics(id));
  * }</pre>
@@ -32,7 +32,8 @@ public record InstanceFacts(
         String format,
         boolean deprecated,
         Map<String, String> metadata,
-        Map<String, Map<String, Double>> metrics) {
+        Map<String, Map<String, Double>> metrics,
+        Map<String, String> annotations) {
     public InstanceFacts {
         requireNonNull(id, "id is null");
         requireNonNull(model, "model is null");
@@ -48,6 +49,13 @@ public record InstanceFacts(
             copy.put(scope, Collections.unmodifiableMap(new TreeMap<>(values)));
         });
         metrics = Collections.unmodifiableMap(copy);
+        annotations = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(annotations, "annotations is null")));
+    }
+
+    /** An instance without annotations. */
+    public InstanceFacts(UUID id, ModelRef model, int version, Instant createdAt, String createdBy, String format, boolean deprecated,
+            Map<String, String> metadata, Map<String, Map<String, Double>> metrics) {
+        this(id, model, version, createdAt, createdBy, format, deprecated, metadata, metrics, Map.of());
     }
 
     /**
@@ -55,6 +63,11 @@ public record InstanceFacts(
      * {@code metrics} (any order; the latest by {@code recordedAt}, then by id, wins; JSON metrics are skipped).
      */
     public static InstanceFacts from(Instance instance, Collection<Metric> metrics) {
+        return from(instance, metrics, Map.of());
+    }
+
+    /** As {@link #from(Instance, Collection)}, with the instance's annotations by key. */
+    public static InstanceFacts from(Instance instance, Collection<Metric> metrics, Map<String, String> annotations) {
         requireNonNull(instance, "instance is null");
         requireNonNull(metrics, "metrics is null");
         Map<String, Metric> latest = new HashMap<>();
@@ -72,7 +85,8 @@ public record InstanceFacts(
             }
         }
         return new InstanceFacts(instance.id(), instance.model(), instance.version(), instance.createdAt(),
-                instance.createdBy(), instance.artifact().format().wireName(), instance.deprecated(), instance.metadata(), values);
+                instance.createdBy(), instance.artifact().format().wireName(), instance.deprecated(), instance.metadata(), values,
+                annotations);
     }
 
     /** The latest value of metric {@code name} in {@code scope}, if the instance has one. */
@@ -85,6 +99,6 @@ public record InstanceFacts(
         Map<String, Map<String, Double>> copy = new TreeMap<>();
         metrics.forEach((s, values) -> copy.put(s, new TreeMap<>(values)));
         copy.computeIfAbsent(scope, s -> new TreeMap<>()).put(name, value);
-        return new InstanceFacts(id, model, version, createdAt, createdBy, format, deprecated, metadata, copy);
+        return new InstanceFacts(id, model, version, createdAt, createdBy, format, deprecated, metadata, copy, annotations);
     }
 }

@@ -62,7 +62,7 @@ import java.util.regex.Pattern;
  * language instead of given/when/then. Each test of {@code tests} has a {@code name}, fixture
  * {@code instances} ({@code id} — a UUID or a word —, {@code model: project/name}, and optionally
  * {@code version} (1), {@code createdAt} (one minute apart in list order), {@code createdBy},
- * {@code format} ({@code opaque}), {@code deprecated}, {@code meta: {key: value}},
+ * {@code format} ({@code opaque}), {@code deprecated}, {@code meta: {key: value}}, {@code annotations: {key: value}},
  * {@code metrics: {scope: {name: number}}}); an action rule's test adds {@code event: {type, instance,
  * model, metric: {scope, name, value}, deployment, payload}} and {@code served: {deployment: id}}, and
  * expects {@code {fires: true|false, actions: [kind, ...]}}; a selection rule's test expects
@@ -80,7 +80,7 @@ public final class RuleParser {
     private static final List<String> SELECTION_KEYS = List.of("name", "description", "select", "order", "tests");
     private static final List<String> TEST_KEYS = List.of("name", "instances", "event", "served", "expect");
     private static final List<String> INSTANCE_KEYS = List.of("id", "model", "version", "createdAt", "createdBy",
-            "format", "deprecated", "meta", "metrics");
+            "format", "deprecated", "meta", "annotations", "metrics");
     private static final List<String> EVENT_KEYS = List.of("type", "instance", "model", "metric", "deployment", "payload");
     private static final List<String> METRIC_KEYS = List.of("scope", "name", "value");
     private static final Instant FIXTURE_EPOCH = Instant.parse("2026-01-01T00:00:00Z");
@@ -423,6 +423,14 @@ public final class RuleParser {
                     metadata.put(key.name(), meta.requiredText(key.name()).text());
                 }
             }
+            Map<String, String> annotations = new TreeMap<>();
+            Optional<YamlNode> annotationsNode = fields.optional("annotations");
+            if (annotationsNode.isPresent()) {
+                Fields notes = new Fields(annotationsNode.get(), context + " annotations", null);
+                for (YamlNode.Key key : notes.keys()) {
+                    annotations.put(key.name(), notes.requiredText(key.name()).text());
+                }
+            }
             Map<String, Map<String, Double>> metrics = new TreeMap<>();
             Optional<YamlNode> metricsNode = fields.optional("metrics");
             if (metricsNode.isPresent()) {
@@ -441,7 +449,7 @@ public final class RuleParser {
                 }
             }
             InstanceFacts facts = new InstanceFacts(id, model, version, createdAt, createdBy, format, deprecated, metadata,
-                    metrics);
+                    metrics, annotations);
             return new RuleTest.InstanceFixture(label, facts, fields.position());
         }
 

@@ -75,6 +75,9 @@ class GivenMemoTest {
     void neverRemembersWhatCanChange() {
         // Deprecation changes after the instance is made: a given that reads it is never remembered.
         assertThat(GivenMemo.of(rule("instance.deprecated == false")).remembers()).isFalse();
+        // So do annotations, however they are read.
+        assertThat(GivenMemo.of(rule("annotation.reviewed == 'yes'")).remembers()).isFalse();
+        assertThat(GivenMemo.of(rule("event.type == 'instance.created' && instance.annotation.reviewed != 'yes'")).remembers()).isFalse();
         // A function reads registry state: remembered only for the events on which it was not called.
         ActionRule served = rule("event.type == 'metric.recorded' && served('eta') != null");
         GivenMemo memo = GivenMemo.of(served);

@@ -62,6 +62,25 @@ class RuleEvaluatorTest {
     }
 
     @Test
+    void readsAnnotationsOfTheInstanceAndOfWhatADeploymentServes() {
+        InstanceFacts reviewed = new InstanceFacts(java.util.UUID.randomUUID(), new io.carrara.spi.model.ModelRef("maps", "eta"), 4,
+                java.time.Instant.parse("2026-11-01T00:00:00Z"), "alice", "opaque", false, Map.of(), Map.of(),
+                Map.of("reviewed", "yes", "score", "7"));
+        Facts.Provider withNotes = new Facts.Provider(Set.of(), reviewed, served).serve("eta", reviewed);
+        ActionRule annotated = rule("name: r\ngiven: event.type == 'instance.created'\n"
+                + "when: annotation.reviewed == 'yes' && instance.annotation.score > 5 && served('eta').annotation.reviewed == 'yes'"
+                + " && annotation.absent == null\nthen:\n  - alert: {message: \"${annotation.score}\"}\n");
+        Evaluation evaluation = evaluator.evaluate(annotated, Facts.event("instance.created", reviewed), withNotes);
+        assertThat(evaluation.problems()).isEmpty();
+        assertThat(evaluation.fired()).isTrue();
+        assertThat(evaluation.actions().get(0).arguments()).containsEntry("message", "7");
+        // Without the annotation the condition does not hold (a missing annotation is null, never an error).
+        Evaluation plain = evaluator.evaluate(annotated, Facts.event("instance.created", candidate), provider);
+        assertThat(plain.problems()).isEmpty();
+        assertThat(plain.fired()).isFalse();
+    }
+
+    @Test
     void givenAndWhenDecideWhetherItFires() {
         Evaluation otherScope = evaluator.evaluate(rule(PROMOTE), Facts.metricEvent(candidate, "training", "mae", 4.5), provider);
         assertThat(otherScope.givenMatched()).isFalse();

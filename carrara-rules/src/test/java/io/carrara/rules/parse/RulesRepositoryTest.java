@@ -21,7 +21,7 @@ class RulesRepositoryTest {
         RuleSet rules = repository.load(Path.of("src/test/resources/rules/good"));
         assertThat(rules.problems()).isEmpty();
         assertThat(rules.rules()).extracting(Rule::name).containsExactly("deprecate-on-bad-production-mae", "eta-champion",
-                "eta-promote-better-instance");
+                "eta-promote-better-instance", "flag-unreviewed");
         assertThat(rules.rule("eta-champion")).isPresent();
     }
 

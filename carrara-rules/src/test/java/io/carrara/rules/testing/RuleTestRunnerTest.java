@@ -19,9 +19,9 @@ class RuleTestRunnerTest {
         assertThat(report.rules()).allSatisfy(rule -> assertThat(rule.tests()).as(rule.rule())
                 .allSatisfy(test -> assertThat(test.passed()).as(test.name() + ": " + test.detail()).isTrue()));
         assertThat(report.passed()).isTrue();
-        assertThat(report.testCount()).isEqualTo(10);
+        assertThat(report.testCount()).isEqualTo(12);
         assertThat(report.render()).contains("PASS eta-promote-better-instance (5 tests)\n")
-                .doesNotContain("FAIL").contains("3 rules, 10 tests: 10 passed, 0 failed").endsWith("PASSED\n");
+                .doesNotContain("FAIL").contains("4 rules, 12 tests: 12 passed, 0 failed").endsWith("PASSED\n");
     }
 
     @Test

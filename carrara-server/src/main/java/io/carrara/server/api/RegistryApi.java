@@ -13,6 +13,8 @@ import com.linecorp.armeria.server.annotation.ProducesJson;
 import com.linecorp.armeria.server.annotation.Put;
 import com.linecorp.armeria.server.annotation.StatusCode;
 import io.carrara.api.Page;
+import io.carrara.api.registry.Annotation;
+import io.carrara.api.registry.AnnotationValue;
 import io.carrara.api.registry.Deprecation;
 import io.carrara.api.registry.Event;
 import io.carrara.api.registry.Instance;
@@ -146,6 +148,29 @@ public final class RegistryApi {
     @Get("/instances/{id}/metrics")
     public Page<Metric> listMetrics(@Param("id") String id) {
         return ApiMapping.page(registry.listMetrics(parseId(id)), ApiMapping::metric);
+    }
+
+    /** An instance's annotations, by key. */
+    @Get("/instances/{id}/annotations")
+    public Page<Annotation> listAnnotations(@Param("id") String id) {
+        return new Page<>(registry.annotations(parseId(id)).values().stream().map(RegistryApi::annotation).toList(), null);
+    }
+
+    /** Sets one annotation (body {@code {"value": "yes"}}); setting the value it has changes nothing. */
+    @Put("/instances/{id}/annotations/{key}")
+    public Annotation setAnnotation(@Param("id") String id, @Param("key") String key, AggregatedHttpRequest request) {
+        UUID instance = parseId(id);
+        return annotation(registry.setAnnotation(instance, key, JsonBodies.read(request, AnnotationValue.class).value(), caller()));
+    }
+
+    /** Removes one annotation; answers what it was. */
+    @Delete("/instances/{id}/annotations/{key}")
+    public Annotation removeAnnotation(@Param("id") String id, @Param("key") String key) {
+        return annotation(registry.removeAnnotation(parseId(id), key, caller()));
+    }
+
+    private static Annotation annotation(io.carrara.registry.model.Annotation annotation) {
+        return new Annotation(annotation.key(), annotation.value(), annotation.setAt(), annotation.setBy());
     }
 
     @Get("/search")

@@ -62,6 +62,9 @@ public final class RuleEngine implements AutoCloseable {
 
         String deprecate(UUID instance, String reason, String actor);
 
+        /** Sets an instance's annotation (a no-op when it has that value already). */
+        String annotate(UUID instance, String key, String value, String actor);
+
         /**
          * Makes or changes {@code deployment} to route as {@code routing} (the model is the instances', the feature joins,
          * missing-feature policy and log sampling stay as they are).
@@ -534,8 +537,7 @@ public final class RuleEngine implements AutoCloseable {
                         + ")";
             }
             case SET_META:
-                throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "set-meta is not available: instances are"
-                        + " immutable and the registry has no annotations to set yet", "then");
+                return actions.annotate(action.instance(), action.text("key"), action.text("value"), actor);
             default:
                 throw new IllegalStateException("unknown action " + action.kind());
         }

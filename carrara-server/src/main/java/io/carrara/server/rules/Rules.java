@@ -9,6 +9,7 @@ import io.carrara.registry.deploy.Deployment;
 import io.carrara.registry.deploy.DeploymentRegistry;
 import io.carrara.registry.deploy.NewDeployment;
 import io.carrara.registry.deploy.Routing;
+import io.carrara.registry.model.Annotation;
 import io.carrara.registry.model.Instance;
 import io.carrara.rules.evaluation.RuleEvaluator;
 import io.carrara.rules.expression.ExpressionSandbox;
@@ -24,6 +25,7 @@ import io.carrara.spi.error.ErrorType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -149,7 +151,9 @@ public final class Rules implements AutoCloseable {
         public Optional<InstanceFacts> instance(UUID id) {
             try {
                 Instance instance = registry.getInstance(id);
-                return Optional.of(InstanceFacts.from(instance, registry.listMetrics(id)));
+                Map<String, String> annotations = new java.util.TreeMap<>();
+                registry.annotations(id).forEach((key, annotation) -> annotations.put(key, annotation.value()));
+                return Optional.of(InstanceFacts.from(instance, registry.listMetrics(id), annotations));
             } catch (CarraraException e) {
                 if (e.errorCode().type() == ErrorType.NOT_FOUND) {
                     return Optional.empty();
@@ -252,6 +256,16 @@ public final class Rules implements AutoCloseable {
                 }
                 throw e;
             }
+        }
+
+        @Override
+        public String annotate(UUID instance, String key, String value, String actor) {
+            String before = Optional.ofNullable(registry.annotations(instance).get(key)).map(Annotation::value).orElse(null);
+            if (value.equals(before)) {
+                return "instance " + instance + " has annotation." + key + " = " + value + " already";
+            }
+            registry.setAnnotation(instance, key, value, actor);
+            return "instance " + instance + ": annotation." + key + " = " + value + (before == null ? "" : " (was " + before + ")");
         }
 
         @Override

@@ -83,6 +83,11 @@ class RuleEngineCrashTest {
                 }
 
                 @Override
+                public String annotate(UUID instance, String key, String value, String actor) {
+                    throw new AssertionError("not expected");
+                }
+
+                @Override
                 public String deploy(String deployment, io.carrara.registry.deploy.Routing routing, String actor) {
                     throw new AssertionError("not expected");
                 }

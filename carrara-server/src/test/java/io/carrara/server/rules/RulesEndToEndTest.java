@@ -400,6 +400,77 @@ class RulesEndToEndTest {
         assertThat(nyc3.id()).isNotNull();
     }
 
+    static final String FLAG = """
+            name: notes-flag
+            given: event.type == 'instance.created' && instance.model == 'maps/notes'
+            then:
+              - set-meta: {key: reviewed, value: "no"}
+            tests:
+              - name: a new instance is marked unreviewed
+                instances: [{id: a, model: maps/notes}]
+                event: {type: instance.created, instance: a}
+                expect: {fires: true, actions: [set-meta]}
+            """;
+
+    static final String REVIEWED = """
+            name: notes-reviewed
+            given: event.type == 'annotation.set' && instance.model == 'maps/notes'
+            when: annotation.reviewed == 'yes'
+            then:
+              - alert: {message: "${instance.id} reviewed", severity: info}
+            tests:
+              - name: a review is announced
+                instances: [{id: a, model: maps/notes, annotations: {reviewed: "yes"}}]
+                event: {type: annotation.set, instance: a}
+                expect: {fires: true, actions: [alert]}
+            """;
+
+    @Test
+    @Order(4)
+    void setMetaAnnotatesAnInstanceAndAnnotationsAreRegistryEvents() throws Exception {
+        commit(Map.of("notes-flag.yaml", FLAG, "notes-reviewed.yaml", REVIEWED), "annotation rules");
+        assertThat(a.rules().sync().sync(repository.toString(), "main", "alice").activated()).contains("notes-flag", "notes-reviewed");
+        Instance note = upload(new ModelRef("maps", "notes"), Map.of(), "auc", 0.5);
+        await(() -> a.registry().annotations(note.id()).containsKey("reviewed"), "the rule annotates the new instance");
+        var flagged = a.registry().annotations(note.id()).get("reviewed");
+        assertThat(flagged.value()).isEqualTo("no");
+        assertThat(flagged.setBy()).startsWith("rule:notes-flag@");
+        assertThat(a.registry().getInstance(note.id()).metadata()).as("metadata is immutable").isEmpty();
+
+        // People annotate over the API; the change is an event rules act on.
+        String path = "/api/v1/instances/" + note.id() + "/annotations";
+        HttpResponse<String> set = put(a, path + "/reviewed", "{\"value\": \"yes\"}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(json(set).get("setBy").asText()).isEqualTo("alice");
+        await(() -> a.rules().store().evaluations("notes-reviewed", note.id(), false, 10).stream().anyMatch(RuleEvaluationInfo::fired),
+                "the review rule fires on the annotation.set event");
+        assertThat(json(get(a, path)).get("items")).extracting(item -> item.get("key").asText() + "=" + item.get("value").asText())
+                .containsExactly("reviewed=yes");
+        HttpResponse<String> removed = HTTP.send(HttpRequest.newBuilder(URI.create(a.uri() + path + "/reviewed"))
+                .header("X-Carrara-User", "alice").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(json(removed).get("value").asText()).isEqualTo("yes");
+        assertThat(json(get(a, path)).get("items")).isEmpty();
+
+        // Hostile or wrong requests are refused naming the field.
+        for (String[] bad : new String[][] {
+                {path + "/bad%20key", "{\"value\": \"x\"}", "key", "400"},
+                {path + "/k", "{}", "value", "400"},
+                {path + "/k", "{\"value\": \"" + "x".repeat(600) + "\"}", "value", "400"},
+                {path + "/k", "{\"value\": 5, \"extra\": {\"$ne\": 1}}", "extra", "400"},
+                {"/api/v1/instances/" + UUID.randomUUID() + "/annotations/k", "{\"value\": \"x\"}", "id", "404"},
+                {"/api/v1/instances/not-a-uuid/annotations/k", "{\"value\": \"x\"}", "id", "400"}}) {
+            HttpResponse<String> refused = put(a, bad[0], bad[1]);
+            assertThat(refused.statusCode()).as(bad[0] + " " + bad[1] + ": " + refused.body()).isEqualTo(Integer.parseInt(bad[3]));
+            assertThat(json(refused).get("field").asText()).as(refused.body()).isEqualTo(bad[2]);
+            assertThat(refused.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        HttpResponse<String> absent = HTTP.send(HttpRequest.newBuilder(URI.create(a.uri() + path + "/reviewed"))
+                .header("X-Carrara-User", "alice").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(absent.statusCode()).as(absent.body()).isEqualTo(404);
+        assertThat(json(absent).get("field").asText()).isEqualTo("key");
+    }
+
     private static UUID pinned(Deployment deployment) {
         return deployment.routing() instanceof Routing.Pinned pinned ? pinned.instance() : null;
     }
