@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code carrara project create|list|grant|revoke|members}. */
+/** {@code carrara project create|list|grant|revoke|members|alert-webhook}. */
 @Command(name = "project", description = "Create and list projects, the namespaces of models, and manage who may do"
         + " what in them.",
         subcommands = {
@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
             ProjectCommand.Listing.class,
             ProjectCommand.Grant.class,
             ProjectCommand.Revoke.class,
-            ProjectCommand.Members.class
+            ProjectCommand.Members.class,
+            ProjectCommand.AlertWebhooks.class
         })
 final class ProjectCommand extends GroupCommand {
 
@@ -94,6 +95,82 @@ final class ProjectCommand extends GroupCommand {
                 table.row(member.principal(), member.role().wireName(), member.grantedAt(), member.grantedBy());
             }
             table.print(out());
+        }
+    }
+
+    @Command(name = "alert-webhook", description = {"Where a project's alerts go: rules' alert actions about its models are",
+        "POSTed to each webhook that takes their severity, signed in the Standard Webhooks layout with the webhook's secret."},
+            subcommands = {AlertWebhooks.Add.class, AlertWebhooks.Listing.class, AlertWebhooks.Remove.class, AlertWebhooks.Test.class})
+    static final class AlertWebhooks extends GroupCommand {
+        @Command(name = "add", description = {"Add an alert webhook (project managers). Prints its secret once: keep it to",
+            "verify the webhook-signature header (HMAC-SHA256 over id.timestamp.body)."})
+        static final class Add extends ClientCommand {
+            @Parameters(index = "0", paramLabel = "PROJECT", description = "The project.")
+            String project;
+
+            @Parameters(index = "1", paramLabel = "URL", description = "The https address alerts are POSTed to.")
+            String url;
+
+            @Option(names = "--min-severity", paramLabel = "info|warning|critical",
+                    description = "The least severe alert it takes (default: warning).")
+            String minSeverity;
+
+            @Override
+            void execute(CarraraClient client) {
+                io.carrara.api.alerts.AlertWebhook webhook = client.projects().addAlertWebhook(project, url, minSeverity);
+                out().println("added alert webhook " + webhook.id() + " of project " + webhook.project() + ": " + webhook.url()
+                        + " (" + webhook.minSeverity() + " and worse)");
+                out().println("secret: " + webhook.secret());
+                err().println("the secret is not shown again: keep it where the receiver can read it");
+            }
+        }
+
+        @Command(name = "list", description = "List a project's alert webhooks.")
+        static final class Listing extends ClientCommand {
+            @Parameters(paramLabel = "PROJECT", description = "The project.")
+            String project;
+
+            @Override
+            void execute(CarraraClient client) {
+                TextTable table = TextTable.withHeader("id", "url", "min_severity", "created_at", "created_by");
+                for (io.carrara.api.alerts.AlertWebhook webhook : client.projects().alertWebhooks(project)) {
+                    table.row(webhook.id(), webhook.url(), webhook.minSeverity(), webhook.createdAt(), webhook.createdBy());
+                }
+                table.print(out());
+            }
+        }
+
+        @Command(name = "remove", description = "Remove an alert webhook.")
+        static final class Remove extends ClientCommand {
+            @Parameters(index = "0", paramLabel = "PROJECT", description = "The project.")
+            String project;
+
+            @Parameters(index = "1", paramLabel = "ID", description = "The webhook's id (carrara project alert-webhook list).")
+            long id;
+
+            @Override
+            void execute(CarraraClient client) {
+                out().println("removed alert webhook " + id + ": " + client.projects().removeAlertWebhook(project, id).url());
+            }
+        }
+
+        @Command(name = "test", description = "Post a test alert (severity info) to an alert webhook and say what came of it.")
+        static final class Test extends ClientCommand {
+            @Parameters(index = "0", paramLabel = "PROJECT", description = "The project.")
+            String project;
+
+            @Parameters(index = "1", paramLabel = "ID", description = "The webhook's id (carrara project alert-webhook list).")
+            long id;
+
+            @Override
+            void execute(CarraraClient client) {
+                io.carrara.api.alerts.AlertDelivery delivery = client.projects().testAlertWebhook(project, id);
+                if (!delivery.delivered()) {
+                    throw new io.carrara.spi.error.CarraraException(io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT,
+                            "the test alert was not delivered to " + delivery.url() + ": " + delivery.detail(), "url");
+                }
+                out().println("delivered a test alert to " + delivery.url() + ": " + delivery.detail());
+            }
         }
     }
 }

@@ -68,7 +68,7 @@ class RulesCommandTest {
         Files.writeString(rules.resolve("new-trips-instance.yaml"), ALERT_ON_NEW);
         Files.writeString(rules.resolve("trips-newest.yaml"), NEWEST);
         server = CarraraServer.start(ServerConfig.from(ServerSettings.load(serverHome, Map.of(),
-                Map.of("port", "0", "rules.repository", rules.toString()))));
+                Map.of("port", "0", "rules.repository", rules.toString(), "outbound.allowPrivateAddresses", "true"))));
         adminToken = Files.readString(serverHome.resolve("admin-token")).strip();
     }
 
@@ -137,6 +137,53 @@ class RulesCommandTest {
         CommandResult missing = asAdmin("rules", "evaluate", "new-trips-instance", "--instance", id);
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("--dry-run");
+    }
+
+    @Test
+    void managesAProjectsAlertWebhooks() throws IOException {
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> bodies = java.util.Collections.synchronizedList(new ArrayList<>());
+        receiver.createContext("/hook", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(exchange.getRequestURI().getQuery() == null ? 204 : 400, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+            ok(asAdmin("project", "create", "alerting"));
+            CommandResult added = ok(asAdmin("project", "alert-webhook", "add", "alerting", url, "--min-severity", "critical"));
+            assertThat(added.out().lines().toList()).hasSize(2).first().asString()
+                    .isEqualTo("added alert webhook 1 of project alerting: " + url + " (critical and worse)");
+            assertThat(added.out().lines().toList().get(1)).matches("secret: whsec_[A-Za-z0-9+/=]{44}");
+            assertThat(added.err()).contains("not shown again");
+            ok(asAdmin("project", "alert-webhook", "add", "alerting", url + "?refuse"));
+
+            List<String> listed = ok(asAdmin("project", "alert-webhook", "list", "alerting")).out().lines().toList();
+            assertThat(listed.get(0).split(" +")).containsExactly("id", "url", "min_severity", "created_at", "created_by");
+            assertThat(listed.get(1).split(" +")).startsWith("1", url, "critical");
+            assertThat(listed.get(2).split(" +")).startsWith("2", url + "?refuse", "warning");
+            assertThat(String.join("\n", listed)).doesNotContain("whsec_");
+
+            assertThat(ok(asAdmin("project", "alert-webhook", "test", "alerting", "1")).out())
+                    .isEqualTo("delivered a test alert to " + url + ": answered 204\n");
+            assertThat(bodies).singleElement().asString().contains("\"type\":\"alert\"").contains("a test alert sent by admin");
+            CommandResult refused = asAdmin("project", "alert-webhook", "test", "alerting", "2");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("was not delivered").contains("answered 400");
+
+            assertThat(ok(asAdmin("project", "alert-webhook", "remove", "alerting", "2")).out())
+                    .isEqualTo("removed alert webhook 2: " + url + "?refuse\n");
+            CommandResult gone = asAdmin("project", "alert-webhook", "remove", "alerting", "2");
+            assertThat(gone.exitCode()).isEqualTo(1);
+            assertThat(gone.err()).contains("has no alert webhook 2");
+            CommandResult badSeverity = asAdmin("project", "alert-webhook", "add", "alerting", url, "--min-severity", "loud");
+            assertThat(badSeverity.exitCode()).isEqualTo(1);
+            assertThat(badSeverity.err()).contains("minSeverity");
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     @Test

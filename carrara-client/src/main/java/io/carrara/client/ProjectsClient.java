@@ -1,6 +1,9 @@
 package io.carrara.client;
 
 import io.carrara.api.Page;
+import io.carrara.api.alerts.AlertDelivery;
+import io.carrara.api.alerts.AlertWebhook;
+import io.carrara.api.alerts.NewAlertWebhook;
 import io.carrara.api.registry.NewProject;
 import io.carrara.api.registry.Project;
 import io.carrara.spi.model.Names;
@@ -35,5 +38,36 @@ public final class ProjectsClient {
     /** Every project, following pages. */
     public List<Project> list() {
         return Transport.all(this::list);
+    }
+
+    // ---- alert webhooks
+
+    /**
+     * Adds an alert webhook to {@code project}: alerts of {@code minSeverity} (null: warning) or worse are POSTed to
+     * {@code url}. The answer holds the webhook's secret, which is never shown again.
+     */
+    public AlertWebhook addAlertWebhook(String project, String url, String minSeverity) {
+        return transport.call(transport.request(Transport.projectPath(project) + "/alert-webhooks")
+                .header("Content-Type", "application/json").POST(transport.jsonBody(new NewAlertWebhook(url, minSeverity))),
+                transport.type(AlertWebhook.class));
+    }
+
+    /** The alert webhooks of {@code project}, without their secrets. */
+    public List<AlertWebhook> alertWebhooks(String project) {
+        Page<AlertWebhook> page = transport.call(transport.request(Transport.projectPath(project) + "/alert-webhooks").GET(),
+                transport.pageOf(AlertWebhook.class));
+        return page.items();
+    }
+
+    /** Removes an alert webhook; answers what it was. */
+    public AlertWebhook removeAlertWebhook(String project, long id) {
+        return transport.call(transport.request(Transport.projectPath(project) + "/alert-webhooks/" + id).DELETE(),
+                transport.type(AlertWebhook.class));
+    }
+
+    /** Posts a test alert to one webhook; answers what came of it. */
+    public AlertDelivery testAlertWebhook(String project, long id) {
+        return transport.call(transport.request(Transport.projectPath(project) + "/alert-webhooks/" + id + "/test")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()), transport.type(AlertDelivery.class));
     }
 }

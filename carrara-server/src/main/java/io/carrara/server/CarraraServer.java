@@ -295,7 +295,11 @@ public final class CarraraServer implements AutoCloseable {
             engine.apply(deployments.list());
             batch = Batch.start(config, database, registry, deployments, cache, meters);
             Access access = Access.start(config, database, registry, deployments, batch.jobs(), batch.workflows(), meters);
-            rules = io.carrara.server.rules.Rules.start(config, database, registry, deployments, deploymentHooks(engine, access), meters);
+            io.carrara.server.alerts.Alerts alerts = new io.carrara.server.alerts.Alerts(
+                    new io.carrara.server.alerts.AlertWebhookStore(database), io.carrara.server.rules.WebhookSender.standard(config.outbound()),
+                    meters);
+            rules = io.carrara.server.rules.Rules.start(config, database, registry, deployments, deploymentHooks(engine, access), meters,
+                    alerts);
             Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch,
                     access, rules);
             server.start().join();
@@ -458,6 +462,10 @@ public final class CarraraServer implements AutoCloseable {
                 // A sync clones the rules repository before it answers.
                 .requestTimeout(DEPLOY_TIMEOUT)
                 .build(new io.carrara.server.api.RulesApi(rules, registry));
+        api(builder, errors, json)
+                // A test alert waits for the webhook's answer, retries included.
+                .requestTimeout(DEPLOY_TIMEOUT)
+                .build(new io.carrara.server.api.AlertWebhookApi(rules.alerts(), registry, config.outbound()));
         api(builder, errors, json)
                 // Scores on the event loop when nothing can block, else hands over to the blocking executor itself.
                 .useBlockingTaskExecutor(false)

@@ -162,6 +162,14 @@ public final class AccessPolicy {
         b.route("POST /api/v1/projects", Kind.USER).audited("project");
         b.route("GET /api/v1/projects", Kind.USER);
         b.route("GET /api/v1/projects/{project}", Kind.PROJECT, Role.READ, project);
+        // Where a project's alerts go is its managers' choice; its readers may see where (never the secrets).
+        b.route("POST /api/v1/projects/{project}/alert-webhooks", Kind.PROJECT, Role.MANAGE, project)
+                .audited("alert webhooks of project {project}");
+        b.route("GET /api/v1/projects/{project}/alert-webhooks", Kind.PROJECT, Role.READ, project);
+        b.route("DELETE /api/v1/projects/{project}/alert-webhooks/{id}", Kind.PROJECT, Role.MANAGE, project)
+                .audited("alert webhooks of project {project}");
+        b.route("POST /api/v1/projects/{project}/alert-webhooks/{id}/test", Kind.PROJECT, Role.MANAGE, project)
+                .audited("alert webhooks of project {project}");
         b.route("POST /api/v1/projects/{project}/models", Kind.PROJECT, Role.EDIT, project).audited("models of project {project}");
         b.route("GET /api/v1/projects/{project}/models", Kind.PROJECT, Role.READ, project);
         b.route("GET /api/v1/projects/{project}/models/{model}", Kind.PROJECT, Role.READ, project);

@@ -9,6 +9,7 @@ import io.carrara.api.rules.RuleFollower;
 import io.carrara.registry.db.DatabaseTimes;
 import io.carrara.registry.deploy.Routing;
 import io.carrara.registry.model.Event;
+import io.carrara.server.alerts.Alerts;
 import io.carrara.rules.ActionRule;
 import io.carrara.rules.Rule;
 import io.carrara.rules.SelectionRule;
@@ -86,6 +87,7 @@ public final class RuleEngine implements AutoCloseable {
     private final RuleFactsProvider facts;
     private final Actions actions;
     private final WebhookSender webhooks;
+    private final Alerts alerts;
     private final Function<String, String> secrets;
     private final Settings settings;
     private final MeterRegistry meters;
@@ -113,7 +115,8 @@ public final class RuleEngine implements AutoCloseable {
      *     {@code rules.secrets} setting are looked up)
      */
     public RuleEngine(RuleStore store, RuleParser parser, RuleEvaluator evaluator, RuleFactsProvider facts, Actions actions,
-            WebhookSender webhooks, Function<String, String> secrets, Settings settings, MeterRegistry meters) {
+            WebhookSender webhooks, Alerts alerts, Function<String, String> secrets, Settings settings, MeterRegistry meters) {
+        this.alerts = requireNonNull(alerts, "alerts is null");
         this.store = requireNonNull(store, "store is null");
         this.parser = requireNonNull(parser, "parser is null");
         this.evaluator = requireNonNull(evaluator, "evaluator is null");
@@ -506,14 +509,23 @@ public final class RuleEngine implements AutoCloseable {
                 String severity = action.text("severity");
                 Counter.builder("carrara.rules.alerts").description("alerts raised by rules").tag("rule", rule)
                         .tag("severity", severity).register(meters).increment();
-                org.slf4j.event.Level level = switch (severity) {
-                    case "info" -> org.slf4j.event.Level.INFO;
-                    case "critical" -> org.slf4j.event.Level.ERROR;
-                    default -> org.slf4j.event.Level.WARN;
-                };
-                log.atLevel(level).setMessage("rule alert").addKeyValue("rule", rule).addKeyValue("severity", severity)
-                        .addKeyValue("message", action.text("message")).addKeyValue("event", event.id()).log();
-                return "alert raised (" + severity + ")";
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("rule", rule);
+                details.put("commit", commit);
+                details.put("event", eventJson(event));
+                List<io.carrara.api.alerts.AlertDelivery> deliveries = alerts.raise(new Alerts.Alert(event.project(), actor, severity,
+                        action.text("message"), details), "rule-" + rule + "-" + event.id() + "-" + index);
+                long failed = deliveries.stream().filter(delivery -> !delivery.delivered()).count();
+                String sent = deliveries.isEmpty() ? "no alert webhook of " + (event.project() == null ? "a project" : "project "
+                        + event.project()) + " takes it" : "posted to " + (deliveries.size() - failed) + " of " + deliveries.size()
+                        + " alert webhook" + (deliveries.size() == 1 ? "" : "s");
+                if (failed > 0) {
+                    throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "alert raised (" + severity + "), " + sent + ": "
+                            + deliveries.stream().filter(delivery -> !delivery.delivered())
+                                    .map(delivery -> "webhook " + delivery.webhook() + " " + delivery.detail())
+                                    .collect(java.util.stream.Collectors.joining("; ")), "then");
+                }
+                return "alert raised (" + severity + "), " + sent;
             }
             case WEBHOOK: {
                 String secret = null;

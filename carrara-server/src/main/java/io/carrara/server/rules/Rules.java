@@ -20,6 +20,7 @@ import io.carrara.rules.parse.RuleParser;
 import io.carrara.rules.parse.RulesRepository;
 import io.carrara.rules.testing.RuleTestRunner;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.alerts.Alerts;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.error.ErrorType;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,8 +56,11 @@ public final class Rules implements AutoCloseable {
     private final RuleSync sync;
     private final RuleEngine engine;
     private final ScheduledExecutorService syncs;
+    private final Alerts alerts;
 
-    private Rules(ServerConfig.Rules settings, RuleStore store, RuleSync sync, RuleEngine engine, ScheduledExecutorService syncs) {
+    private Rules(ServerConfig.Rules settings, RuleStore store, RuleSync sync, RuleEngine engine, ScheduledExecutorService syncs,
+            Alerts alerts) {
+        this.alerts = alerts;
         this.settings = settings;
         this.store = store;
         this.sync = sync;
@@ -65,7 +69,7 @@ public final class Rules implements AutoCloseable {
     }
 
     public static Rules start(ServerConfig config, RegistryDatabase database, ModelRegistry registry, DeploymentRegistry deployments,
-            DeploymentHooks hooks, MeterRegistry meters) {
+            DeploymentHooks hooks, MeterRegistry meters, Alerts alerts) {
         ServerConfig.Rules settings = config.rules();
         RuleStore store = new RuleStore(database);
         ExpressionSandbox sandbox = new ExpressionSandbox(SandboxLimits.DEFAULTS.withTimeout(settings.timeout()));
@@ -73,7 +77,7 @@ public final class Rules implements AutoCloseable {
         RuleEvaluator evaluator = new RuleEvaluator(sandbox);
         RuleFactsProvider facts = new RegistryFacts(registry, deployments, settings);
         RuleEngine engine = new RuleEngine(store, parser, evaluator, facts, new RegistryActions(registry, deployments, hooks),
-                new WebhookSender(config.outbound(), 5, Duration.ofMillis(500), Duration.ofSeconds(30)),
+                WebhookSender.standard(config.outbound()), alerts,
                 name -> settings.secrets().contains(name) ? System.getenv(name) : null,
                 new RuleEngine.Settings(serverId(config), settings.poll(), Duration.ofSeconds(60), Duration.ofSeconds(60)), meters);
         RuleSync sync = new RuleSync(store, new RulesRepository(parser), new RuleTestRunner(evaluator), config.outbound(),
@@ -83,7 +87,7 @@ public final class Rules implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        Rules rules = new Rules(settings, store, sync, engine, syncs);
+        Rules rules = new Rules(settings, store, sync, engine, syncs, alerts);
         if (settings.enabled()) {
             engine.start();
             if (!settings.repository().isEmpty()) {
@@ -123,6 +127,11 @@ public final class Rules implements AutoCloseable {
 
     public RuleEngine engine() {
         return engine;
+    }
+
+    /** The server's alerts: rules raise them, and the project's alert webhooks receive them. */
+    public Alerts alerts() {
+        return alerts;
     }
 
     public ServerConfig.Rules settings() {

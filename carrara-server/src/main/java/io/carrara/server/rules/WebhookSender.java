@@ -44,6 +44,11 @@ public final class WebhookSender {
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    /** The sender rules and alerts use: five attempts, backing off from 0.5 s, doubling up to 30 s. */
+    public static WebhookSender standard(OutboundAddressPolicy outbound) {
+        return new WebhookSender(outbound, 5, Duration.ofMillis(500), Duration.ofSeconds(30));
+    }
+
     /** What came of a delivery: the last status (0 when nothing answered), the attempts made, and in words. */
     public record Delivery(boolean delivered, int status, int attempts, String detail) {}
 

@@ -97,8 +97,8 @@ class RuleEngineCrashTest {
                     return Optional.empty();
                 }
             };
-            RuleEngine a = engine(store, actions, "a", Duration.ofSeconds(60));
-            RuleEngine b = engine(store, actions, "b", Duration.ZERO);
+            RuleEngine a = engine(database, store, actions, "a", Duration.ofSeconds(60));
+            RuleEngine b = engine(database, store, actions, "b", Duration.ZERO);
             a.evaluatePending();   // the start: events from here on
             long event = insertMetricEvent(database);
 
@@ -122,7 +122,8 @@ class RuleEngineCrashTest {
         }
     }
 
-    private static RuleEngine engine(RuleStore store, RuleEngine.Actions actions, String server, Duration lease) {
+    private static RuleEngine engine(RegistryDatabase database, RuleStore store, RuleEngine.Actions actions, String server,
+            Duration lease) {
         // A generous limit: the first evaluation in a loaded JVM loads classes, and this test is about crashes.
         ExpressionSandbox sandbox = new ExpressionSandbox(SandboxLimits.DEFAULTS.withTimeout(Duration.ofSeconds(10)));
         RuleFactsProvider facts = new RuleFactsProvider() {
@@ -142,8 +143,10 @@ class RuleEngineCrashTest {
                 return false;
             }
         };
-        return new RuleEngine(store, new RuleParser(sandbox), new RuleEvaluator(sandbox), facts, actions,
-                new WebhookSender(OutboundAddressPolicy.PUBLIC_ONLY, 1, Duration.ofMillis(1), Duration.ofMillis(1)), name -> null,
+        WebhookSender sender = new WebhookSender(OutboundAddressPolicy.PUBLIC_ONLY, 1, Duration.ofMillis(1), Duration.ofMillis(1));
+        return new RuleEngine(store, new RuleParser(sandbox), new RuleEvaluator(sandbox), facts, actions, sender,
+                new io.carrara.server.alerts.Alerts(new io.carrara.server.alerts.AlertWebhookStore(database), sender,
+                        new SimpleMeterRegistry()), name -> null,
                 new RuleEngine.Settings(server, Duration.ofSeconds(1), lease, Duration.ofSeconds(60)), new SimpleMeterRegistry());
     }
 
