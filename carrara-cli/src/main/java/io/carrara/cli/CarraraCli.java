@@ -47,7 +47,9 @@ import picocli.CommandLine.Spec;
             TokenCommand.class,
             LoginCommand.class,
             AuditCommand.class,
-            RulesCommand.class
+            RulesCommand.class,
+            MonitorCommand.class,
+            OutcomesCommand.class
         },
         footerHeading = "%nServer, through the ./carrara launcher:%n",
         footer = {

@@ -195,6 +195,59 @@ class DeploymentCommandTest {
         assertThat(client().deployments().list()).extracting(Deployment::name).doesNotContain("x");
     }
 
+    @Test
+    void monitorsADeploymentAndLoadsOutcomesFromJsonLinesAndCsv() throws IOException {
+        ModelRef model = newModel();
+        UUID v1 = instance(model);
+        String name = "fraud" + NEXT.incrementAndGet();
+        assertThat(carrara("deploy", name, "--instance", v1.toString()).exitCode()).isZero();
+        java.util.List<io.carrara.registry.predictions.LoggedPrediction> logged = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            logged.add(new io.carrara.registry.predictions.LoggedPrediction(name + "-p" + i, name, v1,
+                    io.carrara.registry.json.RegistryJson.mapper().createObjectNode().put("amount", i),
+                    io.carrara.registry.json.RegistryJson.mapper().createObjectNode().put("prediction", i % 2), 50, java.time.Instant.now()));
+        }
+        server.predictionLog().insertAll(logged);
+
+        CommandResult early = carrara("outcomes", "load", name, write("early.jsonl", "{\"predictionId\": \"x\", \"outcome\": 1}\n").toString());
+        assertFailure(early, "carrara monitor configure " + name + " --task", "deployment");
+        CommandResult badTask = carrara("monitor", "configure", name, "--task", "ranking");
+        assertFailure(badTask, "task must be classification", "task");
+        assertThat(carrara("monitor", "configure", name, "--task", "classification").out())
+                .isEqualTo("deployment " + name + " is monitored as a classification\n");
+        assertThat(carrara("monitor", "settings", name).out()).contains("task        classification").contains("updated_by  alice");
+
+        Path jsonl = write("outcomes.jsonl", String.join("\n",
+                "{\"predictionId\": \"" + name + "-p0\", \"outcome\": 0, \"observedAt\": \"2026-12-01T10:00:00Z\"}",
+                "{\"predictionId\": \"" + name + "-p1\", \"outcome\": true}",
+                "",
+                "not json",
+                "{\"predictionId\": \"" + name + "-p2\", \"outcome\": \"fraud\"}",
+                "{\"predictionId\": \"" + name + "-p1\", \"outcome\": 1}",
+                "{\"predictionId\": \"never-logged\", \"outcome\": 0}") + "\n");
+        CommandResult loaded = carrara("outcomes", "load", name, jsonl.toString(), "--batch-size", "2");
+        assertThat(loaded.exitCode()).as(loaded.toString()).isEqualTo(1);
+        assertThat(loaded.out()).isEqualTo("loaded 6 outcomes for " + name + ": 4 accepted (1 duplicate, 1 without a logged prediction"
+                + " yet), 2 refused\n");
+        assertThat(loaded.err().lines()).containsExactly("line 4: not a JSON object",
+                "line 5: [0].outcome must be 0 or 1 (or false/true) for a classification deployment, not \"fraud\"");
+
+        Path csv = write("outcomes.csv", "prediction_id,outcome,observed_at\n" + name + "-p3,1,2026-12-01T10:00:00Z\n"
+                + name + "-p4,false,\n");
+        CommandResult fromCsv = carrara("outcomes", "load", name, csv.toString());
+        assertThat(fromCsv.exitCode()).as(fromCsv.toString()).isZero();
+        assertThat(fromCsv.out()).isEqualTo("loaded 2 outcomes for " + name + ": 2 accepted (0 duplicates, 0 without a logged"
+                + " prediction yet), 0 refused\n");
+        CommandResult wrongColumns = carrara("outcomes", "load", name, write("wrong.csv", "id,label\na,1\n").toString());
+        assertThat(wrongColumns.exitCode()).isEqualTo(2);
+        assertThat(wrongColumns.err()).contains("needs the columns predictionId");
+        assertThat(carrara("outcomes", "load", name, serverHome.resolve("absent.jsonl").toString()).exitCode()).isEqualTo(2);
+    }
+
+    private static Path write(String name, String text) throws IOException {
+        return java.nio.file.Files.writeString(java.nio.file.Files.createTempDirectory(serverHome, "outcomes").resolve(name), text);
+    }
+
     private static void assertFailure(CommandResult result, String messagePart, String fieldPart) {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.out()).as(result.toString()).isEmpty();

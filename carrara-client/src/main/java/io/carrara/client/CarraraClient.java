@@ -92,6 +92,7 @@ public final class CarraraClient {
     private final WorkflowsClient workflows;
     private final AccessClient access;
     private final RulesClient rules;
+    private final MonitoringClient monitoring;
 
     private CarraraClient(Builder builder) {
         this.transport = new Transport(builder.baseUri, builder.user, builder.token, builder.connectTimeout,
@@ -108,6 +109,7 @@ public final class CarraraClient {
         this.workflows = new WorkflowsClient(transport);
         this.access = new AccessClient(transport);
         this.rules = new RulesClient(transport);
+        this.monitoring = new MonitoringClient(transport);
     }
 
     public static Builder builder(URI baseUri) {
@@ -174,6 +176,11 @@ public final class CarraraClient {
 
     public AccessClient access() {
         return access;
+    }
+
+    /** Monitoring: what deployments predict, and the outcomes of their predictions. */
+    public MonitoringClient monitoring() {
+        return monitoring;
     }
 
     public RulesClient rules() {

@@ -463,6 +463,10 @@ public final class CarraraServer implements AutoCloseable {
                 .requestTimeout(DEPLOY_TIMEOUT)
                 .build(new io.carrara.server.api.RulesApi(rules, registry));
         api(builder, errors, json)
+                // A load of 10,000 outcomes is about a megabyte of JSON.
+                .maxRequestLength(16L << 20)
+                .build(new io.carrara.server.api.MonitoringApi(new io.carrara.registry.monitoring.MonitoringStore(database, deployments)));
+        api(builder, errors, json)
                 // A test alert waits for the webhook's answer, retries included.
                 .requestTimeout(DEPLOY_TIMEOUT)
                 .build(new io.carrara.server.api.AlertWebhookApi(rules.alerts(), registry, config.outbound()));

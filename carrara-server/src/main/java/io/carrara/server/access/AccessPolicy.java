@@ -204,6 +204,11 @@ public final class AccessPolicy {
         b.route("POST /api/v1/deployments/{name}/predict", Kind.PROJECT, Role.USE, deployment).anonymousIf(open);
         b.route("GET /api/v1/deployments/{name}/access", Kind.PROJECT, Role.READ, deployment);
         b.route("PUT /api/v1/deployments/{name}/access", Kind.PROJECT, Role.MANAGE, deployment).audited("deployment {name}");
+        // Outcomes are the labels of the project's predictions: its editors send them, its readers see the settings.
+        b.route("GET /api/v1/deployments/{name}/monitoring/settings", Kind.PROJECT, Role.READ, deployment);
+        b.route("PUT /api/v1/deployments/{name}/monitoring/settings", Kind.PROJECT, Role.EDIT, deployment)
+                .audited("monitoring of deployment {name}");
+        b.route("POST /api/v1/deployments/{name}/outcomes", Kind.PROJECT, Role.EDIT, deployment).audited("outcomes of deployment {name}");
 
         // The Open Inference Protocol: a model is a deployment.
         b.route("GET /v2/models", Kind.USER);

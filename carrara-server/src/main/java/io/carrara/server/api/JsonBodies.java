@@ -26,6 +26,11 @@ final class JsonBodies {
         try {
             return RegistryJson.mapper().readValue(body, type);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof com.fasterxml.jackson.core.JsonParseException syntax) {
+                // Broken JSON met while mapping (a list cut short): the body's syntax, said without the parser's location dump.
+                throw new CarraraException(INVALID_ARGUMENT, "the request body is not valid JSON: " + withoutSource(
+                        syntax.getOriginalMessage()), "body");
+            }
             // A request record refuses a bad value in its constructor, naming the field; Jackson wraps that refusal.
             CarraraException refusal = refusalIn(e);
             if (refusal != null) {
@@ -39,8 +44,18 @@ final class JsonBodies {
             }
             throw mappingError(e);
         } catch (JsonProcessingException e) {
-            throw new CarraraException(INVALID_ARGUMENT, "the request body is not valid JSON: " + e.getOriginalMessage(), "body");
+            throw new CarraraException(INVALID_ARGUMENT, "the request body is not valid JSON: " + withoutSource(e.getOriginalMessage()),
+                    "body");
         }
+    }
+
+    /** A parser message without the source location Jackson appends (which names its own settings). */
+    private static String withoutSource(String message) {
+        int at = message.indexOf(" (start marker at ");
+        if (at < 0) {
+            at = message.indexOf(" at [Source:");
+        }
+        return at < 0 ? message : message.substring(0, at);
     }
 
     private static CarraraException refusalIn(Throwable error) {

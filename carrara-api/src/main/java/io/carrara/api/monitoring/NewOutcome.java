@@ -1,0 +1,11 @@
+package io.carrara.api.monitoring;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One observed outcome, as {@code POST /api/v1/deployments/{name}/outcomes} takes a list of them: the id the prediction
+ * was answered with, the outcome (0/1 or true/false for a classification, a number for a regression), and when it was
+ * observed (ISO-8601 with offset; absent: when it is received).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NewOutcome(String predictionId, Object outcome, String observedAt) {}

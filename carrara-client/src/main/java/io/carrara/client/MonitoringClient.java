@@ -1,0 +1,42 @@
+package io.carrara.client;
+
+import static java.util.Objects.requireNonNull;
+
+import io.carrara.api.monitoring.MonitoringSettings;
+import io.carrara.api.monitoring.MonitoringSettingsRequest;
+import io.carrara.api.monitoring.NewOutcome;
+import io.carrara.api.monitoring.OutcomeLoad;
+import java.util.List;
+
+/** Monitoring of deployments: what each predicts, and the outcomes of its predictions. Reached through {@link CarraraClient#monitoring()}. */
+public final class MonitoringClient {
+    /** The most outcomes the server takes per request; {@link #loadOutcomes} callers send more in several. */
+    public static final int MAX_OUTCOMES_PER_REQUEST = 10_000;
+
+    private final Transport transport;
+
+    MonitoringClient(Transport transport) {
+        this.transport = transport;
+    }
+
+    /** Declares what {@code deployment} predicts: {@code classification} or {@code regression}. */
+    public MonitoringSettings configure(String deployment, String task) {
+        requireNonNull(task, "task is null");
+        return transport.call(transport.request(Transport.deploymentPath(deployment) + "/monitoring/settings")
+                .header("Content-Type", "application/json").PUT(transport.jsonBody(new MonitoringSettingsRequest(task))),
+                transport.type(MonitoringSettings.class));
+    }
+
+    /** How {@code deployment} is monitored. */
+    public MonitoringSettings settings(String deployment) {
+        return transport.call(transport.request(Transport.deploymentPath(deployment) + "/monitoring/settings").GET(),
+                transport.type(MonitoringSettings.class));
+    }
+
+    /** Sends up to {@value #MAX_OUTCOMES_PER_REQUEST} outcomes; answers what came of them, row by row. */
+    public OutcomeLoad loadOutcomes(String deployment, List<NewOutcome> outcomes) {
+        requireNonNull(outcomes, "outcomes is null");
+        return transport.call(transport.request(Transport.deploymentPath(deployment) + "/outcomes")
+                .header("Content-Type", "application/json").POST(transport.jsonBody(outcomes)), transport.type(OutcomeLoad.class));
+    }
+}
