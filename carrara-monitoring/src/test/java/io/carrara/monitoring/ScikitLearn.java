@@ -27,6 +27,8 @@ public final class ScikitLearn {
     private static final String PACKAGES_IMPORT = "import sklearn, scipy, numpy";
     private static final long INSTALL_SECONDS = 600;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The interpreter that builds the environment; a system property names another. */
+    private static final String PYTHON = System.getProperty("carrara.test.python3", "python3");
 
     private static JsonNode expected;
     private static String unavailable;
@@ -78,7 +80,7 @@ public final class ScikitLearn {
             }
             Result result = run(List.of(python.toString(), script.toString(), datasets.toString()), 300);
             if (result.exit != 0) {
-                throw new IllegalStateException("reference_values.py failed (exit " + result.exit + "):\n" + result.tail());
+                throw new IllegalStateException(python + " reference_values.py failed (exit " + result.exit + "):\n" + result.tail());
             }
             return JSON.readTree(result.stdout);
         } catch (IOException e) {
@@ -90,10 +92,10 @@ public final class ScikitLearn {
         deleteRecursively(venv);
         Result created;
         try {
-            created = run(List.of("python3", "-m", "venv", venv.toString()), 120);
+            created = run(List.of(PYTHON, "-m", "venv", venv.toString()), 120);
         } catch (IOException e) {
-            throw new IllegalStateException("python3 is not on the PATH (" + e.getMessage()
-                    + "); the monitoring tests compare with scikit-learn and need Python 3 with venv");
+            throw new IllegalStateException(PYTHON + " cannot be run (" + e.getMessage()
+                    + "); the monitoring tests compare with scikit-learn and need Python 3 with venv on the PATH");
         }
         if (created.exit != 0) {
             throw new IllegalStateException("python3 -m venv " + venv + " failed (exit " + created.exit + "):\n"
