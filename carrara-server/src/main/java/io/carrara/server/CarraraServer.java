@@ -110,6 +110,7 @@ public final class CarraraServer implements AutoCloseable {
     private final Batch batch;
     private final Access access;
     private final io.carrara.server.rules.Rules rules;
+    private final io.carrara.server.monitoring.QualityMonitor monitor;
 
     /** The Spark side: the lazily started session, tables, batch jobs and workflows with their scheduler. */
     private record Batch(BatchRunner runner, SparkRuntime spark, TableService tables, BatchJobService jobs,
@@ -230,8 +231,9 @@ public final class CarraraServer implements AutoCloseable {
     private CarraraServer(ServerConfig config, RegistryDatabase database, BlobStore blobStore, ModelRegistry registry,
             DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore, ServingEngine engine,
             ModelCache modelCache, Server server, JvmGcMetrics gcMetrics, ScheduledExecutorService sync, Batch batch,
-            Access access, io.carrara.server.rules.Rules rules) {
+            Access access, io.carrara.server.rules.Rules rules, io.carrara.server.monitoring.QualityMonitor monitor) {
         this.rules = rules;
+        this.monitor = monitor;
         this.batch = batch;
         this.access = access;
         this.config = config;
@@ -269,6 +271,7 @@ public final class CarraraServer implements AutoCloseable {
         ModelCache modelCache = null;
         Batch batch = null;
         io.carrara.server.rules.Rules rules = null;
+        io.carrara.server.monitoring.QualityMonitor monitor = null;
         try {
             blobStore = config.blobs().open(scratch);
             featureStore = config.features().open();
@@ -300,6 +303,8 @@ public final class CarraraServer implements AutoCloseable {
                     meters);
             rules = io.carrara.server.rules.Rules.start(config, database, registry, deployments, deploymentHooks(engine, access), meters,
                     alerts);
+            monitor = new io.carrara.server.monitoring.QualityMonitor(database, registry, meters, config.monitoring().settle());
+            monitor.start(config.monitoring().every());
             Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch,
                     access, rules);
             server.start().join();
@@ -310,8 +315,11 @@ public final class CarraraServer implements AutoCloseable {
                     .addKeyValue("features", featureStore.describe())
                     .log();
             return new CarraraServer(config, database, blobStore, registry, deployments, predictionLog, featureStore, engine,
-                    modelCache, server, gcMetrics, startSync(config.servingSync(), engine, deployments), batch, access, rules);
+                    modelCache, server, gcMetrics, startSync(config.servingSync(), engine, deployments), batch, access, rules, monitor);
         } catch (RuntimeException e) {
+            if (monitor != null) {
+                monitor.close();
+            }
             if (rules != null) {
                 rules.close();
             }
@@ -588,6 +596,7 @@ public final class CarraraServer implements AutoCloseable {
             }
             server.stop().join();
         } finally {
+            monitor.close();
             rules.close();
             try {
                 batch.close();
@@ -606,6 +615,11 @@ public final class CarraraServer implements AutoCloseable {
     /** The registry database (for benchmarks and tools that read it directly). */
     public RegistryDatabase registryDatabase() {
         return database;
+    }
+
+    /** The quality monitor: joins outcomes with the prediction log and records each window's quality. */
+    public io.carrara.server.monitoring.QualityMonitor monitor() {
+        return monitor;
     }
 
     /** The rules: their store, sync and engine. */

@@ -54,7 +54,8 @@ public record ServerConfig(
         OutboundAddressPolicy outbound,
         Optional<Tls> tls,
         Auth auth,
-        Rules rules) {
+        Rules rules,
+        Monitoring monitoring) {
     public ServerConfig {
         requireNonNull(home, "home is null");
         requireNonNull(host, "host is null");
@@ -75,6 +76,7 @@ public record ServerConfig(
         requireNonNull(tls, "tls is null");
         requireNonNull(auth, "auth is null");
         requireNonNull(rules, "rules is null");
+        requireNonNull(monitoring, "monitoring is null");
         if (batchConcurrency < 1) {
             throw new IllegalArgumentException("batchConcurrency must be at least 1: " + batchConcurrency);
         }
@@ -130,7 +132,22 @@ public record ServerConfig(
                         settings.get("rules.branch").strip(), Duration.ofSeconds(settings.getLong("rules.syncSeconds", 0, 86_400)),
                         Duration.ofMillis(settings.getLong("rules.pollMillis", 10, 60_000)),
                         Duration.ofMillis(settings.getLong("rules.timeoutMillis", 1, 10_000)),
-                        Set.copyOf(settings.getList("rules.secrets"))));
+                        Set.copyOf(settings.getList("rules.secrets"))),
+                new Monitoring(Duration.ofSeconds(settings.getLong("monitoring.runSeconds", 0, 86_400)),
+                        Duration.ofSeconds(settings.getLong("monitoring.settleSeconds", 0, 3_600))));
+    }
+
+    /**
+     * Monitoring: every how many seconds the server joins new outcomes with the prediction log and recomputes the quality
+     * of the windows they fall in ({@code monitoring.runSeconds}, 0: only on request), and how long it leaves outcomes
+     * that were just received to settle first, so that a load still being committed is not passed over
+     * ({@code monitoring.settleSeconds}).
+     */
+    public record Monitoring(Duration every, Duration settle) {
+        public Monitoring {
+            requireNonNull(every, "every is null");
+            requireNonNull(settle, "settle is null");
+        }
     }
 
     /**
@@ -207,7 +224,7 @@ public record ServerConfig(
     public ServerConfig withAuth(Auth auth) {
         return new ServerConfig(home, host, port, database, blobs, features, maxRequestBytes, maxBlobBytes, requestTimeout,
                 shutdownGrace, models, serving, servingSync, accessLog, spark, batchConcurrency, workflowPoll, allowedOrigins,
-                archiveLimits, python, outbound, tls, auth, rules);
+                archiveLimits, python, outbound, tls, auth, rules, monitoring);
     }
 
     /**

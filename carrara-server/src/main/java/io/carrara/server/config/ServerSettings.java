@@ -127,6 +127,8 @@ public final class ServerSettings {
         values.put("rules.pollMillis", "200");
         values.put("rules.timeoutMillis", "1000");
         values.put("rules.secrets", "");
+        values.put("monitoring.runSeconds", "60");
+        values.put("monitoring.settleSeconds", "10");
         return Collections.unmodifiableMap(values);
     }
 

@@ -1,11 +1,15 @@
 package io.carrara.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.carrara.monitoring.quality.BinaryClassificationQuality;
 import io.carrara.registry.deploy.NewDeployment;
 import io.carrara.registry.model.Instance;
+import io.carrara.registry.model.Metric;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
 import io.carrara.server.TestModels;
@@ -18,6 +22,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,12 +42,14 @@ class MonitoringApiTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private CarraraServer server;
+    private Instance instance;
 
     @BeforeAll
     void start(@TempDir Path home) {
-        server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of("port", "0")))
-                .withAuth(ServerConfig.Auth.OFF));
-        Instance instance = TestModels.uploadPipeline(server.registry(), new ModelRef("risk", "fraud"),
+        // Runs on request only, with no settling time: the test decides when the monitor looks.
+        server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of("port", "0",
+                "monitoring.runSeconds", "0", "monitoring.settleSeconds", "0"))).withAuth(ServerConfig.Auth.OFF));
+        instance = TestModels.uploadPipeline(server.registry(), new ModelRef("risk", "fraud"),
                 GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
         server.deployments().deploy(NewDeployment.pinned("fraud", instance.id()), "alice");
     }
@@ -85,6 +94,85 @@ class MonitoringApiTest {
         assertThat(load.get("orphans").asInt()).isEqualTo(1);
         assertThat(load.get("rejected").asInt()).isEqualTo(2);
         assertThat(load.get("problems")).extracting(problem -> problem.get("field").asText()).containsExactly("[1].outcome", "[2].predictionId");
+    }
+
+    @Test
+    void outcomesJoinedWithLoggedPredictionsBecomeProductionMetricsPerWindow() throws Exception {
+        HttpResponse<String> deployed = send("POST", "/api/v1/deployments", "{\"name\": \"trips-watch\", \"instance\": \""
+                + instance.id() + "\", \"logSampleRate\": 1.0}");
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+        for (int attempt = 0; attempt < 200 && send("GET", "/v2/models/trips-watch/ready", null).statusCode() != 200; attempt++) {
+            Thread.sleep(50);
+        }
+        List<GoldenModels.Case> cases = GoldenModels.cases(GoldenModels.TRIPS_LR).stream().filter(c -> !c.skipped()).toList();
+        ArrayNode rows = JSON.createArrayNode();
+        cases.forEach(c -> rows.add(JSON.valueToTree(c.input())));
+        HttpResponse<String> predicted = send("POST", "/api/v1/deployments/trips-watch/predict", JSON.createObjectNode().set("rows", rows)
+                .toString());
+        assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(predicted.body());
+        int n = cases.size();
+        assertThat(n).isGreaterThan(5);
+        for (int attempt = 0; attempt < 200 && server.predictionLog().find("trips-watch", Instant.EPOCH, Instant.now().plusSeconds(60),
+                1000).size() < n; attempt++) {
+            Thread.sleep(50);
+        }
+        assertThat(send("PUT", "/api/v1/deployments/trips-watch/monitoring/settings", "{\"task\": \"classification\"}").statusCode())
+                .isEqualTo(200);
+
+        // Outcomes: right for two rows in three, wrong for the third.
+        int[] labels = new int[n];
+        double[] scores = new double[n];
+        int[] classes = new int[n];
+        ArrayNode outcomes = JSON.createArrayNode();
+        for (int i = 0; i < n; i++) {
+            JsonNode prediction = answer.get("predictions").get(i);
+            classes[i] = (int) prediction.get("prediction").asDouble();
+            scores[i] = prediction.get("probability").get(1).asDouble();
+            labels[i] = i % 3 == 2 ? 1 - classes[i] : classes[i];
+            outcomes.add(JSON.createObjectNode().put("predictionId", answer.get("predictionIds").get(i).asText()).put("outcome", labels[i]));
+        }
+        JsonNode load = json(send("POST", "/api/v1/deployments/trips-watch/outcomes", outcomes.toString()));
+        assertThat(load.get("accepted").asInt()).isEqualTo(n);
+        assertThat(load.get("orphans").asInt()).isZero();
+
+        assertThat(server.monitor().runOnce().windowsByDeployment()).containsEntry("trips-watch", 2);
+        Map<String, Double> expected = BinaryClassificationQuality.of(labels, scores, classes).metrics();
+        Map<String, Metric> daily = latest(instance.id(), "");
+        assertThat(daily).containsKeys("accuracy", "auc", "log_loss", "brier", "f1", "rows");
+        expected.forEach((name, value) -> assertThat(daily.get(name).value()).as(name).isCloseTo(value, within(1e-12)));
+        assertThat(daily.get("rows").value()).isEqualTo((double) n);
+        assertThat(daily.get("auc").metadata()).containsEntry("window", "1d").containsEntry("deployment", "trips-watch")
+                .containsEntry("rows", Integer.toString(n)).containsKeys("windowStart", "windowEnd");
+        assertThat(daily.get("auc").recordedBy()).isEqualTo("monitor:trips-watch");
+        assertThat(latest(instance.id(), ".1h")).containsKeys("accuracy.1h", "auc.1h");
+        assertThat(server.registry().search("metric.production.accuracy < 0.9 AND metric.production.rows >= 6", null, null).items())
+                .extracting(io.carrara.registry.model.Instance::id).contains(instance.id());
+        assertThat(send("GET", "/metrics", null).body()).contains("carrara_monitoring_quality{deployment=\"trips-watch\",instance=\""
+                + instance.id() + "\",metric=\"auc\",window=\"1d\"}");
+
+        // Nothing new: nothing recomputed. A corrected outcome recomputes its windows from all their rows.
+        int recorded = server.registry().listMetrics(instance.id()).size();
+        assertThat(server.monitor().runOnce().windowsByDeployment()).containsEntry("trips-watch", 0);
+        assertThat(server.registry().listMetrics(instance.id())).hasSize(recorded);
+        labels[2] = 1 - labels[2];
+        send("POST", "/api/v1/deployments/trips-watch/outcomes", "[{\"predictionId\": \"" + answer.get("predictionIds").get(2).asText()
+                + "\", \"outcome\": " + labels[2] + "}]");
+        assertThat(server.monitor().runOnce().windowsByDeployment()).containsEntry("trips-watch", 2);
+        double accuracy = BinaryClassificationQuality.of(labels, scores, classes).accuracy();
+        assertThat(latest(instance.id(), "").get("accuracy").value()).isCloseTo(accuracy, within(1e-12));
+    }
+
+    /** The latest production metric of each name ending in {@code suffix} (daily: no suffix, no dot). */
+    private Map<String, Metric> latest(UUID id, String suffix) {
+        Map<String, Metric> latest = new java.util.TreeMap<>();
+        for (Metric metric : server.registry().listMetrics(id)) {
+            boolean daily = suffix.isEmpty() && !metric.name().contains(".");
+            if (metric.scope().equals("production") && (daily || !suffix.isEmpty() && metric.name().endsWith(suffix))) {
+                latest.put(metric.name(), metric);
+            }
+        }
+        return latest;
     }
 
     private static void assertError(HttpResponse<String> response, int status, String field) throws Exception {
