@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 /** {@code carrara monitor configure|settings}: how a deployment is monitored. */
 @Command(name = "monitor", description = "Monitor deployments: declare what they predict, so that outcomes can be joined with"
         + " their predictions (carrara outcomes load).",
-        subcommands = {MonitorCommand.Configure.class, MonitorCommand.Settings.class})
+        subcommands = {MonitorCommand.Configure.class, MonitorCommand.Settings.class, MonitorCommand.Show.class,
+            MonitorCommand.Run.class})
 final class MonitorCommand extends GroupCommand {
 
     @Command(name = "configure", description = "Declare what a deployment predicts (project editors).")
@@ -38,6 +39,73 @@ final class MonitorCommand extends GroupCommand {
             MonitoringSettings settings = client.monitoring().settings(name);
             TextTable.keyValue().row("deployment", settings.deployment()).row("task", settings.task())
                     .row("updated_at", settings.updatedAt()).row("updated_by", settings.updatedBy()).print(out());
+        }
+    }
+
+    @Command(name = "run", description = {"Join the outcomes received so far with the prediction log and compute the windows",
+        "they touch now, for every monitored deployment (server admins); the server also does it every monitoring.runSeconds."})
+    static final class Run extends ClientCommand {
+        @Override
+        void execute(CarraraClient client) {
+            java.util.Map<String, Integer> done = client.monitoring().run().windowsByDeployment();
+            if (done.isEmpty()) {
+                out().println("no deployment is monitored (carrara monitor configure NAME --task ...)");
+            }
+            done.forEach((deployment, windows) -> out().println(deployment + ": " + windows + " window" + (windows == 1 ? "" : "s")
+                    + " computed"));
+        }
+    }
+
+    @Command(name = "show", description = "Show a deployment's quality per window, newest last, with the change from the"
+            + " instance's previous window.")
+    static final class Show extends ClientCommand {
+        private static final java.util.List<String> CLASSIFICATION = java.util.List.of("accuracy", "precision", "recall", "f1", "auc",
+                "log_loss", "brier", "positive_rate");
+        private static final java.util.List<String> REGRESSION = java.util.List.of("rmse", "mae", "mape", "r2", "rmsle");
+
+        @Parameters(paramLabel = "NAME", description = "The deployment.")
+        String name;
+
+        @Option(names = "--window", paramLabel = "1d|1h", description = "The window size (default: 1d).")
+        String window;
+
+        @Option(names = "--from", paramLabel = "TIME", description = "The first window start shown (ISO-8601; default: 30 days ago).")
+        java.time.Instant from;
+
+        @Option(names = "--to", paramLabel = "TIME", description = "Windows starting before this time (default: now).")
+        java.time.Instant to;
+
+        @Override
+        void execute(CarraraClient client) {
+            io.carrara.api.monitoring.MonitoringSeries series = client.monitoring().series(name, window, from, to);
+            java.util.List<String> metrics = series.task().equals("regression") ? REGRESSION : CLASSIFICATION;
+            out().println("deployment " + series.deployment() + " (" + series.task() + "), " + series.window() + " windows from "
+                    + series.from() + " to " + series.to() + ":");
+            if (series.windows().isEmpty()) {
+                out().println("no window has joined outcomes yet: carrara outcomes load " + name + " FILE, then wait for the next run"
+                        + " (or carrara monitor run)");
+                return;
+            }
+            java.util.List<String> header = new java.util.ArrayList<>(java.util.List.of("window_start", "instance", "rows"));
+            header.addAll(metrics);
+            TextTable table = TextTable.withHeader(header.toArray(String[]::new));
+            java.util.Map<java.util.UUID, java.util.Map<String, Double>> previous = new java.util.HashMap<>();
+            for (io.carrara.api.monitoring.MonitoringWindow shown : series.windows()) {
+                java.util.List<Object> row = new java.util.ArrayList<>();
+                row.add(shown.windowStart());
+                row.add(shown.instance());
+                row.add(shown.metrics().containsKey("rows") ? String.format(java.util.Locale.ROOT, "%.0f", shown.metrics().get("rows")) : "-");
+                java.util.Map<String, Double> before = previous.get(shown.instance());
+                for (String metric : metrics) {
+                    Double value = shown.metrics().get(metric);
+                    Double earlier = before == null ? null : before.get(metric);
+                    row.add(value == null ? "-" : String.format(java.util.Locale.ROOT, "%.4f", value)
+                            + (earlier == null ? "" : String.format(java.util.Locale.ROOT, " (%+.4f)", value - earlier)));
+                }
+                table.row(row.toArray());
+                previous.put(shown.instance(), shown.metrics());
+            }
+            table.print(out());
         }
     }
 }

@@ -242,6 +242,17 @@ class DeploymentCommandTest {
         assertThat(wrongColumns.exitCode()).isEqualTo(2);
         assertThat(wrongColumns.err()).contains("needs the columns predictionId");
         assertThat(carrara("outcomes", "load", name, serverHome.resolve("absent.jsonl").toString()).exitCode()).isEqualTo(2);
+
+        // The monitor joins them with the log: four rows, whose predictions were 0, 1, 1, 0 and outcomes 0, 1, 1, 0.
+        assertThat(carrara("monitor", "show", name).out()).contains("no window has joined outcomes yet");
+        assertThat(carrara("monitor", "run").out()).contains(name + ": 2 windows computed");
+        List<String> shown = carrara("monitor", "show", name).out().lines().toList();
+        assertThat(shown.get(0)).startsWith("deployment " + name + " (classification), 1d windows from ");
+        assertThat(shown.get(1).split(" +")).startsWith("window_start", "instance", "rows", "accuracy", "precision", "recall", "f1", "auc");
+        assertThat(shown.get(2).split(" +")).startsWith(shown.get(2).split(" +")[0], v1.toString(), "4", "1.0000", "1.0000", "1.0000",
+                "1.0000", "1.0000");
+        assertThat(carrara("monitor", "show", name, "--window", "1h").out()).contains(v1.toString());
+        assertFailure(carrara("monitor", "show", name, "--window", "1w"), "window must be one of", "window");
     }
 
     private static Path write(String name, String text) throws IOException {

@@ -2,6 +2,8 @@ package io.carrara.client;
 
 import static java.util.Objects.requireNonNull;
 
+import io.carrara.api.monitoring.MonitoringRun;
+import io.carrara.api.monitoring.MonitoringSeries;
 import io.carrara.api.monitoring.MonitoringSettings;
 import io.carrara.api.monitoring.MonitoringSettingsRequest;
 import io.carrara.api.monitoring.NewOutcome;
@@ -31,6 +33,22 @@ public final class MonitoringClient {
     public MonitoringSettings settings(String deployment) {
         return transport.call(transport.request(Transport.deploymentPath(deployment) + "/monitoring/settings").GET(),
                 transport.type(MonitoringSettings.class));
+    }
+
+    /** Runs the quality monitor now over every monitored deployment (server admins); answers the windows it computed. */
+    public MonitoringRun run() {
+        return transport.call(transport.request("/api/v1/monitoring/run").POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
+                transport.type(MonitoringRun.class));
+    }
+
+    /** The deployment's windows of size {@code window} (1d, 1h; null: 1d) starting in [from, to) (null: the last 30 days). */
+    public MonitoringSeries series(String deployment, String window, java.time.Instant from, java.time.Instant to) {
+        java.util.Map<String, Object> query = new java.util.LinkedHashMap<>();
+        query.put("window", window);
+        query.put("from", from == null ? null : from.toString());
+        query.put("to", to == null ? null : to.toString());
+        return transport.call(transport.request(Transport.withQuery(Transport.deploymentPath(deployment) + "/monitoring", query)).GET(),
+                transport.type(MonitoringSeries.class));
     }
 
     /** Sends up to {@value #MAX_OUTCOMES_PER_REQUEST} outcomes; answers what came of them, row by row. */

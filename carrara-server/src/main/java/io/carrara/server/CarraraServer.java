@@ -306,7 +306,7 @@ public final class CarraraServer implements AutoCloseable {
             monitor = new io.carrara.server.monitoring.QualityMonitor(database, registry, meters, config.monitoring().settle());
             monitor.start(config.monitoring().every());
             Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch,
-                    access, rules);
+                    access, rules, monitor);
             server.start().join();
             log.atInfo().setMessage("Carrara started")
                     .addKeyValue("port", server.activeLocalPort())
@@ -403,7 +403,8 @@ public final class CarraraServer implements AutoCloseable {
 
     private static Server build(ServerConfig config, RegistryDatabase database, ModelRegistry registry,
             DeploymentRegistry deployments, PredictionLogStore predictionLog, FeatureStore featureStore,
-            PrometheusMeterRegistry meters, ServingEngine engine, Batch batch, Access access, io.carrara.server.rules.Rules rules) {
+            PrometheusMeterRegistry meters, ServingEngine engine, Batch batch, Access access, io.carrara.server.rules.Rules rules,
+            io.carrara.server.monitoring.QualityMonitor monitor) {
         ApiErrors errors = new ApiErrors();
         JacksonResponseConverterFunction json = new JacksonResponseConverterFunction(RegistryJson.mapper());
         String version = versionOf(CarraraServer.class);
@@ -473,7 +474,8 @@ public final class CarraraServer implements AutoCloseable {
         api(builder, errors, json)
                 // A load of 10,000 outcomes is about a megabyte of JSON.
                 .maxRequestLength(16L << 20)
-                .build(new io.carrara.server.api.MonitoringApi(new io.carrara.registry.monitoring.MonitoringStore(database, deployments)));
+                .build(new io.carrara.server.api.MonitoringApi(new io.carrara.registry.monitoring.MonitoringStore(database, deployments),
+                        monitor, database));
         api(builder, errors, json)
                 // A test alert waits for the webhook's answer, retries included.
                 .requestTimeout(DEPLOY_TIMEOUT)

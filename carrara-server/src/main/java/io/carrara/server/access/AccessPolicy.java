@@ -209,6 +209,8 @@ public final class AccessPolicy {
         b.route("PUT /api/v1/deployments/{name}/monitoring/settings", Kind.PROJECT, Role.EDIT, deployment)
                 .audited("monitoring of deployment {name}");
         b.route("POST /api/v1/deployments/{name}/outcomes", Kind.PROJECT, Role.EDIT, deployment).audited("outcomes of deployment {name}");
+        b.route("GET /api/v1/deployments/{name}/monitoring", Kind.PROJECT, Role.READ, deployment);
+        b.route("POST /api/v1/monitoring/run", Kind.ADMIN).audited("monitoring");
 
         // The Open Inference Protocol: a model is a deployment.
         b.route("GET /v2/models", Kind.USER);

@@ -10,26 +10,97 @@ import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import com.linecorp.armeria.server.annotation.Put;
+import io.carrara.api.monitoring.MonitoringRun;
+import io.carrara.api.monitoring.MonitoringSeries;
 import io.carrara.api.monitoring.MonitoringSettings;
+import io.carrara.api.monitoring.MonitoringWindow;
 import io.carrara.api.monitoring.MonitoringSettingsRequest;
 import io.carrara.api.monitoring.OutcomeLoad;
+import io.carrara.registry.db.DatabaseTimes;
+import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.monitoring.MonitoringStore;
 import io.carrara.registry.monitoring.MonitoringTask;
 import io.carrara.registry.monitoring.NewOutcome;
 import io.carrara.server.access.AccessGuard;
+import io.carrara.server.monitoring.QualityMonitor;
 import io.carrara.spi.error.CarraraException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /** Monitoring under {@code /api/v1/deployments/{name}}: its settings and the outcomes of its predictions; see docs/api.md. */
 @ProducesJson
 public final class MonitoringApi {
     private static final java.util.Set<String> FIELDS = java.util.Set.of("predictionId", "outcome", "observedAt");
-    private final MonitoringStore monitoring;
+    private static final Duration DEFAULT_RANGE = Duration.ofDays(30);
+    private static final int MAX_WINDOWS = 10_000;
 
-    public MonitoringApi(MonitoringStore monitoring) {
+    private final MonitoringStore monitoring;
+    private final QualityMonitor monitor;
+    private final RegistryDatabase database;
+
+    public MonitoringApi(MonitoringStore monitoring, QualityMonitor monitor, RegistryDatabase database) {
         this.monitoring = requireNonNull(monitoring, "monitoring is null");
+        this.monitor = requireNonNull(monitor, "monitor is null");
+        this.database = requireNonNull(database, "database is null");
+    }
+
+    /** Runs the quality monitor now over every monitored deployment (server admins). */
+    @Post("/monitoring/run")
+    public MonitoringRun run() {
+        return new MonitoringRun(monitor.runOnce().windowsByDeployment());
+    }
+
+    /**
+     * The deployment's windows of one size ({@code window}: 1d by default, or 1h) that start in [{@code from}, {@code to})
+     * (ISO-8601; by default the last 30 days), oldest first: the series a chart draws.
+     */
+    @Get("/deployments/{name}/monitoring")
+    public MonitoringSeries series(@Param("name") String name, @Param("window") Optional<String> window,
+            @Param("from") Optional<String> from, @Param("to") Optional<String> to) {
+        MonitoringSettings settings = settings(name);
+        String size = window.filter(value -> !value.isBlank()).orElse("1d");
+        QualityMonitor.Window chosen = QualityMonitor.WINDOWS.stream().filter(candidate -> candidate.name().equals(size)).findFirst()
+                .orElseThrow(() -> new CarraraException(INVALID_ARGUMENT, "window must be one of " + QualityMonitor.WINDOWS.stream()
+                        .map(QualityMonitor.Window::name).toList() + ", not '" + size + "'", "window"));
+        Instant end = instant(to, "to").orElseGet(Instant::now);
+        Instant start = instant(from, "from").orElse(end.minus(DEFAULT_RANGE));
+        if (!start.isBefore(end)) {
+            throw new CarraraException(INVALID_ARGUMENT, "from (" + start + ") must be before to (" + end + ")", "from");
+        }
+        Map<List<Object>, MonitoringWindow> windows = new LinkedHashMap<>();
+        database.jdbi().useHandle(handle -> handle.createQuery("SELECT instance_id, window_start, metric, metric_value, computed_at"
+                        + " FROM monitoring_windows WHERE deployment = ? AND window_name = ? AND window_start >= ? AND window_start < ?"
+                        + " ORDER BY window_start, instance_id, metric")
+                .bind(0, name).bind(1, size).bind(2, DatabaseTimes.toDb(start)).bind(3, DatabaseTimes.toDb(end))
+                .setMaxRows(MAX_WINDOWS * 20)
+                .map((rs, ctx) -> {
+                    UUID instance = UUID.fromString(rs.getString(1));
+                    Instant windowStart = DatabaseTimes.fromDb(rs.getObject(2, java.time.LocalDateTime.class));
+                    Instant computedAt = DatabaseTimes.fromDb(rs.getObject(5, java.time.LocalDateTime.class));
+                    MonitoringWindow found = windows.computeIfAbsent(List.of(windowStart, instance), key -> new MonitoringWindow(instance,
+                            size, windowStart, windowStart.plus(chosen.length()), new java.util.TreeMap<>(), computedAt));
+                    found.metrics().put(rs.getString(3), rs.getDouble(4));
+                    return null;
+                }).list());
+        return new MonitoringSeries(name, settings.task(), size, start, end, new ArrayList<>(windows.values()));
+    }
+
+    private static Optional<Instant> instant(Optional<String> value, String field) {
+        return value.filter(text -> !text.isBlank()).map(text -> {
+            try {
+                return java.time.OffsetDateTime.parse(text).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CarraraException(INVALID_ARGUMENT, field + " must be an ISO-8601 time such as 2026-12-07T00:00:00Z, not '"
+                        + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "'", field);
+            }
+        });
     }
 
     /** Declares what the deployment predicts (body {@code {"task": "classification"}}). */

@@ -128,15 +128,18 @@ public final class QualityMonitor implements AutoCloseable {
         String deployment = settings.deployment();
         return database.inTransaction(handle -> {
             Instant from = cursor(handle, deployment);
-            Instant until = DatabaseTimes.now().minus(settle);
-            if (!until.isAfter(from)) {
+            Instant now = DatabaseTimes.now();
+            // Everything received so far is read; the cursor stops settle short of now, so that a load committing just now
+            // with an earlier time is read by the next run too (its windows are then computed again, to the same values).
+            Instant until = now.minus(settle);
+            if (!now.isAfter(from)) {
                 return 0;
             }
             Set<Touched> touched = new TreeSet<>();
             handle.createQuery("SELECT p.instance_id, p.created_at FROM outcomes o JOIN predictions p"
                             + " ON p.deployment = o.deployment AND p.prediction_id = o.prediction_id"
                             + " WHERE o.deployment = ? AND o.received_at > ? AND o.received_at <= ?")
-                    .bind(0, deployment).bind(1, toDb(from)).bind(2, toDb(until))
+                    .bind(0, deployment).bind(1, toDb(from)).bind(2, toDb(now))
                     .map((rs, ctx) -> {
                         UUID instance = UUID.fromString(rs.getString(1));
                         Instant made = fromDb(rs.getObject(2, LocalDateTime.class));
@@ -149,7 +152,7 @@ public final class QualityMonitor implements AutoCloseable {
                 compute(handle, deployment, settings.task(), window);
             }
             handle.createUpdate("UPDATE monitoring_cursors SET received_until = ?, last_run_at = ? WHERE deployment = ?")
-                    .bind(0, toDb(until)).bind(1, toDb(DatabaseTimes.now())).bind(2, deployment).execute();
+                    .bind(0, toDb(until.isAfter(from) ? until : from)).bind(1, toDb(now)).bind(2, deployment).execute();
             return touched.size();
         });
     }
@@ -241,6 +244,15 @@ public final class QualityMonitor implements AutoCloseable {
         Map<String, Double> recorded = new LinkedHashMap<>(metrics);
         recorded.put("rows", (double) (outputs.size() - skipped));
         String by = "monitor:" + deployment;
+        Instant computed = DatabaseTimes.now();
+        handle.createUpdate("DELETE FROM monitoring_windows WHERE deployment = ? AND instance_id = ? AND window_name = ? AND window_start = ?")
+                .bind(0, deployment).bind(1, window.instance().toString()).bind(2, window.window().name()).bind(3, toDb(window.start()))
+                .execute();
+        var series = handle.prepareBatch("INSERT INTO monitoring_windows (deployment, instance_id, window_name, window_start, metric,"
+                + " metric_value, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        recorded.forEach((name, value) -> series.bind(0, deployment).bind(1, window.instance().toString()).bind(2, window.window().name())
+                .bind(3, toDb(window.start())).bind(4, name).bind(5, value).bind(6, toDb(computed)).add());
+        series.execute();
         for (Map.Entry<String, Double> metric : recorded.entrySet()) {
             String name = window.window().primary() ? metric.getKey() : metric.getKey() + "." + window.window().name();
             registry.addMetric(window.instance(), new NewMetric(name, "production", metric.getValue(), null, attributes), by);

@@ -161,6 +161,23 @@ class MonitoringApiTest {
         assertThat(server.monitor().runOnce().windowsByDeployment()).containsEntry("trips-watch", 2);
         double accuracy = BinaryClassificationQuality.of(labels, scores, classes).accuracy();
         assertThat(latest(instance.id(), "").get("accuracy").value()).isCloseTo(accuracy, within(1e-12));
+
+        // The series a chart reads: the latest computation of each window.
+        JsonNode series = json(send("GET", "/api/v1/deployments/trips-watch/monitoring", null));
+        assertThat(series.get("task").asText()).isEqualTo("classification");
+        assertThat(series.get("window").asText()).isEqualTo("1d");
+        assertThat(series.get("windows")).hasSize(1);
+        assertThat(series.at("/windows/0/instance").asText()).isEqualTo(instance.id().toString());
+        assertThat(series.at("/windows/0/metrics/accuracy").asDouble()).isCloseTo(accuracy, within(1e-12));
+        assertThat(series.at("/windows/0/metrics/rows").asInt()).isEqualTo(n);
+        assertThat(json(send("GET", "/api/v1/deployments/trips-watch/monitoring?window=1h", null)).get("windows")).isNotEmpty();
+        assertThat(json(send("GET", "/api/v1/deployments/trips-watch/monitoring?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z",
+                null)).get("windows")).isEmpty();
+        assertError(send("GET", "/api/v1/deployments/trips-watch/monitoring?window=1w", null), 400, "window");
+        assertError(send("GET", "/api/v1/deployments/trips-watch/monitoring?from=yesterday", null), 400, "from");
+        assertError(send("GET", "/api/v1/deployments/trips-watch/monitoring?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", null),
+                400, "from");
+        assertThat(json(send("POST", "/api/v1/monitoring/run", null)).get("windowsByDeployment").get("trips-watch").asInt()).isZero();
     }
 
     /** The latest production metric of each name ending in {@code suffix} (daily: no suffix, no dot). */
