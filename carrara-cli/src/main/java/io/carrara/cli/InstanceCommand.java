@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
             InstanceCommand.Listing.class,
             InstanceCommand.Download.class,
             InstanceCommand.Deprecate.class,
-            InstanceCommand.Annotate.class
+            InstanceCommand.Annotate.class,
+            InstanceCommand.SetProfile.class
         })
 final class InstanceCommand extends GroupCommand {
 
@@ -176,6 +177,63 @@ final class InstanceCommand extends GroupCommand {
                 written = client.instances().download(id, directory, bar);
             }
             out().println(written);
+        }
+    }
+
+    @Command(name = "profile", description = {"Set an instance's reference profile from its validation (or training) data in FILE",
+        "(.csv or .jsonl, one row per line): per feature, bins at the deciles for numbers and the top 20 values for the rest,",
+        "counted exactly; the monitor measures the drift of logged inputs against it (PSI, Jensen-Shannon)."})
+    static final class SetProfile extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID", description = "The instance id.")
+        UUID id;
+
+        @Parameters(index = "1", paramLabel = "FILE", description = "A .csv (with a header) or .jsonl file of rows.")
+        Path file;
+
+        @Option(names = "--prediction-column", paramLabel = "COLUMN",
+                description = "The column holding the model's prediction (its score or value), profiled as the prediction.")
+        String predictionColumn;
+
+        @Option(names = "--exclude", split = ",", paramLabel = "COLUMN", description = "Columns that are not features (the label, ids).")
+        List<String> exclude = new ArrayList<>();
+
+        @Override
+        void execute(CarraraClient client) throws Exception {
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "FILE " + file + " is not a file");
+            }
+            // Two passes: the first learns the bins (a sketch), the second counts every row on them exactly.
+            io.carrara.monitoring.drift.ProfileBuilder sketch = io.carrara.monitoring.drift.ProfileBuilder.sketching(
+                    io.carrara.monitoring.drift.ProfileSettings.DEFAULTS);
+            long rows = RowFiles.forEach(file, row -> add(sketch, row));
+            if (rows == 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "FILE " + file + " has no rows");
+            }
+            io.carrara.monitoring.drift.ProfileBuilder exact = io.carrara.monitoring.drift.ProfileBuilder.binLike(sketch.build());
+            RowFiles.forEach(file, row -> add(exact, row));
+            io.carrara.monitoring.drift.Profile profile = exact.build();
+            if (predictionColumn != null && profile.prediction() == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--prediction-column " + predictionColumn + " is not a column of "
+                        + file.getFileName());
+            }
+            io.carrara.api.monitoring.ProfileInfo info = client.monitoring().setProfile(id,
+                    io.carrara.monitoring.drift.ProfileJson.write(profile));
+            out().println("profiled instance " + info.instance() + " from " + info.rows() + " rows: " + info.features().size()
+                    + " features" + (info.prediction() ? " and the prediction" : ""));
+        }
+
+        private void add(io.carrara.monitoring.drift.ProfileBuilder builder, Map<String, Object> row) {
+            Object prediction = predictionColumn == null ? null : row.get(predictionColumn);
+            Map<String, Object> features = new LinkedHashMap<>(row);
+            features.keySet().removeAll(exclude);
+            if (predictionColumn != null) {
+                features.remove(predictionColumn);
+            }
+            if (predictionColumn != null) {
+                builder.add(features, prediction);
+            } else {
+                builder.add(features);
+            }
         }
     }
 

@@ -253,6 +253,20 @@ class DeploymentCommandTest {
                 "1.0000", "1.0000");
         assertThat(carrara("monitor", "show", name, "--window", "1h").out()).contains(v1.toString());
         assertFailure(carrara("monitor", "show", name, "--window", "1w"), "window must be one of", "window");
+
+        // A reference profile from a file: two features, the prediction; the label left out.
+        StringBuilder reference = new StringBuilder("amount,city,label,score\n");
+        for (int i = 0; i < 50; i++) {
+            reference.append(i * 1.5).append(',').append(i % 3 == 0 ? "nyc" : "sf").append(',').append(i % 2).append(',')
+                    .append(i / 50.0).append('\n');
+        }
+        Path data = write("validation.csv", reference.toString());
+        assertThat(carrara("instance", "profile", v1.toString(), data.toString(), "--exclude", "label", "--prediction-column", "score")
+                .out()).isEqualTo("profiled instance " + v1 + " from 50 rows: 2 features and the prediction\n");
+        CommandResult noColumn = carrara("instance", "profile", v1.toString(), data.toString(), "--prediction-column", "nope");
+        assertThat(noColumn.exitCode()).isEqualTo(2);
+        assertThat(noColumn.err()).contains("--prediction-column nope is not a column");
+        assertThat(carrara("instance", "profile", v1.toString(), write("empty.csv", "a,b\n").toString()).err()).contains("has no rows");
     }
 
     private static Path write(String name, String text) throws IOException {

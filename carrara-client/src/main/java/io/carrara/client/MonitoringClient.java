@@ -35,6 +35,13 @@ public final class MonitoringClient {
                 transport.type(MonitoringSettings.class));
     }
 
+    /** Sets an instance's reference profile (a profile document, as io.carrara.monitoring.drift.ProfileJson writes it). */
+    public io.carrara.api.monitoring.ProfileInfo setProfile(java.util.UUID instance, byte[] profile) {
+        requireNonNull(profile, "profile is null");
+        return transport.call(transport.request(Transport.instancePath(instance) + "/profile").header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(profile)), transport.type(io.carrara.api.monitoring.ProfileInfo.class));
+    }
+
     /** Runs the quality monitor now over every monitored deployment (server admins); answers the windows it computed. */
     public MonitoringRun run() {
         return transport.call(transport.request("/api/v1/monitoring/run").POST(java.net.http.HttpRequest.BodyPublishers.noBody()),

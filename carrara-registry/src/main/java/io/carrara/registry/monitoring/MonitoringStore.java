@@ -146,6 +146,39 @@ public final class MonitoringStore {
         return new OutcomeLoad(outcomes.size(), outcomes.size() - rejected, duplicates + counts[0], counts[1], rejected, problems);
     }
 
+    /** An instance's reference profile as stored: its JSON document (checked by the caller), rows, who set it when. */
+    public record StoredProfile(java.util.UUID instance, String json, long rows, Instant setAt, String setBy) {}
+
+    /** Sets (replaces) the reference profile of an instance, which must exist. */
+    public StoredProfile setProfile(java.util.UUID instance, String json, long rows, String user) {
+        requireNonNull(instance, "instance is null");
+        requireNonNull(json, "json is null");
+        String by = FieldChecks.checkUser(user);
+        Instant now = DatabaseTimes.now();
+        database.inTransaction(handle -> {
+            boolean exists = handle.createQuery("SELECT COUNT(*) FROM instances WHERE instance_id = ?").bind(0, instance.toString())
+                    .mapTo(Integer.class).one() > 0;
+            if (!exists) {
+                throw new CarraraException(io.carrara.spi.error.StandardErrorCode.NOT_FOUND, "instance " + instance + " does not exist",
+                        "id");
+            }
+            handle.createUpdate("DELETE FROM instance_profiles WHERE instance_id = ?").bind(0, instance.toString()).execute();
+            handle.createUpdate("INSERT INTO instance_profiles (instance_id, profile, profile_rows, set_at, set_by) VALUES (?, ?, ?, ?, ?)")
+                    .bind(0, instance.toString()).bind(1, json).bind(2, rows).bind(3, toDb(now)).bind(4, by).execute();
+            return null;
+        });
+        return new StoredProfile(instance, json, rows, now, by);
+    }
+
+    /** The reference profile of an instance, if it has one. */
+    public Optional<StoredProfile> profile(java.util.UUID instance) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT * FROM instance_profiles WHERE instance_id = ?")
+                .bind(0, instance.toString())
+                .map((rs, ctx) -> new StoredProfile(instance, rs.getString("profile"), rs.getLong("profile_rows"),
+                        fromDb(rs.getObject("set_at", LocalDateTime.class)), rs.getString("set_by")))
+                .findOne());
+    }
+
     private record Row(String predictionId, String outcome, Instant observedAt) {}
 
     /** Writes the rows, replacing earlier outcomes of the same predictions; answers {replaced, orphans}. */

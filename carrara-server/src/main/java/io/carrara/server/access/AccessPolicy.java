@@ -187,6 +187,8 @@ public final class AccessPolicy {
         b.route("GET /api/v1/instances/{id}/metrics", Kind.PROJECT, Role.READ, instance);
         b.route("GET /api/v1/instances/{id}/artifact", Kind.PROJECT, Role.READ, instance);
         b.route("GET /api/v1/instances/{id}/annotations", Kind.PROJECT, Role.READ, instance);
+        b.route("GET /api/v1/instances/{id}/profile", Kind.PROJECT, Role.READ, instance);
+        b.route("PUT /api/v1/instances/{id}/profile", Kind.PROJECT, Role.EDIT, instance).audited("instance {id}");
         b.route("PUT /api/v1/instances/{id}/annotations/{key}", Kind.PROJECT, Role.EDIT, instance).audited("instance {id}");
         b.route("DELETE /api/v1/instances/{id}/annotations/{key}", Kind.PROJECT, Role.EDIT, instance).audited("instance {id}");
         // Content-addressed bytes, useless until an instance in a project the caller may edit names them.

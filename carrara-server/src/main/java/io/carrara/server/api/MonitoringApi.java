@@ -16,6 +16,9 @@ import io.carrara.api.monitoring.MonitoringSettings;
 import io.carrara.api.monitoring.MonitoringWindow;
 import io.carrara.api.monitoring.MonitoringSettingsRequest;
 import io.carrara.api.monitoring.OutcomeLoad;
+import io.carrara.api.monitoring.ProfileInfo;
+import io.carrara.monitoring.drift.Profile;
+import io.carrara.monitoring.drift.ProfileJson;
 import io.carrara.registry.db.DatabaseTimes;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.monitoring.MonitoringStore;
@@ -49,6 +52,44 @@ public final class MonitoringApi {
         this.monitoring = requireNonNull(monitoring, "monitoring is null");
         this.monitor = requireNonNull(monitor, "monitor is null");
         this.database = requireNonNull(database, "database is null");
+    }
+
+    /**
+     * Sets an instance's reference profile (body: a profile document as {@code carrara instance profile} builds it, see
+     * docs/monitoring.md), against which the drift of its logged inputs is measured.
+     */
+    @Put("/instances/{id}/profile")
+    public ProfileInfo setProfile(@Param("id") String id, AggregatedHttpRequest request) {
+        UUID instance = ApiParameters.uuid(id, "id", "an instance id");
+        byte[] body = request.content().array();
+        if (body.length == 0) {
+            throw new CarraraException(INVALID_ARGUMENT, "the body must be a profile document (carrara instance profile ID FILE makes"
+                    + " one)", "profile");
+        }
+        Profile profile;
+        try {
+            profile = ProfileJson.read(body);
+        } catch (IllegalArgumentException e) {
+            throw new CarraraException(INVALID_ARGUMENT, "the profile is not valid: " + e.getMessage(), "profile");
+        }
+        MonitoringStore.StoredProfile stored = monitoring.setProfile(instance, new String(ProfileJson.write(profile),
+                java.nio.charset.StandardCharsets.UTF_8), profile.rows(), AccessGuard.caller().user());
+        return info(stored, profile);
+    }
+
+    /** An instance's reference profile: the document itself. */
+    @Get("/instances/{id}/profile")
+    public com.linecorp.armeria.common.HttpResponse profile(@Param("id") String id) {
+        UUID instance = ApiParameters.uuid(id, "id", "an instance id");
+        MonitoringStore.StoredProfile stored = monitoring.profile(instance).orElseThrow(() -> new CarraraException(NOT_FOUND,
+                "instance " + instance + " has no reference profile: carrara instance profile " + instance + " FILE sets one", "id"));
+        return com.linecorp.armeria.common.HttpResponse.of(com.linecorp.armeria.common.HttpStatus.OK,
+                com.linecorp.armeria.common.MediaType.JSON_UTF_8, stored.json());
+    }
+
+    private static ProfileInfo info(MonitoringStore.StoredProfile stored, Profile profile) {
+        return new ProfileInfo(stored.instance(), stored.rows(), new ArrayList<>(new java.util.TreeSet<>(profile.features().keySet())),
+                profile.prediction() != null, stored.setAt(), stored.setBy());
     }
 
     /** Runs the quality monitor now over every monitored deployment (server admins). */

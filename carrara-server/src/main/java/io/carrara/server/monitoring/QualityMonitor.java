@@ -151,10 +151,110 @@ public final class QualityMonitor implements AutoCloseable {
             for (Touched window : touched) {
                 compute(handle, deployment, settings.task(), window);
             }
+            int drifted = drift(handle, settings, now);
             handle.createUpdate("UPDATE monitoring_cursors SET received_until = ?, last_run_at = ? WHERE deployment = ?")
                     .bind(0, toDb(until.isAfter(from) ? until : from)).bind(1, toDb(now)).bind(2, deployment).execute();
-            return touched.size();
+            return touched.size() + drifted;
         });
+    }
+
+    /**
+     * Drift: for every window that predictions logged since the last run fall in, and whose instance has a reference
+     * profile, counts the window's logged inputs (and predictions) on the reference's bins and records PSI and the
+     * Jensen-Shannon distance per feature ({@code drift.psi.city}, {@code drift.js.city}), for the prediction, and the
+     * largest PSI ({@code drift.psi.max}), each with its band. Answers how many windows it computed.
+     */
+    private int drift(Handle handle, MonitoringSettings settings, Instant now) {
+        String deployment = settings.deployment();
+        LocalDateTime stored = handle.createQuery("SELECT inputs_until FROM monitoring_cursors WHERE deployment = ?").bind(0, deployment)
+                .mapTo(LocalDateTime.class).findOne().orElse(null);
+        Instant from = stored == null ? Instant.EPOCH : fromDb(stored);
+        Set<Touched> touched = new TreeSet<>();
+        handle.createQuery("SELECT instance_id, created_at FROM predictions WHERE deployment = ? AND created_at > ? AND created_at <= ?")
+                .bind(0, deployment).bind(1, toDb(from)).bind(2, toDb(now))
+                .map((rs, ctx) -> {
+                    UUID instance = UUID.fromString(rs.getString(1));
+                    Instant made = fromDb(rs.getObject(2, LocalDateTime.class));
+                    for (Window window : WINDOWS) {
+                        touched.add(new Touched(instance, window, floor(made, window)));
+                    }
+                    return null;
+                }).list();
+        Map<UUID, Optional<io.carrara.monitoring.drift.Profile>> references = new java.util.HashMap<>();
+        int computed = 0;
+        for (Touched window : touched) {
+            Optional<io.carrara.monitoring.drift.Profile> reference = references.computeIfAbsent(window.instance(), instance -> handle
+                    .createQuery("SELECT profile FROM instance_profiles WHERE instance_id = ?").bind(0, instance.toString())
+                    .mapTo(String.class).findOne().map(io.carrara.monitoring.drift.ProfileJson::read));
+            if (reference.isPresent()) {
+                driftOf(handle, settings, window, reference.get());
+                computed++;
+            }
+        }
+        Instant until = now.minus(settle);
+        handle.createUpdate("UPDATE monitoring_cursors SET inputs_until = ? WHERE deployment = ?")
+                .bind(0, toDb(until.isAfter(from) ? until : from)).bind(1, deployment).execute();
+        return computed;
+    }
+
+    private void driftOf(Handle handle, MonitoringSettings settings, Touched window, io.carrara.monitoring.drift.Profile reference) {
+        Instant end = window.start().plus(window.window().length());
+        io.carrara.monitoring.drift.ProfileBuilder counts = io.carrara.monitoring.drift.ProfileBuilder.binLike(reference);
+        int[] rows = {0};
+        handle.createQuery("SELECT input, output FROM predictions WHERE deployment = ? AND instance_id = ? AND created_at >= ?"
+                        + " AND created_at < ?")
+                .bind(0, settings.deployment()).bind(1, window.instance().toString()).bind(2, toDb(window.start())).bind(3, toDb(end))
+                .map((rs, ctx) -> {
+                    JsonNode input = RegistryJson.readTree(rs.getString(1));
+                    JsonNode output = RegistryJson.readTree(rs.getString(2));
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    input.fields().forEachRemaining(field -> row.put(field.getKey(), field.getValue().isNumber()
+                            ? (Object) field.getValue().asDouble() : field.getValue().isNull() ? null : field.getValue().isBoolean()
+                                    ? (Object) field.getValue().asBoolean() : field.getValue().isValueNode() ? field.getValue().asText()
+                                            : field.getValue().toString()));
+                    Object prediction = settings.task() == MonitoringTask.CLASSIFICATION
+                            ? PredictionOutputs.classification(output).map(read -> (Object) read[0]).orElse(null)
+                            : PredictionOutputs.regression(output).orElse(null);
+                    counts.add(row, prediction);
+                    rows[0]++;
+                    return null;
+                }).list();
+        if (rows[0] == 0) {
+            return;
+        }
+        io.carrara.monitoring.drift.DriftReport report = io.carrara.monitoring.drift.Drift.compare(reference, counts.build());
+        Map<String, Double> recorded = new LinkedHashMap<>();
+        Map<String, String> bands = new LinkedHashMap<>();
+        double max = 0;
+        for (io.carrara.monitoring.drift.DriftResult result : report.features().values()) {
+            String name = metricName(result.name());
+            recorded.put("drift.psi." + name, result.psi());
+            recorded.put("drift.js." + name, result.js());
+            bands.put("drift.psi." + name, result.band().label());
+            max = Math.max(max, result.psi());
+        }
+        report.prediction().ifPresent(result -> {
+            recorded.put("drift.psi.prediction", result.psi());
+            recorded.put("drift.js.prediction", result.js());
+            bands.put("drift.psi.prediction", result.band().label());
+        });
+        if (!report.features().isEmpty()) {
+            recorded.put("drift.psi.max", max);
+            bands.put("drift.psi.max", io.carrara.monitoring.drift.DriftBand.of(max).label());
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("window", window.window().name());
+        attributes.put("windowStart", window.start().toString());
+        attributes.put("windowEnd", end.toString());
+        attributes.put("deployment", settings.deployment());
+        attributes.put("rows", Integer.toString(rows[0]));
+        record(handle, settings.deployment(), window, recorded, attributes, bands);
+    }
+
+    /** A feature name as a metric name's last part: letters, digits, '_', '.' and '-' kept, anything else '_'. */
+    static String metricName(String feature) {
+        String name = feature.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return name.length() > 100 ? name.substring(0, 100) : name;
     }
 
     /** The deployment's cursor, locked for this transaction (made at the epoch when the deployment has none). */
@@ -243,11 +343,23 @@ public final class QualityMonitor implements AutoCloseable {
         attributes.put("rows", Integer.toString(outputs.size() - skipped));
         Map<String, Double> recorded = new LinkedHashMap<>(metrics);
         recorded.put("rows", (double) (outputs.size() - skipped));
+        record(handle, deployment, window, recorded, attributes, Map.of());
+    }
+
+    /**
+     * Records one window's metrics: as the window's latest computation in the series, and on the instance as production
+     * metrics (under their plain names for the daily window, with the window's name appended for the others), each with
+     * the window's attributes (and its band, for a drift metric).
+     */
+    private void record(Handle handle, String deployment, Touched window, Map<String, Double> recorded, Map<String, String> attributes,
+            Map<String, String> bands) {
         String by = "monitor:" + deployment;
         Instant computed = DatabaseTimes.now();
-        handle.createUpdate("DELETE FROM monitoring_windows WHERE deployment = ? AND instance_id = ? AND window_name = ? AND window_start = ?")
-                .bind(0, deployment).bind(1, window.instance().toString()).bind(2, window.window().name()).bind(3, toDb(window.start()))
-                .execute();
+        java.util.List<String> names = new ArrayList<>(recorded.keySet());
+        handle.createUpdate("DELETE FROM monitoring_windows WHERE deployment = :deployment AND instance_id = :instance AND window_name = :window"
+                        + " AND window_start = :start AND metric IN (<names>)")
+                .bind("deployment", deployment).bind("instance", window.instance().toString()).bind("window", window.window().name())
+                .bind("start", toDb(window.start())).bindList("names", names).execute();
         var series = handle.prepareBatch("INSERT INTO monitoring_windows (deployment, instance_id, window_name, window_start, metric,"
                 + " metric_value, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         recorded.forEach((name, value) -> series.bind(0, deployment).bind(1, window.instance().toString()).bind(2, window.window().name())
@@ -255,7 +367,12 @@ public final class QualityMonitor implements AutoCloseable {
         series.execute();
         for (Map.Entry<String, Double> metric : recorded.entrySet()) {
             String name = window.window().primary() ? metric.getKey() : metric.getKey() + "." + window.window().name();
-            registry.addMetric(window.instance(), new NewMetric(name, "production", metric.getValue(), null, attributes), by);
+            Map<String, String> metricAttributes = attributes;
+            if (bands.containsKey(metric.getKey())) {
+                metricAttributes = new LinkedHashMap<>(attributes);
+                metricAttributes.put("band", bands.get(metric.getKey()));
+            }
+            registry.addMetric(window.instance(), new NewMetric(name, "production", metric.getValue(), null, metricAttributes), by);
             gauge(deployment, window.instance(), metric.getKey(), window.window().name()).set(metric.getValue());
         }
     }

@@ -178,13 +178,55 @@ class MonitoringApiTest {
         assertError(send("GET", "/api/v1/deployments/trips-watch/monitoring?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", null),
                 400, "from");
         assertThat(json(send("POST", "/api/v1/monitoring/run", null)).get("windowsByDeployment").get("trips-watch").asInt()).isZero();
+
+        // Drift: a reference profile of the inputs, then inputs whose distance is twenty times longer.
+        io.carrara.monitoring.drift.ProfileBuilder sketch = io.carrara.monitoring.drift.ProfileBuilder.sketching(
+                io.carrara.monitoring.drift.ProfileSettings.DEFAULTS);
+        cases.forEach(c -> sketch.add(features(c.input())));
+        io.carrara.monitoring.drift.ProfileBuilder exact = io.carrara.monitoring.drift.ProfileBuilder.binLike(sketch.build());
+        cases.forEach(c -> exact.add(features(c.input())));
+        assertError(send("PUT", "/api/v1/instances/" + instance.id() + "/profile", "{\"formatVersion\": 99}"), 400, "profile");
+        assertError(send("GET", "/api/v1/instances/" + instance.id() + "/profile", null), 404, "id");
+        HttpResponse<String> profiled = send("PUT", "/api/v1/instances/" + instance.id() + "/profile",
+                new String(io.carrara.monitoring.drift.ProfileJson.write(exact.build()), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(profiled.statusCode()).as(profiled.body()).isEqualTo(200);
+        assertThat(json(profiled).get("rows").asInt()).isEqualTo(n);
+        assertThat(json(profiled).get("features")).extracting(JsonNode::asText).contains("city", "distance");
+        assertThat(json(send("GET", "/api/v1/instances/" + instance.id() + "/profile", null)).get("rows").asInt()).isEqualTo(n);
+
+        ArrayNode shifted = JSON.createArrayNode();
+        cases.forEach(c -> shifted.add(JSON.valueToTree(c.input()).deepCopy()));
+        shifted.forEach(row -> ((com.fasterxml.jackson.databind.node.ObjectNode) row).put("distance", row.get("distance").asDouble() * 20));
+        assertThat(send("POST", "/api/v1/deployments/trips-watch/predict", JSON.createObjectNode().set("rows", shifted).toString())
+                .statusCode()).isEqualTo(200);
+        for (int attempt = 0; attempt < 200 && server.predictionLog().find("trips-watch", Instant.EPOCH, Instant.now().plusSeconds(60),
+                1000).size() < 2 * n; attempt++) {
+            Thread.sleep(50);
+        }
+        assertThat(server.monitor().runOnce().windowsByDeployment().get("trips-watch")).isEqualTo(2);
+        Map<String, Metric> drift = latest(instance.id(), "");
+        assertThat(drift.get("drift.psi.distance").value()).isGreaterThan(0.25);
+        assertThat(drift.get("drift.psi.distance").metadata()).containsEntry("band", "major").containsEntry("rows", Integer.toString(2 * n));
+        assertThat(drift.get("drift.psi.city").value()).isLessThan(0.1);
+        assertThat(drift.get("drift.js.distance").value()).isBetween(0.0, 1.0);
+        assertThat(drift.get("drift.psi.max").value()).isEqualTo(drift.get("drift.psi.distance").value());
+        assertThat(latest(instance.id(), ".1h")).containsKey("drift.psi.distance.1h");
+        assertThat(server.registry().search("metric.production.drift.psi.max > 0.25", null, null).items())
+                .extracting(io.carrara.registry.model.Instance::id).contains(instance.id());
     }
 
-    /** The latest production metric of each name ending in {@code suffix} (daily: no suffix, no dot). */
+    /** The model's features of a golden row: its inputs without the id and the label columns. */
+    private static Map<String, Object> features(Map<String, Object> input) {
+        Map<String, Object> features = new java.util.LinkedHashMap<>(input);
+        features.keySet().removeAll(List.of("id", "label", "fare_class", "fare"));
+        return features;
+    }
+
+    /** The latest production metric of each name ending in {@code suffix} (daily: no suffix, not ending in .1h). */
     private Map<String, Metric> latest(UUID id, String suffix) {
         Map<String, Metric> latest = new java.util.TreeMap<>();
         for (Metric metric : server.registry().listMetrics(id)) {
-            boolean daily = suffix.isEmpty() && !metric.name().contains(".");
+            boolean daily = suffix.isEmpty() && !metric.name().endsWith(".1h");
             if (metric.scope().equals("production") && (daily || !suffix.isEmpty() && metric.name().endsWith(suffix))) {
                 latest.put(metric.name(), metric);
             }
