@@ -22,10 +22,16 @@ final class MonitorCommand extends GroupCommand {
                 description = "classification: outcomes are 0 or 1 (or false/true); regression: outcomes are numbers.")
         String task;
 
+        @Option(names = "--alert", paramLabel = "'METRIC OP NUMBER'",
+                description = "Raise an alert to the project's alert webhooks when a window's metric crosses this, e.g. 'auc < 0.7'"
+                        + " or 'drift.psi.max > 0.25' (repeat; replaces the deployment's thresholds).")
+        java.util.List<String> alerts = new java.util.ArrayList<>();
+
         @Override
         void execute(CarraraClient client) {
-            MonitoringSettings settings = client.monitoring().configure(name, task);
-            out().println("deployment " + settings.deployment() + " is monitored as a " + settings.task());
+            MonitoringSettings settings = client.monitoring().configure(name, task, alerts);
+            out().println("deployment " + settings.deployment() + " is monitored as a " + settings.task()
+                    + (settings.alerts().isEmpty() ? "" : ", alerting when " + String.join(" or ", settings.alerts())));
         }
     }
 
@@ -38,6 +44,7 @@ final class MonitorCommand extends GroupCommand {
         void execute(CarraraClient client) {
             MonitoringSettings settings = client.monitoring().settings(name);
             TextTable.keyValue().row("deployment", settings.deployment()).row("task", settings.task())
+                    .row("alerts", settings.alerts().isEmpty() ? "-" : String.join("; ", settings.alerts()))
                     .row("updated_at", settings.updatedAt()).row("updated_by", settings.updatedBy()).print(out());
         }
     }

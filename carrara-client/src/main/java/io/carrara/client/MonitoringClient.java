@@ -23,9 +23,15 @@ public final class MonitoringClient {
 
     /** Declares what {@code deployment} predicts: {@code classification} or {@code regression}. */
     public MonitoringSettings configure(String deployment, String task) {
+        return configure(deployment, task, List.of());
+    }
+
+    /** Declares what {@code deployment} predicts and its alert thresholds ({@code auc < 0.7}). */
+    public MonitoringSettings configure(String deployment, String task, List<String> alerts) {
         requireNonNull(task, "task is null");
         return transport.call(transport.request(Transport.deploymentPath(deployment) + "/monitoring/settings")
-                .header("Content-Type", "application/json").PUT(transport.jsonBody(new MonitoringSettingsRequest(task))),
+                .header("Content-Type", "application/json").PUT(transport.jsonBody(new MonitoringSettingsRequest(task,
+                        alerts.isEmpty() ? null : alerts))),
                 transport.type(MonitoringSettings.class));
     }
 

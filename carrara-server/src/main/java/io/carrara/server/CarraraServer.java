@@ -303,7 +303,7 @@ public final class CarraraServer implements AutoCloseable {
                     meters);
             rules = io.carrara.server.rules.Rules.start(config, database, registry, deployments, deploymentHooks(engine, access), meters,
                     alerts);
-            monitor = new io.carrara.server.monitoring.QualityMonitor(database, registry, meters, config.monitoring().settle());
+            monitor = new io.carrara.server.monitoring.QualityMonitor(database, registry, alerts, meters, config.monitoring().settle());
             monitor.start(config.monitoring().every());
             Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch,
                     access, rules, monitor);

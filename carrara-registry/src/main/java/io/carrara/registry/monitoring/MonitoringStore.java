@@ -52,20 +52,35 @@ public final class MonitoringStore {
         this.deployments = requireNonNull(deployments, "deployments is null");
     }
 
-    /** Declares what {@code deployment} (which must exist) predicts; replaces what was declared. */
+    /** The most alert thresholds a deployment may have. */
+    public static final int MAX_ALERTS = 20;
+
+    /** Declares what {@code deployment} (which must exist) predicts, with no alert thresholds; replaces what was declared. */
     public MonitoringSettings configure(String deployment, MonitoringTask task, String user) {
+        return configure(deployment, task, List.of(), user);
+    }
+
+    /** Declares what {@code deployment} (which must exist) predicts and its alert thresholds; replaces what was declared. */
+    public MonitoringSettings configure(String deployment, MonitoringTask task, List<Threshold> alerts, String user) {
         Names.checkName(deployment, "deployment");
         requireNonNull(task, "task is null");
+        requireNonNull(alerts, "alerts is null");
+        if (alerts.size() > MAX_ALERTS) {
+            throw new CarraraException(INVALID_ARGUMENT, "at most " + MAX_ALERTS + " alert thresholds, not " + alerts.size(), "alerts");
+        }
+        String rules = io.carrara.registry.json.RegistryJson.write(io.carrara.registry.json.RegistryJson.mapper().valueToTree(
+                alerts.stream().map(Threshold::toString).toList()));
         deployments.get(deployment);   // 404 for a deployment that does not exist
         Instant now = DatabaseTimes.now();
         String by = FieldChecks.checkUser(user);
         database.inTransaction(handle -> {
             handle.createUpdate("DELETE FROM deployment_monitoring WHERE deployment = ?").bind(0, deployment).execute();
-            handle.createUpdate("INSERT INTO deployment_monitoring (deployment, task, updated_at, updated_by) VALUES (?, ?, ?, ?)")
-                    .bind(0, deployment).bind(1, task.wireName()).bind(2, toDb(now)).bind(3, by).execute();
+            handle.createUpdate("INSERT INTO deployment_monitoring (deployment, task, alert_rules, updated_at, updated_by)"
+                            + " VALUES (?, ?, ?, ?, ?)")
+                    .bind(0, deployment).bind(1, task.wireName()).bind(2, rules).bind(3, toDb(now)).bind(4, by).execute();
             return null;
         });
-        return new MonitoringSettings(deployment, task, now, by);
+        return new MonitoringSettings(deployment, task, alerts, now, by);
     }
 
     /** How {@code deployment} is monitored, if it was configured. */
@@ -73,10 +88,24 @@ public final class MonitoringStore {
         Names.checkName(deployment, "deployment");
         return database.jdbi().withHandle(handle -> handle.createQuery("SELECT * FROM deployment_monitoring WHERE deployment = ?")
                 .bind(0, deployment)
-                .map((rs, ctx) -> new MonitoringSettings(rs.getString("deployment"),
-                        MonitoringTask.fromWireName(rs.getString("task")).orElseThrow(),
-                        fromDb(rs.getObject("updated_at", LocalDateTime.class)), rs.getString("updated_by")))
+                .map((rs, ctx) -> settings(rs))
                 .findOne());
+    }
+
+    /** Every monitored deployment's settings, by name. */
+    public List<MonitoringSettings> monitored() {
+        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT * FROM deployment_monitoring ORDER BY deployment")
+                .map((rs, ctx) -> settings(rs)).list());
+    }
+
+    private static MonitoringSettings settings(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String rules = rs.getString("alert_rules");
+        List<Threshold> alerts = new ArrayList<>();
+        if (rules != null) {
+            io.carrara.registry.json.RegistryJson.readTree(rules).forEach(rule -> alerts.add(Threshold.parse(rule.asText(), "alerts")));
+        }
+        return new MonitoringSettings(rs.getString("deployment"), MonitoringTask.fromWireName(rs.getString("task")).orElseThrow(),
+                alerts, fromDb(rs.getObject("updated_at", LocalDateTime.class)), rs.getString("updated_by"));
     }
 
     /**

@@ -151,7 +151,13 @@ public final class MonitoringApi {
         MonitoringTask task = MonitoringTask.fromWireName(body.task() == null ? "" : body.task())
                 .orElseThrow(() -> new CarraraException(INVALID_ARGUMENT, "task must be classification (outcomes 0 or 1) or"
                         + " regression (outcomes are numbers), not '" + body.task() + "'", "task"));
-        return settings(monitoring.configure(name, task, AccessGuard.caller().user()));
+        List<io.carrara.registry.monitoring.Threshold> alerts = new ArrayList<>();
+        if (body.alerts() != null) {
+            for (int i = 0; i < body.alerts().size(); i++) {
+                alerts.add(io.carrara.registry.monitoring.Threshold.parse(body.alerts().get(i), "alerts[" + i + "]"));
+            }
+        }
+        return settings(monitoring.configure(name, task, alerts, AccessGuard.caller().user()));
     }
 
     /** How the deployment is monitored; 404 when nothing was declared. */
@@ -208,6 +214,7 @@ public final class MonitoringApi {
     }
 
     private static MonitoringSettings settings(io.carrara.registry.monitoring.MonitoringSettings settings) {
-        return new MonitoringSettings(settings.deployment(), settings.task().wireName(), settings.updatedAt(), settings.updatedBy());
+        return new MonitoringSettings(settings.deployment(), settings.task().wireName(),
+                settings.alerts().stream().map(Object::toString).toList(), settings.updatedAt(), settings.updatedBy());
     }
 }

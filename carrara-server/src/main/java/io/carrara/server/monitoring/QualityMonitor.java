@@ -14,6 +14,8 @@ import io.carrara.registry.json.RegistryJson;
 import io.carrara.registry.model.NewMetric;
 import io.carrara.registry.monitoring.MonitoringSettings;
 import io.carrara.registry.monitoring.MonitoringTask;
+import io.carrara.registry.monitoring.Threshold;
+import io.carrara.server.alerts.Alerts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -59,12 +61,14 @@ public final class QualityMonitor implements AutoCloseable {
 
     private final RegistryDatabase database;
     private final ModelRegistry registry;
+    private final Alerts alerts;
     private final MeterRegistry meters;
     private final Duration settle;
     private final ScheduledExecutorService executor;
     private final Map<List<String>, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
 
-    public QualityMonitor(RegistryDatabase database, ModelRegistry registry, MeterRegistry meters, Duration settle) {
+    public QualityMonitor(RegistryDatabase database, ModelRegistry registry, Alerts alerts, MeterRegistry meters, Duration settle) {
+        this.alerts = requireNonNull(alerts, "alerts is null");
         this.database = requireNonNull(database, "database is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.meters = requireNonNull(meters, "meters is null");
@@ -92,12 +96,8 @@ public final class QualityMonitor implements AutoCloseable {
 
     /** Computes the windows of every monitored deployment that new outcomes touched. */
     public synchronized RunSummary runOnce() {
-        List<MonitoringSettings> monitored = database.jdbi().withHandle(handle -> handle.createQuery(
-                        "SELECT deployment, task, updated_at, updated_by FROM deployment_monitoring ORDER BY deployment")
-                .map((rs, ctx) -> new MonitoringSettings(rs.getString("deployment"),
-                        MonitoringTask.fromWireName(rs.getString("task")).orElseThrow(),
-                        fromDb(rs.getObject("updated_at", LocalDateTime.class)), rs.getString("updated_by")))
-                .list());
+        List<MonitoringSettings> monitored = new io.carrara.registry.monitoring.MonitoringStore(database,
+                new io.carrara.registry.deploy.DeploymentRegistry(database)).monitored();
         Map<String, Integer> done = new LinkedHashMap<>();
         for (MonitoringSettings settings : monitored) {
             try {
@@ -149,7 +149,7 @@ public final class QualityMonitor implements AutoCloseable {
                         return null;
                     }).list();
             for (Touched window : touched) {
-                compute(handle, deployment, settings.task(), window);
+                compute(handle, settings, window);
             }
             int drifted = drift(handle, settings, now);
             handle.createUpdate("UPDATE monitoring_cursors SET received_until = ?, last_run_at = ? WHERE deployment = ?")
@@ -248,7 +248,7 @@ public final class QualityMonitor implements AutoCloseable {
         attributes.put("windowEnd", end.toString());
         attributes.put("deployment", settings.deployment());
         attributes.put("rows", Integer.toString(rows[0]));
-        record(handle, settings.deployment(), window, recorded, attributes, bands);
+        record(handle, settings, window, recorded, attributes, bands);
     }
 
     /** A feature name as a metric name's last part: letters, digits, '_', '.' and '-' kept, anything else '_'. */
@@ -277,7 +277,9 @@ public final class QualityMonitor implements AutoCloseable {
     }
 
     /** Recomputes one window of one instance from all of its joined rows, and records its metrics. */
-    private void compute(Handle handle, String deployment, MonitoringTask task, Touched window) {
+    private void compute(Handle handle, MonitoringSettings settings, Touched window) {
+        String deployment = settings.deployment();
+        MonitoringTask task = settings.task();
         Instant end = window.start().plus(window.window().length());
         List<JsonNode> outputs = new ArrayList<>();
         List<String> outcomes = new ArrayList<>();
@@ -343,7 +345,7 @@ public final class QualityMonitor implements AutoCloseable {
         attributes.put("rows", Integer.toString(outputs.size() - skipped));
         Map<String, Double> recorded = new LinkedHashMap<>(metrics);
         recorded.put("rows", (double) (outputs.size() - skipped));
-        record(handle, deployment, window, recorded, attributes, Map.of());
+        record(handle, settings, window, recorded, attributes, Map.of());
     }
 
     /**
@@ -351,8 +353,9 @@ public final class QualityMonitor implements AutoCloseable {
      * metrics (under their plain names for the daily window, with the window's name appended for the others), each with
      * the window's attributes (and its band, for a drift metric).
      */
-    private void record(Handle handle, String deployment, Touched window, Map<String, Double> recorded, Map<String, String> attributes,
-            Map<String, String> bands) {
+    private void record(Handle handle, MonitoringSettings settings, Touched window, Map<String, Double> recorded,
+            Map<String, String> attributes, Map<String, String> bands) {
+        String deployment = settings.deployment();
         String by = "monitor:" + deployment;
         Instant computed = DatabaseTimes.now();
         java.util.List<String> names = new ArrayList<>(recorded.keySet());
@@ -374,6 +377,47 @@ public final class QualityMonitor implements AutoCloseable {
             }
             registry.addMetric(window.instance(), new NewMetric(name, "production", metric.getValue(), null, metricAttributes), by);
             gauge(deployment, window.instance(), metric.getKey(), window.window().name()).set(metric.getValue());
+        }
+        for (Threshold threshold : settings.alerts()) {
+            Double value = recorded.get(threshold.metric());
+            if (value != null && threshold.crossedBy(value)) {
+                alert(handle, settings, window, threshold, value, attributes);
+            }
+        }
+    }
+
+    /**
+     * Raises the alert of a crossed threshold through the project's alerts (log, counter, alert webhooks), once per
+     * deployment, instance, window and threshold: a window computed again does not raise it again.
+     */
+    private void alert(Handle handle, MonitoringSettings settings, Touched window, Threshold threshold, double value,
+            Map<String, String> attributes) {
+        // The run holds the deployment's cursor lock: no other server raises this alert meanwhile.
+        boolean raised = handle.createQuery("SELECT COUNT(*) FROM monitoring_alerts WHERE deployment = ? AND instance_id = ?"
+                        + " AND window_name = ? AND window_start = ? AND threshold = ?")
+                .bind(0, settings.deployment()).bind(1, window.instance().toString()).bind(2, window.window().name())
+                .bind(3, toDb(window.start())).bind(4, threshold.toString()).mapTo(Integer.class).one() > 0;
+        if (raised) {
+            return;
+        }
+        handle.createUpdate("INSERT INTO monitoring_alerts (deployment, instance_id, window_name, window_start, threshold, metric_value,"
+                        + " raised_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .bind(0, settings.deployment()).bind(1, window.instance().toString()).bind(2, window.window().name())
+                .bind(3, toDb(window.start())).bind(4, threshold.toString()).bind(5, value).bind(6, toDb(DatabaseTimes.now())).execute();
+        String project = handle.createQuery("SELECT p.name FROM deployments d JOIN models m ON m.model_id = d.model_id"
+                        + " JOIN projects p ON p.project_id = m.project_id WHERE d.name = ?").bind(0, settings.deployment()).mapTo(String.class).findOne().orElse(null);
+        Map<String, Object> details = new LinkedHashMap<>(attributes);
+        details.put("instance", window.instance().toString());
+        details.put("threshold", threshold.toString());
+        details.put("value", value);
+        String message = settings.deployment() + ": " + threshold.metric() + " = " + value + " crossed " + threshold + " over the "
+                + window.window().name() + " window from " + window.start() + " (instance " + window.instance() + ")";
+        try {
+            alerts.raise(new Alerts.Alert(project, "monitor:" + settings.deployment(), "warning", message, details),
+                    "monitor-" + settings.deployment() + "-" + window.instance() + "-" + window.window().name() + "-"
+                            + window.start().getEpochSecond() + "-" + threshold.metric() + threshold.operator());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -48,7 +48,8 @@ class MonitoringApiTest {
     void start(@TempDir Path home) {
         // Runs on request only, with no settling time: the test decides when the monitor looks.
         server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), Map.of("port", "0",
-                "monitoring.runSeconds", "0", "monitoring.settleSeconds", "0"))).withAuth(ServerConfig.Auth.OFF));
+                "monitoring.runSeconds", "0", "monitoring.settleSeconds", "0", "outbound.allowPrivateAddresses", "true")))
+                .withAuth(ServerConfig.Auth.OFF));
         instance = TestModels.uploadPipeline(server.registry(), new ModelRef("risk", "fraud"),
                 GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
         server.deployments().deploy(NewDeployment.pinned("fraud", instance.id()), "alice");
@@ -194,6 +195,23 @@ class MonitoringApiTest {
         assertThat(json(profiled).get("features")).extracting(JsonNode::asText).contains("city", "distance");
         assertThat(json(send("GET", "/api/v1/instances/" + instance.id() + "/profile", null)).get("rows").asInt()).isEqualTo(n);
 
+        // Thresholds: drift over 0.25 on any feature raises an alert to the project's alert webhook, once per window.
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> alerts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        receiver.createContext("/alerts", exchange -> {
+            alerts.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        assertThat(send("POST", "/api/v1/projects/risk/alert-webhooks", "{\"url\": \"http://127.0.0.1:" + receiver.getAddress().getPort()
+                + "/alerts\"}").statusCode()).isEqualTo(201);
+        assertError(send("PUT", "/api/v1/deployments/trips-watch/monitoring/settings",
+                "{\"task\": \"classification\", \"alerts\": [\"auc < 0.7\", \"psi is high\"]}"), 400, "alerts[1]");
+        JsonNode configured = json(send("PUT", "/api/v1/deployments/trips-watch/monitoring/settings",
+                "{\"task\": \"classification\", \"alerts\": [\"drift.psi.max > 0.25\", \"accuracy<0.01\"]}"));
+        assertThat(configured.get("alerts")).extracting(JsonNode::asText).containsExactly("drift.psi.max > 0.25", "accuracy < 0.01");
+
         ArrayNode shifted = JSON.createArrayNode();
         cases.forEach(c -> shifted.add(JSON.valueToTree(c.input()).deepCopy()));
         shifted.forEach(row -> ((com.fasterxml.jackson.databind.node.ObjectNode) row).put("distance", row.get("distance").asDouble() * 20));
@@ -213,6 +231,25 @@ class MonitoringApiTest {
         assertThat(latest(instance.id(), ".1h")).containsKey("drift.psi.distance.1h");
         assertThat(server.registry().search("metric.production.drift.psi.max > 0.25", null, null).items())
                 .extracting(io.carrara.registry.model.Instance::id).contains(instance.id());
+        try {
+            assertThat(alerts).hasSize(2);   // the daily and the hourly window
+            JsonNode alert = JSON.readTree(alerts.get(0));
+            assertThat(alert.get("source").asText()).isEqualTo("monitor:trips-watch");
+            assertThat(alert.get("project").asText()).isEqualTo("risk");
+            assertThat(alert.get("message").asText()).contains("drift.psi.max").contains("crossed drift.psi.max > 0.25");
+            assertThat(alert.at("/details/instance").asText()).isEqualTo(instance.id().toString());
+            // The window computed again (more inputs) raises nothing new.
+            assertThat(send("POST", "/api/v1/deployments/trips-watch/predict", JSON.createObjectNode().set("rows", shifted).toString())
+                    .statusCode()).isEqualTo(200);
+            for (int attempt = 0; attempt < 200 && server.predictionLog().find("trips-watch", Instant.EPOCH, Instant.now().plusSeconds(60),
+                    1000).size() < 3 * n; attempt++) {
+                Thread.sleep(50);
+            }
+            assertThat(server.monitor().runOnce().windowsByDeployment().get("trips-watch")).isEqualTo(2);
+            assertThat(alerts).hasSize(2);
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     /** The model's features of a golden row: its inputs without the id and the label columns. */
