@@ -120,6 +120,16 @@ final class InstanceCommand extends GroupCommand {
             instance.metadata().forEach((key, value) -> table.row("meta." + key, value));
             client.instances().annotations(id).forEach(annotation -> table.row("annotation." + annotation.key(),
                     annotation.value() + "  (" + annotation.setBy() + ", " + annotation.setAt() + ")"));
+            // The latest value of each metric, as search reads it: metric.production.auc, with a monitored window's span.
+            java.util.Map<String, io.carrara.api.registry.Metric> latest = new java.util.TreeMap<>();
+            for (io.carrara.api.registry.Metric metric : client.instances().listMetrics(id)) {
+                if (metric.value() != null) {
+                    latest.put("metric." + metric.scope() + "." + metric.name(), metric);
+                }
+            }
+            latest.forEach((key, metric) -> table.row(key, Display.number(metric.value())
+                    + (metric.metadata().containsKey("windowStart") ? "  (" + metric.metadata().get("window") + " from "
+                            + metric.metadata().get("windowStart") + ")" : "")));
             // The provenance document, nested parts flattened: provenance.client.javaVersion.
             printFlat(table, "provenance.", CarraraJson.newObjectMapper().convertValue(instance.provenance(),
                     new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));

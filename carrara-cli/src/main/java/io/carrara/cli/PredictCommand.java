@@ -52,6 +52,10 @@ final class PredictCommand extends ClientCommand {
     @Option(names = "--instance", paramLabel = "UUID", description = "Score with this instance of the deployment's model instead of its routing.")
     UUID instance;
 
+    @Option(names = "--ids", description = "Write each row's prediction id first (predictionId, null when the row was not logged):"
+            + " the id its outcome is sent with (carrara outcomes load).")
+    boolean ids;
+
     private long scored;
     private long skipped;
     private long failed;
@@ -112,7 +116,14 @@ final class PredictCommand extends ClientCommand {
             } else if (answer.skipped(i)) {
                 skipped++;
             } else {
-                writer.write(JSON.writeValueAsString(answer.predictions().get(i)));
+                Object row = answer.predictions().get(i);
+                if (ids) {
+                    java.util.Map<String, Object> withId = new java.util.LinkedHashMap<>();
+                    withId.put("predictionId", i < answer.predictionIds().size() ? answer.predictionIds().get(i) : null);
+                    withId.putAll(answer.predictions().get(i));
+                    row = withId;
+                }
+                writer.write(JSON.writeValueAsString(row));
                 writer.write('\n');
                 scored++;
             }
