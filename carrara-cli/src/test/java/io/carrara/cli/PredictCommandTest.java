@@ -99,9 +99,21 @@ class PredictCommandTest {
         CommandResult predicted = null;
         for (int attempt = 0; attempt < 100 && (predicted == null || predicted.exitCode() != 0); attempt++) {
             Thread.sleep(50);
-            predicted = CommandResult.run("predict", "logged", "--input", input.toString(), "--server", server.uri().toString());
+            predicted = CommandResult.run("predict", "logged", "--input", input.toString(), "--ids", "--server", server.uri().toString());
         }
         assertThat(predicted.exitCode()).as(predicted.toString()).isZero();
+        // --ids writes each row's prediction id first: the id of the logged row, for its outcome.
+        List<String> ids = predicted.out().lines().map(line -> {
+            try {
+                JsonNode row = JSON.readTree(line);
+                assertThat(row.fieldNames().next()).isEqualTo("predictionId");
+                assertThat(row.has("prediction")).isTrue();
+                return row.get("predictionId").asText();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+        assertThat(ids).hasSize(2).doesNotHaveDuplicates();
 
         CommandResult logged = null;
         for (int attempt = 0; attempt < 100 && (logged == null || logged.out().lines().count() < 2); attempt++) {
@@ -113,6 +125,7 @@ class PredictCommandTest {
         assertThat(printed).hasSize(2);
         assertThat(JSON.readTree(printed.get(0)).get("instance").asText()).isEqualTo(instance.id().toString());
         assertThat(JSON.readTree(printed.get(0)).get("output").has("prediction")).isTrue();
+        assertThat(printed).extracting(line -> JSON.readTree(line).get("id").asText()).containsExactlyInAnyOrderElementsOf(ids);
 
         CommandResult badFrom = CommandResult.run("deployment", "predictions", "logged", "--from", "yesterday",
                 "--server", server.uri().toString());
