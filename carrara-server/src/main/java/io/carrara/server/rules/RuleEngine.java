@@ -327,7 +327,8 @@ public final class RuleEngine implements AutoCloseable {
      * the default.
      */
     private void converge(String deployment, List<RuleFollower> rows, Selector selector, Map<String, List<RuleActionInfo>> done) {
-        Slots slots = Slots.of(rows.get(0).partitionBy(), actions.routing(deployment).orElse(null));
+        Routing deployed = actions.routing(deployment).orElse(null);
+        Slots slots = Slots.of(rows.get(0).partitionBy(), deployed);
         Map<String, List<RuleFollower>> byRule = new LinkedHashMap<>();
         rows.forEach(row -> byRule.computeIfAbsent(row.rule(), rule -> new ArrayList<>()).add(row));
         for (Map.Entry<String, List<RuleFollower>> entry : byRule.entrySet()) {
@@ -340,8 +341,8 @@ public final class RuleEngine implements AutoCloseable {
                 slots = slots.with(row.partition(), selected.get());
             }
             Routing routing = slots.routing();
-            if (slots.equals(before) || routing == null) {
-                continue;   // nothing changes, or there is no default yet: a later rule (or event) may give one
+            if (routing == null || routing.equals(deployed)) {
+                continue;   // no default yet (a later rule or event may give one), or it serves that already
             }
             Map<String, Object> arguments = new LinkedHashMap<>();
             arguments.put("deployment", deployment);
@@ -355,6 +356,7 @@ public final class RuleEngine implements AutoCloseable {
             RuleActionInfo action;
             try {
                 action = new RuleActionInfo("deploy", arguments, "done", actions.deploy(deployment, routing, actor));
+                deployed = routing;
             } catch (RuntimeException e) {
                 action = new RuleActionInfo("deploy", arguments, "failed", e.getMessage());
                 slots = before;
