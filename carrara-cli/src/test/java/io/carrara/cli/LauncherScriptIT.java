@@ -63,6 +63,30 @@ class LauncherScriptIT {
         assertThat(failed.err()).startsWith("error: cannot reach Carrara at http://127.0.0.1:9");
     }
 
+    /** A class-data archive the JVM cannot use (corrupt, or from another JDK) costs speed, never the command. */
+    @Test
+    void runsCommandsWithAnUnusableClassArchive() throws Exception {
+        Path archive = REPOSITORY.resolve("carrara-cli/target/carrara-cli.jsa");
+        try {
+            Files.deleteIfExists(archive);
+            Files.writeString(archive, "not a class-data archive");
+
+            Result failed = run(List.of("bash", SCRIPT.toString(), "--server", "http://127.0.0.1:9", "project", "list"),
+                    elsewhere);
+            Result version = run(List.of("bash", SCRIPT.toString(), "model", "--version"), elsewhere);
+
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(failed.out()).isEmpty();
+            assertThat(failed.err()).startsWith("error: cannot reach Carrara at http://127.0.0.1:9");
+            assertThat(version.exitCode()).as(version.err()).isZero();
+            assertThat(version.out()).startsWith("carrara ");
+            assertThat(version.err()).isEmpty();
+        } finally {
+            // The next successful command writes a good one.
+            Files.deleteIfExists(archive);
+        }
+    }
+
     private Result run(List<String> command, Path directory) throws Exception {
         Path out = Files.createTempFile(elsewhere, "out", ".txt");
         Path err = Files.createTempFile(elsewhere, "err", ".txt");
