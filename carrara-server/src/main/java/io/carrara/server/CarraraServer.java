@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
+import com.linecorp.armeria.common.Flags;
+import com.linecorp.armeria.common.util.EventLoopGroups;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.logging.AccessLogWriter;
@@ -64,6 +66,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -75,6 +84,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -430,7 +440,8 @@ public final class CarraraServer implements AutoCloseable {
                 .maxRequestLength(config.maxRequestBytes())
                 .requestTimeout(config.requestTimeout())
                 // Stop once no request has been in flight for a second, and never wait longer than the grace period.
-                .gracefulShutdownTimeout(min(Duration.ofSeconds(1), config.shutdownGrace()), config.shutdownGrace());
+                .gracefulShutdownTimeout(min(Duration.ofSeconds(1), config.shutdownGrace()), config.shutdownGrace())
+                .bossGroupFactory(CarraraServer::bossGroup);
         api(builder, errors, json)
                 .build(new HealthApi(database, featureStore, version));
         api(builder, errors, json)
@@ -524,6 +535,35 @@ public final class CarraraServer implements AutoCloseable {
         } catch (java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * The group of the thread that accepts a port's connections, as Armeria makes it but stopped without
+     * Netty's two-second quiet period: Armeria closes the listening socket before it stops the group, so
+     * nothing can arrive in that period, and every stop of a server (every test's server too) waited two
+     * seconds for nothing. Only for the transports named here; any other keeps Armeria's own group.
+     */
+    private static EventLoopGroup bossGroup(String threadName) {
+        ThreadFactory threads = task -> {
+            // As Armeria's own boss thread: named after the port, not a daemon.
+            Thread thread = new FastThreadLocalThread(task, threadName);
+            thread.setDaemon(false);
+            return thread;
+        };
+        IoHandlerFactory handlers = switch (Flags.transportType()) {
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+            default -> null;
+        };
+        if (handlers == null) {
+            return EventLoopGroups.newEventLoopGroup(1, threads);
+        }
+        return new MultiThreadIoEventLoopGroup(1, threads, handlers) {
+            @Override
+            public Future<?> shutdownGracefully() {
+                return shutdownGracefully(0, 15, TimeUnit.SECONDS);
+            }
+        };
     }
 
     private static Duration min(Duration a, Duration b) {
