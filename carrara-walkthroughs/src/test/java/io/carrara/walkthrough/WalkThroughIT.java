@@ -14,9 +14,14 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -58,6 +63,8 @@ class WalkThroughIT {
     private static final Path TRANSCRIPTS = Path.of("target", "walkthroughs").toAbsolutePath();
     /** Generous: the batch blocks start Spark and run several jobs, and CI machines are shared. */
     private static final Duration BLOCK_TIMEOUT = Duration.ofMinutes(10);
+    /** Documents run at once (see {@link #everyWalkThroughRunsAsWritten}). */
+    private static final int CONCURRENT_DOCUMENTS = 2;
 
     /** Markdown files that are not walk-throughs, and why. Every other one is run. */
     private static final Map<String, String> NOT_WALK_THROUGHS = Map.of(
@@ -67,9 +74,46 @@ class WalkThroughIT {
     @TempDir
     static Path scratch;
 
+    /**
+     * Each document runs in its own bash, on its own server, port, home and scratch directory, so two run
+     * at once: a walk-through waits for JVM start-ups, pip and its server much of the time, and the
+     * longest (the README) then overlaps the others. Their checks and reports are per document as
+     * before; only the checkout is compared once, after all of them (the last dynamic test), because a
+     * file one document writes for a moment would otherwise show in another's comparison.
+     */
     @TestFactory
-    Stream<DynamicTest> everyWalkThroughRunsAsWritten() throws IOException {
-        return documents().stream().map(document -> DynamicTest.dynamicTest(document, () -> runAsWritten(document)));
+    Stream<DynamicTest> everyWalkThroughRunsAsWritten() throws Exception {
+        List<String> documents = documents();
+        Optional<String> before = gitStatus();
+        ExecutorService runner = Executors.newFixedThreadPool(CONCURRENT_DOCUMENTS, task -> {
+            Thread thread = new Thread(task, "walkthrough");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // In document order, so the README, the longest, starts first.
+        Map<String, Future<?>> runs = new LinkedHashMap<>();
+        for (String document : documents) {
+            runs.put(document, runner.submit(() -> {
+                runAsWritten(document);
+                return null;
+            }));
+        }
+        runner.shutdown();
+        Stream<DynamicTest> each = documents.stream().map(document -> DynamicTest.dynamicTest(document, () -> awaitRun(runs.get(document))));
+        DynamicTest checkout = DynamicTest.dynamicTest("the checkout after every walk-through", () -> {
+            assertThat(runner.awaitTermination(documents.size() * 30L, TimeUnit.MINUTES)).as("every walk-through ended").isTrue();
+            assertThat(gitStatus()).as(String.join(", ", documents) + " left the checkout as they found it (git status)").isEqualTo(before);
+        });
+        return Stream.concat(each, Stream.of(checkout));
+    }
+
+    /** The run's own assertion error or exception, as if it had run on this thread. */
+    private static void awaitRun(Future<?> run) throws Throwable {
+        try {
+            run.get();
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        }
     }
 
     @Test
@@ -114,14 +158,12 @@ class WalkThroughIT {
                         .isEqualTo(Files.readString(REPOSITORY.resolve(block.file()), UTF_8));
             }
         }
-        Optional<String> before = gitStatus();
         Path directory = Files.createDirectories(scratch.resolve(document.replace('/', '-')));
 
         Outcome outcome = new WalkThroughRunner(REPOSITORY, directory, BLOCK_TIMEOUT).run(walkThrough);
         write(document.replace('/', '-') + ".log", outcome);
 
         assertThat(outcome.failure()).as(outcome.report()).isNull();
-        assertThat(gitStatus()).as(document + " left the checkout as it found it (git status)").isEqualTo(before);
     }
 
     private static WalkThrough parse(String document) throws IOException {
