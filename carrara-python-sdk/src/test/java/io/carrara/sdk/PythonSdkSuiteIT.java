@@ -17,6 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -73,6 +77,18 @@ class PythonSdkSuiteIT {
     private static String adminToken;
     private static Path wheel;
     private static Environment suite;
+    /**
+     * Work that needs neither the server nor the other tests runs beside them: the fresh environment
+     * (the wheel and its dependencies) installs while the server starts, and mypy checks the sources
+     * while the suite runs. Each test still asserts on its own result.
+     */
+    private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "sdk-suite-background");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private static Future<String> freshPython;
+    private static Future<String> mypy;
 
     @BeforeAll
     static void startServerAndBuildEnvironment() throws Exception {
@@ -88,6 +104,7 @@ class PythonSdkSuiteIT {
                 "--set", "spark.master=local[2]")
                 .redirectErrorStream(true).redirectOutput(temp.resolve("server.log").toFile());
         server = builder.start();
+        freshPython = BACKGROUND.submit(PythonSdkSuiteIT::freshEnvironmentWithTheWheel);
 
         // The suite's environment builds while the server starts.
         Path home = Files.createDirectories(temp.resolve("suite-home"));
@@ -106,6 +123,9 @@ class PythonSdkSuiteIT {
         // The wheel over what the environment holds, so the suite tests what pip installs, not the source tree.
         run(List.of(suite.python().toString(), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
                 wheel.toString()), REPOSITORY, Map.of(), Duration.ofMinutes(3), "install-wheel.log");
+        mypy = BACKGROUND.submit(() -> run(List.of(suite.python().toString(), "-m", "mypy", "--config-file", "pyproject.toml",
+                        "--cache-dir", temp.resolve("mypy-cache").toString()),
+                REPOSITORY.resolve("python"), Map.of(), Duration.ofMinutes(5), "mypy.log"));
 
         waitForServer(Duration.ofMinutes(3));
         adminToken = readAdminToken(Duration.ofSeconds(30));
@@ -113,6 +133,7 @@ class PythonSdkSuiteIT {
 
     @AfterAll
     static void stopServer() throws InterruptedException {
+        BACKGROUND.shutdownNow();
         if (server != null) {
             server.destroy();
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
@@ -134,11 +155,7 @@ class PythonSdkSuiteIT {
     @Test
     @Order(2)
     void theWheelInstallsAloneInANewEnvironmentAndTalksToTheServer() throws Exception {
-        Path venv = temp.resolve("fresh-venv");
-        run(List.of("python3", "-m", "venv", venv.toString()), REPOSITORY, Map.of(), Duration.ofMinutes(2), "venv.log");
-        String python = venv.resolve("bin/python").toString();
-        run(List.of(python, "-m", "pip", "install", "--quiet", wheel.toString()), REPOSITORY, Map.of(),
-                Duration.ofMinutes(5), "fresh-install.log");
+        String python = await(freshPython);
         String output = run(List.of(python, "-c", """
                 import importlib.util, os, carrara
                 client = carrara.connect()
@@ -178,9 +195,7 @@ class PythonSdkSuiteIT {
     @Test
     @Order(4)
     void theSdkIsMypyClean() throws Exception {
-        String output = run(List.of(suite.python().toString(), "-m", "mypy", "--config-file", "pyproject.toml",
-                        "--cache-dir", temp.resolve("mypy-cache").toString()),
-                REPOSITORY.resolve("python"), Map.of(), Duration.ofMinutes(5), "mypy.log");
+        String output = await(mypy);
         assertThat(output).contains("Success: no issues found");
     }
 
@@ -202,6 +217,28 @@ class PythonSdkSuiteIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A new virtual environment with only the wheel installed (and what it requires); answers its python. */
+    private static String freshEnvironmentWithTheWheel() throws IOException, InterruptedException {
+        Path venv = temp.resolve("fresh-venv");
+        run(List.of("python3", "-m", "venv", venv.toString()), REPOSITORY, Map.of(), Duration.ofMinutes(2), "venv.log");
+        String python = venv.resolve("bin/python").toString();
+        run(List.of(python, "-m", "pip", "install", "--quiet", wheel.toString()), REPOSITORY, Map.of(),
+                Duration.ofMinutes(5), "fresh-install.log");
+        return python;
+    }
+
+    /** The background work's result, or its own assertion error or exception, as if it had run in the test. */
+    private static <T> T await(Future<T> work) throws Exception {
+        try {
+            return work.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw (Exception) e.getCause();
+        }
+    }
 
     /**
      * The server and its admin token for the SDK's suite and the notebook's kernel (which inherits the
