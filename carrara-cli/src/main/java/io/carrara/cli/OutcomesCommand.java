@@ -29,6 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "outcomes", description = "Send the observed outcomes of a deployment's predictions (labels, actual values).",
         subcommands = {OutcomesCommand.Load.class})
 final class OutcomesCommand extends GroupCommand {
+    private static final ObjectMapper JSON = CarraraJson.newObjectMapper();
 
     @Command(name = "load", description = {
         "Load outcomes from FILE, in batches, with a progress bar on a terminal: JSON Lines (.jsonl) with one",
@@ -103,7 +104,6 @@ final class OutcomesCommand extends GroupCommand {
         }
 
         private void readJsonLines(CountingInput in, Batch batch, CarraraClient client, TransferBar bar) throws IOException {
-            ObjectMapper json = CarraraJson.newObjectMapper();
             BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
             int line = 0;
             for (String text = reader.readLine(); text != null; text = reader.readLine()) {
@@ -113,7 +113,7 @@ final class OutcomesCommand extends GroupCommand {
                 }
                 JsonNode node;
                 try {
-                    node = json.readTree(text);
+                    node = JSON.readTree(text);
                 } catch (IOException e) {
                     refuse(line, "not a JSON object");
                     continue;
@@ -141,7 +141,7 @@ final class OutcomesCommand extends GroupCommand {
                         throw new CommandLine.ParameterException(spec.commandLine(), "the CSV file needs the columns predictionId"
                                 + " (or prediction_id) and outcome; it has " + row.keySet());
                     }
-                    add(batch, line, id, csvValue(row.get("outcome")), observed == null || observed.isEmpty() ? null : observed, client,
+                    add(batch, line, id, RowFiles.cell(row.get("outcome")), observed == null || observed.isEmpty() ? null : observed, client,
                             bar, in);
                 }
             }
@@ -188,22 +188,7 @@ final class OutcomesCommand extends GroupCommand {
             if (node == null || node.isNull()) {
                 return null;
             }
-            return CarraraJson.newObjectMapper().convertValue(node, Object.class);
-        }
-
-        /** A CSV cell as JSON would have it: a number, true/false, or text (empty: missing). */
-        private static Object csvValue(String cell) {
-            if (cell == null || cell.isEmpty()) {
-                return null;
-            }
-            if (cell.equals("true") || cell.equals("false")) {
-                return Boolean.valueOf(cell);
-            }
-            try {
-                return new java.math.BigDecimal(cell.strip());
-            } catch (NumberFormatException e) {
-                return cell;
-            }
+            return JSON.convertValue(node, Object.class);
         }
     }
 

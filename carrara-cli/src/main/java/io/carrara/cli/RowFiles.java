@@ -66,7 +66,8 @@ final class RowFiles {
         return rows;
     }
 
-    private static Object cell(String cell) {
+    /** A CSV cell as JSON would have it: a number, true/false, or text; empty is null. */
+    static Object cell(String cell) {
         if (cell == null || cell.isEmpty()) {
             return null;
         }

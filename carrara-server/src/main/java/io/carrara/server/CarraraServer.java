@@ -313,7 +313,9 @@ public final class CarraraServer implements AutoCloseable {
                     meters);
             rules = io.carrara.server.rules.Rules.start(config, database, registry, deployments, deploymentHooks(engine, access), meters,
                     alerts);
-            monitor = new io.carrara.server.monitoring.QualityMonitor(database, registry, alerts, meters, config.monitoring().settle());
+            monitor = new io.carrara.server.monitoring.QualityMonitor(database,
+                    new io.carrara.registry.monitoring.MonitoringStore(database, deployments), registry, alerts, meters,
+                    config.monitoring().settle());
             monitor.start(config.monitoring().every());
             Server server = build(config, database, registry, deployments, predictionLog, featureStore, meters, engine, batch,
                     access, rules, monitor);
@@ -485,8 +487,7 @@ public final class CarraraServer implements AutoCloseable {
         api(builder, errors, json)
                 // A load of 10,000 outcomes is about a megabyte of JSON.
                 .maxRequestLength(16L << 20)
-                .build(new io.carrara.server.api.MonitoringApi(new io.carrara.registry.monitoring.MonitoringStore(database, deployments),
-                        monitor, database));
+                .build(new io.carrara.server.api.MonitoringApi(monitor.monitoring(), monitor));
         api(builder, errors, json)
                 // A test alert waits for the webhook's answer, retries included.
                 .requestTimeout(DEPLOY_TIMEOUT)

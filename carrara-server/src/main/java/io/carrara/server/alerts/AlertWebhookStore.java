@@ -34,19 +34,26 @@ public final class AlertWebhookStore {
 
     /** A project's webhooks, oldest first, with their secrets. */
     public List<Stored> of(String project) {
-        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT * FROM project_alert_webhooks WHERE project = ?"
-                        + " ORDER BY webhook_id")
-                .bind(0, project)
-                .map((rs, ctx) -> new Stored(new AlertWebhook(rs.getLong("webhook_id"), rs.getString("project"), rs.getString("url"),
+        return database.jdbi().withHandle(handle -> select(handle, "project = ?", project, -1));
+    }
+
+    /** The webhooks matching {@code condition} (on project, and on webhook_id when {@code id} is positive), oldest first. */
+    private static List<Stored> select(org.jdbi.v3.core.Handle handle, String condition, String project, long id) {
+        var query = handle.createQuery("SELECT * FROM project_alert_webhooks WHERE " + condition + " ORDER BY webhook_id")
+                .bind(0, project);
+        if (id > 0) {
+            query.bind(1, id);
+        }
+        return query.map((rs, ctx) -> new Stored(new AlertWebhook(rs.getLong("webhook_id"), rs.getString("project"), rs.getString("url"),
                         rs.getString("min_severity"), fromDb(rs.getObject("created_at", LocalDateTime.class)), rs.getString("created_by"),
                         null), rs.getString("secret")))
-                .list());
+                .list();
     }
 
     /** Removes a project's webhook; answers it (without its secret), or empty when the project has no such webhook. */
     public Optional<AlertWebhook> remove(String project, long id) {
         return database.inTransaction(handle -> {
-            Optional<Stored> found = of(project).stream().filter(stored -> stored.webhook().id() == id).findFirst();
+            Optional<Stored> found = select(handle, "project = ? AND webhook_id = ?", project, id).stream().findFirst();
             found.ifPresent(stored -> handle.createUpdate("DELETE FROM project_alert_webhooks WHERE webhook_id = ? AND project = ?")
                     .bind(0, id).bind(1, project).execute());
             return found.map(Stored::webhook);

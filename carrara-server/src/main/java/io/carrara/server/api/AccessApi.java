@@ -32,7 +32,6 @@ import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.error.StandardErrorCode;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -205,14 +204,7 @@ public final class AccessApi {
     public Page<AuditRecord> audit(@Param("user") Optional<String> user, @Param("project") Optional<String> project,
             @Param("since") Optional<String> since, @Param("after") Optional<String> after,
             @Param("limit") Optional<String> limit) {
-        Instant from = since.filter(value -> !value.isBlank()).map(value -> {
-            try {
-                return Instant.parse(value);
-            } catch (DateTimeParseException e) {
-                throw new CarraraException(StandardErrorCode.INVALID_ARGUMENT, "since must be an ISO-8601 instant such as"
-                        + " 2026-12-07T10:15:30Z, not '" + value + "'", "since");
-            }
-        }).orElse(null);
+        Instant from = ApiParameters.instant(since, "since").orElse(null);
         List<AuditRecord> records = audit.find(user.filter(value -> !value.isBlank()).orElse(null),
                 project.filter(value -> !value.isBlank()).orElse(null), from, ApiParameters.whole(after, "after", 0),
                 ApiParameters.integer(limit, "limit", 100));

@@ -26,6 +26,22 @@ final class ApiParameters {
     }
 
     /**
+     * A time query parameter, ISO-8601 with {@code Z} or an offset ({@code 2026-12-07T10:15:30Z}); empty or blank is
+     * absent.
+     */
+    static Optional<java.time.Instant> instant(Optional<String> value, String field) {
+        if (value.isEmpty() || value.get().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.time.Instant.parse(value.get()));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " must be an ISO-8601 instant such as 2026-12-07T10:15:30Z, not '"
+                    + shorten(value.get()) + "'", field);
+        }
+    }
+
+    /**
      * A whole-number query parameter; empty gives {@code fallback}. Parsed here rather than by the
      * framework, whose failure would not say which parameter was wrong.
      */

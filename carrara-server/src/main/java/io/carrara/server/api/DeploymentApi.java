@@ -23,7 +23,6 @@ import io.carrara.registry.predictions.PredictionLogStore;
 import io.carrara.spi.error.CarraraException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -95,18 +94,9 @@ public final class DeploymentApi {
     public Page<io.carrara.api.predict.LoggedPrediction> predictions(@Param("name") String name, @Param("from") Optional<String> from,
             @Param("to") Optional<String> to, @Param("limit") Optional<String> limitParameter) {
         int limit = ApiParameters.integer(limitParameter, "limit", 100);
-        Instant until = to.map(value -> instant(value, "to")).orElseGet(Instant::now);
-        Instant since = from.map(value -> instant(value, "from")).orElse(until.minus(Duration.ofDays(1)));
+        Instant until = ApiParameters.instant(to, "to").orElseGet(Instant::now);
+        Instant since = ApiParameters.instant(from, "from").orElse(until.minus(Duration.ofDays(1)));
         return new Page<>(predictions.find(name, since, until, limit).stream().map(ApiMapping::loggedPrediction).toList(), null);
-    }
-
-    private static Instant instant(String value, String field) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new CarraraException(INVALID_ARGUMENT, field + " must be an ISO-8601 instant such as 2026-12-02T10:15:30Z, not '"
-                    + value + "'", field);
-        }
     }
 
     @Delete("/deployments/{name}")

@@ -19,8 +19,6 @@ import io.carrara.api.monitoring.OutcomeLoad;
 import io.carrara.api.monitoring.ProfileInfo;
 import io.carrara.monitoring.drift.Profile;
 import io.carrara.monitoring.drift.ProfileJson;
-import io.carrara.registry.db.DatabaseTimes;
-import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.monitoring.MonitoringStore;
 import io.carrara.registry.monitoring.MonitoringTask;
 import io.carrara.registry.monitoring.NewOutcome;
@@ -31,9 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -46,12 +42,10 @@ public final class MonitoringApi {
 
     private final MonitoringStore monitoring;
     private final QualityMonitor monitor;
-    private final RegistryDatabase database;
 
-    public MonitoringApi(MonitoringStore monitoring, QualityMonitor monitor, RegistryDatabase database) {
+    public MonitoringApi(MonitoringStore monitoring, QualityMonitor monitor) {
         this.monitoring = requireNonNull(monitoring, "monitoring is null");
         this.monitor = requireNonNull(monitor, "monitor is null");
-        this.database = requireNonNull(database, "database is null");
     }
 
     /**
@@ -110,38 +104,16 @@ public final class MonitoringApi {
         QualityMonitor.Window chosen = QualityMonitor.WINDOWS.stream().filter(candidate -> candidate.name().equals(size)).findFirst()
                 .orElseThrow(() -> new CarraraException(INVALID_ARGUMENT, "window must be one of " + QualityMonitor.WINDOWS.stream()
                         .map(QualityMonitor.Window::name).toList() + ", not '" + size + "'", "window"));
-        Instant end = instant(to, "to").orElseGet(Instant::now);
-        Instant start = instant(from, "from").orElse(end.minus(DEFAULT_RANGE));
+        Instant end = ApiParameters.instant(to, "to").orElseGet(Instant::now);
+        Instant start = ApiParameters.instant(from, "from").orElse(end.minus(DEFAULT_RANGE));
         if (!start.isBefore(end)) {
             throw new CarraraException(INVALID_ARGUMENT, "from (" + start + ") must be before to (" + end + ")", "from");
         }
-        Map<List<Object>, MonitoringWindow> windows = new LinkedHashMap<>();
-        database.jdbi().useHandle(handle -> handle.createQuery("SELECT instance_id, window_start, metric, metric_value, computed_at"
-                        + " FROM monitoring_windows WHERE deployment = ? AND window_name = ? AND window_start >= ? AND window_start < ?"
-                        + " ORDER BY window_start, instance_id, metric")
-                .bind(0, name).bind(1, size).bind(2, DatabaseTimes.toDb(start)).bind(3, DatabaseTimes.toDb(end))
-                .setMaxRows(MAX_WINDOWS * 20)
-                .map((rs, ctx) -> {
-                    UUID instance = UUID.fromString(rs.getString(1));
-                    Instant windowStart = DatabaseTimes.fromDb(rs.getObject(2, java.time.LocalDateTime.class));
-                    Instant computedAt = DatabaseTimes.fromDb(rs.getObject(5, java.time.LocalDateTime.class));
-                    MonitoringWindow found = windows.computeIfAbsent(List.of(windowStart, instance), key -> new MonitoringWindow(instance,
-                            size, windowStart, windowStart.plus(chosen.length()), new java.util.TreeMap<>(), computedAt));
-                    found.metrics().put(rs.getString(3), rs.getDouble(4));
-                    return null;
-                }).list());
-        return new MonitoringSeries(name, settings.task(), size, start, end, new ArrayList<>(windows.values()));
-    }
-
-    private static Optional<Instant> instant(Optional<String> value, String field) {
-        return value.filter(text -> !text.isBlank()).map(text -> {
-            try {
-                return java.time.OffsetDateTime.parse(text).toInstant();
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new CarraraException(INVALID_ARGUMENT, field + " must be an ISO-8601 time such as 2026-12-07T00:00:00Z, not '"
-                        + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "'", field);
-            }
-        });
+        List<MonitoringWindow> windows = monitor.windows(name, size, start, end, MAX_WINDOWS * 20).stream()
+                .map(found -> new MonitoringWindow(found.instance(), size, found.start(), found.start().plus(chosen.length()),
+                        found.metrics(), found.computedAt()))
+                .toList();
+        return new MonitoringSeries(name, settings.task(), size, start, end, windows);
     }
 
     /** Declares what the deployment predicts (body {@code {"task": "classification"}}). */

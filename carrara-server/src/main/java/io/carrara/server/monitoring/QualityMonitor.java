@@ -60,6 +60,7 @@ public final class QualityMonitor implements AutoCloseable {
     public record RunSummary(Map<String, Integer> windowsByDeployment) {}
 
     private final RegistryDatabase database;
+    private final io.carrara.registry.monitoring.MonitoringStore monitoring;
     private final ModelRegistry registry;
     private final Alerts alerts;
     private final MeterRegistry meters;
@@ -67,7 +68,9 @@ public final class QualityMonitor implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Map<List<String>, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
 
-    public QualityMonitor(RegistryDatabase database, ModelRegistry registry, Alerts alerts, MeterRegistry meters, Duration settle) {
+    public QualityMonitor(RegistryDatabase database, io.carrara.registry.monitoring.MonitoringStore monitoring, ModelRegistry registry,
+            Alerts alerts, MeterRegistry meters, Duration settle) {
+        this.monitoring = requireNonNull(monitoring, "monitoring is null");
         this.alerts = requireNonNull(alerts, "alerts is null");
         this.database = requireNonNull(database, "database is null");
         this.registry = requireNonNull(registry, "registry is null");
@@ -96,8 +99,7 @@ public final class QualityMonitor implements AutoCloseable {
 
     /** Computes the windows of every monitored deployment that new outcomes touched. */
     public synchronized RunSummary runOnce() {
-        List<MonitoringSettings> monitored = new io.carrara.registry.monitoring.MonitoringStore(database,
-                new io.carrara.registry.deploy.DeploymentRegistry(database)).monitored();
+        List<MonitoringSettings> monitored = monitoring.monitored();
         Map<String, Integer> done = new LinkedHashMap<>();
         for (MonitoringSettings settings : monitored) {
             try {
@@ -419,6 +421,33 @@ public final class QualityMonitor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Monitoring's settings and outcomes, which the monitor reads and the API writes. */
+    public io.carrara.registry.monitoring.MonitoringStore monitoring() {
+        return monitoring;
+    }
+
+    /** One window's latest computation: its instance, start and metrics by name. */
+    public record WindowMetrics(UUID instance, Instant start, Map<String, Double> metrics, Instant computedAt) {}
+
+    /** The deployment's windows named {@code window} that start in [from, to), oldest first, as last computed. */
+    public List<WindowMetrics> windows(String deployment, String window, Instant from, Instant to, int maxRows) {
+        Map<List<Object>, WindowMetrics> windows = new LinkedHashMap<>();
+        database.jdbi().useHandle(handle -> handle.createQuery("SELECT instance_id, window_start, metric, metric_value, computed_at"
+                        + " FROM monitoring_windows WHERE deployment = ? AND window_name = ? AND window_start >= ? AND window_start < ?"
+                        + " ORDER BY window_start, instance_id, metric")
+                .bind(0, deployment).bind(1, window).bind(2, toDb(from)).bind(3, toDb(to))
+                .setMaxRows(maxRows)
+                .map((rs, ctx) -> {
+                    UUID instance = UUID.fromString(rs.getString(1));
+                    Instant start = fromDb(rs.getObject(2, LocalDateTime.class));
+                    Instant computed = fromDb(rs.getObject(5, LocalDateTime.class));
+                    windows.computeIfAbsent(List.of(start, instance), key -> new WindowMetrics(instance, start, new java.util.TreeMap<>(),
+                            computed)).metrics().put(rs.getString(3), rs.getDouble(4));
+                    return null;
+                }).list());
+        return new ArrayList<>(windows.values());
     }
 
     /** The gauge of one metric of one instance of a deployment over one window, made on first use. */

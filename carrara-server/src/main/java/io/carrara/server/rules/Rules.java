@@ -144,6 +144,18 @@ public final class Rules implements AutoCloseable {
         engine.close();
     }
 
+    /** The deployment named {@code name}, if there is one. */
+    private static Optional<Deployment> find(DeploymentRegistry deployments, String name) {
+        try {
+            return Optional.of(deployments.get(name));
+        } catch (CarraraException e) {
+            if (e.errorCode().type() == ErrorType.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** What rules may know, read from the registry. */
     private static final class RegistryFacts implements RuleFactsProvider {
         private final ModelRegistry registry;
@@ -173,18 +185,8 @@ public final class Rules implements AutoCloseable {
 
         @Override
         public Optional<InstanceFacts> served(String deployment) {
-            Deployment found;
-            try {
-                found = deployments.get(deployment);
-            } catch (CarraraException e) {
-                if (e.errorCode().type() == ErrorType.NOT_FOUND) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
-            UUID served = found.routing() instanceof Routing.Pinned pinned ? pinned.instance()
-                    : ((Routing.Partitioned) found.routing()).fallback();
-            return served == null ? Optional.empty() : instance(served);
+            return find(deployments, deployment).map(found -> found.routing() instanceof Routing.Pinned pinned ? pinned.instance()
+                    : ((Routing.Partitioned) found.routing()).fallback()).flatMap(this::instance);
         }
 
         @Override
@@ -214,7 +216,7 @@ public final class Rules implements AutoCloseable {
         public String deploy(String name, Routing routing, String actor) {
             UUID some = routing instanceof Routing.Pinned pinned ? pinned.instance() : ((Routing.Partitioned) routing).fallback();
             Instance target = registry.getInstance(some);
-            Deployment current = routing(name).isPresent() ? deployments.get(name) : null;
+            Deployment current = find(deployments, name).orElse(null);
             NewDeployment request = routing instanceof Routing.Pinned pinned ? NewDeployment.pinned(name, pinned.instance())
                     : NewDeployment.partitioned(name, ((Routing.Partitioned) routing).field(), ((Routing.Partitioned) routing).instances(),
                             ((Routing.Partitioned) routing).fallback());
@@ -257,14 +259,7 @@ public final class Rules implements AutoCloseable {
 
         @Override
         public Optional<Routing> routing(String deployment) {
-            try {
-                return Optional.of(deployments.get(deployment).routing());
-            } catch (CarraraException e) {
-                if (e.errorCode().type() == ErrorType.NOT_FOUND) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
+            return find(deployments, deployment).map(Deployment::routing);
         }
 
         @Override

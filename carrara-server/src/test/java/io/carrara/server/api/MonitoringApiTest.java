@@ -188,6 +188,10 @@ class MonitoringApiTest {
         cases.forEach(c -> exact.add(features(c.input())));
         assertError(send("PUT", "/api/v1/instances/" + instance.id() + "/profile", "{\"formatVersion\": 99}"), 400, "profile");
         assertError(send("GET", "/api/v1/instances/" + instance.id() + "/profile", null), 404, "id");
+        assertError(send("PUT", "/api/v1/instances/" + instance.id() + "/profile", ""), 400, "profile");
+        assertError(send("PUT", "/api/v1/instances/" + instance.id() + "/profile", "[1, 2"), 400, "profile");
+        assertError(send("PUT", "/api/v1/instances/../../etc/profile", "{}"), 400, null);
+        assertError(send("PUT", "/api/v1/instances/not-a-uuid/profile", "{}"), 400, "id");
         HttpResponse<String> profiled = send("PUT", "/api/v1/instances/" + instance.id() + "/profile",
                 new String(io.carrara.monitoring.drift.ProfileJson.write(exact.build()), java.nio.charset.StandardCharsets.UTF_8));
         assertThat(profiled.statusCode()).as(profiled.body()).isEqualTo(200);
