@@ -27,10 +27,28 @@ final class MonitorCommand extends GroupCommand {
                         + " or 'drift.psi.max > 0.25' (repeat; replaces the deployment's thresholds).")
         java.util.List<String> alerts = new java.util.ArrayList<>();
 
+        @Option(names = "--outcome-key", paramLabel = "FIELD",
+                description = "An input field (such as trip_id) that outcomes may name instead of the prediction id: an outcome"
+                        + " then belongs to the latest logged prediction with that key made within the lookback before it.")
+        String outcomeKey;
+
+        @Option(names = "--lookback", paramLabel = "DURATION",
+                description = "How long before its outcome a keyed prediction may have been made: 1h to 366d (default: 14d).")
+        String lookback;
+
+        @Option(names = "--window", paramLabel = "SIZE",
+                description = "A window size to compute: 5m to 1d, dividing a day (repeat; default: 1d and 1h). The longest"
+                        + " window's metrics carry their plain names (auc), the others' have the size appended (auc.1h).")
+        java.util.List<String> windows = new java.util.ArrayList<>();
+
         @Override
         void execute(CarraraClient client) {
-            MonitoringSettings settings = client.monitoring().configure(name, task, alerts);
-            out().println("deployment " + settings.deployment() + " is monitored as a " + settings.task()
+            MonitoringSettings settings = client.monitoring().configure(name, new io.carrara.api.monitoring.MonitoringSettingsRequest(
+                    task, alerts.isEmpty() ? null : alerts, outcomeKey, lookback, windows.isEmpty() ? null : windows));
+            out().println("deployment " + settings.deployment() + " is monitored as a " + settings.task() + " over "
+                    + String.join(" and ", settings.windows()) + " windows"
+                    + (settings.outcomeKey() == null ? "" : ", outcomes keyed by " + settings.outcomeKey() + " within "
+                            + settings.lookback())
                     + (settings.alerts().isEmpty() ? "" : ", alerting when " + String.join(" or ", settings.alerts())));
         }
     }
@@ -45,6 +63,9 @@ final class MonitorCommand extends GroupCommand {
             MonitoringSettings settings = client.monitoring().settings(name);
             TextTable.keyValue().row("deployment", settings.deployment()).row("task", settings.task())
                     .row("alerts", settings.alerts().isEmpty() ? "-" : String.join("; ", settings.alerts()))
+                    .row("windows", String.join(", ", settings.windows()))
+                    .row("outcome_key", settings.outcomeKey() == null ? "-" : settings.outcomeKey())
+                    .row("lookback", settings.lookback())
                     .row("updated_at", settings.updatedAt()).row("updated_by", settings.updatedBy()).print(out());
         }
     }
@@ -73,7 +94,8 @@ final class MonitorCommand extends GroupCommand {
         @Parameters(paramLabel = "NAME", description = "The deployment.")
         String name;
 
-        @Option(names = "--window", paramLabel = "1d|1h", description = "The window size (default: 1d).")
+        @Option(names = "--window", paramLabel = "SIZE", description = "One of the deployment's window sizes (default: its"
+                + " longest, 1d unless configured otherwise).")
         String window;
 
         @Option(names = "--from", paramLabel = "TIME", description = "The first window start shown (ISO-8601; default: 30 days ago).")

@@ -35,6 +35,8 @@ final class OutcomesCommand extends GroupCommand {
         "Load outcomes from FILE, in batches, with a progress bar on a terminal: JSON Lines (.jsonl) with one",
         "{\"predictionId\": \"…\", \"outcome\": 1, \"observedAt\": \"2026-12-07T10:00:00Z\"} per line, or CSV (.csv) with the",
         "columns predictionId (or prediction_id), outcome and optionally observedAt (or observed_at).",
+        "For a deployment with an outcome key (carrara monitor configure NAME --outcome-key trip_id), rows may name the",
+        "key instead of the prediction id: a field or column key, or the one --key names (--key trip_id).",
         "A bad row is refused alone and named by its line; the others are stored. A later outcome of the same prediction",
         "replaces the earlier one (counted as a duplicate); one whose prediction is not logged (yet) is kept (an orphan).",
         "Exit status 0 when every row was accepted, 1 when some were refused (the others are stored)."})
@@ -49,6 +51,14 @@ final class OutcomesCommand extends GroupCommand {
 
         @Option(names = "--format", paramLabel = "jsonl|csv", description = "The file's format (default: from its extension).")
         String format;
+
+        @Option(names = "--key", paramLabel = "COLUMN",
+                description = "The field or column holding the outcome key's value (default: key, when a row has it).")
+        String keyColumn;
+
+        @Option(names = "--outcome", paramLabel = "COLUMN", description = "The field or column holding the outcome (default:"
+                + " outcome).")
+        String outcomeColumn = "outcome";
 
         @Option(names = "--batch-size", paramLabel = "N", hidden = true, description = "Outcomes per request (tests).")
         int batchSize = MonitoringClient.MAX_OUTCOMES_PER_REQUEST;
@@ -122,8 +132,9 @@ final class OutcomesCommand extends GroupCommand {
                     refuse(line, "not a JSON object");
                     continue;
                 }
-                add(batch, line, text(node.get("predictionId")), value(node.get("outcome")), text(node.get("observedAt")), client, bar,
-                        in);
+                JsonNode key = node.get(keyColumn != null ? keyColumn : "key");
+                add(batch, line, keyColumn != null ? null : text(node.get("predictionId")), key == null || key.isNull() ? null : keyText(key),
+                        value(node.get(outcomeColumn)), text(node.get("observedAt")), client, bar, in);
             }
         }
 
@@ -135,21 +146,24 @@ final class OutcomesCommand extends GroupCommand {
                 while (rows.hasNextValue()) {
                     Map<String, String> row = rows.nextValue();
                     line++;
-                    String id = row.containsKey("predictionId") ? row.get("predictionId") : row.get("prediction_id");
+                    String key = row.get(keyColumn != null ? keyColumn : "key");
+                    String id = keyColumn != null ? null : row.containsKey("predictionId") ? row.get("predictionId")
+                            : row.get("prediction_id");
                     String observed = row.containsKey("observedAt") ? row.get("observedAt") : row.get("observed_at");
-                    if (!row.containsKey("outcome") || id == null && !row.containsKey("predictionId") && !row.containsKey("prediction_id")) {
-                        throw new CommandLine.ParameterException(spec.commandLine(), "the CSV file needs the columns predictionId"
-                                + " (or prediction_id) and outcome; it has " + row.keySet());
+                    if (!row.containsKey(outcomeColumn) || id == null && key == null) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "the CSV file needs the columns "
+                                + (keyColumn != null ? keyColumn : "predictionId (or prediction_id, or key)") + " and " + outcomeColumn
+                                + "; it has " + row.keySet());
                     }
-                    add(batch, line, id, RowFiles.cell(row.get("outcome")), observed == null || observed.isEmpty() ? null : observed, client,
-                            bar, in);
+                    add(batch, line, id, key == null || key.isEmpty() ? null : key, RowFiles.cell(row.get(outcomeColumn)),
+                            observed == null || observed.isEmpty() ? null : observed, client, bar, in);
                 }
             }
         }
 
-        private void add(Batch batch, int line, String predictionId, Object outcome, String observedAt, CarraraClient client,
-                TransferBar bar, CountingInput in) {
-            batch.outcomes.add(new NewOutcome(predictionId, outcome, observedAt));
+        private void add(Batch batch, int line, String predictionId, String key, Object outcome, String observedAt,
+                CarraraClient client, TransferBar bar, CountingInput in) {
+            batch.outcomes.add(new NewOutcome(predictionId, key, outcome, observedAt));
             batch.lines.add(line);
             if (batch.outcomes.size() == batchSize) {
                 send(client, batch, bar, in);
@@ -182,6 +196,17 @@ final class OutcomesCommand extends GroupCommand {
 
         private static String text(JsonNode node) {
             return node == null || node.isNull() ? null : node.isValueNode() ? node.asText() : node.toString();
+        }
+
+        /** A key as the server reads one from a logged input: an integral number as its digits (42.0 is 42). */
+        private static String keyText(JsonNode node) {
+            if (node.isIntegralNumber()) {
+                return node.bigIntegerValue().toString();
+            }
+            if (node.isNumber() && node.doubleValue() == Math.rint(node.doubleValue()) && Math.abs(node.doubleValue()) < 1e15) {
+                return Long.toString((long) node.doubleValue());
+            }
+            return text(node);
         }
 
         private static Object value(JsonNode node) {

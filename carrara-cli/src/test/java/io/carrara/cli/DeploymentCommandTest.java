@@ -214,8 +214,9 @@ class DeploymentCommandTest {
         CommandResult badTask = carrara("monitor", "configure", name, "--task", "ranking");
         assertFailure(badTask, "task must be classification", "task");
         assertThat(carrara("monitor", "configure", name, "--task", "classification").out())
-                .isEqualTo("deployment " + name + " is monitored as a classification\n");
-        assertThat(carrara("monitor", "settings", name).out()).contains("task        classification").contains("updated_by  alice");
+                .isEqualTo("deployment " + name + " is monitored as a classification over 1d and 1h windows\n");
+        assertThat(carrara("monitor", "settings", name).out()).contains("task         classification")
+                .contains("updated_by   alice").contains("outcome_key  -\n").contains("windows      1d, 1h");
 
         Path jsonl = write("outcomes.jsonl", String.join("\n",
                 "{\"predictionId\": \"" + name + "-p0\", \"outcome\": 0, \"observedAt\": \"2026-12-01T10:00:00Z\"}",
@@ -267,6 +268,24 @@ class DeploymentCommandTest {
         assertThat(noColumn.exitCode()).isEqualTo(2);
         assertThat(noColumn.err()).contains("--prediction-column nope is not a column");
         assertThat(carrara("instance", "profile", v1.toString(), write("empty.csv", "a,b\n").toString()).err()).contains("has no rows");
+
+        // Outcomes keyed by an input field, in a column of another name, over half-hour and daily windows.
+        assertFailure(carrara("monitor", "configure", name, "--task", "classification", "--window", "1d", "--window", "7m"),
+                "'7m' must divide a day evenly", "windows[1]");
+        assertThat(carrara("monitor", "configure", name, "--task", "classification", "--outcome-key", "amount", "--lookback", "2d",
+                "--window", "30m", "--window", "1d").out()).isEqualTo("deployment " + name + " is monitored as a classification over 1d"
+                + " and 30m windows, outcomes keyed by amount within 2d\n");
+        assertThat(carrara("monitor", "settings", name).out()).contains("outcome_key  amount").contains("lookback     2d")
+                .contains("windows      1d, 30m");
+        Path keyed = write("keyed.csv", "ref,label\n3,1\n4,0\n99,1\n");
+        CommandResult byKey = carrara("outcomes", "load", name, keyed.toString(), "--key", "ref", "--outcome", "label");
+        assertThat(byKey.out()).as(byKey.toString()).isEqualTo("loaded 3 outcomes for " + name + ": 3 accepted (0 duplicates, 3 without"
+                + " a logged prediction yet), 0 refused\n");
+        // The two matched outcomes' 1d and 30m windows, and perhaps the drift of the inputs logged within the settling time.
+        assertThat(carrara("monitor", "run").out()).containsPattern(name + ": [24] windows computed");
+        assertThat(server.monitor().monitoring().waitingKeyedOutcomes(name)).isEqualTo(1);   // no prediction had amount 99
+        assertThat(carrara("monitor", "show", name, "--window", "30m").out()).contains(v1.toString());
+        assertThat(carrara("outcomes", "load", name, keyed.toString(), "--key", "nope").err()).contains("needs the columns nope and outcome");
     }
 
     private static Path write(String name, String text) throws IOException {

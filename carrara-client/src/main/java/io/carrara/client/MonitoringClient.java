@@ -28,10 +28,18 @@ public final class MonitoringClient {
 
     /** Declares what {@code deployment} predicts and its alert thresholds ({@code auc < 0.7}). */
     public MonitoringSettings configure(String deployment, String task, List<String> alerts) {
-        requireNonNull(task, "task is null");
+        return configure(deployment, new MonitoringSettingsRequest(task, alerts.isEmpty() ? null : alerts));
+    }
+
+    /**
+     * Declares everything about how {@code deployment} is monitored (task, alert thresholds, outcome key and lookback,
+     * window sizes), replacing what was declared.
+     */
+    public MonitoringSettings configure(String deployment, MonitoringSettingsRequest settings) {
+        requireNonNull(settings, "settings is null");
+        requireNonNull(settings.task(), "task is null");
         return transport.call(transport.request(Transport.deploymentPath(deployment) + "/monitoring/settings")
-                .header("Content-Type", "application/json").PUT(transport.jsonBody(new MonitoringSettingsRequest(task,
-                        alerts.isEmpty() ? null : alerts))),
+                .header("Content-Type", "application/json").PUT(transport.jsonBody(settings)),
                 transport.type(MonitoringSettings.class));
     }
 

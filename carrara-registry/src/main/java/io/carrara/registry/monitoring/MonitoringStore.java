@@ -6,9 +6,11 @@ import static io.carrara.spi.error.StandardErrorCode.CONFLICT;
 import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.carrara.registry.db.DatabaseTimes;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.deploy.DeploymentRegistry;
+import io.carrara.registry.json.RegistryJson;
 import io.carrara.registry.model.FieldChecks;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.Names;
@@ -62,25 +64,48 @@ public final class MonitoringStore {
 
     /** Declares what {@code deployment} (which must exist) predicts and its alert thresholds; replaces what was declared. */
     public MonitoringSettings configure(String deployment, MonitoringTask task, List<Threshold> alerts, String user) {
+        return configure(deployment, task, alerts, null, MonitoringSettings.DEFAULT_LOOKBACK, WindowSize.DEFAULTS, user);
+    }
+
+    /**
+     * Declares everything about how {@code deployment} (which must exist) is monitored, replacing what was declared:
+     * what it predicts, its alert thresholds, the input field its outcomes may be keyed by (null: by prediction id only)
+     * with the lookback, and its window sizes. A new or changed outcome key is copied from the predictions logged
+     * within the lookback at the monitor's next run.
+     */
+    public MonitoringSettings configure(String deployment, MonitoringTask task, List<Threshold> alerts, String outcomeKey,
+            Duration lookback, List<WindowSize> windows, String user) {
         Names.checkName(deployment, "deployment");
         requireNonNull(task, "task is null");
         requireNonNull(alerts, "alerts is null");
+        requireNonNull(lookback, "lookback is null");
+        requireNonNull(windows, "windows is null");
         if (alerts.size() > MAX_ALERTS) {
             throw new CarraraException(INVALID_ARGUMENT, "at most " + MAX_ALERTS + " alert thresholds, not " + alerts.size(), "alerts");
         }
-        String rules = io.carrara.registry.json.RegistryJson.write(io.carrara.registry.json.RegistryJson.mapper().valueToTree(
-                alerts.stream().map(Threshold::toString).toList()));
+        String key = MonitoringSettings.checkOutcomeKey(outcomeKey, "outcomeKey");
+        List<WindowSize> sizes = WindowSize.parseAll(windows.stream().map(WindowSize::name).toList(), "windows");
+        String rules = RegistryJson.write(RegistryJson.mapper().valueToTree(alerts.stream().map(Threshold::toString).toList()));
         deployments.get(deployment);   // 404 for a deployment that does not exist
         Instant now = DatabaseTimes.now();
         String by = FieldChecks.checkUser(user);
         database.inTransaction(handle -> {
+            String before = handle.createQuery("SELECT outcome_key FROM deployment_monitoring WHERE deployment = ?").bind(0, deployment)
+                    .mapTo(String.class).findOne().orElse(null);
             handle.createUpdate("DELETE FROM deployment_monitoring WHERE deployment = ?").bind(0, deployment).execute();
-            handle.createUpdate("INSERT INTO deployment_monitoring (deployment, task, alert_rules, updated_at, updated_by)"
-                            + " VALUES (?, ?, ?, ?, ?)")
-                    .bind(0, deployment).bind(1, task.wireName()).bind(2, rules).bind(3, toDb(now)).bind(4, by).execute();
+            handle.createUpdate("INSERT INTO deployment_monitoring (deployment, task, alert_rules, outcome_key, lookback_seconds,"
+                            + " window_names, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, deployment).bind(1, task.wireName()).bind(2, rules).bind(3, key).bind(4, lookback.toSeconds())
+                    .bind(5, String.join(",", sizes.stream().map(WindowSize::name).toList())).bind(6, toDb(now)).bind(7, by).execute();
+            if (key != null && !key.equals(before)) {
+                // Another field: the keys copied so far are of the old one; the monitor copies them again within the lookback.
+                handle.createUpdate("UPDATE predictions SET outcome_key = NULL WHERE deployment = ? AND outcome_key IS NOT NULL")
+                        .bind(0, deployment).execute();
+                handle.createUpdate("UPDATE monitoring_cursors SET keys_until = NULL WHERE deployment = ?").bind(0, deployment).execute();
+            }
             return null;
         });
-        return new MonitoringSettings(deployment, task, alerts, now, by);
+        return new MonitoringSettings(deployment, task, alerts, key, lookback, sizes, now, by);
     }
 
     /** How {@code deployment} is monitored, if it was configured. */
@@ -102,17 +127,24 @@ public final class MonitoringStore {
         String rules = rs.getString("alert_rules");
         List<Threshold> alerts = new ArrayList<>();
         if (rules != null) {
-            io.carrara.registry.json.RegistryJson.readTree(rules).forEach(rule -> alerts.add(Threshold.parse(rule.asText(), "alerts")));
+            RegistryJson.readTree(rules).forEach(rule -> alerts.add(Threshold.parse(rule.asText(), "alerts")));
         }
+        long lookback = rs.getLong("lookback_seconds");
+        String windows = rs.getString("window_names");
         return new MonitoringSettings(rs.getString("deployment"), MonitoringTask.fromWireName(rs.getString("task")).orElseThrow(),
-                alerts, fromDb(rs.getObject("updated_at", LocalDateTime.class)), rs.getString("updated_by"));
+                alerts, rs.getString("outcome_key"), rs.wasNull() || lookback <= 0 ? MonitoringSettings.DEFAULT_LOOKBACK
+                        : Duration.ofSeconds(lookback),
+                windows == null ? WindowSize.DEFAULTS : WindowSize.parseAll(List.of(windows.split(",")), "windows"),
+                fromDb(rs.getObject("updated_at", LocalDateTime.class)), rs.getString("updated_by"));
     }
 
     /**
      * Stores the outcomes of {@code deployment}'s predictions, each checked on its own: a bad row is refused and named,
-     * never the whole load; the rows accepted are written in one transaction, all or none. A later outcome of the same
-     * prediction replaces the earlier one (the last one wins) and is counted as a duplicate; one whose prediction is not
-     * in the log yet is kept and counted as an orphan.
+     * never the whole load; the rows accepted are written in one transaction, all or none. A row names its prediction by
+     * id, or by the value of the deployment's outcome key, which matches the latest logged prediction with that key made
+     * within the lookback before the outcome was observed. A later outcome of the same prediction (or key) replaces the
+     * earlier one (the last one wins) and is counted as a duplicate; one whose prediction is not in the log yet is kept and
+     * counted as an orphan.
      */
     public OutcomeLoad loadOutcomes(String deployment, List<NewOutcome> outcomes, String user) {
         Names.checkName(deployment, "deployment");
@@ -121,9 +153,10 @@ public final class MonitoringStore {
             throw new CarraraException(INVALID_ARGUMENT, "send 1 to " + MAX_OUTCOMES_PER_LOAD + " outcomes per request, not "
                     + outcomes.size() + " (carrara outcomes load sends a file in batches)", "outcomes");
         }
-        MonitoringTask task = settings(deployment).map(MonitoringSettings::task).orElseThrow(() -> new CarraraException(CONFLICT,
+        MonitoringSettings settings = settings(deployment).orElseThrow(() -> new CarraraException(CONFLICT,
                 "deployment " + deployment + " has no monitoring task yet: declare what it predicts with carrara monitor configure "
                         + deployment + " --task classification|regression", "deployment"));
+        MonitoringTask task = settings.task();
         String by = FieldChecks.checkUser(user);
         Instant now = DatabaseTimes.now();
         List<OutcomeLoad.Problem> problems = new ArrayList<>();
@@ -137,11 +170,23 @@ public final class MonitoringStore {
             Row row = null;
             if (outcome == null) {
                 field = "[" + i + "]";
-                problem[0] = "is null: each outcome is {\"predictionId\", \"outcome\", \"observedAt\"?}";
-            } else if (outcome.predictionId() == null || outcome.predictionId().isBlank() || outcome.predictionId().length() > 64
-                    || !outcome.predictionId().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                problem[0] = "is null: each outcome is {\"predictionId\" or \"key\", \"outcome\", \"observedAt\"?}";
+            } else if (outcome.predictionId() != null && outcome.key() != null) {
+                field = "[" + i + "]";
+                problem[0] = "names its prediction twice: give predictionId or key, not both";
+            } else if (outcome.key() != null && settings.outcomeKey() == null) {
+                field = "[" + i + "].key";
+                problem[0] = "cannot be matched: deployment " + deployment + " has no outcome key (carrara monitor configure "
+                        + deployment + " --outcome-key FIELD declares one), so outcomes name their predictionId";
+            } else if (outcome.key() != null && (outcome.key().isEmpty() || outcome.key().length() > MAX_KEY_LENGTH)) {
+                field = "[" + i + "].key";
+                problem[0] = "must be the value of the input field " + settings.outcomeKey() + " (1 to " + MAX_KEY_LENGTH
+                        + " characters)";
+            } else if (outcome.key() == null && (outcome.predictionId() == null || outcome.predictionId().isBlank()
+                    || outcome.predictionId().length() > 64 || !outcome.predictionId().chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
                 field = "[" + i + "].predictionId";
-                problem[0] = "must be the id a prediction was answered with (1 to 64 printable characters)";
+                problem[0] = "must be the id a prediction was answered with (1 to 64 printable characters)"
+                        + (settings.outcomeKey() == null ? "" : ", or give the outcome's key (" + settings.outcomeKey() + ")");
             } else {
                 Optional<String> value = task.normalize(outcome.outcome(), problem);
                 if (value.isEmpty()) {
@@ -151,7 +196,7 @@ public final class MonitoringStore {
                     if (observed == null) {
                         field = "[" + i + "].observedAt";
                     } else {
-                        row = new Row(outcome.predictionId(), value.get(), observed);
+                        row = new Row(outcome.predictionId(), outcome.key(), value.get(), observed);
                     }
                 }
             }
@@ -162,16 +207,17 @@ public final class MonitoringStore {
                 }
                 continue;
             }
-            if (rows.remove(row.predictionId()) != null) {
-                duplicates++;   // the same prediction earlier in this load: the last one wins
+            String identity = row.key() != null ? "key:" + row.key() : "id:" + row.predictionId();
+            if (rows.remove(identity) != null) {
+                duplicates++;   // the same prediction (or key) earlier in this load: the last one wins
             }
-            rows.put(row.predictionId(), row);
+            rows.put(identity, row);
         }
         if (rows.isEmpty()) {
             return new OutcomeLoad(outcomes.size(), 0, duplicates, 0, rejected, problems);
         }
         List<Row> accepted = new ArrayList<>(rows.values());
-        int[] counts = database.inTransaction(handle -> store(handle, deployment, accepted, now, by));
+        int[] counts = database.inTransaction(handle -> store(handle, settings, accepted, now, by));
         return new OutcomeLoad(outcomes.size(), outcomes.size() - rejected, duplicates + counts[0], counts[1], rejected, problems);
     }
 
@@ -208,14 +254,89 @@ public final class MonitoringStore {
                 .findOne());
     }
 
-    private record Row(String predictionId, String outcome, Instant observedAt) {}
+    private record Row(String predictionId, String key, String outcome, Instant observedAt) {}
 
-    /** Writes the rows, replacing earlier outcomes of the same predictions; answers {replaced, orphans}. */
-    private static int[] store(Handle handle, String deployment, List<Row> rows, Instant now, String by) {
+    /** The longest outcome key value. */
+    public static final int MAX_KEY_LENGTH = 256;
+
+    /**
+     * The outcome key's value in a logged input or an outcome: a text as it is, an integral number as its digits
+     * ({@code 42} and {@code 42.0} are both {@code "42"}), another number as Java writes it; empty for anything else and
+     * for a value over {@value #MAX_KEY_LENGTH} characters.
+     */
+    public static Optional<String> keyText(JsonNode value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String text = null;
+        if (value.isTextual()) {
+            text = value.textValue();
+        } else if (value.isIntegralNumber()) {
+            text = value.bigIntegerValue().toString();
+        } else if (value.isNumber()) {
+            double number = value.doubleValue();
+            text = number == Math.rint(number) && Math.abs(number) < 1e15 ? Long.toString((long) number) : Double.toString(number);
+        }
+        return text == null || text.isEmpty() || text.length() > MAX_KEY_LENGTH ? Optional.empty() : Optional.of(text);
+    }
+
+    /** A logged prediction with a key: its id, instance and when it was made. */
+    public record KeyedPrediction(String predictionId, String key, Instant createdAt) {}
+
+    /**
+     * The prediction an outcome observed at {@code observed} belongs to among {@code candidates} of its key: the latest
+     * made at most the lookback before it (and not more than the clock tolerance after it).
+     */
+    public static Optional<KeyedPrediction> match(List<KeyedPrediction> candidates, Instant observed, Duration lookback) {
+        KeyedPrediction best = null;
+        for (KeyedPrediction candidate : candidates) {
+            if (candidate.createdAt().isBefore(observed.minus(lookback)) || candidate.createdAt().isAfter(observed.plus(FUTURE_TOLERANCE))) {
+                continue;
+            }
+            if (best == null || candidate.createdAt().isAfter(best.createdAt())
+                    || candidate.createdAt().equals(best.createdAt()) && candidate.predictionId().compareTo(best.predictionId()) > 0) {
+                best = candidate;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * Writes the rows, replacing earlier outcomes of the same predictions (or keys); answers {replaced, orphans}. A keyed
+     * row is matched with the logged predictions of its key; one without a match waits in keyed_outcomes.
+     */
+    private static int[] store(Handle handle, MonitoringSettings settings, List<Row> rows, Instant now, String by) {
+        String deployment = settings.deployment();
         int replaced = 0;
-        int logged = 0;
+        int orphans = 0;
+        // Keyed rows first become rows of their prediction where the log has one; the order of the load is kept, so that
+        // of a keyed and an id row of the same prediction the later one wins.
+        Map<String, Row> byId = new LinkedHashMap<>();
+        List<Row> waiting = new ArrayList<>();
         for (int start = 0; start < rows.size(); start += IN_CHUNK) {
             List<Row> chunk = rows.subList(start, Math.min(start + IN_CHUNK, rows.size()));
+            List<String> keys = chunk.stream().filter(row -> row.key() != null).map(Row::key).toList();
+            Map<String, List<KeyedPrediction>> logged = keys.isEmpty() ? Map.of() : keyedPredictions(handle, deployment, keys);
+            for (Row row : chunk) {
+                Row resolved = row;
+                if (row.key() != null) {
+                    Optional<KeyedPrediction> match = match(logged.getOrDefault(row.key(), List.of()), row.observedAt(),
+                            settings.lookback());
+                    if (match.isEmpty()) {
+                        waiting.add(row);
+                        continue;
+                    }
+                    resolved = new Row(match.get().predictionId(), null, row.outcome(), row.observedAt());
+                }
+                if (byId.remove(resolved.predictionId()) != null) {
+                    replaced++;
+                }
+                byId.put(resolved.predictionId(), resolved);
+            }
+        }
+        List<Row> identified = new ArrayList<>(byId.values());
+        for (int start = 0; start < identified.size(); start += IN_CHUNK) {
+            List<Row> chunk = identified.subList(start, Math.min(start + IN_CHUNK, identified.size()));
             List<String> ids = chunk.stream().map(Row::predictionId).toList();
             Set<String> existing = existing(handle, "outcomes", deployment, ids);
             if (!existing.isEmpty()) {
@@ -223,7 +344,7 @@ public final class MonitoringStore {
                         .bind("deployment", deployment).bindList("ids", new ArrayList<>(existing)).execute();
                 replaced += existing.size();
             }
-            logged += existing(handle, "predictions", deployment, ids).size();
+            orphans += chunk.size() - existing(handle, "predictions", deployment, ids).size();
             PreparedBatch insert = handle.prepareBatch("INSERT INTO outcomes (deployment, prediction_id, outcome, observed_at, received_at,"
                     + " received_by) VALUES (?, ?, ?, ?, ?, ?)");
             for (Row row : chunk) {
@@ -232,7 +353,98 @@ public final class MonitoringStore {
             }
             insert.execute();
         }
-        return new int[] {replaced, rows.size() - logged};
+        for (int start = 0; start < waiting.size(); start += IN_CHUNK) {
+            List<Row> chunk = waiting.subList(start, Math.min(start + IN_CHUNK, waiting.size()));
+            List<String> keys = chunk.stream().map(Row::key).toList();
+            int removed = handle.createUpdate("DELETE FROM keyed_outcomes WHERE deployment = :deployment AND outcome_key IN (<keys>)")
+                    .bind("deployment", deployment).bindList("keys", keys).execute();
+            replaced += removed;
+            orphans += chunk.size();
+            PreparedBatch insert = handle.prepareBatch("INSERT INTO keyed_outcomes (deployment, outcome_key, outcome, observed_at,"
+                    + " received_at, received_by) VALUES (?, ?, ?, ?, ?, ?)");
+            for (Row row : chunk) {
+                insert.bind(0, deployment).bind(1, row.key()).bind(2, row.outcome()).bind(3, toDb(row.observedAt()))
+                        .bind(4, toDb(now)).bind(5, by).add();
+            }
+            insert.execute();
+        }
+        return new int[] {replaced, orphans};
+    }
+
+    /** Logged predictions read per page when their keys are copied. */
+    private static final int KEY_PAGE = 5_000;
+
+    /**
+     * Copies the outcome key from the inputs of {@code settings}' deployment's predictions made in ({@code from},
+     * {@code until}] that have none yet (the empty string for an input without it), then moves each waiting keyed outcome
+     * that one of them matches into outcomes under that prediction's id, received at {@code now} (so that the run reads
+     * it), replacing an earlier outcome of the prediction. Runs in the monitor's transaction; answers how many outcomes it
+     * matched.
+     */
+    public static int copyKeys(Handle handle, MonitoringSettings settings, Instant from, Instant until, Instant now) {
+        String deployment = settings.deployment();
+        String field = requireNonNull(settings.outcomeKey(), "the deployment has no outcome key");
+        int matched = 0;
+        while (true) {
+            List<KeyedPrediction> page = handle.createQuery("SELECT prediction_id, input, created_at FROM predictions WHERE deployment = ?"
+                            + " AND outcome_key IS NULL AND created_at > ? AND created_at <= ? ORDER BY created_at, prediction_id")
+                    .bind(0, deployment).bind(1, toDb(from)).bind(2, toDb(until)).setMaxRows(KEY_PAGE)
+                    .map((rs, ctx) -> new KeyedPrediction(rs.getString(1), keyText(RegistryJson.readTree(rs.getString(2)).get(field))
+                            .orElse(""), fromDb(rs.getObject(3, LocalDateTime.class))))
+                    .list();
+            if (page.isEmpty()) {
+                return matched;
+            }
+            PreparedBatch update = handle.prepareBatch("UPDATE predictions SET outcome_key = ? WHERE prediction_id = ?");
+            page.forEach(prediction -> update.bind(0, prediction.key()).bind(1, prediction.predictionId()).add());
+            update.execute();
+            Map<String, List<KeyedPrediction>> byKey = new java.util.HashMap<>();
+            page.stream().filter(prediction -> !prediction.key().isEmpty())
+                    .forEach(prediction -> byKey.computeIfAbsent(prediction.key(), key -> new ArrayList<>()).add(prediction));
+            List<String> keys = new ArrayList<>(byKey.keySet());
+            for (int start = 0; start < keys.size(); start += IN_CHUNK) {
+                List<String> chunk = keys.subList(start, Math.min(start + IN_CHUNK, keys.size()));
+                List<Map.Entry<Row, String>> waiting = handle.createQuery("SELECT outcome_key, outcome, observed_at, received_by FROM"
+                                + " keyed_outcomes WHERE deployment = :deployment AND outcome_key IN (<keys>)")
+                        .bind("deployment", deployment).bindList("keys", chunk)
+                        .map((rs, ctx) -> Map.entry(new Row(null, rs.getString(1), rs.getString(2),
+                                fromDb(rs.getObject(3, LocalDateTime.class))), rs.getString(4)))
+                        .list();
+                for (Map.Entry<Row, String> entry : waiting) {
+                    Row row = entry.getKey();
+                    Optional<KeyedPrediction> match = match(byKey.get(row.key()), row.observedAt(), settings.lookback());
+                    if (match.isEmpty()) {
+                        continue;
+                    }
+                    handle.createUpdate("DELETE FROM keyed_outcomes WHERE deployment = ? AND outcome_key = ?").bind(0, deployment)
+                            .bind(1, row.key()).execute();
+                    handle.createUpdate("DELETE FROM outcomes WHERE deployment = ? AND prediction_id = ?").bind(0, deployment)
+                            .bind(1, match.get().predictionId()).execute();
+                    handle.createUpdate("INSERT INTO outcomes (deployment, prediction_id, outcome, observed_at, received_at, received_by)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?)")
+                            .bind(0, deployment).bind(1, match.get().predictionId()).bind(2, row.outcome()).bind(3, toDb(row.observedAt()))
+                            .bind(4, toDb(now)).bind(5, entry.getValue()).execute();
+                    matched++;
+                }
+            }
+        }
+    }
+
+    /** How many keyed outcomes of {@code deployment} wait for a prediction with their key. */
+    public int waitingKeyedOutcomes(String deployment) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM keyed_outcomes WHERE deployment = ?")
+                .bind(0, deployment).mapTo(Integer.class).one());
+    }
+
+    /** The logged predictions of {@code deployment} whose outcome key is one of {@code keys}, by key. */
+    private static Map<String, List<KeyedPrediction>> keyedPredictions(Handle handle, String deployment, List<String> keys) {
+        Map<String, List<KeyedPrediction>> found = new java.util.HashMap<>();
+        handle.createQuery("SELECT prediction_id, outcome_key, created_at FROM predictions WHERE deployment = :deployment"
+                        + " AND outcome_key IN (<keys>)")
+                .bind("deployment", deployment).bindList("keys", keys)
+                .map((rs, ctx) -> new KeyedPrediction(rs.getString(1), rs.getString(2), fromDb(rs.getObject(3, LocalDateTime.class))))
+                .forEach(prediction -> found.computeIfAbsent(prediction.key(), key -> new ArrayList<>()).add(prediction));
+        return found;
     }
 
     /** Which of {@code ids} have a row of {@code deployment} in {@code table} (outcomes or predictions). */

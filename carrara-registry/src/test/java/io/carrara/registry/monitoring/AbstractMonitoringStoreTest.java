@@ -178,4 +178,99 @@ abstract class AbstractMonitoringStoreTest {
         many.add(new NewOutcome("one-more", IntNode.valueOf(1), null));
         assertThatThrownBy(() -> monitoring.loadOutcomes("fraud", many, USER)).isInstanceOf(CarraraException.class);
     }
+    @Test
+    void settingsKeepTheOutcomeKeyTheLookbackAndTheWindowSizes() {
+        MonitoringSettings settings = monitoring.configure("fraud", MonitoringTask.CLASSIFICATION, List.of(), "trip_id",
+                MonitoringSettings.parseLookback("36h", "lookback"), WindowSize.parseAll(List.of("1h", "15m", "24h"), "windows"), USER);
+        assertThat(settings.windows()).extracting(WindowSize::name).containsExactly("1d", "1h", "15m");
+        assertThat(monitoring.settings("fraud")).contains(settings);
+        assertThat(settings.primary().name()).isEqualTo("1d");
+        assertThat(settings.lookback()).isEqualTo(java.time.Duration.ofHours(36));
+        assertThat(MonitoringSettings.lookbackText(settings.lookback())).isEqualTo("36h");
+        assertThat(WindowSize.parse("60m", "w").name()).isEqualTo("1h");
+        assertThat(WindowSize.parse("90m", "w").floor(Instant.parse("2026-12-01T02:59:00Z"))).isEqualTo(Instant.parse("2026-12-01T01:30:00Z"));
+        for (String bad : List.of("7m", "2d", "0h", "1w", "4m", "")) {
+            assertThatThrownBy(() -> WindowSize.parse(bad, "windows[0]")).isInstanceOf(CarraraException.class)
+                    .hasMessageContaining("windows[0]");
+        }
+        assertThatThrownBy(() -> WindowSize.parseAll(List.of("1h", "60m"), "windows")).hasMessageContaining("given twice");
+        assertThatThrownBy(() -> WindowSize.parseAll(List.of("5m", "10m", "15m", "30m", "1h"), "windows")).hasMessageContaining("at most 4");
+        for (String bad : List.of("0d", "400d", "14", "2w", "-1d")) {
+            assertThatThrownBy(() -> MonitoringSettings.parseLookback(bad, "lookback")).isInstanceOf(CarraraException.class)
+                    .hasMessageContaining("lookback");
+        }
+        assertThatThrownBy(() -> monitoring.configure("fraud", MonitoringTask.CLASSIFICATION, List.of(), "trip id",
+                MonitoringSettings.DEFAULT_LOOKBACK, WindowSize.DEFAULTS, USER)).hasMessageContaining("outcomeKey");
+        // Configured without them again: no key, the default lookback and windows.
+        MonitoringSettings plain = monitoring.configure("fraud", MonitoringTask.CLASSIFICATION, USER);
+        assertThat(plain.outcomeKey()).isNull();
+        assertThat(monitoring.settings("fraud").orElseThrow().windows()).isEqualTo(WindowSize.DEFAULTS);
+    }
+
+    private void loggedWithInput(String id, String input, String madeAt) {
+        log.insertAll(List.of(new LoggedPrediction(id, "fraud", instance, RegistryJson.readTree(input),
+                RegistryJson.mapper().createObjectNode().put("prediction", 1.0), 100, Instant.parse(madeAt))));
+    }
+
+    private int copyKeys() {
+        MonitoringSettings settings = monitoring.settings("fraud").orElseThrow();
+        Instant now = Instant.now();
+        return database.inTransaction(handle -> MonitoringStore.copyKeys(handle, settings, Instant.EPOCH, now, now));
+    }
+
+    private List<String> storedOutcomes(String table, String column) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT " + column + ", outcome FROM " + table
+                        + " WHERE deployment = 'fraud' ORDER BY " + column)
+                .map((rs, ctx) -> rs.getString(1) + "=" + rs.getString(2)).list());
+    }
+
+    @Test
+    void keyedOutcomesMatchTheLatestPredictionOfTheirKeyWithinTheLookbackOrWait() {
+        monitoring.configure("fraud", MonitoringTask.CLASSIFICATION, List.of(), "trip_id", java.time.Duration.ofDays(2),
+                WindowSize.DEFAULTS, USER);
+        loggedWithInput("a1", "{\"trip_id\": \"T1\", \"distance\": 3.5}", "2026-12-01T10:00:00Z");
+        loggedWithInput("a2", "{\"trip_id\": \"T1\", \"distance\": 3.5}", "2026-12-02T10:00:00Z");   // T1 scored again
+        loggedWithInput("a3", "{\"trip_id\": 7.0}", "2026-12-01T10:00:00Z");
+        loggedWithInput("a4", "{\"distance\": 1}", "2026-12-01T10:00:00Z");                      // no key
+        assertThat(copyKeys()).isZero();
+        List<String> keys = database.jdbi().withHandle(handle -> handle.createQuery("SELECT prediction_id, outcome_key FROM"
+                        + " predictions WHERE deployment = 'fraud' ORDER BY prediction_id")
+                .map((rs, ctx) -> rs.getString(1) + "=" + rs.getString(2)).list());
+        assertThat(keys).containsExactly("a1=T1", "a2=T1", "a3=7", "a4=");
+
+        OutcomeLoad load = monitoring.loadOutcomes("fraud", java.util.Arrays.asList(
+                NewOutcome.keyed("T1", IntNode.valueOf(1), "2026-12-01T12:00:00Z"),   // only a1 was made before it
+                NewOutcome.keyed("T1", IntNode.valueOf(0), "2026-12-02T12:00:00Z"),   // the same key again: a2, the latest
+                NewOutcome.keyed("7", IntNode.valueOf(1), "2026-12-05T10:00:00Z"),    // a3 is older than the 2-day lookback
+                NewOutcome.keyed("T9", IntNode.valueOf(1), "2026-12-03T12:00:00Z"),   // not logged yet
+                new NewOutcome("a4", "T1", IntNode.valueOf(1), null),                  // both: refused
+                NewOutcome.keyed("", IntNode.valueOf(1), null),                        // refused
+                NewOutcome.keyed("T1", IntNode.valueOf(3), null)), USER);              // not a class: refused
+        assertThat(load.accepted()).isEqualTo(4);
+        assertThat(load.duplicates()).isEqualTo(1);
+        assertThat(load.orphans()).isEqualTo(2);
+        assertThat(load.problems()).extracting(OutcomeLoad.Problem::field).containsExactly("[4]", "[5].key", "[6].outcome");
+        assertThat(storedOutcomes("outcomes", "prediction_id")).containsExactly("a2=0");
+        assertThat(storedOutcomes("keyed_outcomes", "outcome_key")).containsExactly("7=1", "T9=1");
+        assertThat(monitoring.waitingKeyedOutcomes("fraud")).isEqualTo(2);
+
+        // T9's prediction is logged; the monitor copies its key and matches the waiting outcome to it.
+        loggedWithInput("a9", "{\"trip_id\": \"T9\"}", "2026-12-03T11:00:00Z");
+        assertThat(copyKeys()).isEqualTo(1);
+        assertThat(storedOutcomes("outcomes", "prediction_id")).containsExactly("a2=0", "a9=1");
+        assertThat(storedOutcomes("keyed_outcomes", "outcome_key")).containsExactly("7=1");
+
+        // A key on a deployment without one is refused, naming what to do.
+        monitoring.configure("fraud-value", MonitoringTask.REGRESSION, USER);
+        OutcomeLoad unkeyed = monitoring.loadOutcomes("fraud-value", List.of(NewOutcome.keyed("T1", IntNode.valueOf(3), null)), USER);
+        assertThat(unkeyed.problems()).extracting(OutcomeLoad.Problem::reason).first().asString().contains("--outcome-key");
+
+        // Another key field: the keys are copied again from the inputs.
+        monitoring.configure("fraud", MonitoringTask.CLASSIFICATION, List.of(), "distance", java.time.Duration.ofDays(2),
+                WindowSize.DEFAULTS, USER);
+        copyKeys();
+        String copied = database.jdbi().withHandle(handle -> handle.createQuery("SELECT outcome_key FROM predictions"
+                + " WHERE prediction_id = 'a4'").mapTo(String.class).one());
+        assertThat(copied).isEqualTo("1");
+    }
 }

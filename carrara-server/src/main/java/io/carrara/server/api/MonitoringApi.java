@@ -22,6 +22,7 @@ import io.carrara.monitoring.drift.ProfileJson;
 import io.carrara.registry.monitoring.MonitoringStore;
 import io.carrara.registry.monitoring.MonitoringTask;
 import io.carrara.registry.monitoring.NewOutcome;
+import io.carrara.registry.monitoring.WindowSize;
 import io.carrara.server.access.AccessGuard;
 import io.carrara.server.monitoring.QualityMonitor;
 import io.carrara.spi.error.CarraraException;
@@ -36,7 +37,7 @@ import java.util.UUID;
 /** Monitoring under {@code /api/v1/deployments/{name}}: its settings and the outcomes of its predictions; see docs/api.md. */
 @ProducesJson
 public final class MonitoringApi {
-    private static final java.util.Set<String> FIELDS = java.util.Set.of("predictionId", "outcome", "observedAt");
+    private static final java.util.Set<String> FIELDS = java.util.Set.of("predictionId", "key", "outcome", "observedAt");
     private static final Duration DEFAULT_RANGE = Duration.ofDays(30);
     private static final int MAX_WINDOWS = 10_000;
 
@@ -99,11 +100,10 @@ public final class MonitoringApi {
     @Get("/deployments/{name}/monitoring")
     public MonitoringSeries series(@Param("name") String name, @Param("window") Optional<String> window,
             @Param("from") Optional<String> from, @Param("to") Optional<String> to) {
-        MonitoringSettings settings = settings(name);
-        String size = window.filter(value -> !value.isBlank()).orElse("1d");
-        QualityMonitor.Window chosen = QualityMonitor.WINDOWS.stream().filter(candidate -> candidate.name().equals(size)).findFirst()
-                .orElseThrow(() -> new CarraraException(INVALID_ARGUMENT, "window must be one of " + QualityMonitor.WINDOWS.stream()
-                        .map(QualityMonitor.Window::name).toList() + ", not '" + size + "'", "window"));
+        io.carrara.registry.monitoring.MonitoringSettings declared = declared(name);
+        String size = window.filter(value -> !value.isBlank()).orElse(declared.primary().name());
+        WindowSize chosen = declared.window(size).orElseThrow(() -> new CarraraException(INVALID_ARGUMENT, "window must be one of"
+                + " the deployment's window sizes " + declared.windows() + ", not '" + size + "'", "window"));
         Instant end = ApiParameters.instant(to, "to").orElseGet(Instant::now);
         Instant start = ApiParameters.instant(from, "from").orElse(end.minus(DEFAULT_RANGE));
         if (!start.isBefore(end)) {
@@ -113,7 +113,7 @@ public final class MonitoringApi {
                 .map(found -> new MonitoringWindow(found.instance(), size, found.start(), found.start().plus(chosen.length()),
                         found.metrics(), found.computedAt()))
                 .toList();
-        return new MonitoringSeries(name, settings.task(), size, start, end, windows);
+        return new MonitoringSeries(name, declared.task().wireName(), size, start, end, windows);
     }
 
     /** Declares what the deployment predicts (body {@code {"task": "classification"}}). */
@@ -129,20 +129,25 @@ public final class MonitoringApi {
                 alerts.add(io.carrara.registry.monitoring.Threshold.parse(body.alerts().get(i), "alerts[" + i + "]"));
             }
         }
-        return settings(monitoring.configure(name, task, alerts, AccessGuard.caller().user()));
+        return settings(monitoring.configure(name, task, alerts, body.outcomeKey(),
+                io.carrara.registry.monitoring.MonitoringSettings.parseLookback(body.lookback(), "lookback"),
+                WindowSize.parseAll(body.windows(), "windows"), AccessGuard.caller().user()));
     }
 
     /** How the deployment is monitored; 404 when nothing was declared. */
     @Get("/deployments/{name}/monitoring/settings")
     public MonitoringSettings settings(@Param("name") String name) {
-        return monitoring.settings(name).map(MonitoringApi::settings).orElseThrow(() -> new CarraraException(NOT_FOUND,
-                "deployment " + name + " is not monitored yet: carrara monitor configure " + name + " --task classification|regression",
-                "name"));
+        return settings(declared(name));
+    }
+
+    private io.carrara.registry.monitoring.MonitoringSettings declared(String name) {
+        return monitoring.settings(name).orElseThrow(() -> new CarraraException(NOT_FOUND, "deployment " + name
+                + " is not monitored yet: carrara monitor configure " + name + " --task classification|regression", "name"));
     }
 
     /**
-     * Stores outcomes (body: a list of {@code {"predictionId", "outcome", "observedAt"?}}, at most 10,000): each row is
-     * checked alone, refused rows are named in the answer, the others are stored.
+     * Stores outcomes (body: a list of {@code {"predictionId" or "key", "outcome", "observedAt"?}}, at most 10,000): each
+     * row is checked alone, refused rows are named in the answer, the others are stored.
      */
     @Post("/deployments/{name}/outcomes")
     public OutcomeLoad outcomes(@Param("name") String name, AggregatedHttpRequest request) {
@@ -162,12 +167,14 @@ public final class MonitoringApi {
             for (java.util.Iterator<String> names = row.fieldNames(); names.hasNext(); ) {
                 String field = names.next();
                 if (!FIELDS.contains(field)) {
-                    throw new CarraraException(INVALID_ARGUMENT, "unknown field '" + field + "'; known fields: observedAt, outcome,"
-                            + " predictionId", "[" + i + "]." + field);
+                    throw new CarraraException(INVALID_ARGUMENT, "unknown field '" + field + "'; known fields: key, observedAt,"
+                            + " outcome, predictionId", "[" + i + "]." + field);
                 }
             }
             JsonNode id = row.get("predictionId");
-            outcomes.add(new NewOutcome(id != null && (id.isTextual() || id.isNumber()) ? id.asText() : null, row.get("outcome"),
+            JsonNode key = row.get("key");
+            outcomes.add(new NewOutcome(id != null && (id.isTextual() || id.isNumber()) ? id.asText() : null,
+                    key == null || key.isNull() ? null : MonitoringStore.keyText(key).orElse(""), row.get("outcome"),
                     text(row.get("observedAt"))));
         }
         io.carrara.registry.monitoring.OutcomeLoad load = monitoring.loadOutcomes(name, outcomes,
@@ -187,6 +194,8 @@ public final class MonitoringApi {
 
     private static MonitoringSettings settings(io.carrara.registry.monitoring.MonitoringSettings settings) {
         return new MonitoringSettings(settings.deployment(), settings.task().wireName(),
-                settings.alerts().stream().map(Object::toString).toList(), settings.updatedAt(), settings.updatedBy());
+                settings.alerts().stream().map(Object::toString).toList(), settings.outcomeKey(),
+                io.carrara.registry.monitoring.MonitoringSettings.lookbackText(settings.lookback()),
+                settings.windows().stream().map(WindowSize::name).toList(), settings.updatedAt(), settings.updatedBy());
     }
 }

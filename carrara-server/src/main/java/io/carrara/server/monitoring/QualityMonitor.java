@@ -13,8 +13,10 @@ import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.json.RegistryJson;
 import io.carrara.registry.model.NewMetric;
 import io.carrara.registry.monitoring.MonitoringSettings;
+import io.carrara.registry.monitoring.MonitoringStore;
 import io.carrara.registry.monitoring.MonitoringTask;
 import io.carrara.registry.monitoring.Threshold;
+import io.carrara.registry.monitoring.WindowSize;
 import io.carrara.server.alerts.Alerts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,18 +51,11 @@ import org.slf4j.LoggerFactory;
 public final class QualityMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QualityMonitor.class);
 
-    /** A tumbling window: {@code name} in metric names and attributes ({@code 1h}, {@code 1d}), its length. */
-    public record Window(String name, Duration length, boolean primary) {}
-
-    /** The windows computed: daily (its metrics under their plain names, e.g. auc) and hourly (auc.1h). */
-    public static final List<Window> WINDOWS = List.of(new Window("1d", Duration.ofDays(1), true),
-            new Window("1h", Duration.ofHours(1), false));
-
     /** What one run did: per deployment, the windows it recomputed. */
     public record RunSummary(Map<String, Integer> windowsByDeployment) {}
 
     private final RegistryDatabase database;
-    private final io.carrara.registry.monitoring.MonitoringStore monitoring;
+    private final MonitoringStore monitoring;
     private final ModelRegistry registry;
     private final Alerts alerts;
     private final MeterRegistry meters;
@@ -68,7 +63,7 @@ public final class QualityMonitor implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Map<List<String>, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
 
-    public QualityMonitor(RegistryDatabase database, io.carrara.registry.monitoring.MonitoringStore monitoring, ModelRegistry registry,
+    public QualityMonitor(RegistryDatabase database, MonitoringStore monitoring, ModelRegistry registry,
             Alerts alerts, MeterRegistry meters, Duration settle) {
         this.monitoring = requireNonNull(monitoring, "monitoring is null");
         this.alerts = requireNonNull(alerts, "alerts is null");
@@ -113,7 +108,7 @@ public final class QualityMonitor implements AutoCloseable {
         return new RunSummary(done);
     }
 
-    private record Touched(UUID instance, Window window, Instant start) implements Comparable<Touched> {
+    private record Touched(UUID instance, WindowSize window, Instant start) implements Comparable<Touched> {
         @Override
         public int compareTo(Touched other) {
             int byStart = start.compareTo(other.start);
@@ -137,6 +132,9 @@ public final class QualityMonitor implements AutoCloseable {
             if (!now.isAfter(from)) {
                 return 0;
             }
+            if (settings.outcomeKey() != null) {
+                copyKeys(handle, settings, now);
+            }
             Set<Touched> touched = new TreeSet<>();
             handle.createQuery("SELECT p.instance_id, p.created_at FROM outcomes o JOIN predictions p"
                             + " ON p.deployment = o.deployment AND p.prediction_id = o.prediction_id"
@@ -145,8 +143,8 @@ public final class QualityMonitor implements AutoCloseable {
                     .map((rs, ctx) -> {
                         UUID instance = UUID.fromString(rs.getString(1));
                         Instant made = fromDb(rs.getObject(2, LocalDateTime.class));
-                        for (Window window : WINDOWS) {
-                            touched.add(new Touched(instance, window, floor(made, window)));
+                        for (WindowSize window : settings.windows()) {
+                            touched.add(new Touched(instance, window, window.floor(made)));
                         }
                         return null;
                     }).list();
@@ -158,6 +156,25 @@ public final class QualityMonitor implements AutoCloseable {
                     .bind(0, toDb(until.isAfter(from) ? until : from)).bind(1, toDb(now)).bind(2, deployment).execute();
             return touched.size() + drifted;
         });
+    }
+
+    /**
+     * Copies the outcome key from the inputs of the predictions logged since the last run (within the lookback, after the
+     * key was declared or changed) and matches the keyed outcomes waiting for them, which this run then reads.
+     */
+    private void copyKeys(Handle handle, MonitoringSettings settings, Instant now) {
+        String deployment = settings.deployment();
+        LocalDateTime stored = handle.createQuery("SELECT keys_until FROM monitoring_cursors WHERE deployment = ?").bind(0, deployment)
+                .mapTo(LocalDateTime.class).findOne().orElse(null);
+        Instant from = stored == null ? now.minus(settings.lookback()) : fromDb(stored);
+        int matched = MonitoringStore.copyKeys(handle, settings, from, now, now);
+        if (matched > 0) {
+            log.atInfo().setMessage("keyed outcomes matched with logged predictions").addKeyValue("deployment", deployment)
+                    .addKeyValue("outcomes", matched).log();
+        }
+        Instant until = now.minus(settle);
+        handle.createUpdate("UPDATE monitoring_cursors SET keys_until = ? WHERE deployment = ?")
+                .bind(0, toDb(until.isAfter(from) ? until : from)).bind(1, deployment).execute();
     }
 
     /**
@@ -177,8 +194,8 @@ public final class QualityMonitor implements AutoCloseable {
                 .map((rs, ctx) -> {
                     UUID instance = UUID.fromString(rs.getString(1));
                     Instant made = fromDb(rs.getObject(2, LocalDateTime.class));
-                    for (Window window : WINDOWS) {
-                        touched.add(new Touched(instance, window, floor(made, window)));
+                    for (WindowSize window : settings.windows()) {
+                        touched.add(new Touched(instance, window, window.floor(made)));
                     }
                     return null;
                 }).list();
@@ -271,11 +288,6 @@ public final class QualityMonitor implements AutoCloseable {
         return handle.createQuery("SELECT received_until FROM monitoring_cursors WHERE deployment = ? FOR UPDATE")
                 .bind(0, deployment).mapTo(LocalDateTime.class).findOne().map(io.carrara.registry.db.DatabaseTimes::fromDb)
                 .orElseThrow();
-    }
-
-    static Instant floor(Instant time, Window window) {
-        long length = window.length().toMillis();
-        return Instant.ofEpochMilli(Math.floorDiv(time.toEpochMilli(), length) * length);
     }
 
     /** Recomputes one window of one instance from all of its joined rows, and records its metrics. */
@@ -371,7 +383,7 @@ public final class QualityMonitor implements AutoCloseable {
                 .bind(3, toDb(window.start())).bind(4, name).bind(5, value).bind(6, toDb(computed)).add());
         series.execute();
         for (Map.Entry<String, Double> metric : recorded.entrySet()) {
-            String name = window.window().primary() ? metric.getKey() : metric.getKey() + "." + window.window().name();
+            String name = window.window().equals(settings.primary()) ? metric.getKey() : metric.getKey() + "." + window.window().name();
             Map<String, String> metricAttributes = attributes;
             if (bands.containsKey(metric.getKey())) {
                 metricAttributes = new LinkedHashMap<>(attributes);
@@ -424,7 +436,7 @@ public final class QualityMonitor implements AutoCloseable {
     }
 
     /** Monitoring's settings and outcomes, which the monitor reads and the API writes. */
-    public io.carrara.registry.monitoring.MonitoringStore monitoring() {
+    public MonitoringStore monitoring() {
         return monitoring;
     }
 

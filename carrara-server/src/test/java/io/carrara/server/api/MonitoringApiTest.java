@@ -256,6 +256,71 @@ class MonitoringApiTest {
         }
     }
 
+    @Test
+    void keyedOutcomesWaitForTheirPredictionsAndWindowSizesAreTheDeployments() throws Exception {
+        Instance keyed = TestModels.uploadPipeline(server.registry(), new ModelRef("risk", "fraud-keyed"),
+                GoldenModels.model(GoldenModels.TRIPS_LR), Map.of());
+        HttpResponse<String> deployed = send("POST", "/api/v1/deployments", "{\"name\": \"trips-keyed\", \"instance\": \""
+                + keyed.id() + "\", \"logSampleRate\": 1.0}");
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+        String settings = "/api/v1/deployments/trips-keyed/monitoring/settings";
+        assertError(send("PUT", settings, "{\"task\": \"classification\", \"windows\": [\"1d\", \"7m\"]}"), 400, "windows[1]");
+        assertError(send("PUT", settings, "{\"task\": \"classification\", \"lookback\": \"2w\"}"), 400, "lookback");
+        assertError(send("PUT", settings, "{\"task\": \"classification\", \"outcomeKey\": \"trip id\"}"), 400, "outcomeKey");
+        HttpResponse<String> configured = send("PUT", settings,
+                "{\"task\": \"classification\", \"outcomeKey\": \"id\", \"windows\": [\"15m\", \"1d\"]}");
+        assertThat(configured.statusCode()).as(configured.body()).isEqualTo(200);
+        assertThat(json(configured).get("outcomeKey").asText()).isEqualTo("id");
+        assertThat(json(configured).get("lookback").asText()).isEqualTo("14d");
+        assertThat(json(configured).get("windows")).extracting(JsonNode::asText).containsExactly("1d", "15m");
+
+        // The outcomes arrive first, keyed by the rows' id: none has a prediction yet, so they wait.
+        List<GoldenModels.Case> cases = GoldenModels.cases(GoldenModels.TRIPS_LR).stream().filter(c -> !c.skipped()).toList();
+        int n = cases.size();
+        ArrayNode outcomes = JSON.createArrayNode();
+        cases.forEach(c -> outcomes.add(JSON.createObjectNode().put("outcome", 1).set("key", JSON.valueToTree(c.input().get("id")))));
+        JsonNode load = json(send("POST", "/api/v1/deployments/trips-keyed/outcomes", outcomes.toString()));
+        assertThat(load.get("accepted").asInt()).as(load.toString()).isEqualTo(n);
+        assertThat(load.get("orphans").asInt()).isEqualTo(n);
+        JsonNode both = json(send("POST", "/api/v1/deployments/trips-keyed/outcomes",
+                "[{\"key\": \"1\", \"predictionId\": \"x\", \"outcome\": 1}, {\"key\": [1], \"outcome\": 1}]"));
+        assertThat(both.get("rejected").asInt()).isEqualTo(2);
+        assertThat(both.get("problems")).extracting(problem -> problem.get("field").asText()).containsExactly("[0]", "[1].key");
+
+        ArrayNode rows = JSON.createArrayNode();
+        cases.forEach(c -> rows.add(JSON.valueToTree(c.input())));
+        for (int attempt = 0; attempt < 200 && send("GET", "/v2/models/trips-keyed/ready", null).statusCode() != 200; attempt++) {
+            Thread.sleep(50);
+        }
+        JsonNode answer = json(send("POST", "/api/v1/deployments/trips-keyed/predict", JSON.createObjectNode().set("rows", rows).toString()));
+        for (int attempt = 0; attempt < 200 && server.predictionLog().find("trips-keyed", Instant.EPOCH, Instant.now().plusSeconds(60),
+                1000).size() < n; attempt++) {
+            Thread.sleep(50);
+        }
+        assertThat(server.monitor().runOnce().windowsByDeployment().get("trips-keyed")).isGreaterThanOrEqualTo(2);
+        assertThat(server.monitor().monitoring().waitingKeyedOutcomes("trips-keyed")).isZero();
+        int positives = 0;
+        for (JsonNode prediction : answer.get("predictions")) {
+            positives += prediction.get("prediction").asDouble() == 1.0 ? 1 : 0;
+        }
+        Map<String, Metric> daily = latest(keyed.id(), "");
+        assertThat(daily.get("rows").value()).isEqualTo((double) n);
+        assertThat(daily.get("accuracy").value()).isCloseTo((double) positives / n, within(1e-12));
+        Map<String, Metric> quarter = latest(keyed.id(), ".15m");
+        assertThat(quarter).containsKeys("accuracy.15m", "rows.15m");
+        assertThat(quarter.get("accuracy.15m").metadata()).containsEntry("window", "15m");
+        assertThat(latest(keyed.id(), ".1h")).isEmpty();
+        assertThat(json(send("GET", "/api/v1/deployments/trips-keyed/monitoring?window=15m", null)).get("windows")).isNotEmpty();
+        assertThat(json(send("GET", "/api/v1/deployments/trips-keyed/monitoring", null)).get("window").asText()).isEqualTo("1d");
+        assertError(send("GET", "/api/v1/deployments/trips-keyed/monitoring?window=1h", null), 400, "window");
+
+        // A later outcome for a key replaces the one its prediction has.
+        JsonNode again = json(send("POST", "/api/v1/deployments/trips-keyed/outcomes", JSON.createArrayNode().add(JSON.createObjectNode()
+                .put("outcome", 0).set("key", JSON.valueToTree(cases.get(0).input().get("id")))).toString()));
+        assertThat(again.get("duplicates").asInt()).isEqualTo(1);
+        assertThat(again.get("orphans").asInt()).isZero();
+    }
+
     /** The model's features of a golden row: its inputs without the id and the label columns. */
     private static Map<String, Object> features(Map<String, Object> input) {
         Map<String, Object> features = new java.util.LinkedHashMap<>(input);
@@ -267,7 +332,7 @@ class MonitoringApiTest {
     private Map<String, Metric> latest(UUID id, String suffix) {
         Map<String, Metric> latest = new java.util.TreeMap<>();
         for (Metric metric : server.registry().listMetrics(id)) {
-            boolean daily = suffix.isEmpty() && !metric.name().endsWith(".1h");
+            boolean daily = suffix.isEmpty() && !metric.name().matches(".*\\.[0-9]+[mh]$");
             if (metric.scope().equals("production") && (daily || !suffix.isEmpty() && metric.name().endsWith(suffix))) {
                 latest.put(metric.name(), metric);
             }
