@@ -191,14 +191,22 @@ final class InstanceCommand extends GroupCommand {
     }
 
     @Command(name = "profile", description = {"Set an instance's reference profile from its validation (or training) data in FILE",
-        "(.csv or .jsonl, one row per line): per feature, bins at the deciles for numbers and the top 20 values for the rest,",
-        "counted exactly; the monitor measures the drift of logged inputs against it (PSI, Jensen-Shannon)."})
+        "(.csv or .jsonl, one row per line) or in a table of the server's catalog (--table ml.trips_train [--where COND]):",
+        "per feature, bins at the deciles for numbers and the top 20 values for the rest, counted exactly; the monitor",
+        "measures the drift of logged inputs against it (PSI, Jensen-Shannon)."})
     static final class SetProfile extends ClientCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The instance id.")
         UUID id;
 
-        @Parameters(index = "1", paramLabel = "FILE", description = "A .csv (with a header) or .jsonl file of rows.")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "A .csv (with a header) or .jsonl file of rows.")
         Path file;
+
+        @Option(names = "--table", paramLabel = "DATABASE.TABLE", description = "Read the rows from this table instead of FILE.")
+        String table;
+
+        @Option(names = "--where", paramLabel = "CONDITION", description = "With --table: only the rows matching this Spark SQL"
+                + " condition, such as \"ds < '2026-11-01'\".")
+        String where;
 
         @Option(names = "--prediction-column", paramLabel = "COLUMN",
                 description = "The column holding the model's prediction (its score or value), profiled as the prediction.")
@@ -209,22 +217,40 @@ final class InstanceCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
+            if ((file == null) == (table == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give FILE or --table, not " + (file == null ? "neither"
+                        : "both"));
+            }
+            if (where != null && table == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--where filters a --table's rows; give --table too");
+            }
+            if (table != null) {
+                try (TableRowsFile rows = TableRowsFile.export(client, table, java.util.Optional.ofNullable(where))) {
+                    profile(client, rows.file(), table);
+                }
+                return;
+            }
             if (!java.nio.file.Files.isRegularFile(file)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "FILE " + file + " is not a file");
             }
+            profile(client, file, file.getFileName().toString());
+        }
+
+        private void profile(CarraraClient client, Path file, String source) throws Exception {
             // Two passes: the first learns the bins (a sketch), the second counts every row on them exactly.
             io.carrara.monitoring.drift.ProfileBuilder sketch = io.carrara.monitoring.drift.ProfileBuilder.sketching(
                     io.carrara.monitoring.drift.ProfileSettings.DEFAULTS);
             long rows = RowFiles.forEach(file, row -> add(sketch, row));
             if (rows == 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "FILE " + file + " has no rows");
+                throw new CommandLine.ParameterException(spec.commandLine(), source + " has no rows"
+                        + (where == null ? "" : " matching " + where));
             }
             io.carrara.monitoring.drift.ProfileBuilder exact = io.carrara.monitoring.drift.ProfileBuilder.binLike(sketch.build());
             RowFiles.forEach(file, row -> add(exact, row));
             io.carrara.monitoring.drift.Profile profile = exact.build();
             if (predictionColumn != null && profile.prediction() == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--prediction-column " + predictionColumn + " is not a column of "
-                        + file.getFileName());
+                        + source);
             }
             io.carrara.api.monitoring.ProfileInfo info = client.monitoring().setProfile(id,
                     io.carrara.monitoring.drift.ProfileJson.write(profile));

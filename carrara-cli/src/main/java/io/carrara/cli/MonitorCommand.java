@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "monitor", description = "Monitor deployments: declare what they predict, so that outcomes can be joined with"
         + " their predictions (carrara outcomes load).",
         subcommands = {MonitorCommand.Configure.class, MonitorCommand.Settings.class, MonitorCommand.Show.class,
-            MonitorCommand.Run.class})
+            MonitorCommand.Run.class, MonitorCommand.Skew.class})
 final class MonitorCommand extends GroupCommand {
 
     @Command(name = "configure", description = "Declare what a deployment predicts (project editors).")
@@ -135,6 +135,166 @@ final class MonitorCommand extends GroupCommand {
                 previous.put(shown.instance(), shown.metrics());
             }
             table.print(out());
+        }
+    }
+
+    @Command(name = "skew", description = {"Compare what a deployment logged online with what a batch job used and predicted for",
+        "the same keys: the rows of --table for --date (execution_date) against the predictions logged that day (UTC), matched",
+        "by the deployment's outcome key (or --key); per column (each input and output field logged), the share of matched",
+        "keys whose values disagree and the largest differences. Exit status 1 when no key is on both sides."})
+    static final class Skew extends ClientCommand {
+        private static final int PAGE = 10_000;
+        private static final int MAX_LOGGED = 2_000_000;
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = io.carrara.client.CarraraJson.newObjectMapper();
+
+        @Parameters(paramLabel = "NAME", description = "The deployment.")
+        String name;
+
+        @Option(names = "--table", required = true, paramLabel = "DATABASE.TABLE",
+                description = "The batch job's output table (carrara batch predict --output).")
+        String table;
+
+        @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", description = "The execution date of the table's rows.")
+        java.time.LocalDate date;
+
+        @Option(names = "--key", paramLabel = "FIELD", description = "The input field matching both sides (default: the"
+                + " deployment's outcome key).")
+        String key;
+
+        @Option(names = "--where", paramLabel = "CONDITION", description = "Only the table's rows also matching this Spark SQL"
+                + " condition.")
+        String where;
+
+        @Option(names = "--logged-from", paramLabel = "TIME", description = "The first logged predictions compared (ISO-8601;"
+                + " default: the date's midnight UTC).")
+        java.time.Instant loggedFrom;
+
+        @Option(names = "--logged-to", paramLabel = "TIME", description = "Logged predictions made before this (default: a day"
+                + " after --logged-from).")
+        java.time.Instant loggedTo;
+
+        @Option(names = "--tolerance", paramLabel = "X", description = "Numbers agree within this, relative to the larger (absolute"
+                + " below 1; default: 1e-9).")
+        double tolerance = 1e-9;
+
+        @Option(names = "--largest", paramLabel = "N", description = "The largest differences shown per column (default: 3).")
+        int largest = 3;
+
+        @Override
+        void execute(CarraraClient client) throws Exception {
+            if (largest < 0 || largest > 100 || !(tolerance >= 0) || !Double.isFinite(tolerance)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), largest < 0 || largest > 100
+                        ? "--largest must be 0 to 100" : "--tolerance must be a finite number of at least 0");
+            }
+            String field = key != null ? key : client.monitoring().settings(name).outcomeKey();
+            if (field == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "deployment " + name + " has no outcome key:"
+                        + " give --key FIELD (the input field both sides share), or declare one with carrara monitor configure "
+                        + name + " --outcome-key FIELD");
+            }
+            java.time.Instant from = loggedFrom != null ? loggedFrom : date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            java.time.Instant to = loggedTo != null ? loggedTo : from.plus(java.time.Duration.ofDays(1));
+            if (!from.isBefore(to)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--logged-from must be before --logged-to");
+            }
+            io.carrara.monitoring.skew.SkewComparison skew = new io.carrara.monitoring.skew.SkewComparison(tolerance, largest);
+            long unkeyed = readLogged(client, skew, field, from, to);
+            String condition = "execution_date = '" + date + "'" + (where == null || where.isBlank() ? "" : " AND (" + where + ")");
+            long batchUnkeyed = 0;
+            try (TableRowsFile rows = TableRowsFile.export(client, table, java.util.Optional.of(condition));
+                    java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(rows.file())) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    com.fasterxml.jackson.databind.JsonNode row = JSON.readTree(line);
+                    String value = OutcomeKeys.text(row.get(field));
+                    if (value == null) {
+                        batchUnkeyed++;
+                    } else {
+                        skew.batch(value, row);
+                    }
+                }
+            }
+            print(skew.report(), field, from, to, unkeyed, batchUnkeyed);
+        }
+
+        /** Pages through the logged predictions, oldest first; answers how many had no key. */
+        private long readLogged(CarraraClient client, io.carrara.monitoring.skew.SkewComparison skew, String field,
+                java.time.Instant from, java.time.Instant to) {
+            long unkeyed = 0;
+            long read = 0;
+            java.time.Instant since = from;
+            java.util.Set<String> atSince = new java.util.HashSet<>();
+            while (true) {
+                java.util.List<io.carrara.api.predict.LoggedPrediction> page = client.deployments().loggedPredictions(name, since, to, PAGE);
+                int fresh = 0;
+                for (io.carrara.api.predict.LoggedPrediction prediction : page) {
+                    if (prediction.createdAt().equals(since) && !atSince.add(prediction.id())) {
+                        continue;   // the next page starts at the last one's time: those logged then come again
+                    }
+                    fresh++;
+                    com.fasterxml.jackson.databind.JsonNode input = JSON.valueToTree(prediction.input());
+                    String value = OutcomeKeys.text(input.get(field));
+                    if (value == null) {
+                        unkeyed++;
+                    } else {
+                        skew.online(value, input, JSON.valueToTree(prediction.output()));
+                    }
+                    if (++read > MAX_LOGGED) {
+                        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "more than " + MAX_LOGGED + " predictions"
+                                + " were logged from " + from + " to " + to + "; compare a shorter span with --logged-from and --logged-to");
+                    }
+                }
+                if (page.size() < PAGE) {
+                    return unkeyed;
+                }
+                java.time.Instant last = page.get(page.size() - 1).createdAt();
+                if (fresh == 0) {
+                    throw new IllegalStateException("more than " + PAGE + " predictions were logged at " + last + "; cannot page past them");
+                }
+                if (!last.equals(since)) {
+                    atSince.clear();
+                    page.stream().filter(prediction -> prediction.createdAt().equals(last)).forEach(prediction -> atSince.add(prediction.id()));
+                }
+                since = last;
+            }
+        }
+
+        private void print(io.carrara.monitoring.skew.SkewReport report, String field, java.time.Instant from, java.time.Instant to,
+                long unkeyed, long batchUnkeyed) {
+            out().println("skew of " + name + " against " + table + " for " + date + ", matched by " + field + ":");
+            out().println("  online: " + report.onlineRows() + " logged predictions of " + report.onlineKeys() + " keys from " + from
+                    + " to " + to + (unkeyed == 0 ? "" : " (" + unkeyed + " more without " + field + ")"));
+            out().println("  batch: " + report.batchRows() + " rows of " + report.batchKeys() + " keys"
+                    + (batchUnkeyed == 0 ? "" : " (" + batchUnkeyed + " more without " + field + ")")
+                    + (report.duplicateBatchRows() == 0 ? "" : ", " + report.duplicateBatchRows() + " after their key's first"));
+            out().println("  " + report.matchedKeys() + " keys on both sides, " + report.onlineOnlyKeys() + " online only, "
+                    + report.batchOnlyKeys() + " batch only");
+            if (report.matchedKeys() == 0) {
+                err().println("no key is on both sides: check --key, --date and --logged-from/--logged-to");
+                exitCode = FAILED;
+                return;
+            }
+            TextTable columns = TextTable.withHeader("column", "side", "compared", "mismatches", "rate", "max_diff", "largest differences"
+                    + " (key: online vs batch)");
+            for (io.carrara.monitoring.skew.SkewReport.ColumnSkew column : report.columns()) {
+                if (column.name().equals(field)) {
+                    continue;
+                }
+                String examples = String.join("; ", column.largest().stream().map(difference -> difference.key() + ": "
+                        + shown(difference.online()) + " vs " + shown(difference.batch())).toList());
+                columns.row(column.name(), column.side(), column.compared() + (column.absent() == 0 ? "" : " (" + column.absent()
+                        + " not in the table)"), column.mismatches(), String.format(java.util.Locale.ROOT, "%.4f", column.mismatchRate()),
+                        column.maxDifference() == null ? "-" : String.format(java.util.Locale.ROOT, "%.6g", column.maxDifference()),
+                        examples.isEmpty() ? "-" : examples);
+            }
+            columns.print(out());
+        }
+
+        private static String shown(com.fasterxml.jackson.databind.JsonNode value) {
+            String text = value == null ? "absent" : value.toString();
+            return text.length() > 40 ? text.substring(0, 40) + "…" : text;
         }
     }
 }

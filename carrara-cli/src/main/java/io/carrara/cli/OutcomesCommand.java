@@ -37,6 +37,7 @@ final class OutcomesCommand extends GroupCommand {
         "columns predictionId (or prediction_id), outcome and optionally observedAt (or observed_at).",
         "For a deployment with an outcome key (carrara monitor configure NAME --outcome-key trip_id), rows may name the",
         "key instead of the prediction id: a field or column key, or the one --key names (--key trip_id).",
+        "--table ml.trip_labels [--where COND] reads the rows from a table of the server's catalog instead of FILE.",
         "A bad row is refused alone and named by its line; the others are stored. A later outcome of the same prediction",
         "replaces the earlier one (counted as a duplicate); one whose prediction is not logged (yet) is kept (an orphan).",
         "Exit status 0 when every row was accepted, 1 when some were refused (the others are stored)."})
@@ -46,8 +47,16 @@ final class OutcomesCommand extends GroupCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "The deployment (carrara monitor configure NAME first).")
         String name;
 
-        @Parameters(index = "1", paramLabel = "FILE", description = "A .jsonl or .csv file.")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "A .jsonl or .csv file.")
         Path file;
+
+        @Option(names = "--table", paramLabel = "DATABASE.TABLE", description = "Read the outcomes from this table instead of"
+                + " FILE (with the caller's rights on it).")
+        String table;
+
+        @Option(names = "--where", paramLabel = "CONDITION", description = "With --table: only the rows matching this Spark SQL"
+                + " condition, such as \"ds = '2026-11-02'\".")
+        String where;
 
         @Option(names = "--format", paramLabel = "jsonl|csv", description = "The file's format (default: from its extension).")
         String format;
@@ -69,9 +78,28 @@ final class OutcomesCommand extends GroupCommand {
         private int orphans;
         private int rejected;
         private final List<String> problems = new ArrayList<>();
+        private String unit = "line";
 
         @Override
         void execute(CarraraClient client) throws IOException {
+            if ((file == null) == (table == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give FILE or --table, not " + (file == null ? "neither"
+                        : "both"));
+            }
+            if (where != null && table == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--where filters a --table's rows; give --table too");
+            }
+            if (batchSize < 1 || batchSize > MonitoringClient.MAX_OUTCOMES_PER_REQUEST) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be 1 to "
+                        + MonitoringClient.MAX_OUTCOMES_PER_REQUEST);
+            }
+            if (table != null) {
+                try (TableRowsFile rows = TableRowsFile.export(client, table, java.util.Optional.ofNullable(where))) {
+                    unit = "row";
+                    load(client, rows.file(), "jsonl", table);
+                }
+                return;
+            }
             if (!Files.isRegularFile(file)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "FILE " + file + " is not a file");
             }
@@ -80,11 +108,11 @@ final class OutcomesCommand extends GroupCommand {
             if (!chosen.equals("jsonl") && !chosen.equals("csv")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--format must be jsonl or csv, not " + chosen);
             }
-            if (batchSize < 1 || batchSize > MonitoringClient.MAX_OUTCOMES_PER_REQUEST) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be 1 to "
-                        + MonitoringClient.MAX_OUTCOMES_PER_REQUEST);
-            }
-            try (TransferBar bar = TransferBar.on(err(), "loading " + file.getFileName());
+            load(client, file, chosen, file.getFileName().toString());
+        }
+
+        private void load(CarraraClient client, Path file, String chosen, String source) throws IOException {
+            try (TransferBar bar = TransferBar.on(err(), "loading " + source);
                     CountingInput in = new CountingInput(Files.newInputStream(file))) {
                 bar.start(Files.size(file));
                 Batch batch = new Batch();
@@ -133,7 +161,7 @@ final class OutcomesCommand extends GroupCommand {
                     continue;
                 }
                 JsonNode key = node.get(keyColumn != null ? keyColumn : "key");
-                add(batch, line, keyColumn != null ? null : text(node.get("predictionId")), key == null || key.isNull() ? null : keyText(key),
+                add(batch, line, keyColumn != null ? null : text(node.get("predictionId")), OutcomeKeys.text(key),
                         value(node.get(outcomeColumn)), text(node.get("observedAt")), client, bar, in);
             }
         }
@@ -181,7 +209,7 @@ final class OutcomesCommand extends GroupCommand {
             orphans += load.orphans();
             rejected += load.rejected();
             for (OutcomeLoad.Problem problem : load.problems()) {
-                problems.add("line " + batch.lines.get(problem.index()) + ": " + problem.reason());
+                problems.add(unit + " " + batch.lines.get(problem.index()) + ": " + problem.reason());
             }
             batch.outcomes.clear();
             batch.lines.clear();
@@ -191,22 +219,11 @@ final class OutcomesCommand extends GroupCommand {
         private void refuse(int line, String reason) {
             received++;
             rejected++;
-            problems.add("line " + line + ": " + reason);
+            problems.add(unit + " " + line + ": " + reason);
         }
 
         private static String text(JsonNode node) {
             return node == null || node.isNull() ? null : node.isValueNode() ? node.asText() : node.toString();
-        }
-
-        /** A key as the server reads one from a logged input: an integral number as its digits (42.0 is 42). */
-        private static String keyText(JsonNode node) {
-            if (node.isIntegralNumber()) {
-                return node.bigIntegerValue().toString();
-            }
-            if (node.isNumber() && node.doubleValue() == Math.rint(node.doubleValue()) && Math.abs(node.doubleValue()) < 1e15) {
-                return Long.toString((long) node.doubleValue());
-            }
-            return text(node);
         }
 
         private static Object value(JsonNode node) {

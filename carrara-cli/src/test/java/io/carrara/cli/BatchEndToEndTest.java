@@ -137,6 +137,97 @@ class BatchEndToEndTest {
         return UUID.fromString(uploaded.out().trim()).toString();
     }
 
+    /**
+     * Monitoring with the catalog: outcomes and a reference profile read from tables, and the skew between what the
+     * deployment logged online and what a batch job used and predicted for the same trips.
+     */
+    @Test
+    void monitorsFromTablesAndComparesOnlineWithBatch() throws Exception {
+        assertOk(carrara("project", "create", "watch"));
+        assertOk(carrara("model", "create", "watch/trips"));
+        CommandResult uploaded = carrara("instance", "upload", "watch/trips", GoldenModels.model(GoldenModels.TRIPS_LR).toString(),
+                "--format", "spark-pipeline");
+        assertOk(uploaded);
+        String id = uploaded.out().trim();
+        Path csv = work.resolve("watched-trips.csv");
+        writeTrips(csv);
+        assertOk(carrara("table", "import", csv.toString(), "--table", "watch.trips", "--schema-infer"));
+        assertOk(carrara("deploy", "trips-watched", "--instance", id, "--log-sample-rate", "1"));
+        assertOk(carrara("monitor", "configure", "trips-watched", "--task", "classification", "--outcome-key", "id"));
+
+        // Online: every trip, with one more passenger than the batch job saw for every fourth.
+        List<GoldenModels.Case> cases = GoldenModels.cases(GoldenModels.TRIPS_LR).stream().filter(c -> !c.skipped()).toList();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        StringBuilder online = new StringBuilder();
+        StringBuilder labels = new StringBuilder("id,label\n");
+        int changed = 0;
+        int onDate = 0;
+        for (GoldenModels.Case c : cases) {
+            Map<String, Object> row = new java.util.LinkedHashMap<>(c.input());
+            int trip = ((Number) row.get("id")).intValue();
+            boolean scoredOnDate = GoldenModels.cases(GoldenModels.TRIPS_LR).indexOf(c) % 3 == 0;
+            onDate += scoredOnDate ? 1 : 0;
+            if (trip % 4 == 0 && row.get("passengers") != null) {
+                row.put("passengers", ((Number) row.get("passengers")).intValue() + 1);
+                changed += scoredOnDate ? 1 : 0;
+            }
+            online.append(json.writeValueAsString(row)).append('\n');
+            labels.append(trip).append(',').append(trip % 2).append('\n');
+        }
+        Path inputs = Files.writeString(work.resolve("online.jsonl"), online.toString());
+        assertOk(carrara("predict", "trips-watched", "--input", inputs.toString()));
+        String[] batch = {"batch", "predict", "--instance", id, "--query", "SELECT * FROM watch.trips WHERE ds = '2026-11-01'",
+            "--output", "watch.trip_scores", "--execution-date", "2026-11-01"};
+        assertOk(carrara(batch));
+        for (int attempt = 0; attempt < 200 && server.predictionLog().find("trips-watched", java.time.Instant.EPOCH,
+                java.time.Instant.now().plusSeconds(60), 1000).size() < cases.size(); attempt++) {
+            Thread.sleep(50);
+        }
+
+        CommandResult skew = carrara("monitor", "skew", "trips-watched", "--table", "watch.trip_scores", "--date", "2026-11-01",
+                "--logged-from", java.time.Instant.now().minus(Duration.ofHours(1)).toString());
+        assertOk(skew);
+        List<String> lines = skew.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("skew of trips-watched against watch.trip_scores for 2026-11-01, matched by id:");
+        assertThat(lines.get(1)).startsWith("  online: " + cases.size() + " logged predictions of " + cases.size() + " keys");
+        assertThat(lines.get(3)).startsWith("  " + onDate + " keys on both sides, " + (cases.size() - onDate) + " online only, 0 batch only");
+        String passengers = lines.stream().filter(line -> line.startsWith("passengers ")).findFirst().orElseThrow();
+        assertThat(passengers.split(" +")).startsWith("passengers", "input", Integer.toString(onDate), Integer.toString(changed),
+                String.format(java.util.Locale.ROOT, "%.4f", (double) changed / onDate), "1.00000");
+        assertThat(changed).isPositive();
+        assertThat(lines.stream().filter(line -> line.startsWith("city ")).findFirst().orElseThrow().split(" +"))
+                .startsWith("city", "input", Integer.toString(onDate), "0", "0.0000");
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("probability ").contains(" output "));
+        assertThat(lines).noneSatisfy(line -> assertThat(line).startsWith("id "));
+        CommandResult noKey = carrara("monitor", "skew", "trips-watched", "--table", "watch.trip_scores", "--date", "2026-11-02");
+        assertThat(noKey.exitCode()).isEqualTo(1);
+        assertThat(noKey.err()).contains("no key is on both sides");
+        assertThat(carrara("monitor", "skew", "trips-watched", "--table", "watch.trip_scores", "--date", "2026-11-01", "--where",
+                "1 = 1) OR (SELECT 1")
+                .exitCode()).isEqualTo(1);
+
+        // Outcomes from a table, keyed by the trip: they wait for the monitor to copy the logged trips' keys.
+        Path labelsCsv = Files.writeString(work.resolve("labels.csv"), labels.toString());
+        assertOk(carrara("table", "import", labelsCsv.toString(), "--table", "watch.trip_labels", "--schema-infer"));
+        CommandResult loaded = carrara("outcomes", "load", "trips-watched", "--table", "watch.trip_labels", "--key", "id", "--outcome",
+                "label");
+        assertOk(loaded);
+        assertThat(loaded.out()).isEqualTo("loaded " + cases.size() + " outcomes for trips-watched: " + cases.size() + " accepted (0"
+                + " duplicates, " + cases.size() + " without a logged prediction yet), 0 refused\n");
+        assertThat(carrara("outcomes", "load", "trips-watched", labelsCsv.toString(), "--table", "watch.trip_labels").err())
+                .contains("give FILE or --table, not both");
+        assertOk(carrara("monitor", "run"));
+        assertThat(carrara("monitor", "show", "trips-watched").out()).contains(id + "  " + cases.size() + " ");
+
+        // A reference profile from the table's first date, its label and ids left out.
+        CommandResult profiled = carrara("instance", "profile", id, "--table", "watch.trips", "--where", "ds = '2026-11-01'",
+                "--exclude", "id,ds,label,fare_class,fare");
+        assertOk(profiled);
+        assertThat(profiled.out()).startsWith("profiled instance " + id + " from " + onDate + " rows: ");
+        assertThat(carrara("instance", "profile", id, "--table", "watch.trips", "--where", "ds = '1999-01-01'").err())
+                .contains("watch.trips has no rows matching ds = '1999-01-01'");
+    }
+
     /** The golden trips inputs as CSV, spread over three dates in a ds column; answers the row count. */
     private static int writeTrips(Path csv) throws IOException {
         Files.writeString(csv, GoldenModels.inputsCsv(GoldenModels.TRIPS_LR, "ds", i -> "2026-11-0" + (1 + i % 3)));
