@@ -40,7 +40,9 @@ final class InstanceCommand extends GroupCommand {
                 "A directory travels as a deterministic ZIP; a progress bar shows on stderr for large uploads.",
                 "A python model (--format python) is validated first in its own environment (carrara python validate)",
                 "and refused with the differences when its answers differ; its carrara.yaml inputs become the",
-                "instance's inputSchema, and the outcome is recorded in its metadata (python.validation)."
+                "instance's inputSchema, and the outcome is recorded in its metadata (python.validation). A dataframe",
+                "model's validation rows (.jsonl or .csv) also become the instance's reference profile for drift",
+                "(carrara instance profile replaces it; --no-profile skips it)."
             })
     static final class Upload extends ClientCommand {
         @Parameters(index = "0", paramLabel = "PROJECT/NAME", converter = ModelRefConverter.class,
@@ -58,6 +60,10 @@ final class InstanceCommand extends GroupCommand {
         @Option(names = "--meta", paramLabel = "KEY=VALUE",
                 description = "Metadata such as trainingData=hive://trips/2026-11-01; repeat for several.")
         Map<String, String> metadata = new LinkedHashMap<>();
+
+        @Option(names = "--no-profile", description = "Do not make the instance's reference profile from a python model's"
+                + " validation rows.")
+        boolean noProfile;
 
         @Option(names = "--skip-validation",
                 description = "python models: upload without validating (recorded as python.validation=skipped).")
@@ -79,6 +85,41 @@ final class InstanceCommand extends GroupCommand {
                 instance = client.instances().upload(model, path, format, metadata, bar);
             }
             out().println(instance.id());
+            if (format == ArtifactFormat.PYTHON && !noProfile) {
+                profileValidationRows(client, instance.id());
+            }
+        }
+
+        /**
+         * A dataframe model's validation inputs (the declared input columns) as the instance's reference profile. The
+         * upload stands whatever happens here: a profile that cannot be made is a note saying how to set one.
+         */
+        private void profileValidationRows(CarraraClient client, UUID id) {
+            io.carrara.python.ModelHome home = io.carrara.python.ModelHome.read(path);
+            java.util.Optional<Path> rows = home.validationInput();
+            String skipped = home.kind() != io.carrara.python.ModelHome.Kind.DATAFRAME ? "a tensor model's inputs are arrays"
+                    : rows.isEmpty() || rows.get().getFileName().toString().endsWith(".parquet")
+                            ? "its validation rows are not .jsonl or .csv" : null;
+            if (skipped != null) {
+                err().println("note: no reference profile was made at upload (" + skipped + "); set one with carrara instance"
+                        + " profile " + id + " FILE");
+                return;
+            }
+            java.util.Set<String> inputs = new java.util.HashSet<>();
+            home.inputs().forEach(column -> inputs.add(column.name()));
+            try {
+                io.carrara.monitoring.drift.Profile profile = SetProfile.profileOf(rows.get(), row -> {
+                    Map<String, Object> features = new LinkedHashMap<>(row);
+                    features.keySet().retainAll(inputs);
+                    return features;
+                }, null);
+                client.monitoring().setProfile(id, io.carrara.monitoring.drift.ProfileJson.write(profile));
+                err().println("reference profile: the " + profile.rows() + " validation rows (" + profile.features().size()
+                        + " inputs); carrara instance profile " + id + " FILE replaces it");
+            } catch (Exception e) {
+                err().println("warning: the instance was uploaded but no reference profile was made from " + home.directory()
+                        .relativize(rows.get()) + ": " + e.getMessage() + "; set one with carrara instance profile " + id + " FILE");
+            }
         }
     }
 
@@ -237,17 +278,19 @@ final class InstanceCommand extends GroupCommand {
         }
 
         private void profile(CarraraClient client, Path file, String source) throws Exception {
-            // Two passes: the first learns the bins (a sketch), the second counts every row on them exactly.
-            io.carrara.monitoring.drift.ProfileBuilder sketch = io.carrara.monitoring.drift.ProfileBuilder.sketching(
-                    io.carrara.monitoring.drift.ProfileSettings.DEFAULTS);
-            long rows = RowFiles.forEach(file, row -> add(sketch, row));
-            if (rows == 0) {
+            java.util.Set<String> dropped = new java.util.HashSet<>(exclude);
+            if (predictionColumn != null) {
+                dropped.add(predictionColumn);
+            }
+            io.carrara.monitoring.drift.Profile profile = profileOf(file, row -> {
+                Map<String, Object> features = new LinkedHashMap<>(row);
+                features.keySet().removeAll(dropped);
+                return features;
+            }, predictionColumn);
+            if (profile == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), source + " has no rows"
                         + (where == null ? "" : " matching " + where));
             }
-            io.carrara.monitoring.drift.ProfileBuilder exact = io.carrara.monitoring.drift.ProfileBuilder.binLike(sketch.build());
-            RowFiles.forEach(file, row -> add(exact, row));
-            io.carrara.monitoring.drift.Profile profile = exact.build();
             if (predictionColumn != null && profile.prediction() == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--prediction-column " + predictionColumn + " is not a column of "
                         + source);
@@ -258,15 +301,28 @@ final class InstanceCommand extends GroupCommand {
                     + " features" + (info.prediction() ? " and the prediction" : ""));
         }
 
-        private void add(io.carrara.monitoring.drift.ProfileBuilder builder, Map<String, Object> row) {
-            Object prediction = predictionColumn == null ? null : row.get(predictionColumn);
-            Map<String, Object> features = new LinkedHashMap<>(row);
-            features.keySet().removeAll(exclude);
-            if (predictionColumn != null) {
-                features.remove(predictionColumn);
+        /**
+         * The profile of a file's rows in two passes (the first learns the bins from a sketch, the second counts every
+         * row on them exactly): the features {@code features} keeps of each row, and the prediction in
+         * {@code predictionColumn} when given; null when the file has no rows.
+         */
+        static io.carrara.monitoring.drift.Profile profileOf(Path file,
+                java.util.function.Function<Map<String, Object>, Map<String, Object>> features, String predictionColumn)
+                throws java.io.IOException {
+            io.carrara.monitoring.drift.ProfileBuilder sketch = io.carrara.monitoring.drift.ProfileBuilder.sketching(
+                    io.carrara.monitoring.drift.ProfileSettings.DEFAULTS);
+            if (RowFiles.forEach(file, row -> add(sketch, features.apply(row), predictionColumn, row)) == 0) {
+                return null;
             }
+            io.carrara.monitoring.drift.ProfileBuilder exact = io.carrara.monitoring.drift.ProfileBuilder.binLike(sketch.build());
+            RowFiles.forEach(file, row -> add(exact, features.apply(row), predictionColumn, row));
+            return exact.build();
+        }
+
+        private static void add(io.carrara.monitoring.drift.ProfileBuilder builder, Map<String, Object> features, String predictionColumn,
+                Map<String, Object> row) {
             if (predictionColumn != null) {
-                builder.add(features, prediction);
+                builder.add(features, row.get(predictionColumn));
             } else {
                 builder.add(features);
             }

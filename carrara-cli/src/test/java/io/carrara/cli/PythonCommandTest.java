@@ -121,6 +121,13 @@ class PythonCommandTest {
         assertThat(instance.metadata()).containsEntry("python.validation", "passed (4 rows)")
                 .containsEntry("python.kind", "dataframe").containsEntry("python.version", "3.11")
                 .containsEntry("inputSchema", "x1 double, x2 double").containsKey("python.environment");
+        // Its validation rows became its reference profile, of its declared inputs.
+        assertThat(uploaded.err()).contains("reference profile: the 4 validation rows (2 inputs)");
+        io.carrara.monitoring.drift.Profile profile = io.carrara.monitoring.drift.ProfileJson.read(server.monitor().monitoring()
+                .profile(instance.id()).orElseThrow().json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(profile.rows()).isEqualTo(4);
+        assertThat(profile.features()).containsOnlyKeys("x1", "x2");
+        assertThat(profile.prediction()).isNull();
 
         Path differs = differing("refused");
         CommandResult refused = upload(differs);
@@ -128,8 +135,9 @@ class PythonCommandTest {
         assertThat(refused.err()).contains("probability: 1 differing rows").contains("--skip-validation");
         assertThat(server.registry().listInstances(new ModelRef("py", "scorer"), 10, 0).items()).hasSize(1);
 
-        CommandResult skipped = upload(differs, "--skip-validation");
+        CommandResult skipped = upload(differs, "--skip-validation", "--no-profile");
         assertThat(skipped.exitCode()).as(skipped.toString()).isZero();
+        assertThat(server.monitor().monitoring().profile(UUID.fromString(skipped.outLine()))).isEmpty();
         assertThat(server.registry().getInstance(UUID.fromString(skipped.outLine())).metadata())
                 .containsEntry("python.validation", "skipped");
     }

@@ -233,6 +233,12 @@ public final class ModelHome {
         return tolerance;
     }
 
+    /** The validation rows' file: validation/input.jsonl, input.csv or input.parquet, the first that exists. */
+    public java.util.Optional<Path> validationInput() {
+        Path validation = directory.resolve(VALIDATION);
+        return VALIDATION_INPUTS.stream().map(validation::resolve).filter(Files::isRegularFile).findFirst();
+    }
+
     /** Things that work but should be fixed, e.g. requirements not pinned with {@code ==}. */
     public List<String> warnings() {
         return warnings;
