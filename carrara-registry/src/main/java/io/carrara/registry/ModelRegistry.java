@@ -365,6 +365,46 @@ public final class ModelRegistry {
         return new Metric(metricId, id, request.name(), request.scope(), request.value(), request.data(), request.metadata(), now, by);
     }
 
+    /**
+     * Records several metrics of one instance in one transaction, all or none, in order: one {@code metric.recorded}
+     * event each, as {@link #addMetric} records them one at a time (the monitor records a window's metrics so).
+     */
+    public List<Metric> addMetrics(UUID id, List<NewMetric> requests, String user) {
+        requireNonNull(id, "id is null");
+        requireNonNull(requests, "requests is null");
+        requests.forEach(request -> requireNonNull(request, "a request is null"));
+        String by = checkUser(user);
+        Instant now = now();
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = transaction(handle -> {
+            ModelRef ref = instances.modelOf(handle, id).orElseThrow(() -> InstanceStore.notFound(id));
+            instances.lock(handle, id);
+            List<Long> inserted = new java.util.ArrayList<>(requests.size());
+            for (NewMetric request : requests) {
+                long newId = metrics.insert(handle, id, request.scope(), request.name(), request.value(), request.data(),
+                        request.metadata(), now, by);
+                ObjectNode payload = json.createObjectNode().put("metricId", newId).put("name", request.name())
+                        .put("scope", request.scope());
+                if (request.value() != null) {
+                    payload.put("value", request.value());
+                }
+                events.insert(handle, Event.METRIC_RECORDED, ref.project(), ref.name(), id, payload, now);
+                inserted.add(newId);
+            }
+            hooks.beforeCommit("addMetrics");
+            return inserted;
+        });
+        List<Metric> recorded = new java.util.ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            NewMetric request = requests.get(i);
+            recorded.add(new Metric(ids.get(i), id, request.name(), request.scope(), request.value(), request.data(), request.metadata(),
+                    now, by));
+        }
+        return recorded;
+    }
+
     /** Every metric of an instance, oldest first. */
     public List<Metric> listMetrics(UUID id) {
         requireNonNull(id, "id is null");

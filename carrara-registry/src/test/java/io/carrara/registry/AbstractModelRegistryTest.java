@@ -288,6 +288,9 @@ abstract class AbstractModelRegistryTest {
         failBeforeCommitOf.set("addMetric");
         assertThatThrownBy(() -> registry.addMetric(instance.id(), new NewMetric("mae", "validation", 1.0, null, null), USER))
                 .hasMessageContaining("injected failure");
+        failBeforeCommitOf.set("addMetrics");
+        assertThatThrownBy(() -> registry.addMetrics(instance.id(), List.of(new NewMetric("mae", "validation", 1.0, null, null),
+                new NewMetric("rmse", "validation", 2.0, null, null)), USER)).hasMessageContaining("injected failure");
         failBeforeCommitOf.set("deprecate");
         assertThatThrownBy(() -> registry.deprecate(instance.id(), "bad", USER)).hasMessageContaining("injected failure");
         failBeforeCommitOf.set(null);
@@ -478,6 +481,12 @@ abstract class AbstractModelRegistryTest {
 
         assertThat(mae.value()).isEqualTo(4.2);
         assertThat(mae.metadata()).containsEntry("window", "7d");
+        Instance other = registry.createInstance(model("p", "batched"), upload(blob("y")), USER);
+        List<Metric> batch = registry.addMetrics(other.id(), List.of(new NewMetric("auc", "production", 0.9, null, Map.of("window", "1d")),
+                new NewMetric("rows", "production", 12.0, null, null)), USER);
+        assertThat(batch).extracting(Metric::name).containsExactly("auc", "rows");
+        assertThat(registry.listMetrics(other.id())).extracting(Metric::id).containsExactlyElementsOf(batch.stream().map(Metric::id).toList());
+        assertThat(registry.addMetrics(other.id(), List.of(), USER)).isEmpty();
         List<Metric> metrics = registry.listMetrics(instance.id());
         assertThat(metrics).extracting(Metric::name).containsExactly("mae", "mae", "roc");
         assertThat(metrics.get(2).data()).isEqualTo(curve);

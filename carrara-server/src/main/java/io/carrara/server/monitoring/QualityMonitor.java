@@ -382,6 +382,7 @@ public final class QualityMonitor implements AutoCloseable {
         recorded.forEach((name, value) -> series.bind(0, deployment).bind(1, window.instance().toString()).bind(2, window.window().name())
                 .bind(3, toDb(window.start())).bind(4, name).bind(5, value).bind(6, toDb(computed)).add());
         series.execute();
+        List<NewMetric> metrics = new ArrayList<>(recorded.size());
         for (Map.Entry<String, Double> metric : recorded.entrySet()) {
             String name = window.window().equals(settings.primary()) ? metric.getKey() : metric.getKey() + "." + window.window().name();
             Map<String, String> metricAttributes = attributes;
@@ -389,9 +390,11 @@ public final class QualityMonitor implements AutoCloseable {
                 metricAttributes = new LinkedHashMap<>(attributes);
                 metricAttributes.put("band", bands.get(metric.getKey()));
             }
-            registry.addMetric(window.instance(), new NewMetric(name, "production", metric.getValue(), null, metricAttributes), by);
-            gauge(deployment, window.instance(), metric.getKey(), window.window().name()).set(metric.getValue());
+            metrics.add(new NewMetric(name, "production", metric.getValue(), null, metricAttributes));
         }
+        // One transaction per window: its metrics are recorded all or none.
+        registry.addMetrics(window.instance(), metrics, by);
+        recorded.forEach((name, value) -> gauge(deployment, window.instance(), name, window.window().name()).set(value));
         for (Threshold threshold : settings.alerts()) {
             Double value = recorded.get(threshold.metric());
             if (value != null && threshold.crossedBy(value)) {
