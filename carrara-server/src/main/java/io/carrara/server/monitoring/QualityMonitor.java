@@ -5,8 +5,6 @@ import static io.carrara.registry.db.DatabaseTimes.toDb;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.carrara.monitoring.quality.BinaryClassificationQuality;
-import io.carrara.monitoring.quality.RegressionQuality;
 import io.carrara.registry.ModelRegistry;
 import io.carrara.registry.db.DatabaseTimes;
 import io.carrara.registry.db.RegistryDatabase;
@@ -218,62 +216,29 @@ public final class QualityMonitor implements AutoCloseable {
 
     private void driftOf(Handle handle, MonitoringSettings settings, Touched window, io.carrara.monitoring.drift.Profile reference) {
         Instant end = window.start().plus(window.window().length());
-        io.carrara.monitoring.drift.ProfileBuilder counts = io.carrara.monitoring.drift.ProfileBuilder.binLike(reference);
-        int[] rows = {0};
+        WindowComputation computation = new WindowComputation(settings.task(), Optional.of(reference));
         handle.createQuery("SELECT input, output FROM predictions WHERE deployment = ? AND instance_id = ? AND created_at >= ?"
                         + " AND created_at < ?")
                 .bind(0, settings.deployment()).bind(1, window.instance().toString()).bind(2, toDb(window.start())).bind(3, toDb(end))
                 .map((rs, ctx) -> {
-                    JsonNode input = RegistryJson.readTree(rs.getString(1));
-                    JsonNode output = RegistryJson.readTree(rs.getString(2));
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    input.fields().forEachRemaining(field -> row.put(field.getKey(), field.getValue().isNumber()
-                            ? (Object) field.getValue().asDouble() : field.getValue().isNull() ? null : field.getValue().isBoolean()
-                                    ? (Object) field.getValue().asBoolean() : field.getValue().isValueNode() ? field.getValue().asText()
-                                            : field.getValue().toString()));
-                    Object prediction = settings.task() == MonitoringTask.CLASSIFICATION
-                            ? PredictionOutputs.classification(output).map(read -> (Object) read[0]).orElse(null)
-                            : PredictionOutputs.regression(output).orElse(null);
-                    counts.add(row, prediction);
-                    rows[0]++;
+                    computation.addInput(RegistryJson.readTree(rs.getString(1)), RegistryJson.readTree(rs.getString(2)));
                     return null;
                 }).list();
-        if (rows[0] == 0) {
-            return;
+        WindowComputation.Result drift = computation.drift();
+        if (!drift.metrics().isEmpty()) {
+            record(handle, settings, window, drift.metrics(), attributes(settings, window, drift.rows()), drift.bands());
         }
-        io.carrara.monitoring.drift.DriftReport report = io.carrara.monitoring.drift.Drift.compare(reference, counts.build());
-        Map<String, Double> recorded = new LinkedHashMap<>();
-        Map<String, String> bands = new LinkedHashMap<>();
-        double max = 0;
-        for (io.carrara.monitoring.drift.DriftResult result : report.features().values()) {
-            String name = metricName(result.name());
-            recorded.put("drift.psi." + name, result.psi());
-            recorded.put("drift.js." + name, result.js());
-            bands.put("drift.psi." + name, result.band().label());
-            max = Math.max(max, result.psi());
-        }
-        report.prediction().ifPresent(result -> {
-            recorded.put("drift.psi.prediction", result.psi());
-            recorded.put("drift.js.prediction", result.js());
-            bands.put("drift.psi.prediction", result.band().label());
-        });
-        if (!report.features().isEmpty()) {
-            recorded.put("drift.psi.max", max);
-            bands.put("drift.psi.max", io.carrara.monitoring.drift.DriftBand.of(max).label());
-        }
+    }
+
+    /** A window metric's attributes: the window, its start and end, the deployment and the rows it was computed from. */
+    private static Map<String, String> attributes(MonitoringSettings settings, Touched window, int rows) {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("window", window.window().name());
         attributes.put("windowStart", window.start().toString());
-        attributes.put("windowEnd", end.toString());
+        attributes.put("windowEnd", window.start().plus(window.window().length()).toString());
         attributes.put("deployment", settings.deployment());
-        attributes.put("rows", Integer.toString(rows[0]));
-        record(handle, settings, window, recorded, attributes, bands);
-    }
-
-    /** A feature name as a metric name's last part: letters, digits, '_', '.' and '-' kept, anything else '_'. */
-    static String metricName(String feature) {
-        String name = feature.replaceAll("[^A-Za-z0-9_.-]", "_");
-        return name.length() > 100 ? name.substring(0, 100) : name;
+        attributes.put("rows", Integer.toString(rows));
+        return attributes;
     }
 
     /** The deployment's cursor, locked for this transaction (made at the epoch when the deployment has none). */
@@ -292,74 +257,29 @@ public final class QualityMonitor implements AutoCloseable {
 
     /** Recomputes one window of one instance from all of its joined rows, and records its metrics. */
     private void compute(Handle handle, MonitoringSettings settings, Touched window) {
-        String deployment = settings.deployment();
-        MonitoringTask task = settings.task();
         Instant end = window.start().plus(window.window().length());
-        List<JsonNode> outputs = new ArrayList<>();
-        List<String> outcomes = new ArrayList<>();
+        WindowComputation computation = new WindowComputation(settings.task(), Optional.empty());
         handle.createQuery("SELECT p.output, o.outcome FROM predictions p JOIN outcomes o"
                         + " ON o.deployment = p.deployment AND o.prediction_id = p.prediction_id"
                         + " WHERE p.deployment = ? AND p.instance_id = ? AND p.created_at >= ? AND p.created_at < ?")
-                .bind(0, deployment).bind(1, window.instance().toString()).bind(2, toDb(window.start())).bind(3, toDb(end))
+                .bind(0, settings.deployment()).bind(1, window.instance().toString()).bind(2, toDb(window.start())).bind(3, toDb(end))
                 .map((rs, ctx) -> {
-                    outputs.add(RegistryJson.readTree(rs.getString(1)));
-                    outcomes.add(rs.getString(2));
+                    computation.addOutcome(RegistryJson.readTree(rs.getString(1)), rs.getString(2));
                     return null;
                 }).list();
-        Map<String, Double> metrics;
-        int skipped;
-        if (task == MonitoringTask.CLASSIFICATION) {
-            int[] labels = new int[outputs.size()];
-            double[] scores = new double[outputs.size()];
-            int[] predicted = new int[outputs.size()];
-            int n = 0;
-            for (int i = 0; i < outputs.size(); i++) {
-                Optional<double[]> read = PredictionOutputs.classification(outputs.get(i));
-                if (read.isEmpty()) {
-                    continue;
-                }
-                labels[n] = outcomes.get(i).equals("1") ? 1 : 0;
-                scores[n] = read.get()[0];
-                predicted[n] = (int) read.get()[1];
-                n++;
-            }
-            skipped = outputs.size() - n;
-            metrics = n == 0 ? Map.of() : BinaryClassificationQuality.of(java.util.Arrays.copyOf(labels, n),
-                    java.util.Arrays.copyOf(scores, n), java.util.Arrays.copyOf(predicted, n)).metrics();
-        } else {
-            double[] actual = new double[outputs.size()];
-            double[] predicted = new double[outputs.size()];
-            int n = 0;
-            for (int i = 0; i < outputs.size(); i++) {
-                Optional<Double> read = PredictionOutputs.regression(outputs.get(i));
-                if (read.isEmpty()) {
-                    continue;
-                }
-                actual[n] = Double.parseDouble(outcomes.get(i));
-                predicted[n] = read.get();
-                n++;
-            }
-            skipped = outputs.size() - n;
-            metrics = n == 0 ? Map.of() : RegressionQuality.of(java.util.Arrays.copyOf(actual, n), java.util.Arrays.copyOf(predicted, n))
-                    .metrics();
+        WindowComputation.Result quality = computation.quality();
+        warnSkipped(settings, window, quality.skipped());
+        if (!quality.metrics().isEmpty()) {
+            record(handle, settings, window, quality.metrics(), attributes(settings, window, quality.rows()), Map.of());
         }
+    }
+
+    private static void warnSkipped(MonitoringSettings settings, Touched window, int skipped) {
         if (skipped > 0) {
             log.atWarn().setMessage("logged predictions without a usable output were left out of a monitoring window")
-                    .addKeyValue("deployment", deployment).addKeyValue("instance", window.instance())
+                    .addKeyValue("deployment", settings.deployment()).addKeyValue("instance", window.instance())
                     .addKeyValue("window", window.window().name()).addKeyValue("skipped", skipped).log();
         }
-        if (metrics.isEmpty()) {
-            return;
-        }
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("window", window.window().name());
-        attributes.put("windowStart", window.start().toString());
-        attributes.put("windowEnd", end.toString());
-        attributes.put("deployment", deployment);
-        attributes.put("rows", Integer.toString(outputs.size() - skipped));
-        Map<String, Double> recorded = new LinkedHashMap<>(metrics);
-        recorded.put("rows", (double) (outputs.size() - skipped));
-        record(handle, settings, window, recorded, attributes, Map.of());
     }
 
     /**
