@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "monitor", description = "Monitor deployments: declare what they predict, so that outcomes can be joined with"
         + " their predictions (carrara outcomes load).",
         subcommands = {MonitorCommand.Configure.class, MonitorCommand.Settings.class, MonitorCommand.Show.class,
-            MonitorCommand.Run.class, MonitorCommand.Skew.class})
+            MonitorCommand.Run.class, MonitorCommand.Skew.class, MonitorCommand.Export.class, MonitorCommand.Compute.class})
 final class MonitorCommand extends GroupCommand {
 
     @Command(name = "configure", description = "Declare what a deployment predicts (project editors).")
@@ -295,6 +295,54 @@ final class MonitorCommand extends GroupCommand {
         private static String shown(com.fasterxml.jackson.databind.JsonNode value) {
             String text = value == null ? "absent" : value.toString();
             return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        }
+    }
+
+    /** The options of a Spark job over a prediction log table: the deployment, the table and the dates. */
+    abstract static class LogTableCommand extends ClientCommand {
+        @Parameters(paramLabel = "NAME", description = "The deployment.")
+        String name;
+
+        @Option(names = "--table", required = true, paramLabel = "DATABASE.TABLE", description = "The prediction log table.")
+        String table;
+
+        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "The first date (UTC).")
+        java.time.LocalDate from;
+
+        @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "The last date (default: --from; at most 31 days).")
+        java.time.LocalDate to;
+
+        java.time.LocalDate last() {
+            return to != null ? to : from;
+        }
+    }
+
+    @Command(name = "export", description = {"Write a deployment's prediction log of some dates (UTC), each prediction with its",
+        "outcome when one has been joined, into a table of the server's catalog, partitioned by deployment and date; the",
+        "dates written are replaced. For Spark SQL over the log, and for carrara monitor compute."})
+    static final class Export extends LogTableCommand {
+        @Override
+        void execute(CarraraClient client) {
+            io.carrara.api.monitoring.PredictionLogExport exported = client.monitoring().export(name, table, from, last());
+            long rows = exported.rowsByDate().values().stream().mapToLong(Long::longValue).sum();
+            out().println("exported " + rows + " logged prediction" + (rows == 1 ? "" : "s") + " of " + name + " into "
+                    + exported.table() + ":");
+            TextTable dates = TextTable.withHeader("date", "rows");
+            exported.rowsByDate().forEach(dates::row);
+            dates.print(out());
+        }
+    }
+
+    @Command(name = "compute", description = {"Compute a deployment's windows of some dates (UTC) on Spark from a prediction log",
+        "table (carrara monitor export writes one) and record them as the server's monitor does: for volumes the",
+        "registry database should not carry, or to compute past windows again."})
+    static final class Compute extends LogTableCommand {
+        @Override
+        void execute(CarraraClient client) {
+            io.carrara.api.monitoring.MonitoringComputation computed = client.monitoring().compute(name, table, from, last());
+            out().println(name + ": " + computed.windows() + " window" + (computed.windows() == 1 ? "" : "s") + " computed on Spark from "
+                    + computed.rows() + " logged prediction" + (computed.rows() == 1 ? "" : "s") + " in " + computed.table() + " ("
+                    + computed.from() + " to " + computed.to() + ")");
         }
     }
 }

@@ -226,6 +226,34 @@ class BatchEndToEndTest {
         assertThat(profiled.out()).startsWith("profiled instance " + id + " from " + onDate + " rows: ");
         assertThat(carrara("instance", "profile", id, "--table", "watch.trips", "--where", "ds = '1999-01-01'").err())
                 .contains("watch.trips has no rows matching ds = '1999-01-01'");
+
+        // The same windows on Spark, from the prediction log exported to a table: the same quality, and now drift too.
+        String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        CommandResult exported = carrara("monitor", "export", "trips-watched", "--table", "watch.trips_log", "--from", yesterday, "--to",
+                today);
+        assertOk(exported);
+        assertThat(exported.out()).startsWith("exported " + cases.size() + " logged predictions of trips-watched into watch.trips_log:");
+        io.carrara.api.monitoring.MonitoringWindow before = client().monitoring().series("trips-watched", "1d", null, null).windows()
+                .get(0);
+        CommandResult computed = carrara("monitor", "compute", "trips-watched", "--table", "watch.trips_log", "--from", yesterday, "--to",
+                today);
+        assertOk(computed);
+        assertThat(computed.out()).contains("windows computed on Spark from " + cases.size() + " logged predictions in watch.trips_log");
+        io.carrara.api.monitoring.MonitoringWindow after = client().monitoring().series("trips-watched", "1d", null, null).windows()
+                .get(0);
+        assertThat(after.computedAt()).isAfter(before.computedAt());
+        before.metrics().forEach((metric, value) -> assertThat(after.metrics().get(metric)).as(metric).isCloseTo(value,
+                org.assertj.core.api.Assertions.within(1e-12)));
+        assertThat(after.metrics()).containsKeys("accuracy", "rows", "drift.psi.max", "drift.psi.distance");
+        // Exported again, the dates are replaced, not added to.
+        assertOk(carrara("monitor", "export", "trips-watched", "--table", "watch.trips_log", "--from", yesterday, "--to", today));
+        assertThat(carrara("table", "describe", "watch.trips_log", "--count").out()).contains(Integer.toString(cases.size()));
+        CommandResult notALog = carrara("monitor", "compute", "trips-watched", "--table", "watch.trips", "--from", today);
+        assertThat(notALog.exitCode()).isEqualTo(1);
+        assertThat(notALog.err()).contains("watch.trips is not a prediction log table");
+        assertThat(carrara("monitor", "export", "trips-watched", "--table", "watch.trips_log", "--from", "2026-01-01", "--to",
+                "2026-03-01").err()).contains("at most 31 days");
     }
 
     /** The golden trips inputs as CSV, spread over three dates in a ds column; answers the row count. */

@@ -598,7 +598,7 @@ class CarraraCliTest {
         List<List<String>> paths = new ArrayList<>();
         collectCommandPaths(new CommandLine(new CarraraCli()), new ArrayList<>(), paths);
 
-        assertThat(paths).hasSize(100).contains(List.of("instance", "profile"), List.of("monitor", "show"), List.of("monitor", "skew"), List.of("outcomes", "load"), List.of("monitor", "configure"), List.of("instance", "annotate"), List.of("project", "alert-webhook", "add"), List.of("rules", "test"), List.of("rules", "sync"), List.of("rules", "evaluate"), List.of("rules", "followers"), List.of("python", "validate"), List.of("token", "create"), List.of("audit"), List.of("project", "grant"), List.of("python", "build-image"), List.of("metric", "add"), List.of("lineage"), List.of("score"), List.of("predict"),
+        assertThat(paths).hasSize(102).contains(List.of("instance", "profile"), List.of("monitor", "show"), List.of("monitor", "skew"), List.of("monitor", "export"), List.of("monitor", "compute"), List.of("outcomes", "load"), List.of("monitor", "configure"), List.of("instance", "annotate"), List.of("project", "alert-webhook", "add"), List.of("rules", "test"), List.of("rules", "sync"), List.of("rules", "evaluate"), List.of("rules", "followers"), List.of("python", "validate"), List.of("token", "create"), List.of("audit"), List.of("project", "grant"), List.of("python", "build-image"), List.of("metric", "add"), List.of("lineage"), List.of("score"), List.of("predict"),
                 List.of("table", "import"), List.of("batch", "predict"), List.of("workflow", "backfill"),
                 List.of("features", "load"), List.of("deploy"), List.of("deployment", "history"));
         for (List<String> path : paths) {

@@ -62,6 +62,30 @@ public final class MonitoringClient {
                 transport.type(MonitoringRun.class));
     }
 
+    /** How long an export or a computation on Spark may take (the server's bound). */
+    private static final java.time.Duration SPARK_JOB_TIMEOUT = java.time.Duration.ofMinutes(31);
+
+    /**
+     * Writes {@code deployment}'s prediction log of the dates from {@code from} to {@code to} (UTC), with the outcomes
+     * joined so far, into {@code table} of the server's catalog, replacing those dates.
+     */
+    public io.carrara.api.monitoring.PredictionLogExport export(String deployment, String table, java.time.LocalDate from,
+            java.time.LocalDate to) {
+        return transport.call(transport.request(Transport.deploymentPath(deployment) + "/monitoring/export")
+                        .header("Content-Type", "application/json").POST(transport.jsonBody(new io.carrara.api.monitoring.MonitoringTableRequest(
+                                table, from.toString(), to.toString()))),
+                transport.type(io.carrara.api.monitoring.PredictionLogExport.class), SPARK_JOB_TIMEOUT);
+    }
+
+    /** Computes {@code deployment}'s windows of those dates on Spark from a prediction log table, and records them. */
+    public io.carrara.api.monitoring.MonitoringComputation compute(String deployment, String table, java.time.LocalDate from,
+            java.time.LocalDate to) {
+        return transport.call(transport.request(Transport.deploymentPath(deployment) + "/monitoring/compute")
+                        .header("Content-Type", "application/json").POST(transport.jsonBody(new io.carrara.api.monitoring.MonitoringTableRequest(
+                                table, from.toString(), to.toString()))),
+                transport.type(io.carrara.api.monitoring.MonitoringComputation.class), SPARK_JOB_TIMEOUT);
+    }
+
     /** The deployment's windows of size {@code window} (1d, 1h; null: 1d) starting in [from, to) (null: the last 30 days). */
     public MonitoringSeries series(String deployment, String window, java.time.Instant from, java.time.Instant to) {
         java.util.Map<String, Object> query = new java.util.LinkedHashMap<>();

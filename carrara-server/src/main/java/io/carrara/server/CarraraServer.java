@@ -121,6 +121,8 @@ public final class CarraraServer implements AutoCloseable {
     private final Access access;
     private final io.carrara.server.rules.Rules rules;
     private final io.carrara.server.monitoring.QualityMonitor monitor;
+    /** How long an export of the prediction log or a computation of windows on Spark may take before its request fails. */
+    static final Duration MONITORING_JOB_TIMEOUT = Duration.ofMinutes(30);
 
     /** The Spark side: the lazily started session, tables, batch jobs and workflows with their scheduler. */
     private record Batch(BatchRunner runner, SparkRuntime spark, TableService tables, BatchJobService jobs,
@@ -488,6 +490,12 @@ public final class CarraraServer implements AutoCloseable {
                 // A load of 10,000 outcomes is about a megabyte of JSON.
                 .maxRequestLength(16L << 20)
                 .build(new io.carrara.server.api.MonitoringApi(monitor.monitoring(), monitor));
+        api(builder, errors, json)
+                // An export or a computation runs its Spark job before it answers: up to 31 days of a deployment's log.
+                .requestTimeout(MONITORING_JOB_TIMEOUT)
+                .build(new io.carrara.server.api.MonitoringTableApi(monitor.monitoring(),
+                        new io.carrara.server.monitoring.SparkMonitoring(database, batch.spark(), monitor,
+                                config.home().resolve("spark").resolve("scratch"))));
         api(builder, errors, json)
                 // A test alert waits for the webhook's answer, retries included.
                 .requestTimeout(DEPLOY_TIMEOUT)

@@ -108,6 +108,12 @@ public final class MonitoringStore {
         return new MonitoringSettings(deployment, task, alerts, key, lookback, sizes, now, by);
     }
 
+    /** A 404 naming the deployment when it does not exist. */
+    public void requireDeployment(String deployment) {
+        Names.checkName(deployment, "deployment");
+        deployments.get(deployment);
+    }
+
     /** How {@code deployment} is monitored, if it was configured. */
     public Optional<MonitoringSettings> settings(String deployment) {
         Names.checkName(deployment, "deployment");

@@ -213,6 +213,12 @@ public final class AccessPolicy {
         b.route("POST /api/v1/deployments/{name}/outcomes", Kind.PROJECT, Role.EDIT, deployment).audited("outcomes of deployment {name}");
         b.route("GET /api/v1/deployments/{name}/monitoring", Kind.PROJECT, Role.READ, deployment);
         b.route("POST /api/v1/monitoring/run", Kind.ADMIN).audited("monitoring");
+        // The prediction log exported to a table (reading predictions is use; writing the table, edit on its database),
+        // and windows computed on Spark from such a table (recording metrics is edit; reading the table, read).
+        b.roles("POST /api/v1/deployments/{name}/monitoring/export", targets.deploymentAndTableBody("name", Role.USE, Role.EDIT))
+                .body().audited("prediction log of deployment {name}");
+        b.roles("POST /api/v1/deployments/{name}/monitoring/compute", targets.deploymentAndTableBody("name", Role.EDIT, Role.READ))
+                .body().audited("monitoring of deployment {name}");
 
         // The Open Inference Protocol: a model is a deployment.
         b.route("GET /v2/models", Kind.USER);
@@ -293,6 +299,12 @@ public final class AccessPolicy {
 
         /** A batch job request's model (use), its query's tables (read) and its output table (edit). */
         RolesTarget batchJobBody();
+
+        /**
+         * The project of the deployment a path parameter names, with {@code deploymentRole}, and of the Spark database of
+         * the table the body's {@code table} names, with {@code tableRole}: a deployment's monitoring over a table.
+         */
+        RolesTarget deploymentAndTableBody(String parameter, Role deploymentRole, Role tableRole);
 
         /** The project of the model a batch job scores. */
         Target batchJobParameter(String parameter);

@@ -395,6 +395,29 @@ public final class RegistryTargets implements AccessPolicy.Targets {
         };
     }
 
+    @Override
+    public AccessPolicy.RolesTarget deploymentAndTableBody(String parameter, Role deploymentRole, Role tableRole) {
+        return (facts, mayBlock) -> {
+            if (!mayBlock) {
+                return null;
+            }
+            Map<String, Role> roles = new java.util.LinkedHashMap<>();
+            try {
+                Set<String> projects = deploymentProject(String.valueOf(facts.param(parameter)), true);
+                if (projects != null) {
+                    projects.forEach(project -> need(roles, project, deploymentRole));
+                }
+            } catch (CarraraException e) {
+                // A malformed name: the handler names it.
+            }
+            JsonNode body = facts.body();
+            if (body != null && body.isObject() && body.path("table").isTextual()) {
+                need(roles, databaseProject(tableName(body.path("table").asText())), tableRole);
+            }
+            return roles;
+        };
+    }
+
     private static void need(Map<String, Role> roles, String project, Role role) {
         roles.merge(project, role, (a, b) -> a.includes(b) ? a : b);
     }

@@ -41,6 +41,19 @@ final class ApiParameters {
         }
     }
 
+    /** A required ISO date ({@code 2026-12-07}), from a query parameter or a body field. */
+    static java.time.LocalDate date(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " is required: an ISO date such as 2026-12-07", field);
+        }
+        try {
+            return java.time.LocalDate.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CarraraException(INVALID_ARGUMENT, field + " must be an ISO date such as 2026-12-07, not '" + shorten(value) + "'",
+                    field);
+        }
+    }
+
     /**
      * A whole-number query parameter; empty gives {@code fallback}. Parsed here rather than by the
      * framework, whose failure would not say which parameter was wrong.

@@ -358,6 +358,24 @@ public final class QualityMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * Records one window computed elsewhere (a Spark job over an exported prediction log) as the monitor records its own:
+     * series, production metrics, gauges and alerts, under the lock of the deployment's cursor so that the monitor does
+     * not record the same deployment meanwhile.
+     */
+    void recordWindow(MonitoringSettings settings, UUID instance, WindowSize size, Instant start, WindowComputation.Result result) {
+        if (result.metrics().isEmpty()) {
+            return;
+        }
+        Touched window = new Touched(instance, size, start);
+        database.inTransaction(handle -> {
+            cursor(handle, settings.deployment());
+            warnSkipped(settings, window, result.skipped());
+            record(handle, settings, window, result.metrics(), attributes(settings, window, result.rows()), result.bands());
+            return null;
+        });
+    }
+
     /** Monitoring's settings and outcomes, which the monitor reads and the API writes. */
     public MonitoringStore monitoring() {
         return monitoring;

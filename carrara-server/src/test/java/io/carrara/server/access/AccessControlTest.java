@@ -189,7 +189,7 @@ class AccessControlTest {
                     continue;
                 }
                 for (String caller : callers) {
-                    Expected expected = expected(route.getValue(), caller);
+                    Expected expected = expected(ROLES_OF_THE_PATH.getOrDefault(route.getKey(), route.getValue()), caller);
                     if ((expected == Expected.ALLOWED) != allowedPhase) {
                         continue;
                     }
@@ -376,6 +376,23 @@ class AccessControlTest {
         assertThat(names(call("GET", "/api/v1/events?limit=1000", reader, null), "items", "project")).contains("p1");
     }
 
+    @Test
+    void aPredictionLogTableNeedsARoleInItsDatabasesProjectToo() throws Exception {
+        // use on d1's project p1 reads its log, but writing a table of p2 needs edit there; computing needs edit on p1.
+        String user = tokens.get("use");
+        HttpResponse<String> export = call("POST", "/api/v1/deployments/d1/monitoring/export", user,
+                "{\"table\": \"p2.log\", \"from\": \"2026-12-01\"}");
+        assertThat(export.statusCode()).as(export.body()).isEqualTo(403);
+        assertThat(export.body()).contains("p2");
+        HttpResponse<String> compute = call("POST", "/api/v1/deployments/d1/monitoring/compute", user,
+                "{\"table\": \"p1.log\", \"from\": \"2026-12-01\"}");
+        assertThat(compute.statusCode()).as(compute.body()).isEqualTo(403);
+        HttpResponse<String> badDate = call("POST", "/api/v1/deployments/d1/monitoring/export", tokens.get("edit"),
+                "{\"table\": \"p1.log\", \"from\": \"yesterday\"}");
+        assertThat(badDate.statusCode()).as(badDate.body()).isEqualTo(400);
+        assertThat(json(badDate).get("field").asText()).isEqualTo("from");
+    }
+
     private static List<String> names(HttpResponse<String> response, String list, String field) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         List<String> names = new ArrayList<>();
@@ -413,6 +430,14 @@ class AccessControlTest {
     }
 
     private enum Expected { UNAUTHENTICATED, DENIED, ALLOWED }
+
+    /**
+     * Roles requirements that also ask for a role on the deployment of the path (the walk's bodies name no table): as a
+     * project requirement of that role on the walk's deployment.
+     */
+    private static final Map<String, String> ROLES_OF_THE_PATH = Map.of(
+            "POST /api/v1/deployments/:name/monitoring/export", "project use",
+            "POST /api/v1/deployments/:name/monitoring/compute", "project edit");
 
     private static Expected expected(String requirement, String caller) {
         if (requirement.equals("open") || requirement.equals("health")) {
@@ -567,6 +592,9 @@ class AccessControlTest {
         public AccessPolicy.AnonymousCheck anonymousGrpcDeployment() { return (facts, mayBlock) -> false; }
         public AccessPolicy.Target tableParameter(String parameter) { return NONE; }
         public AccessPolicy.RolesTarget batchJobBody() { return (facts, mayBlock) -> Map.of(); }
+        public AccessPolicy.RolesTarget deploymentAndTableBody(String parameter, Role deploymentRole, Role tableRole) {
+            return (facts, mayBlock) -> Map.of();
+        }
         public AccessPolicy.Target batchJobParameter(String parameter) { return NONE; }
         public AccessPolicy.RolesTarget workflowYamlBody() { return (facts, mayBlock) -> Map.of(); }
         public AccessPolicy.RolesTarget workflowRunBody() { return (facts, mayBlock) -> Map.of(); }
