@@ -9,9 +9,14 @@ ALTER TABLE deployment_monitoring ADD window_names VARCHAR(64);
 
 -- The key of a logged prediction, copied from its input by the monitor (the empty string when the input has none),
 -- and how far the monitor has done so per deployment (by when the predictions were made).
+-- Looked up by key first (an IN list on an index's first column is what every supported database can seek), the
+-- deployment compared with the rows found.
 ALTER TABLE predictions ADD outcome_key VARCHAR(256);
-CREATE INDEX ix_predictions_outcome_key ON predictions (deployment, outcome_key, created_at);
+CREATE INDEX ix_predictions_outcome_key ON predictions (outcome_key, deployment);
 ALTER TABLE monitoring_cursors ADD keys_until ${timestamp};
+
+-- Outcomes looked up by prediction id alone when a load checks which it replaces (see predictions' outcome_key).
+CREATE INDEX ix_outcomes_prediction ON outcomes (prediction_id);
 
 -- Keyed outcomes whose prediction is not in the log (yet): one per key (the last one wins). The monitor moves one to
 -- outcomes, under its prediction's id, once a prediction with its key made within the lookback before it is logged.

@@ -344,13 +344,15 @@ public final class MonitoringStore {
         for (int start = 0; start < identified.size(); start += IN_CHUNK) {
             List<Row> chunk = identified.subList(start, Math.min(start + IN_CHUNK, identified.size()));
             List<String> ids = chunk.stream().map(Row::predictionId).toList();
-            Set<String> existing = existing(handle, "outcomes", deployment, ids);
+            Set<String> existing = existing(handle, deployment, ids);
             if (!existing.isEmpty()) {
-                handle.createUpdate("DELETE FROM outcomes WHERE deployment = :deployment AND prediction_id IN (<ids>)")
-                        .bind("deployment", deployment).bindList("ids", new ArrayList<>(existing)).execute();
+                // One primary-key delete each: see logged() for why not one IN list.
+                PreparedBatch delete = handle.prepareBatch("DELETE FROM outcomes WHERE deployment = ? AND prediction_id = ?");
+                existing.forEach(id -> delete.bind(0, deployment).bind(1, id).add());
+                delete.execute();
                 replaced += existing.size();
             }
-            orphans += chunk.size() - existing(handle, "predictions", deployment, ids).size();
+            orphans += chunk.size() - logged(handle, deployment, ids).size();
             PreparedBatch insert = handle.prepareBatch("INSERT INTO outcomes (deployment, prediction_id, outcome, observed_at, received_at,"
                     + " received_by) VALUES (?, ?, ?, ?, ?, ?)");
             for (Row row : chunk) {
@@ -362,9 +364,11 @@ public final class MonitoringStore {
         for (int start = 0; start < waiting.size(); start += IN_CHUNK) {
             List<Row> chunk = waiting.subList(start, Math.min(start + IN_CHUNK, waiting.size()));
             List<String> keys = chunk.stream().map(Row::key).toList();
-            int removed = handle.createUpdate("DELETE FROM keyed_outcomes WHERE deployment = :deployment AND outcome_key IN (<keys>)")
-                    .bind("deployment", deployment).bindList("keys", keys).execute();
-            replaced += removed;
+            PreparedBatch delete = handle.prepareBatch("DELETE FROM keyed_outcomes WHERE deployment = ? AND outcome_key = ?");
+            keys.forEach(key -> delete.bind(0, deployment).bind(1, key).add());
+            for (int count : delete.execute()) {
+                replaced += count > 0 ? 1 : 0;
+            }
             orphans += chunk.size();
             PreparedBatch insert = handle.prepareBatch("INSERT INTO keyed_outcomes (deployment, outcome_key, outcome, observed_at,"
                     + " received_at, received_by) VALUES (?, ?, ?, ?, ?, ?)");
@@ -391,16 +395,21 @@ public final class MonitoringStore {
         String deployment = settings.deployment();
         String field = requireNonNull(settings.outcomeKey(), "the deployment has no outcome key");
         int matched = 0;
+        Instant after = from;
+        String bound = ">";
         while (true) {
+            // Each page starts at the last one's time (its rows there now have keys), so pages never read a row twice.
             List<KeyedPrediction> page = handle.createQuery("SELECT prediction_id, input, created_at FROM predictions WHERE deployment = ?"
-                            + " AND outcome_key IS NULL AND created_at > ? AND created_at <= ? ORDER BY created_at, prediction_id")
-                    .bind(0, deployment).bind(1, toDb(from)).bind(2, toDb(until)).setMaxRows(KEY_PAGE)
+                            + " AND outcome_key IS NULL AND created_at " + bound + " ? AND created_at <= ? ORDER BY created_at, prediction_id")
+                    .bind(0, deployment).bind(1, toDb(after)).bind(2, toDb(until)).setMaxRows(KEY_PAGE)
                     .map((rs, ctx) -> new KeyedPrediction(rs.getString(1), keyText(RegistryJson.readTree(rs.getString(2)).get(field))
                             .orElse(""), fromDb(rs.getObject(3, LocalDateTime.class))))
                     .list();
             if (page.isEmpty()) {
                 return matched;
             }
+            after = page.get(page.size() - 1).createdAt();
+            bound = ">=";
             PreparedBatch update = handle.prepareBatch("UPDATE predictions SET outcome_key = ? WHERE prediction_id = ?");
             page.forEach(prediction -> update.bind(0, prediction.key()).bind(1, prediction.predictionId()).add());
             update.execute();
@@ -445,19 +454,49 @@ public final class MonitoringStore {
     /** The logged predictions of {@code deployment} whose outcome key is one of {@code keys}, by key. */
     private static Map<String, List<KeyedPrediction>> keyedPredictions(Handle handle, String deployment, List<String> keys) {
         Map<String, List<KeyedPrediction>> found = new java.util.HashMap<>();
-        handle.createQuery("SELECT prediction_id, outcome_key, created_at FROM predictions WHERE deployment = :deployment"
-                        + " AND outcome_key IN (<keys>)")
-                .bind("deployment", deployment).bindList("keys", keys)
-                .map((rs, ctx) -> new KeyedPrediction(rs.getString(1), rs.getString(2), fromDb(rs.getObject(3, LocalDateTime.class))))
-                .forEach(prediction -> found.computeIfAbsent(prediction.key(), key -> new ArrayList<>()).add(prediction));
+        // By key alone (the index's first column), the deployment compared here: see logged().
+        handle.createQuery("SELECT prediction_id, outcome_key, created_at, deployment FROM predictions WHERE outcome_key IN (<keys>)")
+                .bindList("keys", keys)
+                .map((rs, ctx) -> deployment.equals(rs.getString(4))
+                        ? new KeyedPrediction(rs.getString(1), rs.getString(2), fromDb(rs.getObject(3, LocalDateTime.class))) : null)
+                .forEach(prediction -> {
+                    if (prediction != null) {
+                        found.computeIfAbsent(prediction.key(), key -> new ArrayList<>()).add(prediction);
+                    }
+                });
         return found;
     }
 
-    /** Which of {@code ids} have a row of {@code deployment} in {@code table} (outcomes or predictions). */
-    private static Set<String> existing(Handle handle, String table, String deployment, List<String> ids) {
-        return new HashSet<>(handle.createQuery("SELECT prediction_id FROM " + table + " WHERE deployment = :deployment"
-                        + " AND prediction_id IN (<ids>)")
-                .bind("deployment", deployment).bindList("ids", ids).mapTo(String.class).list());
+    /** Which of {@code ids} have an outcome of {@code deployment}: by id alone and the deployment compared here, as logged(). */
+    private static Set<String> existing(Handle handle, String deployment, List<String> ids) {
+        Set<String> found = new HashSet<>();
+        handle.createQuery("SELECT prediction_id, deployment FROM outcomes WHERE prediction_id IN (<ids>)")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> deployment.equals(rs.getString(2)) ? rs.getString(1) : null)
+                .forEach(id -> {
+                    if (id != null) {
+                        found.add(id);
+                    }
+                });
+        return found;
+    }
+
+    /**
+     * Which of {@code ids} are logged predictions of {@code deployment}. Looked up by id alone (the log's primary key) and
+     * the deployment compared here: with the deployment in the condition, H2 chose the index on (deployment,
+     * created_at) and read every prediction of the deployment for each chunk, so a load slowed as the log grew.
+     */
+    private static Set<String> logged(Handle handle, String deployment, List<String> ids) {
+        Set<String> found = new HashSet<>();
+        handle.createQuery("SELECT prediction_id, deployment FROM predictions WHERE prediction_id IN (<ids>)")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> deployment.equals(rs.getString(2)) ? rs.getString(1) : null)
+                .forEach(id -> {
+                    if (id != null) {
+                        found.add(id);
+                    }
+                });
+        return found;
     }
 
     /** The observation time: now when absent; an ISO-8601 instant or date-time with offset; not in the future. */
