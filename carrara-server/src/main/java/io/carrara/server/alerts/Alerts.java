@@ -30,8 +30,8 @@ public final class Alerts {
     private static final Logger log = LoggerFactory.getLogger(Alerts.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** The severities, least severe first. */
-    public static final List<String> SEVERITIES = List.of("info", "warning", "critical");
+    /** The severities, least severe first: the ones a rule's alert action takes. */
+    public static final List<String> SEVERITIES = io.carrara.rules.ActionKind.SEVERITIES;
 
     /**
      * One alert: about {@code project} (null: no project, so no webhooks), raised by {@code source} ({@code rule:NAME},
