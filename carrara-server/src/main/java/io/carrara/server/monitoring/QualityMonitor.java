@@ -146,9 +146,7 @@ public final class QualityMonitor implements AutoCloseable {
                         }
                         return null;
                     }).list();
-            for (Touched window : touched) {
-                compute(handle, settings, window);
-            }
+            computeQuality(handle, settings, touched);
             int drifted = drift(handle, settings, now);
             handle.createUpdate("UPDATE monitoring_cursors SET received_until = ?, last_run_at = ? WHERE deployment = ?")
                     .bind(0, toDb(until.isAfter(from) ? until : from)).bind(1, toDb(now)).bind(2, deployment).execute();
@@ -199,13 +197,13 @@ public final class QualityMonitor implements AutoCloseable {
                 }).list();
         Map<UUID, Optional<io.carrara.monitoring.drift.Profile>> references = new java.util.HashMap<>();
         int computed = 0;
-        for (Touched window : touched) {
-            Optional<io.carrara.monitoring.drift.Profile> reference = references.computeIfAbsent(window.instance(), instance -> handle
+        for (List<Touched> day : byInstanceDay(touched)) {
+            Optional<io.carrara.monitoring.drift.Profile> reference = references.computeIfAbsent(day.get(0).instance(), instance -> handle
                     .createQuery("SELECT profile FROM instance_profiles WHERE instance_id = ?").bind(0, instance.toString())
                     .mapTo(String.class).findOne().map(io.carrara.monitoring.drift.ProfileJson::read));
             if (reference.isPresent()) {
-                driftOf(handle, settings, window, reference.get());
-                computed++;
+                driftOf(handle, settings, day, reference.get());
+                computed += day.size();
             }
         }
         Instant until = now.minus(settle);
@@ -214,20 +212,72 @@ public final class QualityMonitor implements AutoCloseable {
         return computed;
     }
 
-    private void driftOf(Handle handle, MonitoringSettings settings, Touched window, io.carrara.monitoring.drift.Profile reference) {
-        Instant end = window.start().plus(window.window().length());
-        WindowComputation computation = new WindowComputation(settings.task(), Optional.of(reference));
-        handle.createQuery("SELECT input, output FROM predictions WHERE deployment = ? AND instance_id = ? AND created_at >= ?"
-                        + " AND created_at < ?")
-                .bind(0, settings.deployment()).bind(1, window.instance().toString()).bind(2, toDb(window.start())).bind(3, toDb(end))
-                .map((rs, ctx) -> {
-                    computation.addInput(RegistryJson.readTree(rs.getString(1)), RegistryJson.readTree(rs.getString(2)));
-                    return null;
-                }).list();
-        WindowComputation.Result drift = computation.drift();
-        if (!drift.metrics().isEmpty()) {
-            record(handle, settings, window, drift.metrics(), attributes(settings, window, drift.rows()), drift.bands());
+    /**
+     * The touched windows grouped by instance and UTC day, in order: every window size divides a day, so each window lies
+     * in one day, and one read of a day's rows (those the day's touched windows span) feeds all of them.
+     */
+    private static List<List<Touched>> byInstanceDay(Set<Touched> touched) {
+        Map<List<Object>, List<Touched>> days = new LinkedHashMap<>();
+        for (Touched window : touched) {
+            days.computeIfAbsent(List.of(window.instance(), DAY.floor(window.start())), key -> new ArrayList<>()).add(window);
         }
+        return new ArrayList<>(days.values());
+    }
+
+    private static final WindowSize DAY = WindowSize.parse("1d", "window");
+
+    /** One instance-day's touched windows, each with its computation, found by size and start for each row read. */
+    private static final class DayWindows {
+        final Map<WindowSize, Map<Instant, WindowComputation>> bySize = new LinkedHashMap<>();
+        final Map<Touched, WindowComputation> computations = new LinkedHashMap<>();
+        final Instant from;
+        final Instant to;
+
+        DayWindows(List<Touched> windows, MonitoringTask task, Optional<io.carrara.monitoring.drift.Profile> reference) {
+            Instant first = null;
+            Instant last = null;
+            for (Touched window : windows) {
+                WindowComputation computation = new WindowComputation(task, reference);
+                computations.put(window, computation);
+                bySize.computeIfAbsent(window.window(), size -> new java.util.HashMap<>()).put(window.start(), computation);
+                Instant end = window.start().plus(window.window().length());
+                first = first == null || window.start().isBefore(first) ? window.start() : first;
+                last = last == null || end.isAfter(last) ? end : last;
+            }
+            this.from = first;
+            this.to = last;
+        }
+
+        /** The computations of the touched windows a row made at {@code made} falls in. */
+        void forEach(Instant made, java.util.function.Consumer<WindowComputation> each) {
+            bySize.forEach((size, starts) -> {
+                WindowComputation computation = starts.get(size.floor(made));
+                if (computation != null) {
+                    each.accept(computation);
+                }
+            });
+        }
+    }
+
+    /** The drift of one instance-day's touched windows, from one read of the logged inputs they span. */
+    private void driftOf(Handle handle, MonitoringSettings settings, List<Touched> windows, io.carrara.monitoring.drift.Profile reference) {
+        DayWindows day = new DayWindows(windows, settings.task(), Optional.of(reference));
+        handle.createQuery("SELECT created_at, input, output FROM predictions WHERE deployment = ? AND instance_id = ? AND created_at >= ?"
+                        + " AND created_at < ?")
+                .bind(0, settings.deployment()).bind(1, windows.get(0).instance().toString()).bind(2, toDb(day.from)).bind(3, toDb(day.to))
+                .map((rs, ctx) -> {
+                    Instant made = fromDb(rs.getObject(1, LocalDateTime.class));
+                    JsonNode input = RegistryJson.readTree(rs.getString(2));
+                    JsonNode output = RegistryJson.readTree(rs.getString(3));
+                    day.forEach(made, computation -> computation.addInput(input, output));
+                    return made;
+                }).forEach(made -> { });   // streamed: nothing kept per row
+        day.computations.forEach((window, computation) -> {
+            WindowComputation.Result drift = computation.drift();
+            if (!drift.metrics().isEmpty()) {
+                record(handle, settings, window, drift.metrics(), attributes(settings, window, drift.rows()), drift.bands());
+            }
+        });
     }
 
     /** A window metric's attributes: the window, its start and end, the deployment and the rows it was computed from. */
@@ -255,22 +305,32 @@ public final class QualityMonitor implements AutoCloseable {
                 .orElseThrow();
     }
 
-    /** Recomputes one window of one instance from all of its joined rows, and records its metrics. */
-    private void compute(Handle handle, MonitoringSettings settings, Touched window) {
-        Instant end = window.start().plus(window.window().length());
-        WindowComputation computation = new WindowComputation(settings.task(), Optional.empty());
-        handle.createQuery("SELECT p.output, o.outcome FROM predictions p JOIN outcomes o"
-                        + " ON o.deployment = p.deployment AND o.prediction_id = p.prediction_id"
-                        + " WHERE p.deployment = ? AND p.instance_id = ? AND p.created_at >= ? AND p.created_at < ?")
-                .bind(0, settings.deployment()).bind(1, window.instance().toString()).bind(2, toDb(window.start())).bind(3, toDb(end))
-                .map((rs, ctx) -> {
-                    computation.addOutcome(RegistryJson.readTree(rs.getString(1)), rs.getString(2));
-                    return null;
-                }).list();
-        WindowComputation.Result quality = computation.quality();
-        warnSkipped(settings, window, quality.skipped());
-        if (!quality.metrics().isEmpty()) {
-            record(handle, settings, window, quality.metrics(), attributes(settings, window, quality.rows()), Map.of());
+    /**
+     * Recomputes each touched window from all of its joined rows, and records its metrics: one read of the joined rows
+     * per instance and day, feeding every touched window of that day.
+     */
+    private void computeQuality(Handle handle, MonitoringSettings settings, Set<Touched> touched) {
+        for (List<Touched> windows : byInstanceDay(touched)) {
+            DayWindows day = new DayWindows(windows, settings.task(), Optional.empty());
+            handle.createQuery("SELECT p.created_at, p.output, o.outcome FROM predictions p JOIN outcomes o"
+                            + " ON o.deployment = p.deployment AND o.prediction_id = p.prediction_id"
+                            + " WHERE p.deployment = ? AND p.instance_id = ? AND p.created_at >= ? AND p.created_at < ?")
+                    .bind(0, settings.deployment()).bind(1, windows.get(0).instance().toString()).bind(2, toDb(day.from))
+                    .bind(3, toDb(day.to))
+                    .map((rs, ctx) -> {
+                        Instant made = fromDb(rs.getObject(1, LocalDateTime.class));
+                        JsonNode output = RegistryJson.readTree(rs.getString(2));
+                        String outcome = rs.getString(3);
+                        day.forEach(made, computation -> computation.addOutcome(output, outcome));
+                        return made;
+                    }).forEach(made -> { });   // streamed: nothing kept per row
+            day.computations.forEach((window, computation) -> {
+                WindowComputation.Result quality = computation.quality();
+                warnSkipped(settings, window, quality.skipped());
+                if (!quality.metrics().isEmpty()) {
+                    record(handle, settings, window, quality.metrics(), attributes(settings, window, quality.rows()), Map.of());
+                }
+            });
         }
     }
 
