@@ -6,22 +6,22 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** A markdown table printed as the benchmark goes (text columns left-aligned, figures right), and the number formats of its cells. */
-final class MarkdownTable {
+public final class MarkdownTable {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
     private int textColumns = 1;
 
-    MarkdownTable(String... header) {
+    public MarkdownTable(String... header) {
         this.header = List.of(header);
     }
 
     /** The first {@code columns} columns hold text and are left-aligned (default 1). */
-    MarkdownTable textColumns(int columns) {
+    public MarkdownTable textColumns(int columns) {
         this.textColumns = columns;
         return this;
     }
 
-    MarkdownTable add(String... cells) {
+    public MarkdownTable add(String... cells) {
         if (cells.length != header.size()) {
             throw new IllegalArgumentException(cells.length + " cells for " + header.size() + " columns");
         }
@@ -29,7 +29,7 @@ final class MarkdownTable {
         return this;
     }
 
-    String render() {
+    public String render() {
         StringBuilder out = new StringBuilder();
         out.append("| ").append(String.join(" | ", header)).append(" |\n|");
         for (int i = 0; i < header.size(); i++) {
