@@ -93,6 +93,8 @@ public final class ServerBenchmark implements Callable<Integer> {
     private static final double TARGET_P99_MILLIS_FEATURES = 3.0;
     private static final int TARGET_RATE = 2_000;
     private static final int PREWARM_CONCURRENCY = 4;
+    /** Logged predictions read back per request when counting them (the server's most). */
+    private static final int LOG_PAGE = 10_000;
 
     /** What to measure. */
     enum Scenario {
@@ -226,6 +228,12 @@ public final class ServerBenchmark implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "4242", description = "Seed of the request rows (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--log-sample-rate", paramLabel = "RATE",
+            description = "The load deployments' logSampleRate, 0 to 1: the share of predictions written to the prediction log"
+                    + " (default: not set, so nothing is logged). Each table then notes the predictions queued to the log and"
+                    + " dropped in its windows, and the end of the run counts the rows the log holds")
+    Double logSampleRate;
+
     private final PrintStream out = System.out;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final List<String> targetChecks = new ArrayList<>();
@@ -324,8 +332,9 @@ public final class ServerBenchmark implements Callable<Integer> {
                 return;
             }
             Map<DeploymentKind, String> names = new LinkedHashMap<>();
+            Instant loadStarted = Instant.now().minusSeconds(60);   // the server's clock may be a little behind this one
             String plain = "bench-" + run + "-trips";
-            deploy(client, DeploymentDefinition.pinned(plain, instance.id()), trips.get(0), deployed);
+            deploy(client, DeploymentDefinition.pinned(plain, instance.id()).withLogSampleRate(logSampleRate), trips.get(0), deployed);
             if (deployments.contains(DeploymentKind.PLAIN)) {
                 names.put(DeploymentKind.PLAIN, plain);
             }
@@ -347,6 +356,9 @@ public final class ServerBenchmark implements Callable<Integer> {
                         maxThroughput(target, metrics, deployment.getKey(), deployment.getValue());
                     }
                 }
+            }
+            if (logSampleRate != null) {
+                countLogged(client, metrics, names.values(), loadStarted);
             }
             if (!targetChecks.isEmpty()) {
                 out.println("### Against the targets (p99 at " + MarkdownTable.count(TARGET_RATE) + " rps)");
@@ -501,7 +513,8 @@ public final class ServerBenchmark implements Callable<Integer> {
         }
         String name = "bench-" + run + "-trips-features";
         deploy(client, DeploymentDefinition.pinned(name, instance.id())
-                .withFeatures(List.of(new FeatureLookup(group, "id", List.of(TripsRequests.FEATURE))), MissingFeatures.REJECT), trips.get(0),
+                .withFeatures(List.of(new FeatureLookup(group, "id", List.of(TripsRequests.FEATURE))), MissingFeatures.REJECT)
+                .withLogSampleRate(logSampleRate), trips.get(0),
                 deployed);
         Trip trip = trips.get(trips.size() - 1);
         JsonNode withLookup = predictOne(client, name, trip, false);
@@ -641,6 +654,7 @@ public final class ServerBenchmark implements Callable<Integer> {
                         MarkdownTable.millisFromMicros(result.sendLag().getMaxValue())));
             }
             errorNote(rate + " rps", result).ifPresent(notes::add);
+            logNote(rate + " rps", window.server).ifPresent(notes::add);
             if (rate == TARGET_RATE && latency.getTotalCount() > 0) {
                 double target99 = kind == DeploymentKind.PLAIN ? TARGET_P99_MILLIS_PLAIN : TARGET_P99_MILLIS_FEATURES;
                 double p99 = latency.getValueAtPercentile(99) / 1_000.0;
@@ -675,6 +689,7 @@ public final class ServerBenchmark implements Callable<Integer> {
                     MarkdownTable.bucketQuantile(window.server.latency().quantile(0.5)),
                     MarkdownTable.bucketQuantile(window.server.latency().quantile(0.99)), serverMean(window.server));
             errorNote(concurrency + " in flight", result).ifPresent(notes::add);
+            logNote(concurrency + " in flight", window.server).ifPresent(notes::add);
         }
         out.printf("### %s, %s deployment (%s): maximum throughput, closed loop%n%n", target.label(), kind.option,
                 kind.description);
@@ -711,6 +726,51 @@ public final class ServerBenchmark implements Callable<Integer> {
                 + " its latencies cover the successful ones only", run, result.failed(), result.requests(),
                 result.errorKinds().entrySet().stream().map(entry -> entry.getKey() + ": " + entry.getValue())
                         .collect(Collectors.joining(", "))));
+    }
+
+    /** With --log-sample-rate: what the server queued to the prediction log and lost in the window, from its counters. */
+    private Optional<String> logNote(String run, ServerMetrics.Window server) {
+        if (logSampleRate == null) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "prediction log at %s (logSampleRate %s): %,d predictions queued to it in the"
+                + " window (%s), %,d dropped (%s)", run, logSampleRate, server.logged(), ServerMetrics.LOGGED, server.logDropped(),
+                ServerMetrics.LOG_DROPPED));
+    }
+
+    /**
+     * With --log-sample-rate: the rows each load deployment's prediction log holds, read back page by page over
+     * {@code GET /api/v1/deployments/{name}/predictions} (the proof that the predictions were written, not only queued),
+     * beside the server's counters over the whole run.
+     */
+    private void countLogged(CarraraClient client, ServerMetrics metrics, java.util.Collection<String> deployments, Instant from) {
+        sleep(2_000);   // the log's writer thread empties its queue after the last answer
+        String exposition = metrics.scrape().join();
+        out.println("### Prediction log");
+        out.println();
+        for (String deployment : deployments) {
+            Set<String> ids = new java.util.HashSet<>();
+            Instant pageFrom = from;
+            Instant to = Instant.now().plusSeconds(60);
+            while (true) {
+                List<io.carrara.api.predict.LoggedPrediction> page = client.deployments().loggedPredictions(deployment, pageFrom, to,
+                        LOG_PAGE);
+                int before = ids.size();
+                page.forEach(prediction -> ids.add(prediction.id()));
+                if (page.size() < LOG_PAGE || ids.size() == before) {
+                    break;
+                }
+                // The next page starts at the last one's time (inclusive): ids already counted are not counted again.
+                pageFrom = page.get(page.size() - 1).createdAt();
+            }
+            Map<String, String> labels = Map.of("deployment", deployment);
+            out.printf(Locale.ROOT, "- %s (logSampleRate %s): %,d rows in the prediction log; over the whole run the server counted"
+                    + " %,.0f requests, %,.0f predictions queued to the log and %,.0f dropped%n", deployment, logSampleRate, ids.size(),
+                    PrometheusText.total(exposition, "carrara_predictions_requests_total", labels),
+                    PrometheusText.total(exposition, ServerMetrics.LOGGED, labels),
+                    PrometheusText.total(exposition, ServerMetrics.LOG_DROPPED, labels));
+        }
+        out.println();
     }
 
     private static String serverMean(ServerMetrics.Window server) {
@@ -769,6 +829,9 @@ public final class ServerBenchmark implements Callable<Integer> {
         out.printf("- client: Armeria, %d event-loop thread(s), REST over %s, gRPC over HTTP/2, at most %d requests in flight,"
                 + " timeout %d ms%n", clientThreads, http.equals("h2c") ? "HTTP/2 (h2c)" : "an HTTP/1.1 connection pool",
                 maxInFlight, timeoutMillis);
+        if (logSampleRate != null) {
+            out.printf(Locale.ROOT, "- prediction log: the load deployments log at logSampleRate %s%n", logSampleRate);
+        }
         if (features) {
             out.println("- features deployment: " + (server == null ? "the server's own feature store (start it with"
                     + " --set features.store=redis for Redis)" : "Redis at " + redisUrl + ", key prefix carrara-bench:" + run + ":"));

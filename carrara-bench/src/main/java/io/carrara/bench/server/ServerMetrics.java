@@ -19,6 +19,8 @@ final class ServerMetrics {
     static final String LATENCY = "carrara_predictions_latency_seconds";
     static final String ERRORS = "carrara_predictions_errors_total";
     static final String MODEL_LOAD = "carrara_model_load_seconds";
+    static final String LOGGED = "carrara_predictions_logged_total";
+    static final String LOG_DROPPED = "carrara_predictions_log_dropped_total";
 
     private final WebClient client;
 
@@ -39,14 +41,21 @@ final class ServerMetrics {
         return response.contentUtf8();
     }
 
-    /** A window of one deployment: the latency histogram's delta and the errors counted in it. */
-    record Window(PrometheusHistogram latency, long errors) {
+    /**
+     * A window of one deployment: the latency histogram's delta, the errors counted in it, and the predictions queued to the
+     * prediction log and dropped from it.
+     */
+    record Window(PrometheusHistogram latency, long errors, long logged, long logDropped) {
         static Window between(String before, String after, String deployment) {
             Map<String, String> labels = Map.of("deployment", deployment);
             PrometheusHistogram latency = PrometheusHistogram.parse(after, LATENCY, labels)
                     .minus(PrometheusHistogram.parse(before, LATENCY, labels));
-            long errors = Math.round(PrometheusText.total(after, ERRORS, labels) - PrometheusText.total(before, ERRORS, labels));
-            return new Window(latency, errors);
+            return new Window(latency, delta(before, after, ERRORS, labels), delta(before, after, LOGGED, labels),
+                    delta(before, after, LOG_DROPPED, labels));
+        }
+
+        private static long delta(String before, String after, String counter, Map<String, String> labels) {
+            return Math.round(PrometheusText.total(after, counter, labels) - PrometheusText.total(before, counter, labels));
         }
     }
 
