@@ -22,7 +22,8 @@ for part in "${parts[@]}"; do
   case "$part" in
     store)
       # shellcheck disable=SC2086 # MONITORING_OPTIONS is a list of options
-      java "-Xmx${HEAP:-2g}" -cp carrara-bench/target/carrara-bench.jar:carrara-server/target/carrara-server.jar \
+      # Both jars hold a logback.xml; the status lines logback prints about that are not the benchmark's output.
+      java "-Xmx${HEAP:-2g}" -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp carrara-bench/target/carrara-bench.jar:carrara-server/target/carrara-server.jar \
         io.carrara.bench.monitoring.MonitoringBenchmark ${MONITORING_OPTIONS:-}
       ;;
     logging)

@@ -122,9 +122,15 @@ public final class MonitoringBenchmark implements Callable<Integer> {
                     + MonitoringStore.MAX_OUTCOMES_PER_LOAD + "; default: ${DEFAULT-VALUE})")
     int newOutcomes;
 
-    @Option(names = "--repetitions", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--repetitions", paramLabel = "N", defaultValue = "3",
             description = "Incremental runs of each kind, each after fresh outcomes (default: ${DEFAULT-VALUE})")
     int repetitions;
+
+    @Option(names = "--outcome-load-budget", paramLabel = "SECONDS", defaultValue = "180",
+            description = "The day's outcomes go through MonitoringStore.loadOutcomes until this long was spent loading them; the"
+                    + " rest are written with plain batched INSERTs, and so are the incremental runs' outcomes but for one load"
+                    + " timed through loadOutcomes at the full size; the output says so (default: ${DEFAULT-VALUE})")
+    double outcomeLoadBudget;
 
     @Option(names = "--profile-rows", paramLabel = "N", defaultValue = "100000",
             description = "Reference rows the instance's profile is built from (default: ${DEFAULT-VALUE})")
@@ -161,6 +167,9 @@ public final class MonitoringBenchmark implements Callable<Integer> {
     Path modelDir;
 
     private final PrintStream out = System.out;
+    /** Set once loadOutcomes used its budget: outcomes then go in with plain INSERTs, but for one load through it. */
+    private boolean outcomesByInsert;
+    private boolean probedAtFullSize;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new MonitoringBenchmark()).execute(args));
@@ -287,22 +296,35 @@ public final class MonitoringBenchmark implements Callable<Integer> {
         out.printf(Locale.ROOT, "- logged %,d predictions in %.1f s (%,.0f a second)%n", predictions, insert,
                 predictions / insert);
 
-        // The outcomes, observed half an hour after their prediction, in loads of at most 10,000.
-        double loadSeconds = 0;
-        int loads = 0;
-        for (int first = 0; first < predictions; first += MonitoringStore.MAX_OUTCOMES_PER_LOAD) {
-            int last = Math.min(predictions, first + MonitoringStore.MAX_OUTCOMES_PER_LOAD);
-            List<NewOutcome> batch = new ArrayList<>(last - first);
-            for (int index = first; index < last; index++) {
-                Instant made = LoggedTrips.spread(day, Duration.ofDays(1), index, predictions);
-                batch.add(trips.outcome(index, made, made.plus(Duration.ofMinutes(30)).toString()));
+        // The outcomes, observed half an hour after their prediction, in loads of at most 10,000 while the budget lasts.
+        MadeAt inDay = index -> LoggedTrips.spread(day, Duration.ofDays(1), index, predictions);
+        List<Double> loadTimes = new ArrayList<>();
+        int loaded = 0;
+        while (loaded < predictions && loadTimes.stream().mapToDouble(Double::doubleValue).sum() < outcomeLoadBudget) {
+            int size = Math.min(predictions - loaded, MonitoringStore.MAX_OUTCOMES_PER_LOAD);
+            loadTimes.add(load(wiring, outcomes(trips, loaded, size, inDay, true)));
+            loaded += size;
+            if (loadTimes.size() % 10 == 0) {
+                out.printf(Locale.ROOT, "- outcomes: %,d loaded; load %d took %.2f s%n", loaded, loadTimes.size(),
+                        loadTimes.get(loadTimes.size() - 1));
             }
-            loadSeconds += load(wiring, batch);
-            loads++;
         }
-        results.table.add("load " + count(predictions) + " outcomes (MonitoringStore.loadOutcomes, " + count(loads) + " loads of "
-                + count(MonitoringStore.MAX_OUTCOMES_PER_LOAD) + ")", rate(predictions, loadSeconds), "", "", seconds(loadSeconds), "");
-        out.printf(Locale.ROOT, "- loaded %,d outcomes in %.1f s (%,.0f a second)%n", predictions, loadSeconds, predictions / loadSeconds);
+        double loadSeconds = loadTimes.stream().mapToDouble(Double::doubleValue).sum();
+        results.table.add("load " + count(loaded) + " outcomes (MonitoringStore.loadOutcomes, " + count(loadTimes.size())
+                + " loads of up to " + count(MonitoringStore.MAX_OUTCOMES_PER_LOAD) + "; " + loadTrend(loadTimes) + ")",
+                rate(loaded, loadSeconds), "", "", seconds(loadSeconds), "");
+        out.printf(Locale.ROOT, "- loaded %,d outcomes in %.1f s (%,.0f a second; %s)%n", loaded, loadSeconds, loaded / loadSeconds,
+                loadTrend(loadTimes));
+        outcomesByInsert = loaded < predictions;
+        probedAtFullSize = false;
+        if (loaded < predictions) {
+            double insertSeconds = insertOutcomes(wiring, trips, loaded, predictions - loaded, inDay);
+            results.table.add("**the other " + count(predictions - loaded) + " outcomes with plain INSERTs**: loadOutcomes had"
+                    + " used its budget of " + seconds(outcomeLoadBudget), rate(predictions - loaded, insertSeconds), "", "",
+                    seconds(insertSeconds), "");
+            out.printf(Locale.ROOT, "- LOADING THROUGH loadOutcomes STOPPED AFTER %.0f s, AT %,d OUTCOMES; the other %,d were written"
+                    + " with plain batched INSERTs in %.1f s%n", loadSeconds, loaded, predictions - loaded, insertSeconds);
+        }
 
         long[] next = {predictions};
         Run first = monitor(wiring);
@@ -347,40 +369,65 @@ public final class MonitoringBenchmark implements Callable<Integer> {
      */
     private void incremental(Wiring wiring, LoggedTrips trips, Instant day, long[] next, Results results, String suffix) {
         List<Run> late = new ArrayList<>();
+        List<Double> lateLoads = new ArrayList<>();
         for (int repetition = 0; repetition < repetitions; repetition++) {
             Instant hour = day.plus(Duration.ofHours((FIRST_LATE_HOUR + repetition) % 24));
             long first = next[0];
-            log(wiring, trips, first, newOutcomes, index -> LoggedTrips.spread(hour, Duration.ofHours(1), index - first, newOutcomes));
-            load(wiring, outcomes(trips, first, newOutcomes, index -> LoggedTrips.spread(hour, Duration.ofHours(1), index - first,
-                    newOutcomes), true));
+            MadeAt inHour = index -> LoggedTrips.spread(hour, Duration.ofHours(1), index - first, newOutcomes);
+            log(wiring, trips, first, newOutcomes, inHour);
+            loadIncremental(wiring, trips, first, inHour, true).ifPresent(lateLoads::add);
             next[0] += newOutcomes;
             late.add(monitor(wiring));
         }
         add(results, "incremental, late: " + count(newOutcomes) + " new predictions within one hour of the day and their outcomes"
-                + suffix, late, wiring);
+                + suffix, late, lateLoads, wiring);
         List<Run> live = new ArrayList<>();
+        List<Double> liveLoads = new ArrayList<>();
         for (int repetition = 0; repetition < repetitions; repetition++) {
             Instant since = Instant.now().truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
             Duration span = Duration.ofMillis(200);
             sleep(span.toMillis() + 1);
             long first = next[0];
-            log(wiring, trips, first, newOutcomes, index -> LoggedTrips.spread(since, span, index - first, newOutcomes));
-            load(wiring, outcomes(trips, first, newOutcomes, index -> LoggedTrips.spread(since, span, index - first, newOutcomes), false));
+            MadeAt sinceLastRun = index -> LoggedTrips.spread(since, span, index - first, newOutcomes);
+            log(wiring, trips, first, newOutcomes, sinceLastRun);
+            loadIncremental(wiring, trips, first, sinceLastRun, false).ifPresent(liveLoads::add);
             next[0] += newOutcomes;
             live.add(monitor(wiring));
         }
         add(results, "incremental, live: " + count(newOutcomes) + " new predictions made since the last run (today) and their"
-                + " outcomes" + suffix, live, wiring);
+                + " outcomes" + suffix, live, liveLoads, wiring);
     }
 
-    private void add(Results results, String step, List<Run> runs, Wiring wiring) {
+    /**
+     * An incremental run's outcomes: through loadOutcomes, timed, unless it used its budget on the day's outcomes; then with
+     * plain INSERTs (untimed), but for the first such load, which goes through loadOutcomes to time it at the full size.
+     */
+    private java.util.Optional<Double> loadIncremental(Wiring wiring, LoggedTrips trips, long first, MadeAt clock,
+            boolean observedLater) {
+        List<NewOutcome> outcomes = outcomes(trips, first, newOutcomes, clock, observedLater);
+        if (!outcomesByInsert || !probedAtFullSize) {
+            probedAtFullSize = true;
+            return java.util.Optional.of(load(wiring, outcomes));
+        }
+        insertOutcomes(wiring, outcomes);
+        return java.util.Optional.empty();
+    }
+
+    private void add(Results results, String step, List<Run> runs, List<Double> loads, Wiring wiring) {
         double[] times = runs.stream().mapToDouble(Run::seconds).sorted().toArray();
-        String windows = runs.stream().map(run -> Integer.toString(run.windows)).distinct().collect(Collectors.joining("/"));
-        String metrics = runs.stream().map(run -> Long.toString(run.metrics)).distinct().collect(Collectors.joining("/"));
+        String windows = runs.stream().map(run -> Integer.toString(run.windows())).distinct().collect(Collectors.joining("/"));
+        String metrics = runs.stream().map(run -> Long.toString(run.metrics())).distinct().collect(Collectors.joining("/"));
         long heap = runs.stream().mapToLong(Run::heapPeak).max().orElse(0);
-        results.table.add(step, data(wiring), windows, metrics, String.format(Locale.ROOT, "median %s (%s–%s)", seconds(median(times)),
-                seconds(times[0]), seconds(times[times.length - 1])), megabytes(heap));
-        out.printf(Locale.ROOT, "- %s: %s%n", step, runs.stream().map(Run::toString).collect(Collectors.joining("; ")));
+        results.table.add(step, data(wiring), windows, metrics, spread(times), megabytes(heap));
+        if (!loads.isEmpty()) {
+            results.table.add("… the load of its " + count(newOutcomes) + " outcomes before " + (loads.size() == runs.size()
+                    ? "each run" : loads.size() + " of the runs (the others by plain INSERTs)") + " (loadOutcomes)", "", "", "",
+                    spread(loads.stream().mapToDouble(Double::doubleValue).sorted().toArray()), "");
+        } else {
+            results.table.add("… its outcomes written with plain INSERTs (loadOutcomes had used its budget)", "", "", "", "", "");
+        }
+        out.printf(Locale.ROOT, "- %s: %s; loads %s%n", step, runs.stream().map(Run::toString).collect(Collectors.joining("; ")),
+                loads.stream().map(seconds -> String.format(Locale.ROOT, "%.2f s", seconds)).collect(Collectors.joining(", ")));
     }
 
     // ---- the steps
@@ -418,6 +465,48 @@ public final class MonitoringBenchmark implements Callable<Integer> {
             outcomes.add(trips.outcome(index, made, observedLater ? made.plus(Duration.ofMinutes(30)).toString() : null));
         }
         return outcomes;
+    }
+
+    /**
+     * Writes outcomes first .. first + count - 1 as loadOutcomes stores them (the class as "0" or "1", observed half an hour
+     * after the prediction, received now), with plain batched INSERTs in transactions of 10,000; answers the time.
+     */
+    private static double insertOutcomes(Wiring wiring, LoggedTrips trips, long first, long count, MadeAt clock) {
+        double spent = 0;
+        for (long start = first; start < first + count; start += MonitoringStore.MAX_OUTCOMES_PER_LOAD) {
+            long end = Math.min(first + count, start + MonitoringStore.MAX_OUTCOMES_PER_LOAD);
+            spent += insertOutcomes(wiring, outcomes(trips, start, (int) (end - start), clock, true));
+        }
+        return spent;
+    }
+
+    /** One transaction of plain batched INSERTs, the rows as loadOutcomes would store them; answers its time. */
+    private static double insertOutcomes(Wiring wiring, List<NewOutcome> outcomes) {
+        long started = System.nanoTime();
+        wiring.database().inTransaction(handle -> {
+            Instant now = DatabaseTimes.now();
+            for (int from = 0; from < outcomes.size(); from += 500) {
+                var batch = handle.prepareBatch("INSERT INTO outcomes (deployment, prediction_id, outcome, observed_at, received_at,"
+                        + " received_by) VALUES (?, ?, ?, ?, ?, ?)");
+                for (NewOutcome outcome : outcomes.subList(from, Math.min(from + 500, outcomes.size()))) {
+                    Instant observed = outcome.observedAt() == null ? now : Instant.parse(outcome.observedAt());
+                    batch.bind(0, DEPLOYMENT).bind(1, outcome.predictionId()).bind(2, outcome.outcome().asInt() == 1 ? "1" : "0")
+                            .bind(3, DatabaseTimes.toDb(observed)).bind(4, DatabaseTimes.toDb(now)).bind(5, USER).add();
+                }
+                batch.execute();
+            }
+            return null;
+        });
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    /** The first load's time, the last one's, and the slowest: how loading grows with the tables. */
+    private static String loadTrend(List<Double> times) {
+        if (times.isEmpty()) {
+            return "none";
+        }
+        return String.format(Locale.ROOT, "the first took %.2f s, the last %.2f s, the slowest %.2f s", times.get(0),
+                times.get(times.size() - 1), times.stream().mapToDouble(Double::doubleValue).max().orElse(0));
     }
 
     /** One load of outcomes, checked to be all accepted and joined; answers its time. */
@@ -632,6 +721,11 @@ public final class MonitoringBenchmark implements Callable<Integer> {
     static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String spread(double[] sorted) {
+        return String.format(Locale.ROOT, "median %s (%s–%s)", seconds(median(sorted)), seconds(sorted[0]),
+                seconds(sorted[sorted.length - 1]));
     }
 
     private static String seconds(double seconds) {
