@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -40,11 +41,24 @@ final class LoggedTrips {
     private final long seed;
     private final String deployment;
     private final UUID instance;
+    private final int vectorSize;
 
     LoggedTrips(long seed, String deployment, UUID instance) {
+        this(seed, deployment, instance, 0);
+    }
+
+    /**
+     * @param vectorSize when positive, each output also holds a dense {@code features} vector of that many numbers (the
+     *     city one-hot, then the numeric features, zeros elsewhere), as the server logs every column a Spark pipeline adds
+     */
+    LoggedTrips(long seed, String deployment, UUID instance, int vectorSize) {
+        if (vectorSize < 0) {
+            throw new IllegalArgumentException("vectorSize is negative: " + vectorSize);
+        }
         this.seed = seed;
         this.deployment = requireNonNull(deployment, "deployment is null");
         this.instance = requireNonNull(instance, "instance is null");
+        this.vectorSize = vectorSize;
     }
 
     /** One trip's features and what the model and the world made of it. */
@@ -90,6 +104,26 @@ final class LoggedTrips {
             // A missing city is left out, as a JSON request without it logs.
         });
         ObjectNode output = JSON.objectNode();
+        if (vectorSize > 0) {
+            double[] vector = new double[vectorSize];
+            Object city = trip.features().get("city");
+            if (city != null) {
+                int rank = Integer.parseInt(((String) city).substring("city_".length()));
+                if (rank < vectorSize) {
+                    vector[rank] = 1.0;
+                }
+            }
+            int slot = vectorSize - 1;
+            for (String numeric : List.of("distance", "duration", "passengers", "hour")) {
+                if (slot >= 0) {
+                    vector[slot--] = ((Number) trip.features().get(numeric)).doubleValue();
+                }
+            }
+            var features = output.putArray("features");
+            for (double value : vector) {
+                features.add(value);
+            }
+        }
         output.put("prediction", trip.probability() >= 0.5 ? 1.0 : 0.0);
         output.putArray("probability").add(1 - trip.probability()).add(trip.probability());
         long latencyMicros = 40 + (index % 17) * 3;

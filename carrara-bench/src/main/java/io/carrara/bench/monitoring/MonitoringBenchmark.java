@@ -136,6 +136,12 @@ public final class MonitoringBenchmark implements Callable<Integer> {
             description = "Reference rows the instance's profile is built from (default: ${DEFAULT-VALUE})")
     int profileRows;
 
+    @Option(names = "--logged-vector-size", paramLabel = "N", defaultValue = "0",
+            description = "Adds a dense features vector of N numbers to every logged output, as the server logs every column a"
+                    + " Spark pipeline adds (the LR trips pipeline's rows: about 4.2 KB of JSON, about N = 1000); default: the"
+                    + " prediction and probability only")
+    int loggedVectorSize;
+
     @Option(names = "--breakdown", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Time the steps of the daily window's computation one by one, as the monitor does them (default: on)")
     boolean breakdown;
@@ -178,9 +184,9 @@ public final class MonitoringBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (predictions < 1 || newOutcomes < 1 || newOutcomes > MonitoringStore.MAX_OUTCOMES_PER_LOAD || repetitions < 1
-                || profileRows < 1) {
+                || profileRows < 1 || loggedVectorSize < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--predictions, --repetitions and --profile-rows must"
-                    + " be positive, --new-outcomes 1 to " + MonitoringStore.MAX_OUTCOMES_PER_LOAD);
+                    + " be positive, --new-outcomes 1 to " + MonitoringStore.MAX_OUTCOMES_PER_LOAD + ", --logged-vector-size at least 0");
         }
         Set<Database> databases = EnumSet.noneOf(Database.class);
         for (String name : databaseNames) {
@@ -275,7 +281,8 @@ public final class MonitoringBenchmark implements Callable<Integer> {
 
     /** What one database's benchmark measured: the summary table and the breakdown. */
     private static final class Results {
-        final MarkdownTable table = new MarkdownTable("step", "data", "windows", "metrics recorded", "time", "heap peak")
+        final MarkdownTable table = new MarkdownTable("step", "data", "windows", "metrics recorded", "time",
+                "heap pools' peaks")
                 .textColumns(2);
         final MarkdownTable breakdown = new MarkdownTable("step of the daily window", "rows", "time").textColumns(1);
     }
@@ -285,9 +292,11 @@ public final class MonitoringBenchmark implements Callable<Integer> {
         Instance instance = createInstance(wiring.registry());
         wiring.deployments().deploy(NewDeployment.pinned(DEPLOYMENT, instance.id()).withLogSampleRate(1.0), USER);
         wiring.monitoring().configure(DEPLOYMENT, MonitoringTask.CLASSIFICATION, USER);
-        LoggedTrips trips = new LoggedTrips(seed, DEPLOYMENT, instance.id());
+        LoggedTrips trips = new LoggedTrips(seed, DEPLOYMENT, instance.id(), loggedVectorSize);
+        LoggedPrediction example = trips.prediction(0, day);
         out.printf(Locale.ROOT, "- deployment %s of instance %s (the LR trips pipeline), logSampleRate 1.0, task classification;"
-                + " the day: %s%n", DEPLOYMENT, instance.id(), day.atZone(ZoneOffset.UTC).toLocalDate());
+                + " the day: %s; a logged row's input %d and output %d characters of JSON%n", DEPLOYMENT, instance.id(),
+                day.atZone(ZoneOffset.UTC).toLocalDate(), example.input().toString().length(), example.output().toString().length());
 
         // The log: insertAll in the writer's batches (serving.log.batchSize), each its own transaction as the writer does.
         double insert = log(wiring, trips, 0, predictions, index -> LoggedTrips.spread(day, Duration.ofDays(1), index, predictions));
@@ -310,11 +319,13 @@ public final class MonitoringBenchmark implements Callable<Integer> {
             }
         }
         double loadSeconds = loadTimes.stream().mapToDouble(Double::doubleValue).sum();
-        results.table.add("load " + count(loaded) + " outcomes (MonitoringStore.loadOutcomes, " + count(loadTimes.size())
-                + " loads of up to " + count(MonitoringStore.MAX_OUTCOMES_PER_LOAD) + "; " + loadTrend(loadTimes) + ")",
-                rate(loaded, loadSeconds), "", "", seconds(loadSeconds), "");
-        out.printf(Locale.ROOT, "- loaded %,d outcomes in %.1f s (%,.0f a second; %s)%n", loaded, loadSeconds, loaded / loadSeconds,
-                loadTrend(loadTimes));
+        if (loaded > 0) {
+            results.table.add("load " + count(loaded) + " outcomes (MonitoringStore.loadOutcomes, " + count(loadTimes.size())
+                    + " loads of up to " + count(MonitoringStore.MAX_OUTCOMES_PER_LOAD) + "; " + loadTrend(loadTimes) + ")",
+                    rate(loaded, loadSeconds), "", "", seconds(loadSeconds), "");
+            out.printf(Locale.ROOT, "- loaded %,d outcomes in %.1f s (%,.0f a second; %s)%n", loaded, loadSeconds,
+                    loaded / loadSeconds, loadTrend(loadTimes));
+        }
         outcomesByInsert = loaded < predictions;
         probedAtFullSize = false;
         if (loaded < predictions) {
@@ -520,11 +531,15 @@ public final class MonitoringBenchmark implements Callable<Integer> {
         return seconds;
     }
 
-    /** One monitoring run, timed, with the windows it computed, the metrics it recorded and the heap's peak meanwhile. */
+    /**
+     * One monitoring run, timed, with the windows it computed, the metrics it recorded and the sum of the heap pools' peaks
+     * meanwhile (after a GC before the run): garbage included, and the pools peak at different times, so it can exceed the
+     * heap's maximum; a bound on what the run allocated at once, not its live set.
+     */
     private record Run(double seconds, int windows, long metrics, long heapPeak) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%.2f s, %d windows, %d metrics, heap peak %s", seconds, windows, metrics,
+            return String.format(Locale.ROOT, "%.2f s, %d windows, %d metrics, heap pools' peaks %s", seconds, windows, metrics,
                     megabytes(heapPeak));
         }
     }

@@ -79,6 +79,22 @@ class LoggedTripsTest {
     }
 
     @Test
+    void addsADenseFeatureVectorToTheOutputWhenAsked() {
+        Instant made = DAY.plusSeconds(3_600);
+        LoggedPrediction plain = new LoggedTrips(42, "trips", INSTANCE).prediction(5, made);
+        LoggedPrediction withVector = new LoggedTrips(42, "trips", INSTANCE, 1_000).prediction(5, made);
+
+        JsonNode vector = withVector.output().get("features");
+        assertThat(vector.size()).isEqualTo(1_000);
+        assertThat(vector.get(999).asDouble()).isEqualTo(plain.input().get("distance").asDouble());
+        assertThat(vector.get(996).asDouble()).isEqualTo(1.0);   // the hour
+        assertThat(withVector.output().toString().length()).isBetween(3_500, 5_000);   // as the LR trips pipeline logs
+        assertThat(withVector.output().get("probability")).isEqualTo(plain.output().get("probability"));
+        assertThat(withVector.input()).isEqualTo(plain.input());
+        assertThat(plain.output().has("features")).isFalse();
+    }
+
+    @Test
     void idsAreTimeOrderedVersion7UuidsThatNeverCollide() {
         Set<String> ids = new HashSet<>();
         List<String> ordered = new ArrayList<>();
