@@ -304,7 +304,7 @@ public final class CarraraServer implements AutoCloseable {
             gcMetrics.bindTo(meters);
             ModelCache cache = new ModelCache(config.models(), registry, runtimes);
             engine = new ServingEngine(config.serving(), registry, cache, featureStore,
-                    logged -> predictionLog.insertAll(logged.stream().map(CarraraServer::stored).toList()), meters);
+                    logged -> predictionLog.insertAllText(logged.stream().map(CarraraServer::stored).toList()), meters);
             modelCache = cache;
             // Models load in the background; a deployment whose model fails to load is only that deployment's problem.
             engine.apply(deployments.list());
@@ -684,14 +684,11 @@ public final class CarraraServer implements AutoCloseable {
     }
 
     /** A logged prediction as the registry database stores it. */
-    private static io.carrara.registry.predictions.LoggedPrediction stored(io.carrara.serving.log.LoggedPrediction prediction) {
-        try {
-            return new io.carrara.registry.predictions.LoggedPrediction(prediction.id(), prediction.deployment(),
-                    prediction.instance(), RegistryJson.mapper().readTree(prediction.inputJson()),
-                    RegistryJson.mapper().readTree(prediction.outputJson()), prediction.latencyMicros(), prediction.time());
-        } catch (IOException e) {
-            throw new IllegalStateException("a logged prediction is not JSON: " + e.getMessage(), e);
-        }
+    /** A served prediction as the log stores it: its JSON text as the engine wrote it, neither parsed nor written again. */
+    private static PredictionLogStore.LoggedText stored(io.carrara.serving.log.LoggedPrediction prediction) {
+        return new PredictionLogStore.LoggedText(prediction.id(), prediction.deployment(), prediction.instance(),
+                prediction.inputJson(), prediction.outputJson(), prediction.latencyMicros(), prediction.time(),
+                io.carrara.registry.predictions.LoggedPrediction.FORMAT_VERSION);
     }
 
     private static void closeQuietly(ServingEngine engine, ModelCache cache) {

@@ -87,6 +87,22 @@ abstract class AbstractPredictionLogStoreTest {
     }
 
     @Test
+    void storesTheServingEnginesJsonTextAsItIs() {
+        UUID instance = UUID.randomUUID();
+        String input = "{\"city\":\"nyc\",\"distance\":3.5,\"airport\":false}";
+        String output = "{\"prediction\":1.0,\"probability\":[0.25,0.75],\"note\":\"NaN\"}";
+        assertThat(log.insertAllText(List.of(new PredictionLogStore.LoggedText("t1", "eta", instance, input, output, 42, T0,
+                LoggedPrediction.FORMAT_VERSION)))).isEqualTo(1);
+        LoggedPrediction read = log.find("eta", T0, T0.plusSeconds(1), 10).get(0);
+        assertThat(read.input().toString()).isEqualTo(input);
+        assertThat(read.output().toString()).isEqualTo(output);
+        assertThat(read.latencyMicros()).isEqualTo(42);
+        assertThat(log.insertAllText(List.of())).isZero();
+        assertThatThrownBy(() -> new PredictionLogStore.LoggedText("x".repeat(65), "eta", instance, input, output, 1, T0, 1))
+                .isInstanceOf(CarraraException.class);
+    }
+
+    @Test
     void aBatchWithADuplicateIdWritesNothing() {
         log.insertAll(List.of(prediction("p1", "eta", T0)));
 
