@@ -56,7 +56,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -197,7 +196,7 @@ public final class MonitoringBenchmark implements Callable<Integer> {
         out.printf(Locale.ROOT, "# Monitoring benchmark, %s%n%n", Instant.now().truncatedTo(ChronoUnit.SECONDS));
         out.printf(Locale.ROOT, "- machine: %d cores, Java %s, max heap %s; load average at start: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                megabytes(Runtime.getRuntime().maxMemory()), loadAverage());
+                megabytes(Runtime.getRuntime().maxMemory()), io.carrara.bench.Machine.loadAverage());
         out.printf(Locale.ROOT, "- %,d predictions of one deployment spread evenly over the last complete UTC day, each with an"
                 + " outcome; incremental runs after %,d new predictions and their outcomes, %d of each kind%n%n", predictions,
                 newOutcomes, repetitions);
@@ -244,7 +243,7 @@ public final class MonitoringBenchmark implements Callable<Integer> {
             out.printf(Locale.ROOT, "- database size at the end: %s%n", size(kind, wiring, home));
         } finally {
             if (!keep) {
-                deleteRecursively(home);
+                io.carrara.bench.Machine.deleteRecursively(home);
                 if (kind == Database.POSTGRESQL) {
                     adminSql("DROP DATABASE IF EXISTS " + postgresqlDatabase + " WITH (FORCE)");
                 }
@@ -397,7 +396,7 @@ public final class MonitoringBenchmark implements Callable<Integer> {
         for (int repetition = 0; repetition < repetitions; repetition++) {
             Instant since = Instant.now().truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
             Duration span = Duration.ofMillis(200);
-            sleep(span.toMillis() + 1);
+            io.carrara.bench.Machine.sleep(span.toMillis() + 1);
             long first = next[0];
             MadeAt sinceLastRun = index -> LoggedTrips.spread(since, span, index - first, newOutcomes);
             log(wiring, trips, first, newOutcomes, sinceLastRun);
@@ -759,34 +758,6 @@ public final class MonitoringBenchmark implements Callable<Integer> {
         return String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
     }
 
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " / " + fields[1] + " / " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            System.err.println("could not remove " + directory + ": " + e.getMessage());
-        }
-    }
 }
