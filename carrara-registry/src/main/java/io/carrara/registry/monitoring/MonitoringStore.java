@@ -319,6 +319,7 @@ public final class MonitoringStore {
         // of a keyed and an id row of the same prediction the later one wins.
         Map<String, Row> byId = new LinkedHashMap<>();
         List<Row> waiting = new ArrayList<>();
+        List<String> matchedKeys = new ArrayList<>();
         for (int start = 0; start < rows.size(); start += IN_CHUNK) {
             List<Row> chunk = rows.subList(start, Math.min(start + IN_CHUNK, rows.size()));
             List<String> keys = chunk.stream().filter(row -> row.key() != null).map(Row::key).toList();
@@ -333,6 +334,7 @@ public final class MonitoringStore {
                         continue;
                     }
                     resolved = new Row(match.get().predictionId(), null, row.outcome(), row.observedAt());
+                    matchedKeys.add(row.key());
                 }
                 if (byId.remove(resolved.predictionId()) != null) {
                     replaced++;
@@ -346,7 +348,7 @@ public final class MonitoringStore {
             List<String> ids = chunk.stream().map(Row::predictionId).toList();
             Set<String> existing = existing(handle, deployment, ids);
             if (!existing.isEmpty()) {
-                // One primary-key delete each: see logged() for why not one IN list.
+                // One primary-key delete each: see ofDeployment() for why not one IN list.
                 PreparedBatch delete = handle.prepareBatch("DELETE FROM outcomes WHERE deployment = ? AND prediction_id = ?");
                 existing.forEach(id -> delete.bind(0, deployment).bind(1, id).add());
                 delete.execute();
@@ -360,6 +362,14 @@ public final class MonitoringStore {
                         .bind(4, toDb(now)).bind(5, by).add();
             }
             insert.execute();
+        }
+        if (!matchedKeys.isEmpty()) {
+            // An earlier outcome of the same key that was waiting is replaced by this one (the last one wins).
+            PreparedBatch delete = handle.prepareBatch("DELETE FROM keyed_outcomes WHERE deployment = ? AND outcome_key = ?");
+            matchedKeys.forEach(key -> delete.bind(0, deployment).bind(1, key).add());
+            for (int count : delete.execute()) {
+                replaced += count > 0 ? 1 : 0;
+            }
         }
         for (int start = 0; start < waiting.size(); start += IN_CHUNK) {
             List<Row> chunk = waiting.subList(start, Math.min(start + IN_CHUNK, waiting.size()));
@@ -454,7 +464,7 @@ public final class MonitoringStore {
     /** The logged predictions of {@code deployment} whose outcome key is one of {@code keys}, by key. */
     private static Map<String, List<KeyedPrediction>> keyedPredictions(Handle handle, String deployment, List<String> keys) {
         Map<String, List<KeyedPrediction>> found = new java.util.HashMap<>();
-        // By key alone (the index's first column), the deployment compared here: see logged().
+        // By key alone (the index's first column), the deployment compared here: see ofDeployment().
         handle.createQuery("SELECT prediction_id, outcome_key, created_at, deployment FROM predictions WHERE outcome_key IN (<keys>)")
                 .bindList("keys", keys)
                 .map((rs, ctx) -> deployment.equals(rs.getString(4))
@@ -467,28 +477,25 @@ public final class MonitoringStore {
         return found;
     }
 
-    /** Which of {@code ids} have an outcome of {@code deployment}: by id alone and the deployment compared here, as logged(). */
+    /** Which of {@code ids} have an outcome of {@code deployment}. */
     private static Set<String> existing(Handle handle, String deployment, List<String> ids) {
-        Set<String> found = new HashSet<>();
-        handle.createQuery("SELECT prediction_id, deployment FROM outcomes WHERE prediction_id IN (<ids>)")
-                .bindList("ids", ids)
-                .map((rs, ctx) -> deployment.equals(rs.getString(2)) ? rs.getString(1) : null)
-                .forEach(id -> {
-                    if (id != null) {
-                        found.add(id);
-                    }
-                });
-        return found;
+        return ofDeployment(handle, "outcomes", deployment, ids);
+    }
+
+    /** Which of {@code ids} are logged predictions of {@code deployment}. */
+    private static Set<String> logged(Handle handle, String deployment, List<String> ids) {
+        return ofDeployment(handle, "predictions", deployment, ids);
     }
 
     /**
-     * Which of {@code ids} are logged predictions of {@code deployment}. Looked up by id alone (the log's primary key) and
-     * the deployment compared here: with the deployment in the condition, H2 chose the index on (deployment,
-     * created_at) and read every prediction of the deployment for each chunk, so a load slowed as the log grew.
+     * Which of {@code ids} have a row of {@code deployment} in {@code table} (outcomes or predictions, named here only).
+     * Looked up by id alone (the predictions' primary key, the outcomes' index on it) and the deployment compared here:
+     * with the deployment in the condition, H2 sought the deployment only (the first column of the index it chose) and
+     * read every row of the deployment for each chunk, so a load slowed as the log grew.
      */
-    private static Set<String> logged(Handle handle, String deployment, List<String> ids) {
+    private static Set<String> ofDeployment(Handle handle, String table, String deployment, List<String> ids) {
         Set<String> found = new HashSet<>();
-        handle.createQuery("SELECT prediction_id, deployment FROM predictions WHERE prediction_id IN (<ids>)")
+        handle.createQuery("SELECT prediction_id, deployment FROM " + table + " WHERE prediction_id IN (<ids>)")
                 .bindList("ids", ids)
                 .map((rs, ctx) -> deployment.equals(rs.getString(2)) ? rs.getString(1) : null)
                 .forEach(id -> {

@@ -260,6 +260,24 @@ abstract class AbstractMonitoringStoreTest {
         assertThat(storedOutcomes("outcomes", "prediction_id")).containsExactly("a2=0", "a9=1");
         assertThat(storedOutcomes("keyed_outcomes", "outcome_key")).containsExactly("7=1");
 
+        // "7" waits; its prediction is logged and keyed; a corrected outcome for "7" then matches it at once and replaces
+        // the waiting one rather than leaving it behind.
+        loggedWithInput("a7", "{\"trip_id\": 7}", "2026-12-05T09:00:00Z");
+        copyKeys();   // matches the waiting "7" (observed 12-05 10:00) with a7
+        assertThat(storedOutcomes("outcomes", "prediction_id")).containsExactly("a2=0", "a7=1", "a9=1");
+        OutcomeLoad waitingAgain = monitoring.loadOutcomes("fraud", List.of(NewOutcome.keyed("T5", IntNode.valueOf(1),
+                "2026-12-05T10:00:00Z")), USER);
+        assertThat(waitingAgain.orphans()).isEqualTo(1);
+        loggedWithInput("a5", "{\"trip_id\": \"T5\"}", "2026-12-05T09:30:00Z");
+        database.jdbi().useHandle(handle -> handle.createUpdate("UPDATE predictions SET outcome_key = 'T5' WHERE prediction_id = 'a5'")
+                .execute());   // keyed, as a run would, without matching the waiting outcome
+        OutcomeLoad corrected = monitoring.loadOutcomes("fraud", List.of(NewOutcome.keyed("T5", IntNode.valueOf(0),
+                "2026-12-05T11:00:00Z")), USER);
+        assertThat(corrected.orphans()).isZero();
+        assertThat(corrected.duplicates()).isEqualTo(1);
+        assertThat(storedOutcomes("keyed_outcomes", "outcome_key")).isEmpty();
+        assertThat(storedOutcomes("outcomes", "prediction_id")).contains("a5=0");
+
         // A key on a deployment without one is refused, naming what to do.
         monitoring.configure("fraud-value", MonitoringTask.REGRESSION, USER);
         OutcomeLoad unkeyed = monitoring.loadOutcomes("fraud-value", List.of(NewOutcome.keyed("T1", IntNode.valueOf(3), null)), USER);
