@@ -343,26 +343,8 @@ public final class ModelRegistry {
     // ---------------------------------------------------------------- metrics
 
     public Metric addMetric(UUID id, NewMetric request, String user) {
-        requireNonNull(id, "id is null");
         requireNonNull(request, "request is null");
-        String by = checkUser(user);
-        Instant now = now();
-        long metricId = transaction(handle -> {
-            ModelRef ref = instances.modelOf(handle, id).orElseThrow(() -> InstanceStore.notFound(id));
-            // Locking the instance row orders concurrent metrics of one instance, so the latest value is well defined.
-            instances.lock(handle, id);
-            long newId = metrics.insert(handle, id, request.scope(), request.name(), request.value(), request.data(),
-                    request.metadata(), now, by);
-            ObjectNode payload = json.createObjectNode().put("metricId", newId).put("name", request.name())
-                    .put("scope", request.scope());
-            if (request.value() != null) {
-                payload.put("value", request.value());
-            }
-            events.insert(handle, Event.METRIC_RECORDED, ref.project(), ref.name(), id, payload, now);
-            hooks.beforeCommit("addMetric");
-            return newId;
-        });
-        return new Metric(metricId, id, request.name(), request.scope(), request.value(), request.data(), request.metadata(), now, by);
+        return recordMetrics(id, List.of(request), user, "addMetric").get(0);
     }
 
     /**
@@ -370,16 +352,19 @@ public final class ModelRegistry {
      * event each, as {@link #addMetric} records them one at a time (the monitor records a window's metrics so).
      */
     public List<Metric> addMetrics(UUID id, List<NewMetric> requests, String user) {
-        requireNonNull(id, "id is null");
         requireNonNull(requests, "requests is null");
         requests.forEach(request -> requireNonNull(request, "a request is null"));
+        return requests.isEmpty() ? List.of() : recordMetrics(id, requests, user, "addMetrics");
+    }
+
+    /** The metrics in one transaction, locking the instance first so that the latest value of a name is well defined. */
+    private List<Metric> recordMetrics(UUID id, List<NewMetric> requests, String user, String operation) {
+        requireNonNull(id, "id is null");
         String by = checkUser(user);
         Instant now = now();
-        if (requests.isEmpty()) {
-            return List.of();
-        }
         List<Long> ids = transaction(handle -> {
             ModelRef ref = instances.modelOf(handle, id).orElseThrow(() -> InstanceStore.notFound(id));
+            // Locking the instance row orders concurrent metrics of one instance, so the latest value is well defined.
             instances.lock(handle, id);
             List<Long> inserted = new java.util.ArrayList<>(requests.size());
             for (NewMetric request : requests) {
@@ -393,7 +378,7 @@ public final class ModelRegistry {
                 events.insert(handle, Event.METRIC_RECORDED, ref.project(), ref.name(), id, payload, now);
                 inserted.add(newId);
             }
-            hooks.beforeCommit("addMetrics");
+            hooks.beforeCommit(operation);
             return inserted;
         });
         List<Metric> recorded = new java.util.ArrayList<>(requests.size());

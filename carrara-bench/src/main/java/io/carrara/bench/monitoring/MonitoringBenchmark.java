@@ -308,16 +308,17 @@ public final class MonitoringBenchmark implements Callable<Integer> {
         MadeAt inDay = index -> LoggedTrips.spread(day, Duration.ofDays(1), index, predictions);
         List<Double> loadTimes = new ArrayList<>();
         int loaded = 0;
-        while (loaded < predictions && loadTimes.stream().mapToDouble(Double::doubleValue).sum() < outcomeLoadBudget) {
+        double loadSeconds = 0;
+        while (loaded < predictions && loadSeconds < outcomeLoadBudget) {
             int size = Math.min(predictions - loaded, MonitoringStore.MAX_OUTCOMES_PER_LOAD);
             loadTimes.add(load(wiring, outcomes(trips, loaded, size, inDay, true)));
+            loadSeconds += loadTimes.get(loadTimes.size() - 1);
             loaded += size;
             if (loadTimes.size() % 10 == 0) {
                 out.printf(Locale.ROOT, "- outcomes: %,d loaded; load %d took %.2f s%n", loaded, loadTimes.size(),
                         loadTimes.get(loadTimes.size() - 1));
             }
         }
-        double loadSeconds = loadTimes.stream().mapToDouble(Double::doubleValue).sum();
         if (loaded > 0) {
             results.table.add("load " + count(loaded) + " outcomes (MonitoringStore.loadOutcomes, " + count(loadTimes.size())
                     + " loads of up to " + count(MonitoringStore.MAX_OUTCOMES_PER_LOAD) + "; " + loadTrend(loadTimes) + ")",

@@ -34,6 +34,7 @@ public final class MonitoringTableApi {
         io.carrara.spark.table.TableName table = io.carrara.spark.table.TableName.parse(body.table(), "table");
         java.time.LocalDate from = ApiParameters.date(body.from(), "from");
         java.time.LocalDate to = body.to() == null ? from : ApiParameters.date(body.to(), "to");
+        SparkMonitoring.checkDates(from, to);
         monitoring.requireDeployment(name);
         SparkMonitoring.Exported exported = spark.export(name, table, from, to);
         java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>();
@@ -51,6 +52,7 @@ public final class MonitoringTableApi {
         io.carrara.spark.table.TableName table = io.carrara.spark.table.TableName.parse(body.table(), "table");
         java.time.LocalDate from = ApiParameters.date(body.from(), "from");
         java.time.LocalDate to = body.to() == null ? from : ApiParameters.date(body.to(), "to");
+        SparkMonitoring.checkDates(from, to);
         SparkMonitoring.Computed computed = spark.compute(monitoring.settings(name).orElseThrow(() -> new CarraraException(
                 io.carrara.spi.error.StandardErrorCode.NOT_FOUND, "deployment " + name + " is not monitored yet: carrara monitor"
                 + " configure " + name + " --task classification|regression", "name")), table, from, to);

@@ -249,7 +249,8 @@ public final class SparkMonitoring {
         return session;
     }
 
-    private static void checkDates(LocalDate from, LocalDate to) {
+    /** A 400 naming {@code to} when the dates are reversed or span more than {@value #MAX_DAYS} days. */
+    public static void checkDates(LocalDate from, LocalDate to) {
         requireNonNull(from, "from is null");
         requireNonNull(to, "to is null");
         if (to.isBefore(from)) {

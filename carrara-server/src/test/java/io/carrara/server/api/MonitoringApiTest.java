@@ -321,6 +321,27 @@ class MonitoringApiTest {
         assertThat(again.get("orphans").asInt()).isZero();
     }
 
+    @Test
+    void theSparkEndpointsRefuseHostileBodiesBeforeAnyJob() throws Exception {
+        for (String path : List.of("/api/v1/deployments/fraud/monitoring/export", "/api/v1/deployments/fraud/monitoring/compute")) {
+            assertError(send("POST", path, ""), 400, null);
+            assertError(send("POST", path, "[1, 2]"), 400, null);
+            assertError(send("POST", path, "{\"from\": \"2026-12-01\"}"), 400, "table");
+            assertError(send("POST", path, "{\"table\": \"../../etc/passwd\", \"from\": \"2026-12-01\"}"), 400, "table");
+            assertError(send("POST", path, "{\"table\": \"ml.t; DROP TABLE x\", \"from\": \"2026-12-01\"}"), 400, "table");
+            assertError(send("POST", path, "{\"table\": \"csv.`/etc/passwd`\", \"from\": \"2026-12-01\"}"), 400, "table");
+            assertError(send("POST", path, "{\"table\": \"ml.log\", \"from\": {\"$gt\": 1}}"), 400, null);
+            assertError(send("POST", path, "{\"table\": \"ml.log\", \"from\": \"2026-12-01T00:00:00Z\"}"), 400, "from");
+            assertError(send("POST", path, "{\"table\": \"ml.log\", \"from\": \"2026-12-05\", \"to\": \"2026-12-01\"}"), 400, "to");
+            assertError(send("POST", path, "{\"table\": \"ml.log\", \"from\": \"2026-01-01\", \"to\": \"2026-12-01\"}"), 400, "to");
+            assertError(send("POST", path, "{\"table\": \"ml.log\", \"from\": \"2026-12-01\", \"extra\": 1}"), 400, "extra");
+        }
+        assertError(send("POST", "/api/v1/deployments/no-such/monitoring/export", "{\"table\": \"ml.log\", \"from\": \"2026-12-01\"}"),
+                404, null);
+        assertError(send("POST", "/api/v1/deployments/..%2F..%2Fx/monitoring/export", "{\"table\": \"ml.log\", \"from\": \"2026-12-01\"}"),
+                400, null);
+    }
+
     /** The model's features of a golden row: its inputs without the id and the label columns. */
     private static Map<String, Object> features(Map<String, Object> input) {
         Map<String, Object> features = new java.util.LinkedHashMap<>(input);
