@@ -242,12 +242,8 @@ final class InstanceCommand extends GroupCommand {
         @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "A .csv (with a header) or .jsonl file of rows.")
         Path file;
 
-        @Option(names = "--table", paramLabel = "DATABASE.TABLE", description = "Read the rows from this table instead of FILE.")
-        String table;
-
-        @Option(names = "--where", paramLabel = "CONDITION", description = "With --table: only the rows matching this Spark SQL"
-                + " condition, such as \"ds < '2026-11-01'\".")
-        String where;
+        @CommandLine.Mixin
+        TableSource tableSource = new TableSource();
 
         @Option(names = "--prediction-column", paramLabel = "COLUMN",
                 description = "The column holding the model's prediction (its score or value), profiled as the prediction.")
@@ -258,16 +254,10 @@ final class InstanceCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws Exception {
-            if ((file == null) == (table == null)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "give FILE or --table, not " + (file == null ? "neither"
-                        : "both"));
-            }
-            if (where != null && table == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--where filters a --table's rows; give --table too");
-            }
-            if (table != null) {
-                try (TableRowsFile rows = TableRowsFile.export(client, table, java.util.Optional.ofNullable(where))) {
-                    profile(client, rows.file(), table);
+            tableSource.check(file, spec);
+            if (tableSource.given()) {
+                try (TableRowsFile rows = tableSource.export(client)) {
+                    profile(client, rows.file(), tableSource.table);
                 }
                 return;
             }
@@ -289,7 +279,7 @@ final class InstanceCommand extends GroupCommand {
             }, predictionColumn);
             if (profile == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), source + " has no rows"
-                        + (where == null ? "" : " matching " + where));
+                        + (tableSource.where == null ? "" : " matching " + tableSource.where));
             }
             if (predictionColumn != null && profile.prediction() == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--prediction-column " + predictionColumn + " is not a column of "

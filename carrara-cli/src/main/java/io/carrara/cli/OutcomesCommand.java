@@ -50,13 +50,8 @@ final class OutcomesCommand extends GroupCommand {
         @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "A .jsonl or .csv file.")
         Path file;
 
-        @Option(names = "--table", paramLabel = "DATABASE.TABLE", description = "Read the outcomes from this table instead of"
-                + " FILE (with the caller's rights on it).")
-        String table;
-
-        @Option(names = "--where", paramLabel = "CONDITION", description = "With --table: only the rows matching this Spark SQL"
-                + " condition, such as \"ds = '2026-11-02'\".")
-        String where;
+        @CommandLine.Mixin
+        TableSource tableSource = new TableSource();
 
         @Option(names = "--format", paramLabel = "jsonl|csv", description = "The file's format (default: from its extension).")
         String format;
@@ -82,21 +77,15 @@ final class OutcomesCommand extends GroupCommand {
 
         @Override
         void execute(CarraraClient client) throws IOException {
-            if ((file == null) == (table == null)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "give FILE or --table, not " + (file == null ? "neither"
-                        : "both"));
-            }
-            if (where != null && table == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--where filters a --table's rows; give --table too");
-            }
+            tableSource.check(file, spec);
             if (batchSize < 1 || batchSize > MonitoringClient.MAX_OUTCOMES_PER_REQUEST) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be 1 to "
                         + MonitoringClient.MAX_OUTCOMES_PER_REQUEST);
             }
-            if (table != null) {
-                try (TableRowsFile rows = TableRowsFile.export(client, table, java.util.Optional.ofNullable(where))) {
+            if (tableSource.given()) {
+                try (TableRowsFile rows = tableSource.export(client)) {
                     unit = "row";
-                    load(client, rows.file(), "jsonl", table);
+                    load(client, rows.file(), "jsonl", tableSource.table);
                 }
                 return;
             }

@@ -286,6 +286,13 @@ class DeploymentCommandTest {
         assertThat(server.monitor().monitoring().waitingKeyedOutcomes(name)).isEqualTo(1);   // no prediction had amount 99
         assertThat(carrara("monitor", "show", name, "--window", "30m").out()).contains(v1.toString());
         assertThat(carrara("outcomes", "load", name, keyed.toString(), "--key", "nope").err()).contains("needs the columns nope and outcome");
+        // A table source: one of FILE and --table, --where only with a table, and a name that is a table's.
+        assertThat(carrara("outcomes", "load", name).err()).contains("give FILE or --table, not neither");
+        assertThat(carrara("outcomes", "load", name, keyed.toString(), "--where", "1 = 1").err()).contains("--where filters a --table's rows");
+        CommandResult traversal = carrara("outcomes", "load", name, "--table", "../../etc/passwd");
+        assertThat(traversal.exitCode()).isEqualTo(1);
+        assertThat(traversal.err()).contains("is not a table name").doesNotContain("\tat ");
+        assertThat(carrara("instance", "profile", v1.toString(), "--table", "csv.`/etc/passwd`").err()).contains("is not a table name");
     }
 
     private static Path write(String name, String text) throws IOException {
