@@ -27,6 +27,7 @@
 #     --cold-starts N      cached-environment deploys to time (default 3)
 #     --skip-fresh         do not time the fresh environment build
 #     --workers N          python.workersPerInstance of the Carrara server (default 1)
+#     --combine-rows N     python.combineRows of the Carrara server (default 64; 1: every request a call of its own)
 #     --out FILE           also write the markdown here
 #     --keep               keep the work folder
 # Build first (never mvn install): mvn -B -q -o -pl carrara-server,carrara-cli,carrara-bench -am package -DskipTests
@@ -35,7 +36,7 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 
 port=18431 envs=/work/main/target/python-envs rates=200,500,1000 warmup=5 measure=15 calls=20000
-batch_rows=1000000 cold_starts=3 skip_fresh=0 out_file="" keep=0 workers=1
+batch_rows=1000000 cold_starts=3 skip_fresh=0 out_file="" keep=0 workers=1 combine_rows=64
 while [ $# -gt 0 ]; do
   case $1 in
     --help|-h) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -49,6 +50,7 @@ while [ $# -gt 0 ]; do
     --cold-starts) cold_starts=$2; shift ;;
     --skip-fresh) skip_fresh=1 ;;
     --workers) workers=$2; shift ;;
+    --combine-rows) combine_rows=$2; shift ;;
     --out) out_file=$2; shift ;;
     --keep) keep=1 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -119,7 +121,7 @@ md ""
 # ---- servers
 log "starting Carrara on $port"
 ./carrara up --home "$work/home" --port "$port" --set python.environments="$envs" --set spark.master='local[2]' \
-  --set python.workersPerInstance="$workers" > "$work/server.log" 2>&1 &
+  --set python.workersPerInstance="$workers" --set python.combineRows="$combine_rows" > "$work/server.log" 2>&1 &
 pids+=($!)
 log "FastAPI venv"
 python3 -m venv "$work/fastapi-venv"
@@ -190,7 +192,7 @@ wait_http "http://127.0.0.1:$fastapi_port/ping" 60
 log "FastAPI up after $(( $(now_ms) - fastapi_start )) ms"
 md "### One row a request at fixed rates: Carrara (REST, OIP gRPC) and FastAPI, same generator"
 md ""
-md "- Carrara: \`./carrara up --home TMP --port $port --set python.environments=$envs --set spark.master=local[2]\`, deployment \`breast-cancer\`, python.workersPerInstance $workers"
+md "- Carrara: \`./carrara up --home TMP --port $port --set python.environments=$envs --set spark.master=local[2]\`, deployment \`breast-cancer\`, python.workersPerInstance $workers, python.combineRows $combine_rows"
 md "- FastAPI: carrara-bench/python/fastapi_server.py ($fastapi_versions; one uvicorn worker; async handler, dataframe_split → DataFrame → predict → records), started to /ping in $(( $(now_ms) - fastapi_start )) ms"
 md "- generator: \`java -cp carrara-bench/target/carrara-bench.jar io.carrara.bench.server.PythonServingBenchmark\` on the same machine (it shares the 2 cores with both servers); per rate the three targets run one after the other"
 md ""

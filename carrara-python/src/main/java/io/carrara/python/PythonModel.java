@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
@@ -27,7 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A loaded Python model: {@link PythonSettings#workersPerInstance()} supervised worker processes answering
- * over Unix sockets (the frames of {@link WorkerConnections}), called round-robin. Thread-safe.
+ * over Unix sockets (the frames of {@link WorkerConnections}), called round-robin, at most {@value #CALLS_PER_WORKER}
+ * calls per worker at once; requests that arrive while every call is busy are combined into one call (see
+ * {@link #combined}). Thread-safe.
  * <pre>{@code
  * Environment env = environments.prepare(home, log::info);
  * try (PythonModel model = PythonModel.start(home, env, settings, "breast_cancer/3f2a")) {
@@ -74,6 +79,10 @@ public final class PythonModel implements AutoCloseable {
     private final Path socketDirectory;
     private final List<Slot> slots = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
+    /** Guards {@link #waiting} and {@link #freeCalls}: the requests queued for a call, and the call slots left. */
+    private final ReentrantLock callLock = new ReentrantLock();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private int freeCalls;
     private final ScheduledExecutorService restarts;
     private volatile boolean closed;
     private volatile String lastFailure;
@@ -104,6 +113,7 @@ public final class PythonModel implements AutoCloseable {
         this.codec = new ArrowCodec(home);
         this.allocator = new RootAllocator();
         this.socketDirectory = socketDirectory(settings.sockets());
+        this.freeCalls = settings.workersPerInstance() * CALLS_PER_WORKER;
         this.restarts = Executors.newScheduledThreadPool(1, runnable -> {
             Thread thread = new Thread(runnable, "carrara-python-restart-" + label);
             thread.setDaemon(true);
@@ -187,12 +197,152 @@ public final class PythonModel implements AutoCloseable {
             }
         }
         if (!valid.isEmpty()) {
-            List<RowOutcome> answered = predictIsolating(valid, new int[] {MAX_ISOLATING_CALLS});
+            List<RowOutcome> answered = combined(valid);
             for (int j = 0; j < positions.size(); j++) {
                 outcomes[positions.get(j)] = answered.get(j);
             }
         }
         return List.of(outcomes);
+    }
+
+    /** Calls in flight to one worker at once: one predicting, one sent behind it (the worker predicts one at a time). */
+    static final int CALLS_PER_WORKER = 2;
+
+    /** A request's rows waiting for a call: taken into a leader's call, then done with outcomes or a failure. */
+    private static final class Waiting {
+        final List<Object[]> rows;
+        final Condition turn;
+        final Thread owner = Thread.currentThread();
+        boolean taken;
+        boolean done;
+        List<RowOutcome> outcomes;
+        CarraraException failure;
+
+        Waiting(List<Object[]> rows, Condition turn) {
+            this.rows = rows;
+            this.turn = turn;
+        }
+    }
+
+    /**
+     * Scores the rows of one request, combined with other requests' into one worker call when all call slots are
+     * busy. A request that finds a free slot is called at once, alone with what already waits: nothing waits on
+     * purpose, so a lone request pays nothing. Requests that arrive while every slot is busy queue; when a call ends,
+     * the first of them leads a call with the queued rows, up to {@link PythonSettings#combineRows()}, and the
+     * answers are handed back request by request, in order. A model is called with many rows at once anyway (its
+     * validation rows, Spark's batches), and the contract is one output row per input row, so a row's answer does not
+     * depend on the rows beside it; a row the model refuses fails alone ({@link #predictIsolating}). A request that
+     * finds no slot within the request timeout fails as overloaded.
+     */
+    private List<RowOutcome> combined(List<Object[]> rows) {
+        Waiting me = new Waiting(rows, callLock.newCondition());
+        long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+        callLock.lock();
+        try {
+            waiting.addLast(me);
+            while (!me.done) {
+                if (!me.taken && Thread.currentThread().isInterrupted()) {
+                    waiting.remove(me);
+                    throw interrupted();
+                }
+                if (!me.taken && freeCalls > 0) {
+                    lead();
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (!me.taken && left <= 0) {
+                    waiting.remove(me);
+                    throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, label + ": the worker is overloaded (every"
+                            + " call to it stayed busy for " + settings.requestTimeout().toMillis() + " ms, the request timeout);"
+                            + " send fewer requests at once or raise python.workersPerInstance");
+                }
+                try {
+                    if (me.taken) {
+                        me.turn.await();          // the leader's call ends within its own deadline
+                    } else {
+                        me.turn.awaitNanos(left);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (!me.taken) {
+                        waiting.remove(me);
+                    }
+                    throw interrupted();
+                }
+            }
+            if (me.failure != null) {
+                CarraraException failure = me.failure;
+                throw new CarraraException(failure.errorCode(), failure.getMessage(), failure.field().orElse(null), failure);
+            }
+            return me.outcomes;
+        } finally {
+            callLock.unlock();
+        }
+    }
+
+    private CarraraException interrupted() {
+        return new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, label + ": the call to the worker was interrupted (the"
+                + " task was cancelled)");
+    }
+
+    /**
+     * With the lock held and a free slot: takes the queue's head and the requests behind it that fit in
+     * combineRows, calls the worker without the lock, and hands out the answers. A call failed by an interrupt of
+     * this thread (its own request was cancelled) puts the other requests back at the head of the queue.
+     */
+    private void lead() {
+        freeCalls--;
+        List<Waiting> batch = new ArrayList<>();
+        int count = 0;
+        while (!waiting.isEmpty() && (batch.isEmpty() || count + waiting.peekFirst().rows.size() <= settings.combineRows())) {
+            Waiting next = waiting.pollFirst();
+            next.taken = true;
+            batch.add(next);
+            count += next.rows.size();
+        }
+        List<RowOutcome> outcomes = null;
+        CarraraException failure = null;
+        boolean interrupted = false;
+        callLock.unlock();
+        try {
+            List<Object[]> rows = batch.size() == 1 ? batch.get(0).rows : new ArrayList<>(count);
+            if (batch.size() > 1) {
+                batch.forEach(request -> rows.addAll(request.rows));
+            }
+            outcomes = predictIsolating(rows, new int[] {MAX_ISOLATING_CALLS});
+        } catch (CarraraException e) {
+            failure = e;
+            interrupted = Thread.currentThread().isInterrupted();
+        } catch (RuntimeException e) {
+            failure = new CarraraException(PythonErrorCode.PREDICT_FAILED, label + ": " + e, null, e);
+        } finally {
+            callLock.lock();
+        }
+        freeCalls++;
+        int from = 0;
+        for (Waiting request : batch) {
+            if (interrupted && request.owner != Thread.currentThread()) {
+                request.taken = false;            // not its fault: asked again below
+                continue;
+            }
+            request.done = true;
+            if (failure != null) {
+                request.failure = failure;
+            } else {
+                request.outcomes = outcomes.subList(from, from + request.rows.size());
+            }
+            from += request.rows.size();
+            request.turn.signal();
+        }
+        for (int i = batch.size() - 1; i >= 0; i--) {
+            if (!batch.get(i).done) {
+                waiting.addFirst(batch.get(i));
+            }
+        }
+        Waiting head = waiting.peekFirst();
+        if (head != null) {
+            head.turn.signal();
+        }
     }
 
     /**
@@ -239,8 +389,7 @@ public final class PythonModel implements AutoCloseable {
                 case REFUSED:
                     return failAll(rows.size(), e.getMessage());
                 case INTERRUPTED:
-                    throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, label + ": the call to the worker was"
-                            + " interrupted (the task was cancelled)");
+                    throw interrupted();
                 case BUSY:
                     throw new CarraraException(PythonErrorCode.WORKER_UNAVAILABLE, label + ": the worker is overloaded ("
                             + e.getMessage() + "); send fewer requests at once or raise python.workersPerInstance");

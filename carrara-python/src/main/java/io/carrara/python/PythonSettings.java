@@ -25,6 +25,8 @@ import java.util.List;
  * @param batchIdleTimeout how long a Spark executor keeps a model's workers after its last batch; then they
  *     are stopped (a later job starts them again), so a long-running server does not keep every model it
  *     ever batch-scored
+ * @param combineRows at most this many rows in one worker call made of requests that waited for a busy worker
+ *     (1: every request is a call of its own); see {@link PythonModel}
  */
 public record PythonSettings(
         Path environments,
@@ -37,7 +39,8 @@ public record PythonSettings(
         Duration buildTimeout,
         long memoryLimitMib,
         int sparkBatchSize,
-        Duration batchIdleTimeout) {
+        Duration batchIdleTimeout,
+        int combineRows) {
 
     public static final String DEFAULT_INTERPRETER = "python3";
     public static final int DEFAULT_WORKERS_PER_INSTANCE = 1;
@@ -46,6 +49,7 @@ public record PythonSettings(
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(15);
     public static final int DEFAULT_SPARK_BATCH_SIZE = 1000;
     public static final Duration DEFAULT_BATCH_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final int DEFAULT_COMBINE_ROWS = 64;
 
     public PythonSettings {
         requireNonNull(environments, "environments is null");
@@ -69,6 +73,9 @@ public record PythonSettings(
         if (memoryLimitMib < 0) {
             throw new IllegalArgumentException("memoryLimitMib is negative: " + memoryLimitMib);
         }
+        if (combineRows < 1) {
+            throw new IllegalArgumentException("combineRows must be at least 1: " + combineRows);
+        }
         if (sparkBatchSize < 1) {
             throw new IllegalArgumentException("sparkBatchSize must be at least 1: " + sparkBatchSize);
         }
@@ -79,62 +86,67 @@ public record PythonSettings(
         Path python = requireNonNull(home, "home is null").resolve("python");
         return new PythonSettings(python.resolve("envs"), python.resolve("run"), DEFAULT_INTERPRETER, List.of(),
                 DEFAULT_WORKERS_PER_INSTANCE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKER_START_TIMEOUT,
-                DEFAULT_BUILD_TIMEOUT, 0, DEFAULT_SPARK_BATCH_SIZE, DEFAULT_BATCH_IDLE_TIMEOUT);
+                DEFAULT_BUILD_TIMEOUT, 0, DEFAULT_SPARK_BATCH_SIZE, DEFAULT_BATCH_IDLE_TIMEOUT, DEFAULT_COMBINE_ROWS);
     }
 
     public PythonSettings withInterpreter(String value) {
         return new PythonSettings(environments, sockets, value, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout, combineRows);
     }
 
     public PythonSettings withPipArguments(List<String> value) {
         return new PythonSettings(environments, sockets, interpreter, value, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout, combineRows);
     }
 
     public PythonSettings withWorkersPerInstance(int value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, value, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout, combineRows);
     }
 
     public PythonSettings withRequestTimeout(Duration value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, value,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout, combineRows);
     }
 
     public PythonSettings withWorkerStartTimeout(Duration value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                value, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
+                value, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout, combineRows);
     }
 
     public PythonSettings withBuildTimeout(Duration value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, value, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
+                workerStartTimeout, value, memoryLimitMib, sparkBatchSize, batchIdleTimeout, combineRows);
     }
 
     public PythonSettings withMemoryLimitMib(long value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, value, sparkBatchSize, batchIdleTimeout);
+                workerStartTimeout, buildTimeout, value, sparkBatchSize, batchIdleTimeout, combineRows);
     }
 
     public PythonSettings withSparkBatchSize(int value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, value, batchIdleTimeout);
+                workerStartTimeout, buildTimeout, memoryLimitMib, value, batchIdleTimeout, combineRows);
     }
 
     public PythonSettings withBatchIdleTimeout(Duration value) {
         return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, value);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, value, combineRows);
+    }
+
+    public PythonSettings withCombineRows(int value) {
+        return new PythonSettings(environments, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout, value);
     }
 
     public PythonSettings withEnvironments(Path value) {
         return new PythonSettings(value, sockets, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout, combineRows);
     }
 
     public PythonSettings withSockets(Path value) {
         return new PythonSettings(environments, value, interpreter, pipArguments, workersPerInstance, requestTimeout,
-                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout);
+                workerStartTimeout, buildTimeout, memoryLimitMib, sparkBatchSize, batchIdleTimeout, combineRows);
     }
 
     private static void positive(Duration duration, String name) {

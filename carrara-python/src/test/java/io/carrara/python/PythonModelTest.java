@@ -273,6 +273,121 @@ class PythonModelTest {
         }
     }
 
+    /** Answers, in "next", how many rows the call it was in had; "slow" takes 3 s, anything else 0.2 s; "boom" raises. */
+    static final String COUNTING_MODEL = """
+            import time
+            import carrara
+            import pandas as pd
+
+            class Counting(carrara.DataFrameModel):
+                def __init__(self, home):
+                    pass
+
+                def predict(self, df):
+                    if (df["label"] == "boom").any():
+                        raise ValueError("cannot score boom")
+                    time.sleep(3.0 if (df["label"] == "slow").any() else 0.2)
+                    return pd.DataFrame({
+                        "doubled": df["x"] * 2.0,
+                        "next": pd.Series([len(df)] * len(df), dtype="int64"),
+                        "shout": df["label"].str.upper(),
+                        "positive": df["x"] > 0,
+                    })
+            """;
+
+    private ModelHome counting(String name) {
+        return ModelHome.read(ModelHomes.write(temp.resolve(name), ModelHomes.DATAFRAME_YAML, COUNTING_MODEL,
+                TestEnvironments.REQUIREMENTS, ModelHomes.DATAFRAME_INPUT, ModelHomes.DATAFRAME_EXPECTED));
+    }
+
+    /** Each request of one row from its own thread, all released at once; the outcomes in request order. */
+    private static List<RowOutcome> concurrently(PythonModel model, List<Map<String, Object>> rows) throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(rows.size());
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<RowOutcome>> calls = new java.util.ArrayList<>();
+            for (Map<String, Object> row : rows) {
+                calls.add(threads.submit(() -> {
+                    start.await();
+                    return model.score(List.of(row)).get(0);
+                }));
+            }
+            start.countDown();
+            List<RowOutcome> outcomes = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<RowOutcome> call : calls) {
+                outcomes.add(call.get(60, TimeUnit.SECONDS));
+            }
+            return outcomes;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void requestsWaitingForABusyWorkerShareOneCallAndEachGetsItsOwnRowsAnswer() throws Exception {
+        ModelHome home = counting("combined");
+        try (PythonModel model = PythonModel.start(home, env, settings(), "test/combined", false)) {
+            List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                rows.add(row(i + 0.5, (long) i, i == 11 ? "boom" : "r" + i));
+            }
+            List<RowOutcome> outcomes = concurrently(model, rows);
+
+            for (int i = 0; i < 16; i++) {
+                RowOutcome outcome = outcomes.get(i);
+                if (i == 11) {
+                    assertThat(outcome.error()).isEqualTo(PythonErrorCode.PREDICT_FAILED);
+                    assertThat(outcome.message()).contains("cannot score boom");
+                    continue;
+                }
+                assertThat(outcome.isSuccess()).as("request %d: %s", i, outcome.message()).isTrue();
+                assertThat(outcome.output()).containsEntry("doubled", 2 * (i + 0.5)).containsEntry("shout", "R" + i);
+            }
+            // Two calls at most run at once (one predicting, one waiting in the worker): the other requests queued
+            // and went together, so some call had several rows.
+            assertThat(outcomes.stream().filter(RowOutcome::isSuccess).mapToLong(o -> (Long) o.output().get("next")).max()
+                    .orElseThrow()).isGreaterThan(1);
+        }
+
+        try (PythonModel model = PythonModel.start(home, env, settings().withCombineRows(1), "test/alone", false)) {
+            List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                rows.add(row(i + 0.5, (long) i, "r" + i));
+            }
+            assertThat(concurrently(model, rows)).allSatisfy(outcome -> assertThat(outcome.output()).containsEntry("next", 1L));
+        }
+    }
+
+    @Test
+    void aCancelledRequestLeadingACombinedCallLeavesTheOthersToBeAnswered() throws Exception {
+        ModelHome home = counting("cancelled");
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try (PythonModel model = PythonModel.start(home, env, settings(), "test/cancelled", false)) {
+            long pid = model.workerPids().get(0);
+            // a and b take both call slots (b waits in the worker behind a until 3 s, then takes 3 s more); c and d queue,
+            // and c, first in the queue, leads the call of both when a ends; it waits behind b, and c is cancelled then.
+            java.util.concurrent.Future<?> a = threads.submit(() -> model.score(List.of(row(1.0, 1L, "slow"))));
+            Thread.sleep(200);
+            java.util.concurrent.Future<?> b = threads.submit(() -> model.score(List.of(row(2.0, 1L, "slow"))));
+            Thread.sleep(300);
+            java.util.concurrent.Future<?> c = threads.submit(() -> model.score(List.of(row(3.0, 1L, "c"))));
+            Thread.sleep(200);
+            java.util.concurrent.Future<List<RowOutcome>> d = threads.submit(() -> model.score(List.of(row(4.0, 1L, "d"))));
+            a.get(20, TimeUnit.SECONDS);
+            Thread.sleep(1000);
+            assertThat(c.isDone()).isFalse();
+            c.cancel(true);
+
+            RowOutcome answer = d.get(20, TimeUnit.SECONDS).get(0);
+            assertThat(answer.output()).containsEntry("doubled", 8.0).containsEntry("shout", "D").containsEntry("next", 1L);
+            b.get(20, TimeUnit.SECONDS);
+            assertThat(model.workerPids()).containsExactly(pid);
+            assertThat(model.health().restarts()).isZero();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     @Test
     void workersGetACleanEnvironmentAndCloseLeavesNothing() throws Exception {
         assertThat(System.getenv("CARRARA_TEST_SECRET")).as("surefire sets the stand-in secret").isNotNull();

@@ -284,6 +284,7 @@ public record ServerConfig(
                 .withBuildTimeout(Duration.ofSeconds(settings.getLong("python.buildTimeoutSeconds", 1, 86_400)))
                 .withMemoryLimitMib(settings.getLong("python.memoryLimitMib", 0, 1L << 40))
                 .withSparkBatchSize(settings.getInt("python.sparkBatchSize", 1, 1_000_000))
+                .withCombineRows(settings.getInt("python.combineRows", 1, 100_000))
                 .withBatchIdleTimeout(Duration.ofSeconds(settings.getLong("python.batchIdleTimeoutSeconds", 1, 86_400)));
         return environments.isEmpty() ? python : python.withEnvironments(Path.of(environments).toAbsolutePath().normalize());
     }

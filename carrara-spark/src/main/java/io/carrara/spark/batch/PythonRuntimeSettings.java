@@ -22,7 +22,8 @@ record PythonRuntimeSettings(
         long buildTimeoutMillis,
         long memoryLimitMib,
         int sparkBatchSize,
-        long batchIdleTimeoutMillis) implements Serializable {
+        long batchIdleTimeoutMillis,
+        int combineRows) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     PythonRuntimeSettings {
@@ -35,12 +36,13 @@ record PythonRuntimeSettings(
                 settings.sockets().toAbsolutePath().toString(), settings.interpreter(), settings.pipArguments(),
                 settings.workersPerInstance(), settings.requestTimeout().toMillis(), settings.workerStartTimeout().toMillis(),
                 settings.buildTimeout().toMillis(), settings.memoryLimitMib(), settings.sparkBatchSize(),
-                settings.batchIdleTimeout().toMillis());
+                settings.batchIdleTimeout().toMillis(), settings.combineRows());
     }
 
     PythonSettings toSettings() {
         return new PythonSettings(Path.of(environments), Path.of(sockets), interpreter, pipArguments, workersPerInstance,
                 Duration.ofMillis(requestTimeoutMillis), Duration.ofMillis(workerStartTimeoutMillis),
-                Duration.ofMillis(buildTimeoutMillis), memoryLimitMib, sparkBatchSize, Duration.ofMillis(batchIdleTimeoutMillis));
+                Duration.ofMillis(buildTimeoutMillis), memoryLimitMib, sparkBatchSize, Duration.ofMillis(batchIdleTimeoutMillis),
+                combineRows);
     }
 }

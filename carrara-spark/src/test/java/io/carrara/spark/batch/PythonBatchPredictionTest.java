@@ -98,7 +98,7 @@ class PythonBatchPredictionTest {
         PythonSettings defaults = PythonSettings.defaults(base);
         return new PythonSettings(environments, defaults.sockets(), defaults.interpreter(), List.of("--retries", "0", "--timeout", "5"),
                 defaults.workersPerInstance(), defaults.requestTimeout(), defaults.workerStartTimeout(), Duration.ofMinutes(4),
-                defaults.memoryLimitMib(), 64, defaults.batchIdleTimeout());
+                defaults.memoryLimitMib(), 64, defaults.batchIdleTimeout(), defaults.combineRows());
     }
 
     @Test
