@@ -367,8 +367,15 @@ public final class PythonModel implements AutoCloseable {
     private List<RowOutcome> predict(List<Object[]> rows) {
         byte[] request = codec.encode(rows, allocator);
         if (request.length > WorkerConnections.MAX_PAYLOAD_BYTES) {
-            throw new CarraraException(PythonErrorCode.PREDICT_FAILED, label + ": " + rows.size() + " rows make a request of "
-                    + request.length + " bytes, over the 64 MiB a worker takes; send fewer rows a call");
+            if (rows.size() > 1) {
+                // Too large for one call: two calls of half the rows each (and so on), so that no batch size is too large.
+                int half = rows.size() / 2;
+                List<RowOutcome> halves = new ArrayList<>(predict(rows.subList(0, half)));
+                halves.addAll(predict(rows.subList(half, rows.size())));
+                return halves;
+            }
+            throw new CarraraException(PythonErrorCode.PREDICT_FAILED, label + ": one row makes a request of " + request.length
+                    + " bytes, over the 64 MiB a worker takes; send smaller rows");
         }
         Slot slot = null;
         WorkerProcess worker = null;

@@ -21,7 +21,7 @@ import java.util.List;
  * @param workerStartTimeout how long a worker may take to load, validate and answer READY
  * @param buildTimeout how long one environment build may take before its processes are killed
  * @param memoryLimitMib the worker's address-space limit (RLIMIT_AS), 0 for none
- * @param sparkBatchSize rows per predict call when Spark scores a partition
+ * @param sparkBatchSize rows per predict call when Spark scores a partition (a call over 64 MiB is split in halves)
  * @param batchIdleTimeout how long a Spark executor keeps a model's workers after its last batch; then they
  *     are stopped (a later job starts them again), so a long-running server does not keep every model it
  *     ever batch-scored
@@ -47,7 +47,7 @@ public record PythonSettings(
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_WORKER_START_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(15);
-    public static final int DEFAULT_SPARK_BATCH_SIZE = 1000;
+    public static final int DEFAULT_SPARK_BATCH_SIZE = 10_000;
     public static final Duration DEFAULT_BATCH_IDLE_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_COMBINE_ROWS = 64;
 

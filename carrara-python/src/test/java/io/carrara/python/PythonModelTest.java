@@ -389,6 +389,26 @@ class PythonModelTest {
     }
 
     @Test
+    void rowsTooLargeForOneCallGoInSeveralAndOneRowTooLargeFails() {
+        ModelHome home = ModelHome.read(ModelHomes.dataframe(temp, "large"));
+        try (PythonModel model = PythonModel.start(home, env, settings(), "test/large")) {
+            // Two rows of 33 MiB each make a request over the 64 MiB one call may carry: each goes in a call of its own.
+            String big = "a".repeat(33 * 1024 * 1024);
+            List<RowOutcome> outcomes = model.score(List.of(row(1.0, 1L, big), row(2.0, 2L, big)));
+            assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.isSuccess()).isTrue());
+            assertThat(outcomes.get(1).output()).containsEntry("doubled", 4.0);
+            assertThat((String) outcomes.get(1).output().get("shout")).hasSize(big.length()).startsWith("AAA");
+
+            String huge = "a".repeat(65 * 1024 * 1024);
+            assertThatThrownBy(() -> model.score(List.of(row(1.0, 1L, huge))))
+                    .isInstanceOfSatisfying(CarraraException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(PythonErrorCode.PREDICT_FAILED.toErrorCode()))
+                    .hasMessageContaining("one row makes a request of").hasMessageContaining("send smaller rows");
+            assertThat(model.score(List.of(row(3.0, 1L, "after"))).get(0).output()).containsEntry("doubled", 6.0);
+        }
+    }
+
+    @Test
     void workersGetACleanEnvironmentAndCloseLeavesNothing() throws Exception {
         assertThat(System.getenv("CARRARA_TEST_SECRET")).as("surefire sets the stand-in secret").isNotNull();
         ModelHome home = ModelHome.read(ModelHomes.dataframe(temp, "clean"));

@@ -103,7 +103,7 @@ public final class ServerSettings {
         values.put("python.workerStartTimeoutSeconds", "120");
         values.put("python.buildTimeoutSeconds", "900");
         values.put("python.memoryLimitMib", "0");
-        values.put("python.sparkBatchSize", "1000");
+        values.put("python.sparkBatchSize", "10000");
         values.put("python.combineRows", "64");
         values.put("python.batchIdleTimeoutSeconds", "600");
         values.put("outbound.allowPrivateAddresses", "false");

@@ -77,6 +77,13 @@ public final class BatchPrediction {
     private BatchPrediction() {
     }
 
+    /**
+     * The scored rows are cached once and read twice (the output's rows and the errors'); compressing the cache's
+     * columns, Spark's default, cost more than reading them saved (docs/benchmarks.md). Spark's own setting wins
+     * when one is given.
+     */
+    static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
+
     /** Runs {@code request} with the query held to {@link SqlPolicy}'s accepted SQL, any table of the catalog allowed. */
     public static BatchResult run(SparkSession session, BatchRequest request) {
         return run(session, request, SqlPolicy.of(Optional.empty()));
@@ -124,6 +131,9 @@ public final class BatchPrediction {
         // written: Spark takes the mode from the session, not from insertInto's options.
         SparkSession spark = session.newSession();
         spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
+        if (!spark.sparkContext().conf().contains(CACHE_COMPRESSED)) {
+            spark.conf().set(CACHE_COMPRESSED, "false");
+        }
         Dataset<Row> input = query.apply(spark);
         List<String> inputColumns = List.of(input.schema().fieldNames());
         checkColumnNames(inputColumns);

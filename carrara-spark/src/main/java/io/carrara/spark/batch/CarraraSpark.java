@@ -25,6 +25,16 @@ import org.apache.spark.sql.SparkSession;
  * application configured logging itself.
  */
 public final class CarraraSpark {
+    /**
+     * Spark compiles a stage into one method unless it passes this many bytes of bytecode (65,535 by default). HotSpot
+     * never JIT-compiles a method over 8,000 bytes, so a stage over that runs interpreted: the batch job's conversion of
+     * a Python model's scored rows (35 columns for the breast-cancer model) took half of a 1,000,000-row job's time that
+     * way (docs/benchmarks.md). At HotSpot's limit Spark evaluates such a stage without whole-stage code generation,
+     * in code that is compiled. Spark's documentation of the setting recommends this value on HotSpot.
+     */
+    static final String HUGE_METHOD_LIMIT = "spark.sql.codegen.hugeMethodLimit";
+    static final int HOTSPOT_HUGE_METHOD_BYTES = 8000;
+
     private CarraraSpark() {
     }
 
@@ -55,6 +65,9 @@ public final class CarraraSpark {
             builder.config("spark.hadoop.datanucleus.schema.autoCreateAll", "true");
             builder.config("spark.hadoop.hive.metastore.schema.verification", "false");
         });
+        if (System.getProperty(HUGE_METHOD_LIMIT) == null) {
+            builder.config(HUGE_METHOD_LIMIT, String.valueOf(HOTSPOT_HUGE_METHOD_BYTES));
+        }
         settings.config().forEach(builder::config);
         SparkSession session = builder.getOrCreate();
         // A session already running in the JVM keeps its own runtime settings: give it these guards too.

@@ -78,6 +78,12 @@ class BatchPredictionTest {
     }
 
     @Test
+    void theSessionNeverLeavesAStageToHotSpotsInterpreter() {
+        // Wider stages than HotSpot compiles (8,000 bytes) are evaluated without whole-stage code generation instead.
+        assertThat(spark.conf().get("spark.sql.codegen.hugeMethodLimit")).isEqualTo("8000");
+    }
+
+    @Test
     void scoresEveryRowAsSparkDidAndCountsThem() {
         assertThat(first.rowsRead()).isEqualTo(40);
         assertThat(first.rowsScored()).isEqualTo(38);
