@@ -7,12 +7,9 @@ import io.carrara.spark.batch.CarraraSpark;
 import io.carrara.spark.batch.SparkSettings;
 import io.carrara.spark.sql.SqlPolicy;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.io.FileTrees;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,17 +74,9 @@ public final class SparkRuntime implements AutoCloseable {
         if (local == null || settings.home().isEmpty() || !Path.of(local).startsWith(settings.home().get())) {
             return;
         }
-        Path directory = Path.of(local);
-        if (!Files.isDirectory(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                if (!path.equals(directory)) {
-                    Files.deleteIfExists(path);
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            FileTrees.deleteContents(Path.of(local));
+        } catch (IOException e) {
             log.atWarn().setMessage("cannot empty Spark's local directory").addKeyValue("error", e.getMessage()).log();
         }
     }

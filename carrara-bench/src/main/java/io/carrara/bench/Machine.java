@@ -1,10 +1,9 @@
 package io.carrara.bench;
 
+import io.carrara.spi.io.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** What the benchmarks share about the machine they run on: its load, waiting, and their scratch directories. */
 public final class Machine {
@@ -32,13 +31,8 @@ public final class Machine {
 
     /** Removes a directory and all it holds, if it exists; says on stderr what could not be removed. */
     public static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
+        try {
+            FileTrees.delete(directory);
         } catch (IOException e) {
             System.err.println("could not remove " + directory + ": " + e.getMessage());
         }

@@ -3,16 +3,15 @@ package io.carrara.bench.batch;
 import io.carrara.bench.pipeline.Trips;
 import io.carrara.bench.pipeline.TripsModels;
 import io.carrara.spark.SparkScoring;
+import io.carrara.spi.io.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
@@ -165,8 +164,8 @@ public final class BatchBenchmark {
     }
 
     private static void delete(Path directory) {
-        try (Stream<Path> walk = Files.walk(directory)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            FileTrees.delete(directory);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

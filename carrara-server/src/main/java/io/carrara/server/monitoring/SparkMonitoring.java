@@ -15,6 +15,7 @@ import io.carrara.registry.monitoring.WindowSize;
 import io.carrara.spark.table.SparkTables;
 import io.carrara.spark.table.TableName;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.io.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -291,13 +292,8 @@ public final class SparkMonitoring {
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(root);
         } catch (IOException e) {
             // Scratch space: left for the next cleanup.
         }

@@ -11,6 +11,7 @@ import io.carrara.rules.testing.RuleTestReport;
 import io.carrara.rules.testing.RuleTestRunner;
 import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.error.StandardErrorCode;
+import io.carrara.spi.io.FileTrees;
 import io.carrara.spi.net.OutboundAddressPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -248,15 +249,10 @@ public final class RuleSync {
     }
 
     private static void deleteQuietly(Path directory) {
-        try (Stream<Path> walk = Files.walk(directory)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // Left for the next cleanup of the work folder.
-                }
-            });
+        try {
+            FileTrees.delete(directory);
         } catch (IOException e) {
+            // Left for the next cleanup of the work folder.
             log.debug("cannot remove {}: {}", directory, e.toString());
         }
     }

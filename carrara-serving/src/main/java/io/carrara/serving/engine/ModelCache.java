@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.registry.ModelRegistry;
 import io.carrara.registry.model.Artifact;
 import io.carrara.registry.model.ArtifactPackaging;
+import io.carrara.spi.io.FileTrees;
 import io.carrara.spi.schema.Schema;
 import io.carrara.spi.schema.SchemaText;
 import io.carrara.registry.model.Instance;
@@ -409,11 +410,7 @@ public final class ModelCache implements AutoCloseable {
     }
 
     private static void deleteTree(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        FileTrees.delete(directory);
     }
 
     private static CarraraException unavailable(UUID instance, String reason) {

@@ -5,15 +5,13 @@ import static java.util.Objects.requireNonNull;
 import io.carrara.registry.ArtifactCheck;
 import io.carrara.spi.archive.ModelArchive;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.io.FileTrees;
 import io.carrara.spi.model.ArtifactFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The runtimes' checks of an uploaded zip artifact, for the registry: the archive is extracted
@@ -77,21 +75,6 @@ public final class RuntimeArtifactCheck implements ArtifactCheck {
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException failure) throws IOException {
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        FileTrees.delete(root);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.spark.table.TableName;
 import io.carrara.spi.archive.ModelArchive;
 import io.carrara.spi.error.CarraraException;
+import io.carrara.spi.io.FileTrees;
 import io.carrara.spi.model.ModelRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,13 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -195,11 +194,7 @@ public final class BatchJob implements Callable<Integer> {
 
     /** Removes the zip's extraction; the job reads the model's files into its tasks before running, so they are no longer needed. */
     private static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+        FileTrees.delete(directory);
     }
 
     private SparkSettings settings() {
