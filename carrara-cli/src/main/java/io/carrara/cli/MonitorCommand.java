@@ -2,6 +2,7 @@ package io.carrara.cli;
 
 import io.carrara.api.monitoring.MonitoringSettings;
 import io.carrara.client.CarraraClient;
+import io.carrara.monitoring.OutcomeKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -208,7 +209,7 @@ final class MonitorCommand extends GroupCommand {
                         continue;
                     }
                     com.fasterxml.jackson.databind.JsonNode row = JSON.readTree(line);
-                    String value = OutcomeKeys.text(row.get(field));
+                    String value = OutcomeKeys.text(row.get(field)).orElse(null);
                     if (value == null) {
                         batchUnkeyed++;
                     } else {
@@ -235,7 +236,7 @@ final class MonitorCommand extends GroupCommand {
                     }
                     fresh++;
                     com.fasterxml.jackson.databind.JsonNode input = JSON.valueToTree(prediction.input());
-                    String value = OutcomeKeys.text(input.get(field));
+                    String value = OutcomeKeys.text(input.get(field)).orElse(null);
                     if (value == null) {
                         unkeyed++;
                     } else {

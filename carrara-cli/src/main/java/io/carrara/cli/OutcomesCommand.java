@@ -10,6 +10,7 @@ import io.carrara.api.monitoring.OutcomeLoad;
 import io.carrara.client.CarraraClient;
 import io.carrara.client.CarraraJson;
 import io.carrara.client.MonitoringClient;
+import io.carrara.monitoring.OutcomeKeys;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,7 +151,10 @@ final class OutcomesCommand extends GroupCommand {
                     continue;
                 }
                 JsonNode key = node.get(keyColumn != null ? keyColumn : "key");
-                add(batch, line, keyColumn != null ? null : text(node.get("predictionId")), OutcomeKeys.text(key),
+                // A value that is no key (a boolean, over 256 characters) goes as it is, for the server to name the problem.
+                String keyText = key == null || key.isNull() ? null
+                        : OutcomeKeys.text(key).orElse(key.isValueNode() ? key.asText() : key.toString());
+                add(batch, line, keyColumn != null ? null : text(node.get("predictionId")), keyText,
                         value(node.get(outcomeColumn)), text(node.get("observedAt")), client, bar, in);
             }
         }

@@ -7,6 +7,7 @@ import static io.carrara.spi.error.StandardErrorCode.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carrara.monitoring.OutcomeKeys;
 import io.carrara.registry.db.DatabaseTimes;
 import io.carrara.registry.db.RegistryDatabase;
 import io.carrara.registry.deploy.DeploymentRegistry;
@@ -263,28 +264,7 @@ public final class MonitoringStore {
     private record Row(String predictionId, String key, String outcome, Instant observedAt) {}
 
     /** The longest outcome key value. */
-    public static final int MAX_KEY_LENGTH = 256;
-
-    /**
-     * The outcome key's value in a logged input or an outcome: a text as it is, an integral number as its digits
-     * ({@code 42} and {@code 42.0} are both {@code "42"}), another number as Java writes it; empty for anything else and
-     * for a value over {@value #MAX_KEY_LENGTH} characters.
-     */
-    public static Optional<String> keyText(JsonNode value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        String text = null;
-        if (value.isTextual()) {
-            text = value.textValue();
-        } else if (value.isIntegralNumber()) {
-            text = value.bigIntegerValue().toString();
-        } else if (value.isNumber()) {
-            double number = value.doubleValue();
-            text = number == Math.rint(number) && Math.abs(number) < 1e15 ? Long.toString((long) number) : Double.toString(number);
-        }
-        return text == null || text.isEmpty() || text.length() > MAX_KEY_LENGTH ? Optional.empty() : Optional.of(text);
-    }
+    public static final int MAX_KEY_LENGTH = OutcomeKeys.MAX_LENGTH;
 
     /** A logged prediction with a key: its id, instance and when it was made. */
     public record KeyedPrediction(String predictionId, String key, Instant createdAt) {}
@@ -412,7 +392,7 @@ public final class MonitoringStore {
             List<KeyedPrediction> page = handle.createQuery("SELECT prediction_id, input, created_at FROM predictions WHERE deployment = ?"
                             + " AND outcome_key IS NULL AND created_at " + bound + " ? AND created_at <= ? ORDER BY created_at, prediction_id")
                     .bind(0, deployment).bind(1, toDb(after)).bind(2, toDb(until)).setMaxRows(KEY_PAGE)
-                    .map((rs, ctx) -> new KeyedPrediction(rs.getString(1), keyText(RegistryJson.readTree(rs.getString(2)).get(field))
+                    .map((rs, ctx) -> new KeyedPrediction(rs.getString(1), OutcomeKeys.text(RegistryJson.readTree(rs.getString(2)).get(field))
                             .orElse(""), fromDb(rs.getObject(3, LocalDateTime.class))))
                     .list();
             if (page.isEmpty()) {

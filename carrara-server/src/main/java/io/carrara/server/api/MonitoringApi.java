@@ -174,7 +174,7 @@ public final class MonitoringApi {
             JsonNode id = row.get("predictionId");
             JsonNode key = row.get("key");
             outcomes.add(new NewOutcome(id != null && (id.isTextual() || id.isNumber()) ? id.asText() : null,
-                    key == null || key.isNull() ? null : MonitoringStore.keyText(key).orElse(""), row.get("outcome"),
+                    key == null || key.isNull() ? null : io.carrara.monitoring.OutcomeKeys.text(key).orElse(""), row.get("outcome"),
                     text(row.get("observedAt"))));
         }
         io.carrara.registry.monitoring.OutcomeLoad load = monitoring.loadOutcomes(name, outcomes,
