@@ -302,6 +302,7 @@ public final class PythonModel implements AutoCloseable {
         }
         List<RowOutcome> outcomes = null;
         CarraraException failure = null;
+        Error fatal = null;
         boolean interrupted = false;
         callLock.unlock();
         try {
@@ -313,8 +314,10 @@ public final class PythonModel implements AutoCloseable {
         } catch (CarraraException e) {
             failure = e;
             interrupted = Thread.currentThread().isInterrupted();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Every request of the call gets its answer, whatever happened; an Error goes on up from here afterwards.
             failure = new CarraraException(PythonErrorCode.PREDICT_FAILED, label + ": " + e, null, e);
+            fatal = e instanceof Error error ? error : null;
         } finally {
             callLock.lock();
         }
@@ -342,6 +345,9 @@ public final class PythonModel implements AutoCloseable {
         Waiting head = waiting.peekFirst();
         if (head != null) {
             head.turn.signal();
+        }
+        if (fatal != null) {
+            throw fatal;
         }
     }
 
