@@ -78,6 +78,9 @@ class ServerProcessIT {
                 server.destroyForcibly();
             }
         }
+        // Stopped by SIGTERM, the server closes its database itself, last: nothing it does on the way finds it closed.
+        assertThat(Files.readString(work.resolve("server.log"))).contains("Stopping Carrara")
+                .doesNotContain("Database is already closed").doesNotContain("stopping batch jobs, workflows and Spark failed");
     }
 
     /** The local addresses ({@code hex-address:hex-port}) of the TCP sockets process {@code pid} listens on. */

@@ -5,6 +5,7 @@ import io.carrara.spi.error.CarraraException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -88,10 +89,30 @@ public final class CarraraServerMain implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             CarraraServer server = CarraraServer.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable stop = () -> {
+                if (stopping.compareAndSet(false, true)) {
+                    out.println("Stopping Carrara (finishing in-flight requests)...");
+                    out.flush();
+                    server.close();
+                }
+            };
+            // Ctrl-C and SIGTERM stop the server before the JVM's shutdown starts: the shutdown hooks run all at once, and
+            // H2's (which an AUTO_SERVER database cannot turn off) would close the registry database while the server
+            // still marks unfinished runs failed and writes the predictions queued for the log. The hook stays for
+            // any other way the JVM ends.
+            for (String name : List.of("TERM", "INT")) {
+                try {
+                    sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                        stop.run();
+                        System.exit(128 + signal.getNumber());
+                    });
+                } catch (IllegalArgumentException e) {
+                    // Not a signal of this platform, or one the JVM keeps: the shutdown hook stops the server.
+                }
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                out.println("Stopping Carrara (finishing in-flight requests)...");
-                out.flush();
-                server.close();
+                stop.run();
                 stopped.countDown();
             }, "carrara-shutdown"));
             out.println("Carrara " + CarraraServer.versionOf(CarraraServer.class) + " is listening on " + server.uri());
