@@ -185,9 +185,9 @@ public final class MonitoringStore {
                 field = "[" + i + "].key";
                 problem[0] = "cannot be matched: deployment " + deployment + " has no outcome key (carrara monitor configure "
                         + deployment + " --outcome-key FIELD declares one), so outcomes name their predictionId";
-            } else if (outcome.key() != null && (outcome.key().isEmpty() || outcome.key().length() > MAX_KEY_LENGTH)) {
+            } else if (outcome.key() != null && (outcome.key().isEmpty() || outcome.key().length() > OutcomeKeys.MAX_LENGTH)) {
                 field = "[" + i + "].key";
-                problem[0] = "must be the value of the input field " + settings.outcomeKey() + " (1 to " + MAX_KEY_LENGTH
+                problem[0] = "must be the value of the input field " + settings.outcomeKey() + " (1 to " + OutcomeKeys.MAX_LENGTH
                         + " characters)";
             } else if (outcome.key() == null && (outcome.predictionId() == null || outcome.predictionId().isBlank()
                     || outcome.predictionId().length() > 64 || !outcome.predictionId().chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
@@ -262,9 +262,6 @@ public final class MonitoringStore {
     }
 
     private record Row(String predictionId, String key, String outcome, Instant observedAt) {}
-
-    /** The longest outcome key value. */
-    public static final int MAX_KEY_LENGTH = OutcomeKeys.MAX_LENGTH;
 
     /** A logged prediction with a key: its id, instance and when it was made. */
     public record KeyedPrediction(String predictionId, String key, Instant createdAt) {}

@@ -35,7 +35,7 @@ class FileTreesTest {
     }
 
     @Test
-    void aMissingTreeIsNothingToDoAndALinkedRootGoesAsALink() throws IOException {
+    void aMissingTreeIsLeftAloneAndALinkedRootIsRemovedAsALink() throws IOException {
         FileTrees.delete(temp.resolve("never-was"));
         FileTrees.deleteContents(temp.resolve("never-was"));
 
