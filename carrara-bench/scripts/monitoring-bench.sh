@@ -10,7 +10,8 @@
 #   carrara-bench/scripts/monitoring-bench.sh [store] [logging]          (both by default)
 # Environment: HEAP (MonitoringBenchmark's -Xmx, default 2g), ROUNDS (logging rounds of each, default 2),
 #   MONITORING_OPTIONS (e.g. "--database h2 --repetitions 3"), SERVER_OPTIONS (ServerBenchmark options for the logging
-#   part; default: REST predict and gRPC ModelInfer at 2,000 rps, 10 s warm-up, 20 s measured).
+#   part; default: REST predict and gRPC ModelInfer at 2,000 rps, 10 s warm-up, 20 s measured), OUTPUTS (the load
+#   deployment's outputs in both settings, e.g. probability,prediction; default every column the pipeline adds).
 # Build the jars first: mvn -B -q -pl carrara-bench -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,7 +34,7 @@ for part in "${parts[@]}"; do
         for rate in 1.0 0; do
           echo "## round $round: logSampleRate $rate"
           java -cp carrara-bench/target/carrara-bench.jar io.carrara.bench.server.ServerBenchmark --log-sample-rate "$rate" \
-            "${options[@]}"
+            ${OUTPUTS:+--outputs "$OUTPUTS"} "${options[@]}"
         done
       done
       ;;

@@ -149,6 +149,27 @@ def test_predict_dataframe_gives_sparks_values(deployed: Deployment) -> None:
             assert_close(answer[column], row["output"][column])
 
 
+def test_outputs_narrow_the_answer_to_the_named_columns(client: carrara.Client, unique: Any,
+                                                      trips: Dict[str, str]) -> None:
+    name = unique("sdk-outputs-")
+    client.deploy(name, trips["instance"])
+    narrowed = client.deploy(name, trips["instance"], outputs=["probability", "prediction"])
+    try:
+        assert narrowed.outcome == "updated" and narrowed.outputs == ["probability", "prediction"]
+        assert client.history(name)[1].changed == ["outputs"]
+        assert client.history(name)[1].outputs == ["probability", "prediction"]
+        row = [r for r in expected_rows() if "skipped" not in r][0]
+        scored = narrowed.predict(frame_of([row]))
+        assert list(scored.columns[:len(INPUT_COLUMNS)]) == INPUT_COLUMNS
+        assert list(scored.columns[len(INPUT_COLUMNS):]) == ["probability", "prediction", "error", "error_code",
+                                                             "error_column", "skipped"]
+        assert_close(scored.iloc[0]["prediction"], row["output"]["prediction"])
+        with pytest.raises(TypeError):
+            client.deploy(name, trips["instance"], outputs="prediction")
+    finally:
+        client.undeploy(name)
+
+
 def test_predict_reports_a_bad_row_in_place(deployed: Deployment) -> None:
     rows = scored_rows()[:3]
     frame = frame_of(rows).astype({"distance": object})

@@ -57,7 +57,7 @@ class Deployment:
     """A deployment: its `name`, the `model` it serves, how rows are routed (`routing` "pinned" to one
     `instance`, or "partitioned" by the field `partition_by` over `instances` value -> instance id, else
     `default`), the online `features` joined into rows, `log_sample_rate` (share of predictions
-    logged), its `revision`, who changed it last and when, `outcome` (only in a deploy's answer:
+    logged), `outputs` (the columns the model adds that it answers and logs; empty: all), its `revision`, who changed it last and when, `outcome` (only in a deploy's answer:
     created, updated or unchanged) and `status` ("ready", or "not ready: " and the server's reason, when
     it was asked; None if not).
 
@@ -73,6 +73,7 @@ class Deployment:
     features: List[FeatureLookup] = dataclasses.field(default_factory=list)
     missing_features: Optional[str] = None
     log_sample_rate: Optional[float] = None
+    outputs: List[str] = dataclasses.field(default_factory=list)
     revision: Optional[int] = None
     updated_at: Optional[datetime] = None
     updated_by: Optional[str] = None
@@ -128,7 +129,8 @@ class Deployment:
         status = self.status or "unknown (call ready())"
         lookups = "; ".join(f"{f.group} by {f.key}: {', '.join(f.features)}" for f in self.features) or "none"
         rows = [("name", self.name), ("model", self.model), ("routing", routing), ("status", status),
-                ("revision", self.revision), ("log sample rate", self.log_sample_rate), ("features", lookups),
+                ("revision", self.revision), ("log sample rate", self.log_sample_rate),
+                ("outputs", ", ".join(self.outputs) or "every column the model adds"), ("features", lookups),
                 ("missing features", self.missing_features), ("updated", f"{self.updated_at} by {self.updated_by}")]
         if self.outcome:
             rows.append(("outcome", self.outcome))
@@ -154,6 +156,7 @@ class DeploymentRevision:
     features: List[FeatureLookup] = dataclasses.field(default_factory=list)
     missing_features: Optional[str] = None
     log_sample_rate: Optional[float] = None
+    outputs: List[str] = dataclasses.field(default_factory=list)
     changed: List[str] = dataclasses.field(default_factory=list)
     changed_at: Optional[datetime] = None
     changed_by: Optional[str] = None
@@ -266,7 +269,7 @@ class DeploymentApi(InferenceApi):
     def deploy(self, name: Any, instance: Any = None, *, model: Any = None, latest: bool = False,
                partition_by: Optional[str] = None, instances: Optional[Mapping[str, Any]] = None, default: Any = None,
                features: Optional[Sequence[Any]] = None, missing_features: Optional[str] = None,
-               log_sample_rate: Optional[float] = None, wait: bool = True,
+               log_sample_rate: Optional[float] = None, outputs: Optional[Sequence[str]] = None, wait: bool = True,
                timeout: float = DEPLOY_TIMEOUT_SECONDS, progress: Optional[bool] = None) -> Deployment:
         """Creates the deployment `name`, or replaces its whole configuration as a new revision (options left
         out take their defaults, not the previous values); `name` may be a `Deployment`. Route one of three ways:
@@ -278,6 +281,8 @@ class DeploymentApi(InferenceApi):
 
         features: lookups joined into each row, as `FeatureLookup`s or dicts {"group", "key", "features"}.
         missing_features: "null" (default) or "reject". log_sample_rate: share of predictions logged, 0 to 1.
+        outputs: the columns the model adds that each row is answered and logged with, in this order (the input
+        columns are always answered); default all of them. An instance that adds none of one is refused.
 
         The server loads every routed instance before it answers; with `wait` (default) this also waits,
         with a progress indicator, until the deployment reports ready. `timeout` bounds the whole call
@@ -311,6 +316,10 @@ class DeploymentApi(InferenceApi):
             body["missingFeatures"] = missing_features
         if log_sample_rate is not None:
             body["logSampleRate"] = float(log_sample_rate)
+        if outputs is not None:
+            if isinstance(outputs, (str, bytes)):
+                raise TypeError("outputs is a list of column names, e.g. ['probability', 'prediction'], not one string")
+            body["outputs"] = list(outputs)
         # One deadline for the whole call: the request (the server loads the models before it answers,
         # which may take minutes) and then the wait until the deployment reports ready.
         deadline = time.monotonic() + timeout
@@ -544,6 +553,7 @@ class DeploymentApi(InferenceApi):
     def _deployment(self, body: Mapping[str, Any]) -> Deployment:
         deployment = from_dict(Deployment, body)
         deployment.features = [_lookup(item) for item in body.get("features") or []]
+        deployment.outputs = [str(column) for column in body.get("outputs") or []]
         deployment.updated_at = parse_time(body.get("updatedAt"))
         object.__setattr__(deployment, "_client", self)
         return deployment
@@ -603,6 +613,7 @@ def _lookup_json(lookup: Any) -> Dict[str, Any]:
 def _revision(body: Mapping[str, Any]) -> DeploymentRevision:
     revision = from_dict(DeploymentRevision, body)
     revision.features = [_lookup(item) for item in body.get("features") or []]
+    revision.outputs = [str(column) for column in body.get("outputs") or []]
     revision.changed = list(body.get("changed") or [])
     revision.changed_at = parse_time(body.get("changedAt"))
     return revision

@@ -64,6 +64,12 @@ final class DeployCommand extends ClientCommand {
             description = "Share of predictions written to the prediction log, 0 (default) to 1.")
     Double logSampleRate;
 
+    @Option(names = "--outputs", paramLabel = "COL1,COL2", split = ",",
+            description = "Answer and log only these of the columns the model adds, in this order (the input columns are"
+                    + " always answered); default every column it adds. The deploy is refused if an instance adds no such"
+                    + " column.")
+    List<String> outputs;
+
     @Option(names = "--rule", paramLabel = "RULE|VALUE=RULE",
             description = "Serve what the selection rule RULE selects, and follow it; with --partition-by, VALUE=RULE for each"
                     + " value (repeat) and one RULE for every other value.")
@@ -77,7 +83,8 @@ final class DeployCommand extends ClientCommand {
         }
         DeploymentDefinition definition = definition()
                 .withFeatures(features.isEmpty() ? null : features.stream().map(this::lookup).toList(), missingFeatures)
-                .withLogSampleRate(logSampleRate);
+                .withLogSampleRate(logSampleRate)
+                .withOutputs(outputs);
         Deployment deployment = client.deployments().deploy(definition);
         String what = deployment.outcome() == null ? "updated deployment " : switch (deployment.outcome()) {
             case CREATED -> "created deployment ";
@@ -90,9 +97,10 @@ final class DeployCommand extends ClientCommand {
 
     private void follow(CarraraClient client) {
         if (!instances.isEmpty() || latest || model != null || fallback != null || !features.isEmpty() || missingFeatures != null
-                || logSampleRate != null) {
+                || logSampleRate != null || outputs != null) {
             throw usage("--rule chooses the instances itself: leave out --instance, --model, --latest and --default (a followed"
-                    + " deployment keeps its feature joins and log sampling; set them with a deploy before following)");
+                    + " deployment keeps its feature joins, log sampling and outputs; set them with a deploy before"
+                    + " following)");
         }
         Map<String, String> byValue = new LinkedHashMap<>();
         String otherwise = null;
@@ -148,7 +156,7 @@ final class DeployCommand extends ClientCommand {
                 }
             }
             return new DeploymentDefinition(name, modelName(), null, latest ? true : null, partitionBy, byValue, fallback,
-                    null, null, null);
+                    null, null, null, null);
         }
         if (instances.size() > 1) {
             throw usage("--instance is given " + instances.size() + " times: route by a field with --partition-by, or give one");
@@ -163,7 +171,7 @@ final class DeployCommand extends ClientCommand {
             }
             instance = uuid(instances.get(0), "--instance");
         }
-        return new DeploymentDefinition(name, modelName(), instance, latest ? true : null, null, null, null, null, null, null);
+        return new DeploymentDefinition(name, modelName(), instance, latest ? true : null, null, null, null, null, null, null, null);
     }
 
     private String modelName() {

@@ -73,6 +73,8 @@ final class DeploymentCommand extends GroupCommand {
             }
             table.row("missing_features", deployment.missingFeatures().wireName())
                     .row("log_sample_rate", deployment.logSampleRate())
+                    .row("outputs", deployment.outputs().isEmpty() ? "every column the model adds"
+                            : String.join(",", deployment.outputs()))
                     .row("revision", deployment.revision())
                     .row("updated_at", deployment.updatedAt())
                     .row("updated_by", deployment.updatedBy())

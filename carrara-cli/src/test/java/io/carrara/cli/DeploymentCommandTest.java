@@ -66,7 +66,7 @@ class DeploymentCommandTest {
         UUID v2 = instance(model);
         CommandResult updated = carrara("deploy", name, "--model", model.toString(), "--latest",
                 "--features", "driver_stats:driver_id:trips_7d,rating", "--features", "city_stats:city:surge",
-                "--missing-features", "reject", "--log-sample-rate", "0.1");
+                "--missing-features", "reject", "--log-sample-rate", "0.1", "--outputs", "probability,prediction");
         assertThat(updated.exitCode()).as(updated.toString()).isZero();
         assertThat(updated.out()).isEqualTo("updated deployment " + name + " (revision 2): " + model + ", instance " + v2 + "\n");
 
@@ -76,18 +76,20 @@ class DeploymentCommandTest {
                 new FeatureLookup("city_stats", "city", List.of("surge")));
         assertThat(deployment.missingFeatures()).isEqualTo(MissingFeatures.REJECT);
         assertThat(deployment.logSampleRate()).isEqualTo(0.1);
+        assertThat(deployment.outputs()).containsExactly("probability", "prediction");
         assertThat(deployment.updatedBy()).isEqualTo("alice");
 
         CommandResult same = carrara("deploy", name, "--model", model.toString(), "--latest",
                 "--features", "driver_stats:driver_id:trips_7d,rating", "--features", "city_stats:city:surge",
-                "--missing-features", "reject", "--log-sample-rate", "0.1");
+                "--missing-features", "reject", "--log-sample-rate", "0.1", "--outputs", "probability,prediction");
         assertThat(same.out()).startsWith("unchanged deployment " + name + " (revision 2)");
 
         CommandResult shown = carrara("deployment", "show", name);
         assertThat(shown.exitCode()).as(shown.toString()).isZero();
         assertThat(shown.out()).contains("model", model.toString()).contains("instance", v2.toString())
                 .contains("features.driver_stats", "driver_id: trips_7d,rating")
-                .contains("missing_features", "reject").contains("log_sample_rate", "0.1");
+                .contains("missing_features", "reject").contains("log_sample_rate", "0.1")
+                .contains("outputs", "probability,prediction");
         CommandResult json = carrara("deployment", "show", name, "--json");
         assertThat(json.out()).contains("\"missingFeatures\" : \"reject\"");
 
@@ -108,7 +110,7 @@ class DeploymentCommandTest {
                 "routing");
         assertThat(lines.get(1)).startsWith("1 ").contains(" created ");
         assertThat(lines.get(2)).startsWith("2 ").contains(" updated ")
-                .contains("routing,features,missingFeatures,logSampleRate");
+                .contains("routing,features,missingFeatures,logSampleRate,outputs");
         assertThat(lines.get(3)).startsWith("3 ").contains(" undeployed ");
 
         assertFailure(carrara("deployment", "show", name), "does not exist", "(field: name)");
@@ -170,6 +172,8 @@ class DeploymentCommandTest {
                 "logSampleRate", "(field: logSampleRate)");
         assertFailure(carrara("deploy", "x", "--instance", instance(model).toString(), "--missing-features", "zero"),
                 "missingFeatures", "(field: missingFeatures)");
+        assertFailure(carrara("deploy", "x", "--instance", instance(model).toString(), "--outputs", "prediction,prediction"),
+                "names prediction twice", "(field: outputs[1])");
         assertFailure(carrara("deployment", "history", "never-deployed"), "never deployed", "(field: name)");
         assertFailure(carrara("deployment", "undeploy", "never-deployed"), "does not exist", "(field: name)");
     }

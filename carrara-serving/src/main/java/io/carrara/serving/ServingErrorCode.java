@@ -16,7 +16,12 @@ public enum ServingErrorCode implements ErrorCodeSupplier {
      * A row's online features are not in the store and its deployment rejects such rows
      * ({@code missingFeatures: reject}), or the row lacks the key field to look them up; a row error.
      */
-    FEATURE_MISSING(0x0003_0004, ErrorType.INVALID_INPUT);
+    FEATURE_MISSING(0x0003_0004, ErrorType.INVALID_INPUT),
+    /**
+     * A row's instance adds none of a column its deployment answers with ({@code outputs}), e.g. a request pinned to
+     * another instance of the model; a row error. A deploy whose instances lack a named output is refused instead.
+     */
+    OUTPUT_MISSING(0x0003_0005, ErrorType.CONFLICT);
 
     private final ErrorCode errorCode;
 

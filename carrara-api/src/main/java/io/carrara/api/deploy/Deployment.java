@@ -16,13 +16,13 @@ import java.util.UUID;
 /**
  * A deployment as the API answers it: a named endpoint serving instances of one {@code model}
  * ({@code project/model}), its {@link Routing} ({@code pinned} or {@code partitioned}, in flat wire
- * fields, see {@link Routing}), feature lookups, missing-feature policy, log sample rate and
- * revision. {@code outcome} is set only in the answer to a deploy.
+ * fields, see {@link Routing}), feature lookups, missing-feature policy, log sample rate, the
+ * {@code outputs} it answers and logs (empty: every column the model adds) and revision. {@code outcome} is set only in the answer to a deploy.
  */
 @JsonAutoDetect(getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE,
         fieldVisibility = JsonAutoDetect.Visibility.NONE)
 @JsonPropertyOrder({"name", "model", "routing", "instance", "partitionBy", "instances", "default", "features",
-        "missingFeatures", "logSampleRate", "revision", "updatedAt", "updatedBy", "outcome"})
+        "missingFeatures", "logSampleRate", "outputs", "revision", "updatedAt", "updatedBy", "outcome"})
 public record Deployment(
         String name,
         String model,
@@ -30,6 +30,7 @@ public record Deployment(
         List<FeatureLookup> features,
         MissingFeatures missingFeatures,
         double logSampleRate,
+        List<String> outputs,
         int revision,
         Instant updatedAt,
         String updatedBy,
@@ -40,6 +41,7 @@ public record Deployment(
         requireNonNull(routing, "routing is null");
         features = WireCopies.list(features);
         requireNonNull(missingFeatures, "missingFeatures is null");
+        outputs = WireCopies.list(outputs);
     }
 
     @JsonCreator
@@ -54,19 +56,20 @@ public record Deployment(
             @JsonProperty("features") List<FeatureLookup> features,
             @JsonProperty("missingFeatures") MissingFeatures missingFeatures,
             @JsonProperty("logSampleRate") double logSampleRate,
+            @JsonProperty("outputs") List<String> outputs,
             @JsonProperty("revision") int revision,
             @JsonProperty("updatedAt") Instant updatedAt,
             @JsonProperty("updatedBy") String updatedBy,
             @JsonProperty("outcome") DeployOutcome outcome) {
         return new Deployment(name, model, Routing.of(routing, instance, partitionBy, instances, fallback), features,
-                missingFeatures == null ? MissingFeatures.NULL : missingFeatures, logSampleRate, revision, updatedAt,
+                missingFeatures == null ? MissingFeatures.NULL : missingFeatures, logSampleRate, outputs, revision, updatedAt,
                 updatedBy, outcome);
     }
 
     /** This deployment as the answer to a deploy that had {@code outcome}. */
     public Deployment withOutcome(DeployOutcome outcome) {
-        return new Deployment(name, model, routing, features, missingFeatures, logSampleRate, revision, updatedAt, updatedBy,
-                outcome);
+        return new Deployment(name, model, routing, features, missingFeatures, logSampleRate, outputs, revision, updatedAt,
+                updatedBy, outcome);
     }
 
     @JsonProperty("name")
@@ -117,6 +120,11 @@ public record Deployment(
     @JsonProperty("logSampleRate")
     private double wireLogSampleRate() {
         return logSampleRate;
+    }
+
+    @JsonProperty("outputs")
+    private List<String> wireOutputs() {
+        return outputs;
     }
 
     @JsonProperty("revision")

@@ -22,7 +22,7 @@ import java.util.UUID;
 @JsonAutoDetect(getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE,
         fieldVisibility = JsonAutoDetect.Visibility.NONE)
 @JsonPropertyOrder({"name", "revision", "action", "model", "routing", "instance", "partitionBy", "instances", "default",
-        "features", "missingFeatures", "logSampleRate", "changed", "changedAt", "changedBy", "reason"})
+        "features", "missingFeatures", "logSampleRate", "outputs", "changed", "changedAt", "changedBy", "reason"})
 public record DeploymentRevision(
         String name,
         int revision,
@@ -32,6 +32,7 @@ public record DeploymentRevision(
         List<FeatureLookup> features,
         MissingFeatures missingFeatures,
         double logSampleRate,
+        List<String> outputs,
         List<String> changed,
         Instant changedAt,
         String changedBy,
@@ -42,6 +43,7 @@ public record DeploymentRevision(
         requireNonNull(routing, "routing is null");
         features = WireCopies.list(features);
         requireNonNull(missingFeatures, "missingFeatures is null");
+        outputs = WireCopies.list(outputs);
         changed = WireCopies.list(changed);
     }
 
@@ -59,13 +61,14 @@ public record DeploymentRevision(
             @JsonProperty("features") List<FeatureLookup> features,
             @JsonProperty("missingFeatures") MissingFeatures missingFeatures,
             @JsonProperty("logSampleRate") double logSampleRate,
+            @JsonProperty("outputs") List<String> outputs,
             @JsonProperty("changed") List<String> changed,
             @JsonProperty("changedAt") Instant changedAt,
             @JsonProperty("changedBy") String changedBy,
             @JsonProperty("reason") String reason) {
         return new DeploymentRevision(name, revision, action, model,
                 Routing.of(routing, instance, partitionBy, instances, fallback), features,
-                missingFeatures == null ? MissingFeatures.NULL : missingFeatures, logSampleRate, changed, changedAt,
+                missingFeatures == null ? MissingFeatures.NULL : missingFeatures, logSampleRate, outputs, changed, changedAt,
                 changedBy, reason);
     }
 
@@ -127,6 +130,11 @@ public record DeploymentRevision(
     @JsonProperty("logSampleRate")
     private double wireLogSampleRate() {
         return logSampleRate;
+    }
+
+    @JsonProperty("outputs")
+    private List<String> wireOutputs() {
+        return outputs;
     }
 
     @JsonProperty("changed")

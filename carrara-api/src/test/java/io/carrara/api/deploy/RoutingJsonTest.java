@@ -22,14 +22,14 @@ class RoutingJsonTest {
     void aPinnedDeploymentIsWrittenAsTheApiAlwaysWroteIt() throws Exception {
         Deployment deployment = new Deployment("eta-live", "demand/eta", new Routing.Pinned(V1),
                 List.of(new FeatureLookup("driver_stats", "driver_id", List.of("trips_7d", "rating"))),
-                MissingFeatures.REJECT, 0.1, 3, Instant.parse("2026-12-06T20:00:00Z"), "alice", DeployOutcome.CREATED);
+                MissingFeatures.REJECT, 0.1, List.of("eta", "eta_low"), 3, Instant.parse("2026-12-06T20:00:00Z"), "alice", DeployOutcome.CREATED);
 
         String json = JSON.writeValueAsString(deployment);
 
         assertThat(json).isEqualTo("{\"name\":\"eta-live\",\"model\":\"demand/eta\",\"routing\":\"pinned\",\"instance\":\""
                 + V1 + "\",\"partitionBy\":null,\"instances\":null,\"default\":null,\"features\":[{\"group\":\"driver_stats\","
                 + "\"key\":\"driver_id\",\"features\":[\"trips_7d\",\"rating\"]}],\"missingFeatures\":\"reject\","
-                + "\"logSampleRate\":0.1,\"revision\":3,\"updatedAt\":\"2026-12-06T20:00:00Z\",\"updatedBy\":\"alice\","
+                + "\"logSampleRate\":0.1,\"outputs\":[\"eta\",\"eta_low\"],\"revision\":3,\"updatedAt\":\"2026-12-06T20:00:00Z\",\"updatedBy\":\"alice\","
                 + "\"outcome\":\"created\"}");
         assertThat(JSON.readValue(json, Deployment.class)).isEqualTo(deployment);
     }
@@ -38,7 +38,7 @@ class RoutingJsonTest {
     void aPartitionedDeploymentWithoutOutcomeRoundTrips() throws Exception {
         Deployment deployment = new Deployment("eta-by-city", "demand/eta",
                 new Routing.Partitioned("city", Map.of("sf", V2, "nyc", V1), V2), List.of(), MissingFeatures.NULL, 0,
-                1, Instant.parse("2026-12-06T20:00:00Z"), "bob", null);
+                List.of(), 1, Instant.parse("2026-12-06T20:00:00Z"), "bob", null);
 
         JsonNode json = JSON.valueToTree(deployment);
 
@@ -49,13 +49,22 @@ class RoutingJsonTest {
         assertThat(json.get("default").asText()).isEqualTo(V2.toString());
         assertThat(json.get("missingFeatures").asText()).isEqualTo("null");
         assertThat(json.has("outcome")).isFalse();
+        assertThat(json.get("outputs").isEmpty()).isTrue();
         assertThat(JSON.treeToValue(json, Deployment.class)).isEqualTo(deployment);
+    }
+
+    @Test
+    void aDeploymentWithoutOutputsFromAnEarlierServerAnswersEveryColumn() throws Exception {
+        Deployment deployment = JSON.readValue("{\"name\":\"eta-live\",\"model\":\"demand/eta\",\"routing\":\"pinned\","
+                + "\"instance\":\"" + V1 + "\",\"logSampleRate\":0,\"revision\":1}", Deployment.class);
+
+        assertThat(deployment.outputs()).isEmpty();
     }
 
     @Test
     void aRevisionRoundTripsWithItsActionAndReason() throws Exception {
         DeploymentRevision revision = new DeploymentRevision("eta-live", 2, RevisionAction.REFUSED, "demand/eta",
-                new Routing.Pinned(V2), List.of(), MissingFeatures.NULL, 0, List.of("routing"),
+                new Routing.Pinned(V2), List.of(), MissingFeatures.NULL, 0, List.of("eta"), List.of("routing"),
                 Instant.parse("2026-12-06T20:00:00Z"), "alice", "instance " + V2 + " cannot be served");
 
         JsonNode json = JSON.valueToTree(revision);
@@ -66,7 +75,7 @@ class RoutingJsonTest {
         assertThat(json.get("reason").asText()).contains("cannot be served");
         assertThat(JSON.treeToValue(json, DeploymentRevision.class)).isEqualTo(revision);
         DeploymentRevision created = new DeploymentRevision("eta-live", 1, RevisionAction.CREATED, "demand/eta",
-                new Routing.Pinned(V1), List.of(), MissingFeatures.NULL, 0, List.of(), Instant.EPOCH, "alice", null);
+                new Routing.Pinned(V1), List.of(), MissingFeatures.NULL, 0, List.of(), List.of(), Instant.EPOCH, "alice", null);
         assertThat(JSON.valueToTree(created).has("reason")).isFalse();
     }
 
@@ -77,10 +86,11 @@ class RoutingJsonTest {
         assertThat(JSON.writeValueAsString(DeploymentDefinition.latest("eta-live", "demand/eta")
                 .withFeatures(List.of(new FeatureLookup("driver_stats", "driver_id", List.of("rating"))),
                         MissingFeatures.REJECT)
-                .withLogSampleRate(0.1)))
+                .withLogSampleRate(0.1)
+                .withOutputs(List.of("eta"))))
                 .isEqualTo("{\"name\":\"eta-live\",\"model\":\"demand/eta\",\"latest\":true,\"features\":[{\"group\":"
                         + "\"driver_stats\",\"key\":\"driver_id\",\"features\":[\"rating\"]}],\"missingFeatures\":\"reject\","
-                        + "\"logSampleRate\":0.1}");
+                        + "\"logSampleRate\":0.1,\"outputs\":[\"eta\"]}");
         assertThat(JSON.writeValueAsString(DeploymentDefinition.partitioned("eta-by-city", "city", Map.of("nyc", V1), V2)))
                 .isEqualTo("{\"name\":\"eta-by-city\",\"partitionBy\":\"city\",\"instances\":{\"nyc\":\"" + V1
                         + "\"},\"default\":\"" + V2 + "\"}");

@@ -233,6 +233,11 @@ public final class ServerBenchmark implements Callable<Integer> {
                     + " dropped in its windows, and the end of the run counts the rows the log holds")
     Double logSampleRate;
 
+    @Option(names = "--outputs", paramLabel = "COL1,COL2", split = ",",
+            description = "The load deployments' outputs: answer and log only these of the columns the pipeline adds (default:"
+                    + " not set, every column); e.g. probability,prediction")
+    List<String> outputs;
+
     private final PrintStream out = System.out;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final List<String> targetChecks = new ArrayList<>();
@@ -333,7 +338,8 @@ public final class ServerBenchmark implements Callable<Integer> {
             Map<DeploymentKind, String> names = new LinkedHashMap<>();
             Instant loadStarted = Instant.now().minusSeconds(60);   // the server's clock may be a little behind this one
             String plain = "bench-" + run + "-trips";
-            deploy(client, DeploymentDefinition.pinned(plain, instance.id()).withLogSampleRate(logSampleRate), trips.get(0), deployed);
+            deploy(client, DeploymentDefinition.pinned(plain, instance.id()).withLogSampleRate(logSampleRate).withOutputs(outputs),
+                    trips.get(0), deployed);
             if (deployments.contains(DeploymentKind.PLAIN)) {
                 names.put(DeploymentKind.PLAIN, plain);
             }
@@ -513,7 +519,7 @@ public final class ServerBenchmark implements Callable<Integer> {
         String name = "bench-" + run + "-trips-features";
         deploy(client, DeploymentDefinition.pinned(name, instance.id())
                 .withFeatures(List.of(new FeatureLookup(group, "id", List.of(TripsRequests.FEATURE))), MissingFeatures.REJECT)
-                .withLogSampleRate(logSampleRate), trips.get(0),
+                .withLogSampleRate(logSampleRate).withOutputs(outputs), trips.get(0),
                 deployed);
         Trip trip = trips.get(trips.size() - 1);
         JsonNode withLookup = predictOne(client, name, trip, false);
@@ -749,6 +755,9 @@ public final class ServerBenchmark implements Callable<Integer> {
         out.println();
         for (String deployment : deployments) {
             Set<String> ids = new java.util.HashSet<>();
+            long inputBytes = 0;
+            long outputBytes = 0;
+            int sized = 0;
             Instant pageFrom = from;
             Instant to = Instant.now().plusSeconds(60);
             while (true) {
@@ -756,6 +765,13 @@ public final class ServerBenchmark implements Callable<Integer> {
                         LOG_PAGE);
                 int before = ids.size();
                 page.forEach(prediction -> ids.add(prediction.id()));
+                if (sized == 0) {   // the first page's rows, as JSON text, tell the size of a logged row
+                    for (io.carrara.api.predict.LoggedPrediction prediction : page) {
+                        inputBytes += json(prediction.input()).length;
+                        outputBytes += json(prediction.output()).length;
+                        sized++;
+                    }
+                }
                 if (page.size() < LOG_PAGE || ids.size() == before) {
                     break;
                 }
@@ -768,8 +784,20 @@ public final class ServerBenchmark implements Callable<Integer> {
                     PrometheusText.total(exposition, "carrara_predictions_requests_total", labels),
                     PrometheusText.total(exposition, ServerMetrics.LOGGED, labels),
                     PrometheusText.total(exposition, ServerMetrics.LOG_DROPPED, labels));
+            if (sized > 0) {
+                out.printf(Locale.ROOT, "  a logged row's JSON, mean of %,d: input %,d bytes, output %,d bytes%n", sized,
+                        inputBytes / sized, outputBytes / sized);
+            }
         }
         out.println();
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String serverMean(ServerMetrics.Window server) {
@@ -830,6 +858,9 @@ public final class ServerBenchmark implements Callable<Integer> {
                 maxInFlight, timeoutMillis);
         if (logSampleRate != null) {
             out.printf(Locale.ROOT, "- prediction log: the load deployments log at logSampleRate %s%n", logSampleRate);
+        }
+        if (outputs != null) {
+            out.printf(Locale.ROOT, "- outputs: the load deployments answer and log only %s%n", String.join(", ", outputs));
         }
         if (features) {
             out.println("- features deployment: " + (server == null ? "the server's own feature store (start it with"

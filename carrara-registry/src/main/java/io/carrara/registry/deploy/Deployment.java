@@ -14,6 +14,8 @@ import java.util.List;
  * @param missingFeatures what a row whose feature lookup finds nothing gets: nulls (the pipeline's own
  *     null handling decides) or a 4xx naming the group and key
  * @param logSampleRate share of predictions written to the prediction log, 0 to 1
+ * @param outputs the columns the model adds that requests are answered with and predictions logged with, in this
+ *     order; empty for every column it adds
  */
 public record Deployment(
         String name,
@@ -22,6 +24,7 @@ public record Deployment(
         List<FeatureLookup> features,
         MissingFeatures missingFeatures,
         double logSampleRate,
+        List<String> outputs,
         int revision,
         Instant updatedAt,
         String updatedBy) {
@@ -33,6 +36,7 @@ public record Deployment(
         requireNonNull(routing, "routing is null");
         features = List.copyOf(requireNonNull(features, "features is null"));
         requireNonNull(missingFeatures, "missingFeatures is null");
+        outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
         requireNonNull(updatedAt, "updatedAt is null");
         requireNonNull(updatedBy, "updatedBy is null");
         if (!(logSampleRate >= 0.0 && logSampleRate <= 1.0)) {

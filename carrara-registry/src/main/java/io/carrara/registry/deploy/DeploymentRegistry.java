@@ -102,9 +102,10 @@ public final class DeploymentRegistry {
         List<FeatureLookup> features = request.features() == null ? List.of() : request.features();
         MissingFeatures missingFeatures = "reject".equals(request.missingFeatures()) ? MissingFeatures.REJECT : MissingFeatures.NULL;
         double logSampleRate = request.logSampleRate() == null ? 0.0 : request.logSampleRate();
+        List<String> outputs = request.outputs() == null ? List.of() : request.outputs();
         String by = checkUser(user);
         Proposal proposal = database.inTransaction(handle -> propose(handle, name, requestedModel, routingRequest, features,
-                missingFeatures, logSampleRate, by, false));
+                missingFeatures, logSampleRate, outputs, by, false));
         if (proposal.unchanged()) {
             return new DeployOutcome(proposal.current().orElseThrow(), Kind.UNCHANGED);
         }
@@ -121,7 +122,7 @@ public final class DeploymentRegistry {
         RoutingRequest checked = RoutingRequest.of(proposal.deployment().routing());
         return database.inTransaction(handle -> {
             Proposal current = propose(handle, name, proposal.deployment().model(), checked, features, missingFeatures,
-                    logSampleRate, by, true);
+                    logSampleRate, outputs, by, true);
             if (current.unchanged()) {
                 return new DeployOutcome(current.current().orElseThrow(), Kind.UNCHANGED);
             }
@@ -137,7 +138,8 @@ public final class DeploymentRegistry {
             String routingField) {}
 
     private Proposal propose(Handle handle, String name, ModelRef requestedModel, RoutingRequest routingRequest,
-            List<FeatureLookup> features, MissingFeatures missingFeatures, double logSampleRate, String by, boolean lock) {
+            List<FeatureLookup> features, MissingFeatures missingFeatures, double logSampleRate, List<String> outputs, String by,
+            boolean lock) {
         Long modelId = requestedModel == null ? null : requireModelId(handle, requestedModel);
         Routing routing;
         String routingField;
@@ -170,8 +172,8 @@ public final class DeploymentRegistry {
         ModelRef model = refOf(handle, modelId);
         Optional<Deployment> current = lock ? lockCurrent(handle, name) : findCurrent(handle, name);
         boolean unchanged = current.isPresent()
-                && sameConfiguration(current.get(), model, routing, features, missingFeatures, logSampleRate);
-        Deployment deployment = new Deployment(name, model, routing, features, missingFeatures, logSampleRate,
+                && sameConfiguration(current.get(), model, routing, features, missingFeatures, logSampleRate, outputs);
+        Deployment deployment = new Deployment(name, model, routing, features, missingFeatures, logSampleRate, outputs,
                 lastRevision(handle, name) + 1, now(), by);
         return new Proposal(deployment, modelId, current, unchanged, routingField);
     }
@@ -188,26 +190,28 @@ public final class DeploymentRegistry {
         if (current.isPresent()) {
             handle.createUpdate("""
                             UPDATE deployments SET model_id = ?, routing = ?, features = ?, missing_features = ?,
-                                   log_sample_rate = ?, revision = ?, updated_at = ?, updated_by = ?
+                                   log_sample_rate = ?, outputs = ?, revision = ?, updated_at = ?, updated_by = ?
                             WHERE name = ?""")
                     .bind(0, modelId).bind(1, routing).bind(2, features)
                     .bind(3, wireName(deployment.missingFeatures())).bind(4, deployment.logSampleRate())
-                    .bind(5, deployment.revision()).bind(6, toDb(now)).bind(7, deployment.updatedBy()).bind(8, name)
+                    .bind(5, RegistryJson.write(deployment.outputs()))
+                    .bind(6, deployment.revision()).bind(7, toDb(now)).bind(8, deployment.updatedBy()).bind(9, name)
                     .execute();
         } else {
             handle.createUpdate("""
                             INSERT INTO deployments (name, model_id, routing, features, missing_features, log_sample_rate,
-                                                     revision, updated_at, updated_by)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                                     outputs, revision, updated_at, updated_by)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .bind(0, name).bind(1, modelId).bind(2, routing).bind(3, features)
                     .bind(4, wireName(deployment.missingFeatures())).bind(5, deployment.logSampleRate())
-                    .bind(6, deployment.revision()).bind(7, toDb(now)).bind(8, deployment.updatedBy())
+                    .bind(6, RegistryJson.write(deployment.outputs()))
+                    .bind(7, deployment.revision()).bind(8, toDb(now)).bind(9, deployment.updatedBy())
                     .execute();
         }
         Action action = current.isPresent() ? Action.UPDATED : Action.CREATED;
         insertHistory(handle, new DeploymentRevision(name, deployment.revision(), action, deployment.model(),
                 deployment.routing(), deployment.features(), deployment.missingFeatures(), deployment.logSampleRate(),
-                changed, now, deployment.updatedBy(), null), modelId);
+                deployment.outputs(), changed, now, deployment.updatedBy(), null), modelId);
         event(handle, action == Action.CREATED ? Event.DEPLOYMENT_CREATED : Event.DEPLOYMENT_UPDATED, deployment, changed, now);
         hooks.beforeCommit("deploy");
         return new DeployOutcome(deployment, action == Action.CREATED ? Kind.CREATED : Kind.UPDATED);
@@ -222,7 +226,7 @@ public final class DeploymentRegistry {
             int revision = lastRevision(handle, proposed.name()) + 1;
             DeploymentRevision refused = new DeploymentRevision(proposed.name(), revision, Action.REFUSED, proposed.model(),
                     proposed.routing(), proposed.features(), proposed.missingFeatures(), proposed.logSampleRate(),
-                    changedFields(proposal.current().orElse(null), proposed), now, proposed.updatedBy(), shortened);
+                    proposed.outputs(), changedFields(proposal.current().orElse(null), proposed), now, proposed.updatedBy(), shortened);
             insertHistory(handle, refused, proposal.modelId());
             ObjectNode payload = json.createObjectNode().put("deployment", proposed.name()).put("revision", revision)
                     .put("reason", shortened);
@@ -268,6 +272,7 @@ public final class DeploymentRegistry {
                         readFeatures(rs.getString("features")),
                         parseStoredMissingFeatures(rs.getString("missing_features")),
                         rs.getDouble("log_sample_rate"),
+                        readOutputs(rs.getString("outputs")),
                         readStrings(rs.getString("changed")),
                         fromDb(rs.getObject("changed_at", LocalDateTime.class)),
                         rs.getString("changed_by"),
@@ -290,7 +295,7 @@ public final class DeploymentRegistry {
             int revision = lastRevision(handle, name) + 1;
             handle.createUpdate("DELETE FROM deployments WHERE name = ?").bind(0, name).execute();
             DeploymentRevision undeployed = new DeploymentRevision(name, revision, Action.UNDEPLOYED, current.model(),
-                    current.routing(), current.features(), current.missingFeatures(), current.logSampleRate(), List.of(),
+                    current.routing(), current.features(), current.missingFeatures(), current.logSampleRate(), current.outputs(), List.of(),
                     now, by, null);
             insertHistory(handle, undeployed, modelId);
             ObjectNode payload = json.createObjectNode().put("deployment", name).put("revision", revision);
@@ -449,6 +454,7 @@ public final class DeploymentRegistry {
                 readFeatures(rs.getString("features")),
                 parseStoredMissingFeatures(rs.getString("missing_features")),
                 rs.getDouble("log_sample_rate"),
+                readOutputs(rs.getString("outputs")),
                 rs.getInt("revision"),
                 fromDb(rs.getObject("updated_at", LocalDateTime.class)),
                 rs.getString("updated_by"));
@@ -457,13 +463,14 @@ public final class DeploymentRegistry {
     private void insertHistory(Handle handle, DeploymentRevision revision, long modelId) {
         handle.createUpdate("""
                         INSERT INTO deployment_history (name, revision, action, model_id, routing, features, missing_features,
-                                                        log_sample_rate, changed, changed_at, changed_by, reason)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                                        log_sample_rate, outputs, changed, changed_at, changed_by, reason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .bind(0, revision.name()).bind(1, revision.revision()).bind(2, revision.action().wireName())
                 .bind(3, modelId).bind(4, routingJson(revision.routing())).bind(5, RegistryJson.write(revision.features()))
                 .bind(6, wireName(revision.missingFeatures())).bind(7, revision.logSampleRate())
-                .bind(8, RegistryJson.write(revision.changed())).bind(9, toDb(revision.changedAt())).bind(10, revision.changedBy())
-                .bind(11, revision.reason())
+                .bind(8, RegistryJson.write(revision.outputs()))
+                .bind(9, RegistryJson.write(revision.changed())).bind(10, toDb(revision.changedAt())).bind(11, revision.changedBy())
+                .bind(12, revision.reason())
                 .execute();
     }
 
@@ -497,9 +504,10 @@ public final class DeploymentRegistry {
     }
 
     private static boolean sameConfiguration(Deployment current, ModelRef model, Routing routing,
-            List<FeatureLookup> features, MissingFeatures missingFeatures, double logSampleRate) {
+            List<FeatureLookup> features, MissingFeatures missingFeatures, double logSampleRate, List<String> outputs) {
         return current.model().equals(model) && current.routing().equals(routing) && current.features().equals(features)
-                && current.missingFeatures() == missingFeatures && current.logSampleRate() == logSampleRate;
+                && current.missingFeatures() == missingFeatures && current.logSampleRate() == logSampleRate
+                && current.outputs().equals(outputs);
     }
 
     private static List<String> changedFields(Deployment before, Deployment after) {
@@ -518,6 +526,9 @@ public final class DeploymentRegistry {
         }
         if (before == null || before.logSampleRate() != after.logSampleRate()) {
             changed.add("logSampleRate");
+        }
+        if (before == null || !before.outputs().equals(after.outputs())) {
+            changed.add("outputs");
         }
         return changed;
     }
@@ -559,6 +570,11 @@ public final class DeploymentRegistry {
             throw new CarraraException(INTERNAL_ERROR, "stored feature lookups are unreadable: " + e.getOriginalMessage(),
                     null, e);
         }
+    }
+
+    /** Stored outputs: null in rows written before V17, meaning every column, as the empty list does. */
+    private List<String> readOutputs(String value) {
+        return value == null ? List.of() : readStrings(value);
     }
 
     private List<String> readStrings(String value) {

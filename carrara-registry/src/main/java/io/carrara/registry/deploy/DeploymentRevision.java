@@ -24,6 +24,7 @@ public record DeploymentRevision(
         List<FeatureLookup> features,
         MissingFeatures missingFeatures,
         double logSampleRate,
+        List<String> outputs,
         List<String> changed,
         Instant changedAt,
         String changedBy,
@@ -48,6 +49,7 @@ public record DeploymentRevision(
         requireNonNull(routing, "routing is null");
         features = List.copyOf(requireNonNull(features, "features is null"));
         requireNonNull(missingFeatures, "missingFeatures is null");
+        outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
         changed = List.copyOf(requireNonNull(changed, "changed is null"));
         requireNonNull(changedAt, "changedAt is null");
         requireNonNull(changedBy, "changedBy is null");

@@ -7,8 +7,10 @@ import io.carrara.spi.error.CarraraException;
 import io.carrara.spi.model.ModelRef;
 import io.carrara.spi.model.Names;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -20,8 +22,10 @@ import java.util.regex.Pattern;
  * ({@code {"nyc": uuid}}) and a {@code default} instance for every other value. {@code model} may be
  * left out when an instance is named; it is then the instance's model. The request replaces the whole
  * configuration: a field left out takes its default ({@code missingFeatures} {@code "null"},
- * {@code logSampleRate} 0), not its previous value. The shape of the request (name, model reference,
- * one way of routing, partitions, feature lookups, missingFeatures, logSampleRate) is checked here,
+ * {@code logSampleRate} 0, {@code outputs} every column the model adds), not its previous value. {@code outputs}
+ * names the columns the model adds that each row is answered and logged with (the input columns are always
+ * answered). The shape of the request (name, model reference, one way of routing, partitions, feature lookups,
+ * missingFeatures, logSampleRate, outputs) is checked here,
  * naming the field; whether the model and instances exist and may be routed to, the registry checks.
  */
 public record NewDeployment(
@@ -34,10 +38,13 @@ public record NewDeployment(
         @JsonProperty("default") UUID fallback,
         List<FeatureLookup> features,
         String missingFeatures,
-        Double logSampleRate) {
+        Double logSampleRate,
+        List<String> outputs) {
     static final int MAX_LOOKUPS = 100;
     static final int MAX_PARTITIONS = 1000;
     static final int MAX_PARTITION_VALUE = 256;
+    static final int MAX_OUTPUTS = 256;
+    static final int MAX_OUTPUT_NAME = 128;
     private static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
     public NewDeployment {
@@ -49,36 +56,42 @@ public record NewDeployment(
         features = checkFeatures(features);
         checkMissingFeatures(missingFeatures);
         checkLogSampleRate(logSampleRate);
+        outputs = checkOutputs(outputs);
     }
 
     /** Pins every row to one instance. */
     public static NewDeployment pinned(String name, UUID instance) {
-        return new NewDeployment(name, null, instance, null, null, null, null, null, null, null);
+        return new NewDeployment(name, null, instance, null, null, null, null, null, null, null, null);
     }
 
     /** Pins every row to the newest non-deprecated instance of {@code model} at deploy time. */
     public static NewDeployment latest(String name, String model) {
-        return new NewDeployment(name, model, null, true, null, null, null, null, null, null);
+        return new NewDeployment(name, model, null, true, null, null, null, null, null, null, null);
     }
 
     /** Routes rows by their value of {@code field}, to {@code fallback} for any other value. */
     public static NewDeployment partitioned(String name, String field, Map<String, UUID> instances, UUID fallback) {
-        return new NewDeployment(name, null, null, null, field, instances, fallback, null, null, null);
+        return new NewDeployment(name, null, null, null, field, instances, fallback, null, null, null, null);
     }
 
     public NewDeployment withModel(String model) {
         return new NewDeployment(name, model, instance, latest, partitionBy, instances, fallback, features,
-                missingFeatures, logSampleRate);
+                missingFeatures, logSampleRate, outputs);
     }
 
     public NewDeployment withFeatures(List<FeatureLookup> features, String missingFeatures) {
         return new NewDeployment(name, model, instance, latest, partitionBy, instances, fallback, features,
-                missingFeatures, logSampleRate);
+                missingFeatures, logSampleRate, outputs);
     }
 
     public NewDeployment withLogSampleRate(Double logSampleRate) {
         return new NewDeployment(name, model, instance, latest, partitionBy, instances, fallback, features,
-                missingFeatures, logSampleRate);
+                missingFeatures, logSampleRate, outputs);
+    }
+
+    public NewDeployment withOutputs(List<String> outputs) {
+        return new NewDeployment(name, model, instance, latest, partitionBy, instances, fallback, features,
+                missingFeatures, logSampleRate, outputs);
     }
 
     /** The partitions in key order, or null without partitionBy; refuses any shape but exactly one way of routing. */
@@ -184,6 +197,28 @@ public record NewDeployment(
                     "missingFeatures '" + value + "' is not one of null (the row gets nulls) or reject (the row gets a 4xx)",
                     "missingFeatures");
         }
+    }
+
+    /** The names as given (null for every column), each once; whether the model adds them is the server's check. */
+    private static List<String> checkOutputs(List<String> outputs) {
+        if (outputs == null) {
+            return null;
+        }
+        if (outputs.size() > MAX_OUTPUTS) {
+            throw new CarraraException(INVALID_ARGUMENT, "outputs has more than " + MAX_OUTPUTS + " columns", "outputs");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            String output = outputs.get(i);
+            if (output == null || output.isBlank() || output.length() > MAX_OUTPUT_NAME) {
+                throw new CarraraException(INVALID_ARGUMENT, "outputs[" + i + "] must name a column the model adds, in 1 to "
+                        + MAX_OUTPUT_NAME + " characters", "outputs[" + i + "]");
+            }
+            if (!seen.add(output)) {
+                throw new CarraraException(INVALID_ARGUMENT, "outputs names " + output + " twice", "outputs[" + i + "]");
+            }
+        }
+        return List.copyOf(outputs);
     }
 
     private static void checkLogSampleRate(Double value) {

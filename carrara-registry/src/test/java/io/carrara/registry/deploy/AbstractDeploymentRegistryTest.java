@@ -112,7 +112,7 @@ abstract class AbstractDeploymentRegistryTest {
             assertThat(revision.revision()).isEqualTo(1);
             assertThat(revision.action()).isEqualTo(Action.CREATED);
             assertThat(revision.routing()).isEqualTo(new Routing.Pinned(v1));
-            assertThat(revision.changed()).containsExactly("model", "routing", "features", "missingFeatures", "logSampleRate");
+            assertThat(revision.changed()).containsExactly("model", "routing", "features", "missingFeatures", "logSampleRate", "outputs");
             assertThat(revision.changedAt()).isEqualTo(deployment.updatedAt());
             assertThat(revision.changedBy()).isEqualTo(USER);
         });
@@ -144,10 +144,32 @@ abstract class AbstractDeploymentRegistryTest {
         assertThat(deployments.history("eta-live")).extracting(DeploymentRevision::action, DeploymentRevision::changed)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(Action.CREATED,
-                                List.of("model", "routing", "features", "missingFeatures", "logSampleRate")),
+                                List.of("model", "routing", "features", "missingFeatures", "logSampleRate", "outputs")),
                         org.assertj.core.groups.Tuple.tuple(Action.UPDATED, List.of("routing")));
         assertThat(lastEvent().type()).isEqualTo(Event.DEPLOYMENT_UPDATED);
         assertThat(lastEvent().payload().get("changed").get(0).asText()).isEqualTo("routing");
+    }
+
+    @Test
+    void changingOnlyTheOutputsIsARevisionThatNamesThem() {
+        UUID v1 = instance(eta);
+        deployments.deploy(NewDeployment.pinned("eta-live", v1), USER);
+
+        DeployOutcome narrowed = deployments.deploy(NewDeployment.pinned("eta-live", v1).withOutputs(List.of("eta")), USER);
+        DeployOutcome again = deployments.deploy(NewDeployment.pinned("eta-live", v1).withOutputs(List.of("eta")), USER);
+        DeployOutcome widened = deployments.deploy(NewDeployment.pinned("eta-live", v1), USER);
+
+        assertThat(narrowed.kind()).isEqualTo(Kind.UPDATED);
+        assertThat(narrowed.deployment().outputs()).containsExactly("eta");
+        assertThat(again.kind()).isEqualTo(Kind.UNCHANGED);
+        assertThat(widened.kind()).isEqualTo(Kind.UPDATED);
+        assertThat(widened.deployment().outputs()).isEmpty();
+        assertThat(deployments.history("eta-live")).extracting(DeploymentRevision::revision, DeploymentRevision::changed,
+                DeploymentRevision::outputs).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1,
+                                List.of("model", "routing", "features", "missingFeatures", "logSampleRate", "outputs"), List.of()),
+                        org.assertj.core.groups.Tuple.tuple(2, List.of("outputs"), List.of("eta")),
+                        org.assertj.core.groups.Tuple.tuple(3, List.of("outputs"), List.of()));
     }
 
     @Test
@@ -177,15 +199,18 @@ abstract class AbstractDeploymentRegistryTest {
         Deployment deployment = deployments.deploy(
                 NewDeployment.partitioned("eta-by-city", "city", Map.of("nyc", nyc, "sf", sf), fallback)
                         .withFeatures(lookups, "reject")
-                        .withLogSampleRate(0.25),
+                        .withLogSampleRate(0.25)
+                        .withOutputs(List.of("eta", "eta_low")),
                 USER).deployment();
 
         assertThat(deployment.routing()).isEqualTo(new Routing.Partitioned("city", Map.of("nyc", nyc, "sf", sf), fallback));
         assertThat(deployment.features()).isEqualTo(lookups);
         assertThat(deployment.missingFeatures()).isEqualTo(MissingFeatures.REJECT);
         assertThat(deployment.logSampleRate()).isEqualTo(0.25);
+        assertThat(deployment.outputs()).containsExactly("eta", "eta_low");
         assertThat(deployments.get("eta-by-city")).isEqualTo(deployment);
         assertThat(deployments.history("eta-by-city").get(0).features()).isEqualTo(lookups);
+        assertThat(deployments.history("eta-by-city").get(0).outputs()).containsExactly("eta", "eta_low");
         assertThat(lastEvent().payload().get("instances")).extracting(JsonNode::asText)
                 .containsExactly(fallback.toString(), nyc.toString(), sf.toString());
     }
@@ -231,12 +256,12 @@ abstract class AbstractDeploymentRegistryTest {
         assertError(() -> deployments.deploy(NewDeployment.pinned(null, v1), USER), "INVALID_ARGUMENT", "name");
         assertError(() -> deployments.deploy(pinned.withModel("no-slash"), USER), "INVALID_ARGUMENT", "model");
         assertError(() -> deployments.deploy(new NewDeployment("x", "demand/eta", v1, true, null, null, null, null, null,
-                null), USER), "INVALID_ARGUMENT", "instance");
+                null, null), USER), "INVALID_ARGUMENT", "instance");
         assertError(() -> deployments.deploy(new NewDeployment("x", "demand/eta", null, false, null, null, null, null, null,
-                null), USER), "INVALID_ARGUMENT", "partitionBy");
+                null, null), USER), "INVALID_ARGUMENT", "partitionBy");
         assertError(() -> deployments.deploy(new NewDeployment("x", null, v1, null, null, Map.of("sf", v1), null, null,
-                null, null), USER), "INVALID_ARGUMENT", "instances");
-        assertError(() -> deployments.deploy(new NewDeployment("x", null, v1, null, null, null, v1, null, null, null), USER),
+                null, null, null), USER), "INVALID_ARGUMENT", "instances");
+        assertError(() -> deployments.deploy(new NewDeployment("x", null, v1, null, null, null, v1, null, null, null, null), USER),
                 "INVALID_ARGUMENT", "default");
         assertError(() -> deployments.deploy(NewDeployment.partitioned("x", "city", Map.of(), v1), USER),
                 "INVALID_ARGUMENT", "instances");
@@ -248,6 +273,7 @@ abstract class AbstractDeploymentRegistryTest {
                 "INVALID_ARGUMENT", "missingFeatures");
         assertError(() -> deployments.deploy(pinned.withLogSampleRate(1.5), USER), "INVALID_ARGUMENT", "logSampleRate");
         assertError(() -> deployments.deploy(pinned.withLogSampleRate(Double.NaN), USER), "INVALID_ARGUMENT", "logSampleRate");
+        assertError(() -> deployments.deploy(pinned.withOutputs(List.of("eta", "eta")), USER), "INVALID_ARGUMENT", "outputs[1]");
         assertError(() -> deployments.deploy(pinned.withFeatures(
                 List.of(new FeatureLookup("bad group", "driver_id", List.of("rating"))), null), USER),
                 "INVALID_ARGUMENT", "features[0].group");

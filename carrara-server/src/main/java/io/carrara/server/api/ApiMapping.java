@@ -217,13 +217,14 @@ final class ApiMapping {
         return new NewDeployment(definition.name(), definition.model(), definition.instance(), definition.latest(),
                 definition.partitionBy(), definition.instances(), definition.fallback(),
                 definition.features() == null ? null : definition.features().stream().map(ApiMapping::featureLookup).toList(),
-                definition.missingFeatures(), definition.logSampleRate());
+                definition.missingFeatures(), definition.logSampleRate(), definition.outputs());
     }
 
     static Deployment deployment(io.carrara.registry.deploy.Deployment deployment) {
         return new Deployment(deployment.name(), deployment.model().toString(), routing(deployment.routing()),
                 featureLookups(deployment.features()), missingFeatures(deployment.missingFeatures()),
-                deployment.logSampleRate(), deployment.revision(), deployment.updatedAt(), deployment.updatedBy(), null);
+                deployment.logSampleRate(), deployment.outputs(), deployment.revision(), deployment.updatedAt(),
+                deployment.updatedBy(), null);
     }
 
     static Deployment deployment(io.carrara.registry.deploy.DeployOutcome outcome) {
@@ -247,7 +248,7 @@ final class ApiMapping {
     static DeploymentRevision revision(io.carrara.registry.deploy.DeploymentRevision revision) {
         return new DeploymentRevision(revision.name(), revision.revision(), action(revision.action()),
                 revision.model().toString(), routing(revision.routing()), featureLookups(revision.features()),
-                missingFeatures(revision.missingFeatures()), revision.logSampleRate(), revision.changed(),
+                missingFeatures(revision.missingFeatures()), revision.logSampleRate(), revision.outputs(), revision.changed(),
                 revision.changedAt(), revision.changedBy(), revision.reason());
     }
 

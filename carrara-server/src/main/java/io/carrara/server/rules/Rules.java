@@ -223,7 +223,8 @@ public final class Rules implements AutoCloseable {
             request = request.withModel(target.model().toString());
             if (current != null) {
                 request = request.withFeatures(current.features(), current.missingFeatures().name().toLowerCase(java.util.Locale.ROOT))
-                        .withLogSampleRate(current.logSampleRate());
+                        .withLogSampleRate(current.logSampleRate())
+                        .withOutputs(current.outputs().isEmpty() ? null : current.outputs());
             }
             DeployOutcome outcome = deployments.deploy(request, actor, hooks::check);
             if (outcome.kind() != DeployOutcome.Kind.UNCHANGED) {

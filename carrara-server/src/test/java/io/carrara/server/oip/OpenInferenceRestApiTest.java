@@ -256,6 +256,51 @@ class OpenInferenceRestApiTest {
     }
 
     @Test
+    void aDeploymentsOutputsAreAllItAnswersOverRestAndTheProtocolAndAnOutputItsInstanceLacksIsRefused() throws Exception {
+        String deploy = "{\"name\":\"trips-narrow\",\"instance\":\"" + server.trips + "\",\"logSampleRate\":1,\"outputs\":";
+        HttpResponse<String> created = post("/api/v1/deployments", deploy + "[\"probability\",\"prediction\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).get("outputs").toString()).isEqualTo("[\"probability\",\"prediction\"]");
+        try {
+            JsonNode metadata = JSON.readTree(get("/v2/models/trips-narrow").body());
+            assertThat(metadata.get("outputs")).extracting(tensor -> tensor.get("name").asText())
+                    .containsExactly("probability", "prediction");
+
+            GoldenRows rows = GoldenRows.scored("trips-logistic-regression", input -> true);
+            HttpResponse<String> inferred = post("/v2/models/trips-narrow/infer", request(tripsSchema(), rows, false).toString());
+            assertThat(inferred.statusCode()).as(inferred.body()).isEqualTo(200);
+            JsonNode outputs = JSON.readTree(inferred.body()).get("outputs");
+            assertThat(outputs).extracting(output -> output.get("name").asText()).containsExactly("probability", "prediction");
+            rows.assertMatches("prediction", shape(outputs.get(1)), doubles(outputs.get(1).get("data")));
+
+            ObjectNode predict = JSON.createObjectNode();
+            predict.putArray("rows").add(rows.inputs().get(0));
+            HttpResponse<String> predicted = post("/api/v1/deployments/trips-narrow/predict", predict.toString());
+            assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+            JsonNode row = JSON.readTree(predicted.body()).get("predictions").get(0);
+            List<String> columns = new ArrayList<>();
+            row.fieldNames().forEachRemaining(columns::add);
+            assertThat(columns).as("the input columns, then the outputs").endsWith("probability", "prediction")
+                    .contains("city", "passengers").doesNotContain("rawPrediction", "features", "city_index");
+
+            HttpResponse<String> refused = post("/api/v1/deployments", deploy + "[\"prediction\",\"eta\"]}");
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            JsonNode refusal = JSON.readTree(refused.body());
+            assertThat(refusal.get("code").asText()).isEqualTo("DEPLOYMENT_REFUSED");
+            assertThat(refusal.get("field").asText()).isEqualTo("outputs");
+            assertThat(refusal.get("message").asText()).contains("adds no column eta").contains("keeps serving revision 1");
+            for (String bad : List.of("[\"\"]", "[\"prediction\",\"prediction\"]", "\"prediction\"", "[1]")) {
+                HttpResponse<String> malformed = post("/api/v1/deployments", deploy + bad + "}");
+                assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
+                assertThat(JSON.readTree(malformed.body()).get("field").asText()).as(malformed.body()).startsWith("outputs");
+            }
+            assertThat(JSON.readTree(get("/api/v1/deployments/trips-narrow").body()).get("revision").asInt()).isEqualTo(1);
+        } finally {
+            server.undeploy("trips-narrow");
+        }
+    }
+
+    @Test
     void refusesAnUnknownOutput() throws Exception {
         String body = "{\"inputs\":[{\"name\":\"features\",\"datatype\":\"FP64\",\"shape\":[1,3],\"data\":[1.0,2.0,0.0]}],"
                 + "\"outputs\":[{\"name\":\"score\"}]}";

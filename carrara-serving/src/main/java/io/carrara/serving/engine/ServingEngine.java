@@ -85,7 +85,8 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
 
     /** A deployment as served: compiled once per revision. */
     private record Served(
-            Deployment deployment, Router router, FeatureJoin join, DeploymentMeters meters, ConcurrentMap<UUID, Optional<ModelRef>> pins) {}
+            Deployment deployment, Router router, FeatureJoin join, OutputSelection outputs, DeploymentMeters meters,
+            ConcurrentMap<UUID, Optional<ModelRef>> pins) {}
 
     private record DeploymentMeters(
             Counter requests, Counter rowErrors, Counter requestErrors, Timer latency, Counter logged, Timer load, List<Meter> all) {}
@@ -181,6 +182,7 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
         Router router = Router.of(deployment.routing());
         Served served = new Served(deployment, router,
                 new FeatureJoin(deployment.features(), deployment.missingFeatures(), features),
+                OutputSelection.of(deployment.outputs()),
                 deployments.containsKey(deployment.name()) ? deployments.get(deployment.name()).meters : register(deployment.name()),
                 new ConcurrentHashMap<>());
         router.instances().forEach(cache::retry);
@@ -198,14 +200,17 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
      * Accepts a deployment change only if it can serve: every instance it routes to is loaded now
      * (fetched, verified, compiled against its declared {@code inputSchema}), whatever the load mode,
      * so a change that cannot work is refused before it takes traffic and the current revision keeps
-     * serving. A remembered load failure is retried first. Refuses with the instance and the reason.
+     * serving. A remembered load failure is retried first. Refuses with the instance and the reason,
+     * and an instance whose added columns are known (declared input schema, or a python model's) and lack
+     * one of the deployment's {@code outputs} with INVALID_ARGUMENT naming {@code outputs}.
      */
     public void check(Deployment proposed) {
         requireNonNull(proposed, "proposed is null");
+        OutputSelection outputs = OutputSelection.of(proposed.outputs());
         for (UUID id : Router.of(proposed.routing()).instances()) {
             cache.retry(id);
-            cache.get(id); // MODEL_UNAVAILABLE naming the instance and the reason
-
+            LoadedModel model = cache.get(id); // MODEL_UNAVAILABLE naming the instance and the reason
+            outputs.check(id.toString(), model.outputs());
         }
         if (!proposed.features().isEmpty() && features == null) {
             throw new CarraraException(INVALID_ARGUMENT, "deployment " + proposed.name() + " looks up features, but this"
@@ -262,7 +267,7 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
         Optional<String> reason = notReadyReason(served);
         Optional<LoadedModel> model = cache.peek(first);
         List<Field> inputs = model.map(LoadedModel::inputs).orElse(List.of());
-        List<Field> outputs = model.map(LoadedModel::outputs).orElse(List.of());
+        List<Field> outputs = served.outputs.select(model.map(LoadedModel::outputs).orElse(List.of()));
         return new ModelStatus(name, ids, platform(first), reason.isEmpty(), reason, inputs, outputs);
     }
 
@@ -315,7 +320,8 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
 
     /**
      * The request path: check the pin, plan (feature join, routing, grouping, rows refused), score
-     * the plan, count the failed rows, then sample and queue to the prediction log.
+     * the plan, keep the deployment's outputs, count the failed rows, then sample and queue to the
+     * prediction log.
      */
     private PredictionResult predict(Served served, PredictionRequest request, long start) {
         Optional<UUID> pinned = request.instance();
@@ -324,6 +330,7 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
         }
         PredictionPlan plan = PredictionPlan.of(served.join.join(request.rows()), served.router, pinned);
         ScoredRow[] outcomes = scorer.score(plan);
+        served.outputs.apply(outcomes);
         countFailures(served, outcomes);
         String[] predictionIds = sampler.sample(outcomes, served.deployment.logSampleRate());
         if (predictionIds != null) {

@@ -1,6 +1,7 @@
 package io.carrara.serving.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.carrara.registry.deploy.Deployment;
@@ -105,6 +106,47 @@ class ServingEngineTest {
     }
 
     @Test
+    void outputsNarrowTheAnswerTheLogAndTheMetadataToTheNamedColumns() throws IOException {
+        engine.apply(List.of(deployment("fares", new Routing.Pinned(lr.id()), 1.0, List.of("probability", "prediction")))).join();
+        List<Map<String, Object>> rows = GoldenModels.scoredInputs(GoldenModels.TRIPS_LR, 2);
+
+        PredictionResult result = engine.predict("fares", new PredictionRequest(rows, Optional.empty()));
+
+        assertThat(result.rows()).extracting(PredictionResult.Row::status).containsOnly(Status.SCORED);
+        assertThat(result.rows()).allSatisfy(row -> assertThat(row.added()).extracting(field -> field.name())
+                .containsExactly("probability", "prediction"));
+        assertThat(engine.status("fares").outputs()).extracting(field -> field.name()).containsExactly("probability", "prediction");
+        engine.close();
+        List<String> logged = Files.readAllLines(home.resolve("predictions.jsonl"));
+        assertThat(logged).hasSize(2).allSatisfy(line -> assertThat(line).contains("\"prediction\":").contains("\"probability\":")
+                .doesNotContain("rawPrediction"));
+    }
+
+    @Test
+    void aRowWhoseInstanceLacksANamedOutputFailsAndTheCheckRefusesSuchAnInstanceOnceItsColumnsAreKnown() {
+        engine.apply(List.of(deployment("fares", new Routing.Pinned(lr.id()), 1.0, List.of("prediction", "eta")))).join();
+        List<Map<String, Object>> rows = GoldenModels.scoredInputs(GoldenModels.TRIPS_LR, 2);
+
+        PredictionResult result = engine.predict("fares", new PredictionRequest(rows, Optional.empty()));
+
+        assertThat(result.rows()).allSatisfy(row -> {
+            assertThat(row.status()).isEqualTo(Status.FAILED);
+            assertThat(row.predictionId()).as("a failed row is not logged").isEmpty();
+            assertThat(row.error().orElseThrow().code()).isEqualTo(ServingErrorCode.OUTPUT_MISSING.toErrorCode());
+            assertThat(row.error().orElseThrow().message()).contains("adds no column eta of the deployment's outputs [prediction, eta]")
+                    .contains("rawPrediction, probability, prediction");
+        });
+        assertThat(meters.get("carrara.predictions.errors").tags("deployment", "fares", "kind", "row").counter().count()).isEqualTo(2);
+        assertThatCode(() -> engine.check(deployment("fares", new Routing.Pinned(lr.id()), 1.0, List.of("prediction"))))
+                .doesNotThrowAnyException();
+        CarraraException refused = catchThrowableOfType(CarraraException.class,
+                () -> engine.check(deployment("fares", new Routing.Pinned(lr.id()), 1.0, List.of("prediction", "eta"))));
+        assertThat(refused.errorCode()).isEqualTo(StandardErrorCode.INVALID_ARGUMENT.toErrorCode());
+        assertThat(refused.field()).contains("outputs");
+        assertThat(refused.getMessage()).contains("instance " + lr.id()).contains("adds no column eta");
+    }
+
+    @Test
     void aPartitionedDeploymentRoutesByTheFieldsTextWithAFallback() {
         engine.apply(List.of(deployment("fares",
                 new Routing.Partitioned("city", Map.of("new_york", gbt.id(), "7", gbt.id()), lr.id()), 0.0))).join();
@@ -162,7 +204,7 @@ class ServingEngineTest {
         features.put("trip_stats", "t1", Map.of("distance", 3.2, "duration", 8.7));
         features.put("trip_stats", "t2", Map.of("distance", 1.5, "duration", 4.0));
         engine.apply(List.of(new Deployment("fares", TestRegistry.TRIPS, new Routing.Pinned(lr.id()),
-                List.of(new FeatureLookup("trip_stats", "trip", List.of("distance", "duration"))), MissingFeatures.NULL, 0.0, 1,
+                List.of(new FeatureLookup("trip_stats", "trip", List.of("distance", "duration"))), MissingFeatures.NULL, 0.0, List.of(), 1,
                 Instant.now(), "alice"))).join();
         Map<String, Object> row = without(GoldenModels.scoredInputs(GoldenModels.TRIPS_LR, 1).get(0), "distance", "duration");
 
@@ -181,7 +223,7 @@ class ServingEngineTest {
     void rejectingMissingFeaturesFailsOnlyThoseRowsNamingGroupAndKey() {
         features.put("trip_stats", "t1", Map.of("distance", 3.2, "duration", 8.7));
         engine.apply(List.of(new Deployment("fares", TestRegistry.TRIPS, new Routing.Pinned(lr.id()),
-                List.of(new FeatureLookup("trip_stats", "trip", List.of("distance", "duration"))), MissingFeatures.REJECT, 0.0, 1,
+                List.of(new FeatureLookup("trip_stats", "trip", List.of("distance", "duration"))), MissingFeatures.REJECT, 0.0, List.of(), 1,
                 Instant.now(), "alice"))).join();
         Map<String, Object> row = without(GoldenModels.scoredInputs(GoldenModels.TRIPS_LR, 1).get(0), "distance", "duration");
 
@@ -288,7 +330,12 @@ class ServingEngineTest {
     }
 
     private static Deployment deployment(String name, Routing routing, double sampleRate) {
-        return new Deployment(name, TestRegistry.TRIPS, routing, List.of(), MissingFeatures.NULL, sampleRate, 1, Instant.now(), "alice");
+        return deployment(name, routing, sampleRate, List.of());
+    }
+
+    private static Deployment deployment(String name, Routing routing, double sampleRate, List<String> outputs) {
+        return new Deployment(name, TestRegistry.TRIPS, routing, List.of(), MissingFeatures.NULL, sampleRate, outputs, 1,
+                Instant.now(), "alice");
     }
 
     private static Map<String, Object> with(Map<String, Object> row, String field, Object value) {
