@@ -329,6 +329,7 @@ public record ServerConfig(
         LoadMode mode = settings.getChoice("serving.loadMode", "eager", "lazy").equals("eager") ? LoadMode.EAGER : LoadMode.LAZY;
         return new ServingEngineConfig(mode,
                 settings.getInt("serving.log.queueCapacity", 1, 10_000_000),
-                settings.getInt("serving.log.batchSize", 1, 100_000));
+                settings.getInt("serving.log.batchSize", 1, 100_000),
+                Duration.ofMillis(settings.getLong("serving.log.lingerMillis", 0, 60_000)));
     }
 }

@@ -22,6 +22,7 @@ class ServerConfigTest {
 
         assertThat(config.serving().loadMode()).isEqualTo(LoadMode.EAGER);
         assertThat(config.serving().logQueueCapacity()).isEqualTo(10_000);
+        assertThat(config.serving().logLinger()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.models().directory()).isEqualTo(home.toAbsolutePath().normalize().resolve("models"));
         assertThat(config.models().memoryBudgetBytes()).isEqualTo(2L << 30);
         assertThat(config.accessLog()).isTrue();
@@ -32,11 +33,13 @@ class ServerConfigTest {
         ServerConfig config = ServerConfig.from(ServerSettings.load(home, Map.of("CARRARA_SERVING_LOADMODE", "LAZY"), Map.of(
                 "serving.models.path", home.resolve("cache").toString(), "serving.models.memoryBudgetBytes", "1073741824",
                 "serving.models.memoryFactor", "2.5", "serving.models.failureBackoffSeconds", "5",
-                "serving.log.queueCapacity", "100", "serving.log.batchSize", "10", "log.access", "false")));
+                "serving.log.queueCapacity", "100", "serving.log.batchSize", "10", "serving.log.lingerMillis", "0",
+                "log.access", "false")));
 
         assertThat(config.serving().loadMode()).isEqualTo(LoadMode.LAZY);
         assertThat(config.serving().logQueueCapacity()).isEqualTo(100);
         assertThat(config.serving().logBatchSize()).isEqualTo(10);
+        assertThat(config.serving().logLinger()).isZero();
         assertThat(config.models().directory()).isEqualTo(home.resolve("cache"));
         assertThat(config.models().memoryBudgetBytes()).isEqualTo(1L << 30);
         assertThat(config.models().memoryFactor()).isEqualTo(2.5);

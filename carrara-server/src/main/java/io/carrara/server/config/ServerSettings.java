@@ -88,6 +88,7 @@ public final class ServerSettings {
         values.put("serving.models.failureBackoffSeconds", "30");
         values.put("serving.log.queueCapacity", "10000");
         values.put("serving.log.batchSize", "500");
+        values.put("serving.log.lingerMillis", "100");
         values.put("log.access", "true");
         values.put("spark.master", "local[*]");
         values.put("spark.metastoreUri", "");

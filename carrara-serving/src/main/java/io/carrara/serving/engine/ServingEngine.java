@@ -103,6 +103,7 @@ public final class ServingEngine implements InferenceBackend, AutoCloseable {
         this.features = features;
         this.meters = requireNonNull(meters, "meters is null");
         this.log = new PredictionLog(requireNonNull(sink, "sink is null"), config.logQueueCapacity(), config.logBatchSize(),
+                config.logLinger(),
                 (deployment, count) -> dropCounter(deployment).increment(count));
         this.scorer = new PlanScorer(cache);
         this.sampler = new PredictionSampler(log);

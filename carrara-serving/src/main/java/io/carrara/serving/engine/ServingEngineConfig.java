@@ -2,6 +2,8 @@ package io.carrara.serving.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
+
 /**
  * Settings of the {@link ServingEngine}.
  *
@@ -11,11 +13,12 @@ import static java.util.Objects.requireNonNull;
  * @param logQueueCapacity predictions waiting for the prediction log's writer before new ones are
  *     dropped (default 10,000)
  * @param logBatchSize predictions handed to the sink at a time (default 500)
+ * @param logLinger how long the log's writer waits for a batch to fill once it holds a prediction (default 100 ms)
  */
-public record ServingEngineConfig(LoadMode loadMode, int logQueueCapacity, int logBatchSize) {
+public record ServingEngineConfig(LoadMode loadMode, int logQueueCapacity, int logBatchSize, Duration logLinger) {
     public enum LoadMode { EAGER, LAZY }
 
-    public static final ServingEngineConfig DEFAULTS = new ServingEngineConfig(LoadMode.EAGER, 10_000, 500);
+    public static final ServingEngineConfig DEFAULTS = new ServingEngineConfig(LoadMode.EAGER, 10_000, 500, Duration.ofMillis(100));
 
     public ServingEngineConfig {
         requireNonNull(loadMode, "loadMode is null");
@@ -25,9 +28,12 @@ public record ServingEngineConfig(LoadMode loadMode, int logQueueCapacity, int l
         if (logBatchSize < 1) {
             throw new IllegalArgumentException("logBatchSize is not positive: " + logBatchSize);
         }
+        if (requireNonNull(logLinger, "logLinger is null").isNegative()) {
+            throw new IllegalArgumentException("logLinger is negative: " + logLinger);
+        }
     }
 
     public ServingEngineConfig withLoadMode(LoadMode mode) {
-        return new ServingEngineConfig(mode, logQueueCapacity, logBatchSize);
+        return new ServingEngineConfig(mode, logQueueCapacity, logBatchSize, logLinger);
     }
 }

@@ -17,10 +17,13 @@ import org.slf4j.LoggerFactory;
  * the queue is full the prediction is dropped and counted, so a slow database costs log entries,
  * never latency. The writer takes up to {@code batchSize} entries at a time and hands them to the
  * {@link PredictionSink}; a failing sink loses that batch (counted as dropped, logged) and the
- * writer goes on with the next.
+ * writer goes on with the next. Once it has a prediction, the writer waits up to {@code linger} for
+ * more before it writes (less when the batch fills up first), so that a steady stream is written in
+ * batches rather than a transaction per prediction; a quiet server's predictions reach the sink
+ * within {@code linger}.
  *
  * <pre>{@code
- * PredictionLog log = new PredictionLog(sink, 10_000, 500, (deployment, n) -> drops.increment(n));
+ * PredictionLog log = new PredictionLog(sink, 10_000, 500, Duration.ofMillis(100), (deployment, n) -> drops.increment(n));
  * if (!log.offer(prediction)) { ... }   // dropped, already counted
  * log.close();                          // writes what is queued, then stops
  * }</pre>
@@ -36,9 +39,12 @@ public final class PredictionLog implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** How soon the idle writer notices {@link #close}. */
     private static final long POLL_MILLIS = 100;
+    /** How often a lingering writer looks whether its batch is full. */
+    private static final long LINGER_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final PredictionSink sink;
     private final int batchSize;
+    private final long lingerNanos;
     private final DropListener dropListener;
     private final BlockingQueue<LoggedPrediction> queue;
     private final AtomicLong written = new AtomicLong();
@@ -46,8 +52,13 @@ public final class PredictionLog implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closing;
 
-    public PredictionLog(PredictionSink sink, int capacity, int batchSize, DropListener dropListener) {
+    /** @param linger how long the writer waits for a batch to fill once it holds a prediction; zero for no wait */
+    public PredictionLog(PredictionSink sink, int capacity, int batchSize, Duration linger, DropListener dropListener) {
         this.sink = requireNonNull(sink, "sink is null");
+        if (requireNonNull(linger, "linger is null").isNegative()) {
+            throw new IllegalArgumentException("linger is negative: " + linger);
+        }
+        this.lingerNanos = linger.toNanos();
         this.dropListener = requireNonNull(dropListener, "dropListener is null");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity is not positive: " + capacity);
@@ -118,6 +129,11 @@ public final class PredictionLog implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                try {
+                    linger(batch);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
             queue.drainTo(batch, batchSize - batch.size());
             if (batch.isEmpty()) {
@@ -128,6 +144,22 @@ public final class PredictionLog implements AutoCloseable {
             }
             write(batch);
             batch.clear();
+        }
+    }
+
+    /**
+     * Takes what arrives for up to the linger time, in steps (sleeping rather than waiting on the queue, so
+     * that offering a prediction wakes no thread), until the batch is full or the log closes.
+     */
+    private void linger(List<LoggedPrediction> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + lingerNanos;
+        while (true) {
+            queue.drainTo(batch, batchSize - batch.size());
+            long left = deadline - System.nanoTime();
+            if (batch.size() >= batchSize || left <= 0 || closing) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, LINGER_STEP_NANOS));
         }
     }
 

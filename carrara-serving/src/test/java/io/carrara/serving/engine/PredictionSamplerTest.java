@@ -26,7 +26,7 @@ class PredictionSamplerTest {
 
     private final List<LoggedPrediction> written = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong dropped = new AtomicLong();
-    private final PredictionLog log = new PredictionLog(written::addAll, 100, 10, (deployment, count) -> dropped.addAndGet(count));
+    private final PredictionLog log = new PredictionLog(written::addAll, 100, 10, java.time.Duration.ZERO, (deployment, count) -> dropped.addAndGet(count));
 
     private final List<Map<String, Object>> rows = List.of(
             Map.of("city", "nyc", "distance", 3.2), Map.of("city", "sf"), Map.of("city", "la", "distance", 1.0),

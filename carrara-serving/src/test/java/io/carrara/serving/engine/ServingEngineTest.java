@@ -303,7 +303,7 @@ class ServingEngineTest {
             release.await();
             sink.write(batch);
         };
-        engine = engine(new ServingEngineConfig(LoadMode.EAGER, 5, 1), slow);
+        engine = engine(new ServingEngineConfig(LoadMode.EAGER, 5, 1, java.time.Duration.ZERO), slow);
         engine.apply(List.of(deployment("fares", new Routing.Pinned(lr.id()), 1.0))).join();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < 50; i++) {

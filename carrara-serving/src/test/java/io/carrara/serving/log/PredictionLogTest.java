@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.pipeline.linalg.DenseVector;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class PredictionLogTest {
     void writesQueuedPredictionsAsJsonLines() throws Exception {
         Path file = directory.resolve("logs").resolve("predictions.jsonl");
         try (JsonLinesPredictionSink sink = new JsonLinesPredictionSink(file)) {
-            PredictionLog log = new PredictionLog(sink, 100, 10, this::dropped);
+            PredictionLog log = new PredictionLog(sink, 100, 10, Duration.ZERO, this::dropped);
             for (int i = 0; i < 25; i++) {
                 assertThat(log.offer(prediction("fraud", i))).isTrue();
             }
@@ -70,7 +71,7 @@ class PredictionLogTest {
         PredictionLog log = new PredictionLog(batch -> {
             writing.countDown();
             release.await();
-        }, 2, 1, this::dropped);
+        }, 2, 1, Duration.ZERO, this::dropped);
         log.offer(prediction("fraud", 0));
         assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue(); // the writer holds one, the queue has room for two
 
@@ -92,13 +93,42 @@ class PredictionLogTest {
     }
 
     @Test
+    void theWriterLingersForABatchButNotPastAFullOneOrAClose() throws Exception {
+        List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PredictionLog lingering = new PredictionLog(batch -> batches.add(batch.size()), 100, 3, Duration.ofMinutes(1),
+                this::dropped);
+        for (int i = 0; i < 5; i++) {
+            lingering.offer(prediction("fraud", i));
+        }
+        waitUntil(() -> !batches.isEmpty());
+        assertThat(batches).as("a full batch is written at once, a minute's linger or not").containsExactly(3);
+
+        long start = System.nanoTime();
+        lingering.close();
+        assertThat((System.nanoTime() - start) / 1_000_000).as("close writes the rest without lingering").isLessThan(5_000);
+        assertThat(batches).containsExactly(3, 2);
+        assertThat(lingering.written()).isEqualTo(5);
+
+        List<Integer> steady = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PredictionLog log = new PredictionLog(batch -> steady.add(batch.size()), 100, 100, Duration.ofSeconds(2),
+                this::dropped);
+        for (int i = 0; i < 10; i++) {
+            log.offer(prediction("fraud", i));
+            Thread.sleep(5);
+        }
+        waitUntil(() -> log.written() == 10);
+        log.close();
+        assertThat(steady).as("ten predictions 5 ms apart, within one linger: one write").containsExactly(10);
+    }
+
+    @Test
     void aFailingSinkLosesOnlyItsBatchAndCountsIt() {
         AtomicLong calls = new AtomicLong();
         PredictionLog log = new PredictionLog(batch -> {
             if (calls.incrementAndGet() == 1) {
                 throw new java.io.IOException("disk full");
             }
-        }, 100, 100, this::dropped);
+        }, 100, 100, Duration.ZERO, this::dropped);
         log.offer(prediction("fraud", 0));
         waitUntil(() -> calls.get() >= 1);
         log.offer(prediction("fraud", 1));
