@@ -33,7 +33,7 @@ class CarraraServerTest {
     private Path home;
 
     private CarraraServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = TestHttp.client();
 
     @BeforeAll
     void start(@TempDir Path home) throws Exception {

@@ -36,7 +36,7 @@ class S3BackedServerTest {
                 "blobs.s3.secretAccessKey", S3.secretAccessKey(),
                 "blobs.s3.createBucket", "true");
         ObjectMapper json = new ObjectMapper();
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = TestHttp.client();
         try (CarraraServer server = CarraraServer.start(ServerConfig.from(ServerSettings.load(home, Map.of(), flags)).withAuth(ServerConfig.Auth.OFF))) {
             http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects")).header("Content-Type", "application/json")
                     .POST(BodyPublishers.ofString("{\"name\":\"p\"}")).build(), BodyHandlers.ofString());

@@ -11,6 +11,7 @@ import io.carrara.registry.model.NewModel;
 import io.carrara.registry.model.NewProject;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.TestModels;
 import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.runtime.GoldenModels;
@@ -229,7 +230,7 @@ class AccessControlTest {
         String readOnly = scoped.get("secret").asText();
 
         // The creator is the authenticated user, whatever X-Carrara-User says.
-        HttpResponse<String> model = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> model = TestHttp.client().send(HttpRequest.newBuilder(
                         server.uri().resolve("/api/v1/projects/audited/models"))
                 .header("Authorization", "Bearer " + alice).header("X-Carrara-User", "mallory")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"eta\"}"))

@@ -17,6 +17,7 @@ import io.carrara.api.access.Role;
 import io.carrara.registry.model.NewProject;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.config.ServerSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,7 +46,7 @@ class OpenIdConnectTest {
     private static final String ISSUER = "https://login.example.test/realms/ml";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = TestHttp.client();
     private HttpServer jwks;
     private CarraraServer server;
     private RSAKey key;

@@ -8,6 +8,7 @@ import io.carrara.api.access.Role;
 import io.carrara.registry.model.NewProject;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.TestModels;
 import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.runtime.GoldenModels;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SqlAccessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = TestHttp.client();
     private CarraraServer server;
     private String admin;
     private String ana;

@@ -10,6 +10,7 @@ import io.carrara.registry.model.Instance;
 import io.carrara.registry.model.NewMetric;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.TestModels;
 import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.runtime.GoldenModels;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlertWebhooksTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestHttp.client();
     private static final String RULE = """
             name: eta-mae-alert
             given: event.type == 'metric.recorded' && instance.model == 'alerts/eta' && metric.name == 'mae'

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.config.ServerSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +32,7 @@ abstract class AbstractFeatureApiTest {
     Path home;
 
     protected CarraraServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = TestHttp.client();
 
     /** The {@code features.*} settings of the store under test. */
     protected abstract Map<String, String> storeSettings();

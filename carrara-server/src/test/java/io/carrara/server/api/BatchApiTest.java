@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carrara.registry.model.Instance;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.TestModels;
 import io.carrara.serving.runtime.GoldenModels;
 import io.carrara.spi.model.ModelRef;
@@ -38,7 +39,7 @@ class BatchApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ModelRef TRIPS = new ModelRef("demand", "trips");
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = TestHttp.client();
     private CarraraServer server;
     private Instance first;
     private Instance second;

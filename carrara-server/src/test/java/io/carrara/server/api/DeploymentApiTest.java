@@ -11,6 +11,7 @@ import io.carrara.registry.model.NewModel;
 import io.carrara.registry.model.NewProject;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.spi.blob.StoredBlob;
 import io.carrara.spi.model.ModelRef;
 import java.io.ByteArrayInputStream;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeploymentApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = TestHttp.client();
     private CarraraServer server;
     private ModelRef eta;
     private ModelRef pricing;

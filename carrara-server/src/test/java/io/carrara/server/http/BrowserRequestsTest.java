@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.config.ServerSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BrowserRequestsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = TestHttp.client();
     private CarraraServer server;
 
     @BeforeAll

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carrara.server.TestHttp;
 import io.carrara.spi.schema.Field;
 import io.carrara.spi.schema.Schema;
 import java.net.http.HttpClient;
@@ -28,9 +29,7 @@ class OpenInferenceRestApiTest {
     private static final List<String> TRIPS_OUTPUTS = List.of("city_index", "vendor_index", "payment_index", "city_vector",
             "vendor_vector", "payment_vector", "raw_features", "features", "rawPrediction", "probability", "prediction");
 
-    // HTTP/1.1: the JDK client's cleartext upgrade to HTTP/2 once read an HTTP/1 answer as HTTP/2 frames here (a CI run of
-    // 2026-12-07); what this class tests is the protocol's JSON, not the upgrade (TlsServerTest covers HTTP/2).
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = TestHttp.client();
     private OpenInferenceTestServer server;
 
     @BeforeAll

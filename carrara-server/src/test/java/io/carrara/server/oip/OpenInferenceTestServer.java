@@ -1,5 +1,6 @@
 package io.carrara.server.oip;
 
+import io.carrara.server.TestHttp;
 import io.carrara.spi.schema.Field;
 import io.carrara.spi.schema.Schema;
 import io.carrara.spi.schema.SchemaText;
@@ -34,7 +35,7 @@ import java.util.zip.ZipOutputStream;
  * the pipeline and fails the row).
  */
 final class OpenInferenceTestServer implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestHttp.client();
 
     final CarraraServer server;
     final UUID trips;

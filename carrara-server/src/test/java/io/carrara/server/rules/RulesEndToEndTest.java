@@ -14,6 +14,7 @@ import io.carrara.registry.model.Instance;
 import io.carrara.registry.model.NewMetric;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.TestModels;
 import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.runtime.GoldenModels;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)   // later tests add rules to the repository the first one lists
 class RulesEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestHttp.client();
     private static final ModelRef ETA = new ModelRef("maps", "eta");
 
     static final String PROMOTE = """

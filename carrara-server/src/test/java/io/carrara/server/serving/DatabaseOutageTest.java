@@ -9,6 +9,7 @@ import io.carrara.registry.db.TestDatabases;
 import io.carrara.registry.model.Instance;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.TestModels;
 import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.runtime.GoldenModels;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DatabaseOutageTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestHttp.client();
 
     @TempDir
     Path home;

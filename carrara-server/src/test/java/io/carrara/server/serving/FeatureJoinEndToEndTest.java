@@ -11,6 +11,7 @@ import io.carrara.registry.model.Instance;
 import io.carrara.registry.predictions.LoggedPrediction;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.TestModels;
 import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.runtime.GoldenModels;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class FeatureJoinEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestHttp.client();
 
     @TempDir
     Path home;

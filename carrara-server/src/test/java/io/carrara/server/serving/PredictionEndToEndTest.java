@@ -12,6 +12,7 @@ import io.carrara.registry.model.Instance;
 import io.carrara.registry.predictions.LoggedPrediction;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.TestModels;
 import io.carrara.serving.runtime.GoldenModels;
 import io.carrara.spi.model.ModelRef;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PredictionEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestHttp.client();
 
     @TempDir
     Path home;

@@ -12,6 +12,7 @@ import io.carrara.registry.model.NewModel;
 import io.carrara.registry.model.NewProject;
 import io.carrara.server.CarraraServer;
 import io.carrara.server.ServerConfig;
+import io.carrara.server.TestHttp;
 import io.carrara.server.TestModels;
 import io.carrara.server.config.ServerSettings;
 import io.carrara.serving.runtime.GoldenModels;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PythonServingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestHttp.client();
     private static final ModelRef MODEL = new ModelRef("health", "scorer");
 
     /** The test requirements every Java test of the build shares, so that one environment serves them all. */
