@@ -132,6 +132,7 @@ public final class PredictionLog implements AutoCloseable {
                 try {
                     linger(batch);
                 } catch (InterruptedException e) {
+                    write(batch); // what it holds is written, not lost, before the writer stops
                     return;
                 }
             }
