@@ -224,7 +224,7 @@ public final class Rules implements AutoCloseable {
             if (current != null) {
                 request = request.withFeatures(current.features(), current.missingFeatures().name().toLowerCase(java.util.Locale.ROOT))
                         .withLogSampleRate(current.logSampleRate())
-                        .withOutputs(current.outputs().isEmpty() ? null : current.outputs());
+                        .withOutputs(current.outputs());
             }
             DeployOutcome outcome = deployments.deploy(request, actor, hooks::check);
             if (outcome.kind() != DeployOutcome.Kind.UNCHANGED) {
